@@ -10,8 +10,11 @@ export type Random = () => number;
  * regenerated bit for bit by the reference harnesses under `test/fixtures/`.
  *
  * @example
+ * ```ts
  * const random = mulberry32(42);
  * random(); // => 0.6011037519201636
+ * random(); // => 0.44829055899754167
+ * ```
  */
 export function mulberry32(seed: number): Random {
   let state = seed >>> 0;
