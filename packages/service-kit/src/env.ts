@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+import { ConfigError } from './errors.js';
+
+/** Environment variable name → the schema that parses its string value. */
+export type EnvShape = Record<string, z.ZodType>;
+export type EnvConfig<Shape extends EnvShape> = z.output<z.ZodObject<Shape>>;
+
+/**
+ * Validates the variables named in `shape` once, at start, and returns them typed. Blank values
+ * count as unset (compose files often write `FOO=`), so defaults apply to them. Every problem is
+ * reported at once, each with the variable's name, so one restart fixes them all.
+ */
+export function parseEnv<Shape extends EnvShape>(
+  shape: Shape,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): EnvConfig<Shape> {
+  const present: Record<string, string> = {};
+  for (const name of Object.keys(shape)) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') present[name] = value.trim();
+  }
+  const result = z.object(shape).safeParse(present);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '(environment)');
+      const value = present[variable];
+      const got = value === undefined ? 'unset' : `got ${JSON.stringify(value)}`;
+      return { variable, problem: `${issue.message} (${got})` };
+    }),
+  );
+}
+
+const hostPort = /^[A-Za-z0-9_.-]+:(\d{1,5})$/;
+
+/** `host:port[,host:port…]`, the form every Kafka client takes for bootstrap servers. */
+export function brokerList(defaultValue: string) {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((value, context) => {
+      const brokers = value.split(',').map((entry) => entry.trim());
+      for (const broker of brokers) {
+        const port = Number(hostPort.exec(broker)?.[1]);
+        if (!(port >= 1 && port <= 65535)) {
+          context.addIssue({ code: 'custom', message: `"${broker}" is not host:port` });
+          return z.NEVER;
+        }
+      }
+      return brokers;
+    });
+}
+
+export function integer(defaultValue: number, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
+  return z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be ≥ ${min}`)
+    .max(max, `must be ≤ ${max}`)
+    .default(defaultValue);
+}
+
+export function decimal(defaultValue: number, { min = -Infinity, max = Infinity } = {}) {
+  return z.coerce
+    .number({ error: 'must be a number' })
+    .refine(Number.isFinite, 'must be a finite number')
+    .refine((value) => value >= min && value <= max, `must be in [${min}, ${max}]`)
+    .default(defaultValue);
+}
+
+export function port(defaultValue: number) {
+  return integer(defaultValue, { min: 0, max: 65535 });
+}
+
+export function flag(defaultValue: boolean) {
+  return z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .transform((value) => value === 'true' || value === '1' || value === 'yes')
+    .default(defaultValue);
+}
+
+export function oneOf<const Values extends readonly [string, ...string[]]>(
+  values: Values,
+  defaultValue: Values[number],
+) {
+  return z.enum(values, { error: `must be one of ${values.join(', ')}` }).default(defaultValue);
+}
+
+export function redisUrl(defaultValue: string) {
+  return z
+    .string()
+    .default(defaultValue)
+    .refine((value) => /^rediss?:\/\/[^/]+/.test(value), 'must be a redis:// or rediss:// URL');
+}
+
+export function text(defaultValue: string) {
+  return z.string().default(defaultValue);
+}
+
+/** Variables every service reads. */
+export const commonEnv = {
+  KAFKA_BROKERS: brokerList('127.0.0.1:9092'),
+  TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-"')
+    .default(''),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+  /** Unset: JSON messages. Set: Avro in the Confluent wire format, schemas registered here. */
+  SCHEMA_REGISTRY_URL: z
+    .string()
+    .refine((value) => value === '' || /^https?:\/\/[^/]+/.test(value), 'must be an http(s):// URL')
+    .default(''),
+  HTTP_HOST: text('0.0.0.0'),
+  HTTP_PORT: port(0),
+};
+
+export const redisEnv = {
+  REDIS_URL: redisUrl('redis://127.0.0.1:6379'),
+};

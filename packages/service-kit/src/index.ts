@@ -1,0 +1,26 @@
+export { ConfigError, type ConfigProblem } from './errors.js';
+export {
+  brokerList,
+  commonEnv,
+  decimal,
+  flag,
+  integer,
+  oneOf,
+  parseEnv,
+  port,
+  redisEnv,
+  redisUrl,
+  text,
+  type EnvConfig,
+  type EnvShape,
+} from './env.js';
+export {
+  startOpsServer,
+  type HealthReport,
+  type MetricsSource,
+  type OpsServer,
+} from './http-server.js';
+export { createLogger, type Logger } from './logger.js';
+export { createShutdown, type Shutdown } from './shutdown.js';
+export { HealthChecks } from './health.js';
+export { runService, type RunningService, type ServiceContext } from './run-service.js';

@@ -1,0 +1,91 @@
+/**
+ * `npm run stack:up | stack:down [-- --wipe] | stack:status [-- --json]`.
+ * Exit codes: 0 ok; 1 an error (message on stderr); 3 from `status` when something is not running.
+ */
+import { relative } from 'node:path';
+
+import { ConfigError } from '@driftwatch/service-kit';
+import { Command } from 'commander';
+
+import { StackError } from './errors.js';
+import { stackDown, stackStatus, stackUp } from './stack.js';
+import { readStackConfig, repoRoot } from './stack-config.js';
+
+const say = (message: string): void => {
+  console.log(`stack: ${message}`);
+};
+const shortPath = (path: string): string =>
+  path.startsWith(repoRoot) ? relative(process.cwd(), path) || '.' : path;
+
+const program = new Command('stack')
+  .description('the local Kafka (KRaft) + Redis stack driftwatch runs against')
+  .showHelpAfterError();
+
+program
+  .command('up')
+  .description('provision and start Kafka and Redis; a no-op for what already runs')
+  .action(async () => {
+    const config = readStackConfig();
+    const report = await stackUp(config, say);
+    say(
+      `redis ${report.redis.outcome.replace('-', ' ')} on ${config.redis.host}:${config.redis.port} (pid ${report.redis.pid})`,
+    );
+    say(
+      `kafka ${report.kafka.outcome.replace('-', ' ')} on ${config.kafka.host}:${config.kafka.port} (pid ${report.kafka.pid}, Apache Kafka ${config.kafka.version}, data in ${shortPath(config.kafka.dir)})`,
+    );
+  });
+
+program
+  .command('down')
+  .description('stop Kafka and Redis cleanly (SIGTERM, then wait)')
+  .option('--wipe', 'also delete their data (topics, offsets, join state)', false)
+  .action(async (options: { wipe: boolean }) => {
+    const config = readStackConfig();
+    const report = await stackDown(config, { wipe: options.wipe });
+    for (const [name, stop] of [
+      ['kafka', report.kafka],
+      ['redis', report.redis],
+    ] as const) {
+      say(
+        `${name} ${stop.outcome}${stop.pid === undefined ? '' : ` (pid ${stop.pid})`}${stop.wiped ? ', data wiped' : ''}`,
+      );
+    }
+  });
+
+program
+  .command('status')
+  .description('show whether Kafka and Redis run and answer')
+  .option('--json', 'print as JSON', false)
+  .action(async (options: { json: boolean }) => {
+    const report = await stackStatus(readStackConfig());
+    if (options.json) console.log(JSON.stringify(report, null, 2));
+    else {
+      for (const server of [report.kafka, report.redis]) {
+        const pid = server.pid === undefined ? '' : `pid ${server.pid}`;
+        console.log(
+          [
+            server.name.padEnd(6),
+            server.state.padEnd(9),
+            server.address.padEnd(16),
+            pid.padEnd(10),
+            shortPath(server.dataDir),
+            server.detail ?? '',
+          ]
+            .join('  ')
+            .trimEnd(),
+        );
+      }
+    }
+    if (report.kafka.state !== 'running' || report.redis.state !== 'running') process.exitCode = 3;
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof StackError || error instanceof ConfigError) {
+    console.error(`stack: ${error.message}`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,202 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { StackError } from './errors.js';
+import { tail } from './log-tail.js';
+import { describeListener, isListening } from './ports.js';
+import { commandLine, readPid, removePid, terminate, writePid } from './process-control.js';
+import type { ServerStatus, StartOutcome, StopOutcome } from './server-status.js';
+import type { StackConfig } from './stack-config.js';
+
+type RedisConfig = StackConfig['redis'];
+
+const readyTimeoutMs = 20_000;
+
+function files(redis: RedisConfig) {
+  return {
+    conf: join(redis.dir, 'redis.conf'),
+    log: join(redis.dir, 'redis.log'),
+    pid: join(redis.dir, 'redis.pid'),
+    data: join(redis.dir, 'data'),
+  };
+}
+
+export function redisConf(redis: RedisConfig, dataDir: string): string {
+  return [
+    `bind ${redis.host}`,
+    `port ${redis.port}`,
+    `dir ${dataDir}`,
+    // Join state must survive a restart: append-only file, fsync once a second.
+    'appendonly yes',
+    'appendfsync everysec',
+    'save ""',
+    'daemonize no',
+    'protected-mode yes',
+    'loglevel notice',
+    '',
+  ].join('\n');
+}
+
+async function ownPid(redis: RedisConfig): Promise<number | undefined> {
+  const pid = await readPid(files(redis).pid);
+  if (pid === undefined) return undefined;
+  const cmd = await commandLine(pid);
+  return cmd?.includes('redis-server') && cmd.includes(`:${redis.port}`) ? pid : undefined;
+}
+
+/** Sends PING in RESP and waits for +PONG: proves a Redis, not just an open port. */
+export function answersPing(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    let reply = '';
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => {
+      done(false);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
+    socket.once('connect', () => socket.write('*1\r\n$4\r\nPING\r\n'));
+    socket.on('data', (chunk: Buffer) => {
+      reply += chunk.toString();
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+    });
+  });
+}
+
+export async function redisStatus(config: StackConfig): Promise<ServerStatus> {
+  const { redis } = config;
+  const pid = await ownPid(redis);
+  const address = `${redis.host}:${redis.port}`;
+  const dataDir = files(redis).data;
+  if (pid === undefined) return { name: 'redis', state: 'stopped', address, dataDir };
+  const ready = await answersPing(redis.host, redis.port);
+  return { name: 'redis', state: ready ? 'running' : 'starting', pid, address, dataDir };
+}
+
+function redisServerPath(): string | undefined {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+}
+
+/**
+ * Finds redis-server, installing Debian's package when it is missing and we may (root + apt).
+ * A policy-rc.d that says "no" keeps the package from starting a system Redis on 6379 behind
+ * our back; it is removed again afterwards.
+ */
+async function ensureRedisServer(log: (message: string) => void): Promise<string> {
+  const existing = redisServerPath();
+  if (existing) return existing;
+  const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (!canInstall) {
+    throw new StackError(
+      'DW_STACK_NO_REDIS',
+      'redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) and run the command again.',
+    );
+  }
+  log("redis-server not found; installing Debian's redis-server package with apt-get …");
+  const policy = '/usr/sbin/policy-rc.d';
+  const ownPolicy = !existsSync(policy);
+  if (ownPolicy) {
+    await writeFile(policy, '#!/bin/sh\nexit 101\n');
+    await chmod(policy, 0o755);
+  }
+  try {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'redis-server']]) {
+      const result = spawnSync('apt-get', args, { encoding: 'utf8', env });
+      if (result.status !== 0) {
+        throw new StackError(
+          'DW_STACK_NO_REDIS',
+          `installing redis-server failed (apt-get ${args.join(' ')}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`,
+        );
+      }
+    }
+  } finally {
+    if (ownPolicy) await rm(policy, { force: true });
+  }
+  const installed = redisServerPath();
+  if (!installed)
+    throw new StackError(
+      'DW_STACK_NO_REDIS',
+      'apt-get installed redis-server but it is not on PATH',
+    );
+  return installed;
+}
+
+/** What must hold before anything is started, so a failed `up` leaves nothing half-running. */
+export async function checkRedisCanStart(config: StackConfig): Promise<void> {
+  const { redis } = config;
+  if ((await ownPid(redis)) !== undefined) return;
+  if (await isListening(redis.host, redis.port)) {
+    const holder = describeListener(redis.port);
+    throw new StackError(
+      'DW_STACK_PORT_TAKEN',
+      `port ${redis.port} (Redis) is already in use by ${holder ?? 'another process'}, which is not this stack's Redis. ` +
+        `Stop it (a system Redis: service redis-server stop), or use another port, e.g. REDIS_URL=redis://127.0.0.1:16379 npm run stack:up.`,
+    );
+  }
+}
+
+export async function startRedis(
+  config: StackConfig,
+  log: (message: string) => void,
+): Promise<StartOutcome> {
+  const { redis } = config;
+  const paths = files(redis);
+  const running = await ownPid(redis);
+  if (running !== undefined) {
+    await waitUntilReady(redis, running, paths.log);
+    return { outcome: 'already-running', pid: running };
+  }
+  await checkRedisCanStart(config);
+  const server = await ensureRedisServer(log);
+  await mkdir(paths.data, { recursive: true });
+  await writeFile(paths.conf, redisConf(redis, paths.data));
+  const logFd = openSync(paths.log, 'a');
+  const child = spawn(server, [paths.conf], { detached: true, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  const pid = child.pid;
+  if (pid === undefined) throw new StackError('DW_STACK_START_FAILED', `could not start ${server}`);
+  child.unref();
+  await writePid(paths.pid, pid);
+  await waitUntilReady(redis, pid, paths.log);
+  return { outcome: 'started', pid };
+}
+
+async function waitUntilReady(redis: RedisConfig, pid: number, logFile: string): Promise<void> {
+  const deadline = Date.now() + readyTimeoutMs;
+  while (Date.now() < deadline) {
+    if ((await commandLine(pid)) === undefined) {
+      throw new StackError(
+        'DW_STACK_START_FAILED',
+        `redis-server exited during start-up; last lines of ${logFile}:\n${await tail(logFile)}`,
+      );
+    }
+    if (await answersPing(redis.host, redis.port)) return;
+    await sleep(100);
+  }
+  throw new StackError(
+    'DW_STACK_START_FAILED',
+    `redis-server (pid ${pid}) did not answer PING; see ${logFile}`,
+  );
+}
+
+export async function stopRedis(
+  config: StackConfig,
+  { wipe }: { wipe: boolean },
+): Promise<StopOutcome> {
+  const { redis } = config;
+  const pid = await ownPid(redis);
+  const stopped = pid === undefined ? 'not-running' : await terminate(pid, 30_000);
+  await removePid(files(redis).pid);
+  if (wipe) await rm(redis.dir, { recursive: true, force: true });
+  return { outcome: stopped, ...(pid === undefined ? {} : { pid }), wiped: wipe };
+}

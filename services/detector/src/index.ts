@@ -1,0 +1,1 @@
+export { detectorEnv } from './config.js';

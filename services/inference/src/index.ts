@@ -1,0 +1,1 @@
+export { inferenceEnv } from './config.js';

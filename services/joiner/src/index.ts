@@ -1,0 +1,1 @@
+export { joinerEnv } from './config.js';

@@ -1,0 +1,1 @@
+export { trainerEnv } from './config.js';
