@@ -72,9 +72,10 @@ function closeEnough(actual: unknown, expected: unknown): boolean {
   return Object.is(actual, expected);
 }
 
-const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
-  ...args: string[]
-) => (...values: unknown[]) => Promise<void>;
+// The constructor of async functions, to run an example's code with `await` allowed in it.
+const AsyncFunction = (
+  Object.getPrototypeOf(async function example() {}) as { constructor: unknown }
+).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
 
 describe('doc examples', () => {
   const examples = sourceFiles(sourceDir).flatMap(examplesIn);

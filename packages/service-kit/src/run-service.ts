@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
-import { parseEnv, type EnvConfig, type EnvShape, commonEnv } from './env.js';
+import { parseEnv, type commonEnv, type EnvConfig, type EnvShape } from './env.js';
 import { ConfigError } from './errors.js';
 import { HealthChecks } from './health.js';
 import { startOpsServer } from './http-server.js';
