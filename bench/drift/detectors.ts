@@ -1,0 +1,181 @@
+/**
+ * `npm run bench:detectors`: how well each drift detector finds known changes.
+ *
+ * Every detector, with its default options, runs on seeded synthetic streams
+ * (`syntheticStream`): abrupt, gradual and incremental changes and stationary controls, each both
+ * real-valued (a Gaussian mean alternating between 0 and 1σ) and binary (classifier errors whose
+ * rate rises 0.1 → 0.2 → 0.3 → 0.4). Ddm only sees the binary streams. Detections are matched to
+ * change points by `scoreDetections`: a change counts as caught by the first detection within
+ * `transitionWidth + TOLERANCE` elements of its start; every other detection is a false alarm
+ * (`repeats` counts those that re-fire on an already caught change). Prints one table and writes
+ * `bench-results/detectors.json`. `BENCH_SCALE=0.1` runs a tenth of the streams.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import {
+  Adwin,
+  Ddm,
+  Kswin,
+  PageHinkley,
+  detectedIndices,
+  mulberry32,
+  scoreDetections,
+  summarizeScores,
+  syntheticStream,
+  type DetectionScore,
+  type DetectionSummary,
+  type DriftDetector,
+  type StreamFamily,
+  type StreamKind,
+} from '@driftwatch/drift';
+
+import { formatNumber } from '../report.js';
+
+const LENGTH = 20_000;
+const CHANGE_EVERY = 5_000;
+const TRANSITION_WIDTH = 1_000;
+/** Elements after a change is complete within which a detection still counts as catching it. */
+const TOLERANCE = 1_000;
+const scale = Number(process.env['BENCH_SCALE'] ?? '1');
+if (!(scale > 0)) {
+  throw new Error(`BENCH_SCALE must be a positive number, got ${process.env['BENCH_SCALE'] ?? ''}`);
+}
+const RUNS = Math.max(1, Math.round(20 * scale));
+
+interface DetectorSpec {
+  name: string;
+  kinds: readonly StreamKind[];
+  create: (seed: number) => DriftDetector<number>;
+}
+
+const detectors: readonly DetectorSpec[] = [
+  { name: 'Adwin', kinds: ['real', 'binary'], create: () => new Adwin() },
+  { name: 'PageHinkley', kinds: ['real', 'binary'], create: () => new PageHinkley() },
+  { name: 'Kswin', kinds: ['real', 'binary'], create: (seed) => new Kswin({ seed }) },
+  { name: 'Ddm', kinds: ['binary'], create: () => new Ddm() },
+];
+const families: readonly StreamFamily[] = ['abrupt', 'gradual', 'incremental', 'stationary'];
+const kinds: readonly StreamKind[] = ['real', 'binary'];
+
+interface ResultRow extends DetectionSummary {
+  detector: string;
+  family: StreamFamily;
+  kind: StreamKind;
+  seconds: number;
+}
+
+const rows: ResultRow[] = [];
+const started = process.hrtime.bigint();
+for (const kind of kinds) {
+  for (const family of families) {
+    const streams = Array.from({ length: RUNS }, (_, run) =>
+      syntheticStream({
+        family,
+        kind,
+        random: mulberry32(seedOf(family, kind, run)),
+        length: LENGTH,
+        changeEvery: CHANGE_EVERY,
+        transitionWidth: TRANSITION_WIDTH,
+      }),
+    );
+    for (const detector of detectors) {
+      if (!detector.kinds.includes(kind)) continue;
+      const start = process.hrtime.bigint();
+      const scores: DetectionScore[] = streams.map((stream, run) =>
+        scoreDetections({
+          detections: detectedIndices(detector.create(run + 1), stream.values),
+          changePoints: stream.changePoints,
+          length: stream.values.length,
+          tolerance: stream.transitionWidth + TOLERANCE,
+        }),
+      );
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      rows.push({ detector: detector.name, family, kind, seconds, ...summarizeScores(scores) });
+    }
+  }
+}
+const totalSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+console.log(
+  `${RUNS} streams of ${LENGTH.toLocaleString('en-US')} per family and kind; changes every ` +
+    `${CHANGE_EVERY.toLocaleString('en-US')}, transitions of ${TRANSITION_WIDTH} (gradual, ` +
+    `incremental), tolerance transition + ${TOLERANCE}; default options\n`,
+);
+console.log(renderRows(rows));
+console.log(`\n${totalSeconds.toFixed(1)} s`);
+
+const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const resultsDir = join(benchDir, '..', 'bench-results');
+await mkdir(resultsDir, { recursive: true });
+const output = join(resultsDir, 'detectors.json');
+await writeFile(
+  output,
+  JSON.stringify(
+    {
+      measuredAt: new Date().toISOString(),
+      node: process.version,
+      scale,
+      settings: {
+        runs: RUNS,
+        length: LENGTH,
+        changeEvery: CHANGE_EVERY,
+        transitionWidth: TRANSITION_WIDTH,
+        toleranceAfterTransition: TOLERANCE,
+        detectorOptions: 'defaults',
+      },
+      rows,
+    },
+    null,
+    2,
+  ),
+);
+console.log(`wrote ${relative(process.cwd(), output)}`);
+
+/** A distinct, stable seed per stream, so adding a family or a run leaves the others unchanged. */
+function seedOf(family: StreamFamily, kind: StreamKind, run: number): number {
+  return (families.indexOf(family) * 2 + kinds.indexOf(kind)) * 10_000 + run + 1;
+}
+
+function renderRows(results: readonly ResultRow[]): string {
+  const header = [
+    'detector',
+    'stream',
+    'changes',
+    'detections',
+    'mean delay',
+    'FA / 1e5',
+    'repeats',
+    'missed',
+    'precision',
+    'recall',
+    'seconds',
+  ];
+  const optional = (value: number | null): string => (value === null ? '-' : formatNumber(value));
+  const body = results.map((row) => [
+    row.detector,
+    `${row.kind} ${row.family}`,
+    String(row.changePoints),
+    String(row.detections),
+    optional(row.meanDelay),
+    formatNumber(row.falseAlarmsPer100k),
+    String(row.repeatAlarms),
+    String(row.missedChanges),
+    optional(row.precision),
+    optional(row.recall),
+    row.seconds.toFixed(2),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...body.map((cells) => (cells[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) =>
+        column < 2 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+      )
+      .join('  ');
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...body.map(line)].join(
+    '\n',
+  );
+}

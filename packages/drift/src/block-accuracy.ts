@@ -1,0 +1,95 @@
+import { DriftError } from './errors.js';
+import { optionFinite, optionPositiveInteger, requireBinary } from './validate.js';
+
+export interface BlockAccuracyOptions {
+  /** Outcomes per block. Required. */
+  blockSize: number;
+  /** A block whose accuracy is strictly below this, in [0, 1], is flagged. Required. */
+  threshold: number;
+}
+
+/** One completed block of a {@link BlockAccuracy}. */
+export interface BlockAccuracyResult {
+  /** 0-based: block i holds outcomes i·blockSize … (i + 1)·blockSize − 1. */
+  readonly blockIndex: number;
+  readonly accuracy: number;
+  /** `accuracy < threshold`. */
+  readonly belowThreshold: boolean;
+}
+
+/**
+ * The rule "test accuracy per block of N predictions; flag a block whose accuracy falls below the
+ * threshold": outcomes are cut into consecutive, non-overlapping blocks of `blockSize`, and each
+ * block is judged once, when its last outcome arrives.
+ *
+ * `update` returns the block it completes, `undefined` otherwise. The getters describe the last
+ * completed block: `accuracy` is NaN and `belowThreshold` false before the first one.
+ *
+ * Options: `blockSize` (required, positive integer), `threshold` (required, in [0, 1]; 0 never
+ * flags, 1 flags any block with an error).
+ *
+ * @example
+ * ```ts
+ * const blocks = new BlockAccuracy({ blockSize: 4, threshold: 0.75 });
+ * for (const correct of [true, true, false, true, true, false]) blocks.update(correct);
+ * blocks.lastBlock; // => {"blockIndex":0,"accuracy":0.75,"belowThreshold":false}
+ * blocks.update(false);
+ * blocks.update(true); // => {"blockIndex":1,"accuracy":0.5,"belowThreshold":true}
+ * blocks.belowThreshold; // => true
+ * blocks.completedBlocks; // => 2
+ * ```
+ */
+export class BlockAccuracy {
+  readonly blockSize: number;
+  readonly threshold: number;
+  #correctInBlock = 0;
+  #seenInBlock = 0;
+  #completedBlocks = 0;
+  #lastBlock: BlockAccuracyResult | undefined;
+
+  constructor({ blockSize, threshold }: BlockAccuracyOptions) {
+    this.blockSize = optionPositiveInteger(blockSize, 'blockSize');
+    optionFinite(threshold, 'threshold');
+    if (threshold < 0 || threshold > 1) {
+      throw new DriftError(
+        'DW_INVALID_OPTION',
+        `option threshold must be in [0, 1], got ${threshold}`,
+      );
+    }
+    this.threshold = threshold;
+  }
+
+  /** The last completed block, or `undefined` before the first. */
+  get lastBlock(): BlockAccuracyResult | undefined {
+    return this.#lastBlock;
+  }
+
+  get completedBlocks(): number {
+    return this.#completedBlocks;
+  }
+
+  /** Accuracy of the last completed block; NaN before the first. */
+  get accuracy(): number {
+    return this.#lastBlock?.accuracy ?? NaN;
+  }
+
+  /** Whether the last completed block fell below the threshold; false before the first. */
+  get belowThreshold(): boolean {
+    return this.#lastBlock?.belowThreshold ?? false;
+  }
+
+  update(correct: boolean): BlockAccuracyResult | undefined {
+    this.#correctInBlock += requireBinary(correct, 'correct');
+    if (++this.#seenInBlock < this.blockSize) return undefined;
+
+    const accuracy = this.#correctInBlock / this.blockSize;
+    this.#lastBlock = {
+      blockIndex: this.#completedBlocks++,
+      accuracy,
+      belowThreshold: accuracy < this.threshold,
+    };
+    this.#correctInBlock = 0;
+    this.#seenInBlock = 0;
+    return this.#lastBlock;
+  }
+}

@@ -1,0 +1,67 @@
+import { DriftError } from './errors.js';
+import { requireBinary } from './validate.js';
+
+export interface PrequentialAccuracyOptions {
+  /** α in (0, 1]: the weight an outcome loses per later outcome. Default 0.999; 1 is the plain running accuracy. */
+  fadingFactor?: number;
+}
+
+/**
+ * Prequential (test-then-train) accuracy with a fading factor: each outcome's weight decays by α
+ * per later outcome, so the estimate follows the recent past without keeping a window.
+ *
+ * After outcomes c₁ … cₙ (1 if correct, 0 if not), with S = c + α·S and N = 1 + α·N:
+ *
+ *   value = Σₖ αⁿ⁻ᵏ·cₖ / Σₖ αⁿ⁻ᵏ
+ *
+ * so the effective memory is about 1 / (1 − α) outcomes (1000 for the default 0.999). `value` is
+ * NaN before the first outcome.
+ *
+ * Options: `fadingFactor` α (default 0.999, in (0, 1]).
+ *
+ * @example
+ * ```ts
+ * const accuracy = new PrequentialAccuracy({ fadingFactor: 0.5 });
+ * accuracy.update(true);
+ * accuracy.update(false);
+ * accuracy.update(true);
+ * accuracy.value; // => 0.7142857142857143
+ * accuracy.count; // => 3
+ * ```
+ *
+ * @see Gama, Sebastião, Rodrigues (2013), "On evaluating stream learning algorithms", Machine
+ * Learning 90(3), section 4 (fading factors).
+ */
+export class PrequentialAccuracy {
+  readonly fadingFactor: number;
+  #fadedCorrect = 0;
+  #fadedCount = 0;
+  #count = 0;
+
+  constructor({ fadingFactor = 0.999 }: PrequentialAccuracyOptions = {}) {
+    if (!(fadingFactor > 0 && fadingFactor <= 1)) {
+      throw new DriftError(
+        'DW_INVALID_OPTION',
+        `option fadingFactor must be in (0, 1], got ${String(fadingFactor)}`,
+      );
+    }
+    this.fadingFactor = fadingFactor;
+  }
+
+  /** Faded share of correct predictions; NaN before the first update. */
+  get value(): number {
+    return this.#count === 0 ? NaN : this.#fadedCorrect / this.#fadedCount;
+  }
+
+  /** Number of outcomes seen (not faded). */
+  get count(): number {
+    return this.#count;
+  }
+
+  update(correct: boolean): void {
+    const hit = requireBinary(correct, 'correct');
+    this.#fadedCorrect = hit + this.fadingFactor * this.#fadedCorrect;
+    this.#fadedCount = 1 + this.fadingFactor * this.#fadedCount;
+    this.#count++;
+  }
+}

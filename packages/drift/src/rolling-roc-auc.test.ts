@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { DriftError } from './errors.js';
+import { mulberry32 } from './random.js';
+import { RollingRocAuc } from './rolling-roc-auc.js';
+
+type Pair = readonly [isPositive: boolean, score: number];
+
+/** Every (positive, negative) pair compared directly: O(P·N), the definition itself. */
+function pairwiseRocAuc(pairs: readonly Pair[]): number {
+  const positives = pairs.filter(([positive]) => positive).map(([, score]) => score);
+  const negatives = pairs.filter(([positive]) => !positive).map(([, score]) => score);
+  if (positives.length === 0 || negatives.length === 0) return NaN;
+  let twiceWins = 0;
+  for (const p of positives) for (const n of negatives) twiceWins += p > n ? 2 : p === n ? 1 : 0;
+  return twiceWins / (2 * positives.length * negatives.length);
+}
+
+function assertInvalid(code: 'DW_INVALID_OPTION' | 'DW_INVALID_INPUT', run: () => unknown): void {
+  assert.throws(run, (error) => error instanceof DriftError && error.code === code);
+}
+
+describe('RollingRocAuc', () => {
+  it('equals the pairwise definition after every update on tie-heavy random streams', () => {
+    const random = mulberry32(99);
+    for (let trial = 0; trial < 60; trial++) {
+      const window = 1 + Math.floor(random() * 80);
+      const distinctScores = 1 + Math.floor(random() * 6);
+      const positiveRate = random();
+      const auc = new RollingRocAuc({ window });
+      const stream: Pair[] = [];
+      for (let index = 0; index < 400; index++) {
+        const pair: Pair = [random() < positiveRate, Math.floor(random() * distinctScores) / 2];
+        stream.push(pair);
+        auc.update(...pair);
+        const inWindow = stream.slice(Math.max(0, stream.length - window));
+        assert.equal(auc.value, pairwiseRocAuc(inWindow), `trial ${trial}, index ${index}`);
+        assert.equal(auc.count, inWindow.length);
+        assert.equal(auc.positives, inWindow.filter(([positive]) => positive).length);
+      }
+    }
+  });
+
+  it('equals the pairwise definition on continuous scores in a larger window', () => {
+    const random = mulberry32(5);
+    const window = 700;
+    const auc = new RollingRocAuc({ window });
+    const stream: Pair[] = [];
+    for (let index = 0; index < 3000; index++) {
+      const positive = random() < 0.3;
+      const pair: Pair = [positive, random() + (positive ? 0.4 : 0)];
+      stream.push(pair);
+      auc.update(...pair);
+      if (index % 97 === 0) assert.equal(auc.value, pairwiseRocAuc(stream.slice(-window)));
+    }
+  });
+
+  it('treats 0 and -0 as one tied score', () => {
+    const auc = new RollingRocAuc({ window: 2 });
+    auc.update(true, -0);
+    auc.update(false, 0);
+    assert.equal(auc.value, 0.5);
+  });
+
+  it('is NaN until both classes are in the window, and again when one leaves', () => {
+    const auc = new RollingRocAuc({ window: 2 });
+    assert.ok(Number.isNaN(auc.value));
+    auc.update(true, 0.4);
+    assert.ok(Number.isNaN(auc.value));
+    auc.update(false, 0.3);
+    assert.equal(auc.value, 1);
+    auc.update(false, 0.5);
+    assert.ok(Number.isNaN(auc.value));
+    assert.equal(auc.negatives, 2);
+  });
+
+  it('rejects invalid options and inputs', () => {
+    for (const window of [0, -3, 2.5, NaN]) {
+      assertInvalid('DW_INVALID_OPTION', () => new RollingRocAuc({ window }));
+    }
+    const auc = new RollingRocAuc({ window: 3 });
+    for (const score of [NaN, Infinity, -Infinity]) {
+      assertInvalid('DW_INVALID_INPUT', () => {
+        auc.update(true, score);
+      });
+    }
+    assertInvalid('DW_INVALID_INPUT', () => {
+      auc.update('yes' as unknown as boolean, 0.5);
+    });
+    assert.equal(auc.count, 0);
+  });
+});
