@@ -1,0 +1,62 @@
+export type DecodeErrorCode =
+  'DW_MALFORMED_JSON' | 'DW_SCHEMA_VIOLATION' | 'DW_MALFORMED_AVRO' | 'DW_EMPTY_MESSAGE';
+
+/**
+ * A record that cannot be read as its topic's message. Never retriable: the same bytes fail the
+ * same way, so the record goes to the dead-letter topic with this reason.
+ */
+export class DecodeError extends Error {
+  override readonly name = 'DecodeError';
+  readonly code: DecodeErrorCode;
+  readonly retriable = false;
+
+  constructor(code: DecodeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export type EncodeErrorCode = 'DW_UNENCODABLE_MESSAGE';
+
+/**
+ * A message that does not fit its topic's Avro schema: a bug in the producing code, so never
+ * retriable. The message names the offending fields, not their values (an ONNX model is large).
+ */
+export class EncodeError extends Error {
+  override readonly name = 'EncodeError';
+  readonly code: EncodeErrorCode;
+  readonly retriable = false;
+
+  constructor(code: EncodeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export type SchemaRegistryErrorCode =
+  'DW_SCHEMA_REGISTRY_UNAVAILABLE' | 'DW_SCHEMA_REGISTRY_REJECTED';
+
+/**
+ * The Schema Registry failed us, as opposed to the record being bad. Kept apart from
+ * {@link DecodeError} because services act differently: an unavailable registry (unreachable,
+ * timing out, 5xx) is retriable and the batch is retried, so good data is not dead-lettered; a
+ * registry that rejects a request (an incompatible schema, bad credentials) is not.
+ */
+export class SchemaRegistryError extends Error {
+  override readonly name = 'SchemaRegistryError';
+  readonly code: SchemaRegistryErrorCode;
+  readonly retriable: boolean;
+  /** The HTTP status the registry answered with; undefined when it did not answer. */
+  readonly status: number | undefined;
+
+  constructor(
+    code: SchemaRegistryErrorCode,
+    message: string,
+    options: { retriable: boolean; status?: number | undefined; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.retriable = options.retriable;
+    this.status = options.status;
+  }
+}

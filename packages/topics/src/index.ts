@@ -1,0 +1,38 @@
+export { validate, type Codec } from './codec.js';
+export { createCodecs, type Codecs, type CreateCodecsOptions } from './create-codecs.js';
+export {
+  DecodeError,
+  EncodeError,
+  SchemaRegistryError,
+  type DecodeErrorCode,
+  type EncodeErrorCode,
+  type SchemaRegistryErrorCode,
+} from './errors.js';
+export { jsonCodec } from './json-codec.js';
+export { deadLetterSchema, type DeadLetter } from './messages/dead-letter.js';
+export { driftAlertSchema, type DriftAlert } from './messages/drift-alert.js';
+export { featureEventSchema, type FeatureEvent } from './messages/feature-event.js';
+export { labelEventSchema, type LabelEvent } from './messages/label-event.js';
+export {
+  binnedReferenceSchema,
+  modelVersionKey,
+  modelVersionSchema,
+  type BinnedReference,
+  type ModelVersion,
+} from './messages/model-version.js';
+export {
+  labeledPredictionSchema,
+  predictionSchema,
+  type LabeledPrediction,
+  type Prediction,
+} from './messages/prediction.js';
+export { retrainRequestSchema, type RetrainRequest } from './messages/retrain-request.js';
+export {
+  topicCatalog,
+  topicIds,
+  topicNames,
+  type MessageOf,
+  type TopicDefinition,
+  type TopicId,
+  type TopicNames,
+} from './topic-catalog.js';

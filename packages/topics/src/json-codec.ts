@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+
+import { validate, type Codec } from './codec.js';
+import { DecodeError } from './errors.js';
+import type { TopicDefinition } from './topic-catalog.js';
+
+/** JSON values, bytes fields as base64: readable with any Kafka tool, the default. */
+export function jsonCodec<Schema extends z.ZodType>(
+  definition: TopicDefinition<Schema>,
+): Codec<z.output<Schema>> {
+  const { schema, bytesFields } = definition;
+  return {
+    encode(message) {
+      let plain: unknown = message;
+      if (bytesFields.length > 0) {
+        const copy: Record<string, unknown> = { ...(message as Record<string, unknown>) };
+        for (const field of bytesFields) {
+          const value = copy[field];
+          if (value instanceof Uint8Array) copy[field] = Buffer.from(value).toString('base64');
+        }
+        plain = copy;
+      }
+      return Promise.resolve(Buffer.from(JSON.stringify(plain)));
+    },
+    decode(value) {
+      if (value === null || value.length === 0) {
+        return Promise.reject(new DecodeError('DW_EMPTY_MESSAGE', 'the record has no value'));
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value.toString('utf8'));
+      } catch (error) {
+        return Promise.reject(
+          new DecodeError('DW_MALFORMED_JSON', `not JSON: ${(error as Error).message}`, {
+            cause: error,
+          }),
+        );
+      }
+      if (bytesFields.length > 0 && parsed !== null && typeof parsed === 'object') {
+        const record = parsed as Record<string, unknown>;
+        for (const field of bytesFields) {
+          const encoded = record[field];
+          if (typeof encoded === 'string') record[field] = Buffer.from(encoded, 'base64');
+        }
+      }
+      try {
+        return Promise.resolve(validate(schema, parsed));
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+  };
+}
