@@ -63,13 +63,18 @@ export default async function adwinBench(context: BenchContext): Promise<void> {
       throw new Error(`the JVM generated a different stream (checksum ${moa.checksum})`);
     }
     const value = length / moa.bestSeconds;
+    // Same stream, same algorithm: anything but our own answer would mean a broken port.
+    const agreement =
+      moa.detections === summary.detections && moa.finalWidth === summary.width
+        ? 'as ours'
+        : 'DIFFERENT from ours';
     context.report({
       suite: SUITE,
       case: caseName,
       subject: 'MOA ADWIN (Java)',
       value,
       unit: 'updates/s',
-      note: `best of ${REPEATS} in the JVM (Java ${moa.java}); ${moa.detections} detections, width ${moa.finalWidth}`,
+      note: `best of ${REPEATS} in the JVM (Java ${moa.java}); ${moa.detections} detections, width ${moa.finalWidth} (${agreement})`,
     });
     context.report({ ...withRatio(ours, 'MOA ADWIN', value), subject: 'driftwatch / MOA' });
   } catch (error) {

@@ -50,7 +50,10 @@ export async function ensureMoaHarness(): Promise<string> {
       typeof stdout === 'string' && stdout.includes('[ERROR]')
         ? (stdout.split('\n').find((line) => line.includes('[ERROR]')) ?? describe(error))
         : describe(error);
-    throw new Error(`cannot build the MOA harness with mvn: ${reason}`, { cause: error });
+    throw new Error(
+      `cannot build the MOA harness with mvn (it needs Java 17+, Maven 3.8+ and Maven Central): ${reason}`,
+      { cause: error },
+    );
   }
   const dependencies = (await readFile(classpathFile, 'utf8')).trim();
   return [join(TARGET_DIR, 'classes'), dependencies].join(':');

@@ -3,7 +3,8 @@
  *
  * An example is plain JavaScript (valid TypeScript without annotations) inside a ```ts fence. It
  * sees every export of the package by name. A line of the form `expression; // => <json>` is an
- * assertion: the expression must equal the JSON value (numbers to 1e-12, relative).
+ * assertion: the expression must equal the JSON value (numbers to 1e-12, relative). Every exported
+ * class and function must have an example in its doc comment, and every example an assertion.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -19,7 +20,13 @@ interface Example {
   file: string;
   line: number;
   code: string;
+  assertions: number;
+  /** The class or function the doc comment holding the example is about. */
+  documents: string | undefined;
 }
+
+/** The error type is documented where it is thrown; every other export shows itself at work. */
+const WITHOUT_EXAMPLE = new Set(['DriftError']);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -39,14 +46,24 @@ function examplesIn(file: string): Example[] {
     const end = lines.findIndex((line, at) => at > fence && /^\s*\*\s*```\s*$/.test(line));
     if (end < 0) throw new Error(`${file}:${fence + 1}: unterminated example fence`);
     const body = lines.slice(fence + 1, end).map((line) => line.replace(/^\s*\* ?/, ''));
-    examples.push({ file, line: fence + 2, code: body.map(toAssertion).join('\n') });
+    const commentEnd = lines.findIndex((line, at) => at > end && /\*\/\s*$/.test(line));
+    const declaration = /^export (?:class|function) (\w+)/.exec(lines[commentEnd + 1] ?? '');
+    examples.push({
+      file,
+      line: fence + 2,
+      code: body.map(toAssertion).join('\n'),
+      assertions: body.filter((line) => ASSERTION.test(line)).length,
+      documents: declaration?.[1],
+    });
     index = end;
   }
   return examples;
 }
 
+const ASSERTION = /^(\s*)(.+?);\s*\/\/ => (.+)$/;
+
 function toAssertion(line: string, offset: number): string {
-  const match = /^(\s*)(.+?);\s*\/\/ => (.+)$/.exec(line);
+  const match = ASSERTION.exec(line);
   if (!match) return line;
   const [, indent = '', expression = '', expected = ''] = match;
   return `${indent}__expect(${expression}, ${JSON.stringify(expected)}, ${offset});`;
@@ -79,6 +96,19 @@ const AsyncFunction = (
 
 describe('doc examples', () => {
   const examples = sourceFiles(sourceDir).flatMap(examplesIn);
+
+  it('document every exported class and function, each with an asserted result', () => {
+    const documented = new Set(examples.map((example) => example.documents));
+    const missing = Object.entries(drift)
+      .filter(([name, value]) => typeof value === 'function' && !WITHOUT_EXAMPLE.has(name))
+      .map(([name]) => name)
+      .filter((name) => !documented.has(name));
+    assert.deepEqual(missing, [], 'exports without an @example in their doc comment');
+    for (const example of examples) {
+      assert.ok(example.assertions > 0, `${example.file}:${example.line} asserts nothing`);
+    }
+  });
+
   for (const example of examples) {
     const where = `${example.file.slice(sourceDir.length + 1)}:${example.line}`;
     it(where, async () => {

@@ -120,6 +120,43 @@ describe('PsiReference.fitCategorical', () => {
   });
 });
 
+describe('PsiReference.fromValueCounts', () => {
+  const sample = ['b', 'a', 'b', 'c', 'b', 'a'];
+
+  it('equals fitting the sample the counts came from, from a Map or an object', () => {
+    const fitted = PsiReference.fitCategorical(sample).toJSON();
+    assert.deepEqual(
+      PsiReference.fromValueCounts(
+        new Map([
+          ['c', 1],
+          ['b', 3],
+          ['a', 2],
+        ]),
+      ).toJSON(),
+      fitted,
+    );
+    assert.deepEqual(PsiReference.fromValueCounts({ b: 3, c: 1, a: 2 }).toJSON(), fitted);
+  });
+
+  it('leaves out categories counted 0', () => {
+    const reference = PsiReference.fromValueCounts({ a: 2, b: 3, c: 1, d: 0 });
+    assert.deepEqual(reference.categories, ['a', 'b', 'c']);
+    const current = ['a', 'd', 'b'];
+    assert.ok(Math.abs(reference.psi(current) - psiEvidently(sample, current)) < 1e-12);
+  });
+
+  it('rejects negative, fractional, non-finite and all-zero counts', () => {
+    const bad = [{}, { a: 0 }, { a: -1 }, { a: 1.5 }, { a: NaN }, { a: Infinity }];
+    for (const counts of bad) {
+      assert.throws(() => PsiReference.fromValueCounts(counts), invalid('DW_INVALID_INPUT'));
+    }
+    assert.throws(
+      () => PsiReference.fromValueCounts(new Map([[1 as unknown as string, 1]])),
+      invalid('DW_INVALID_INPUT'),
+    );
+  });
+});
+
 describe('PsiReference JSON', () => {
   const references = [
     PsiReference.fit(normal(5, 500), { bins: 7 }),

@@ -34,10 +34,11 @@ export interface PsiFitOptions {
  * - A reference with a single distinct value `v` has nothing to take quantiles of; it gets `bins`
  *   equal-width bins over `[v − 0.5, v + 0.5]` (numpy's convention for an empty range).
  *
- * Categorical references (`fitCategorical`): one bin per category seen in the reference (sorted).
- * Values the reference never saw share one extra "unseen" bin whose reference share is 0; it takes
- * part in the comparison only when it is non-empty, so one new category compares exactly as
- * Evidently compares it (several new categories are pooled, which keeps memory bounded).
+ * Categorical references (`fitCategorical` from a sample, `fromValueCounts` from its value
+ * counts): one bin per category seen in the reference (sorted). Values the reference never saw
+ * share one extra "unseen" bin whose reference share is 0; it takes part in the comparison only
+ * when it is non-empty, so one new category compares exactly as Evidently compares it (several new
+ * categories are pooled, which keeps memory bounded).
  *
  * Options of `fit`: `bins` (default 10), `binning` (default `'quantile'`).
  *
@@ -52,6 +53,7 @@ export interface PsiFitOptions {
  * const colours = PsiReference.fitCategorical(['red', 'blue', 'red', 'green']);
  * colours.toJSON(); // => {"kind":"categorical","categories":["blue","green","red"],"proportions":[0.25,0.25,0.5]}
  * colours.psi(['red', 'red', 'blue', 'purple']); // => 3.910458196225975
+ * PsiReference.fromValueCounts({ red: 2, blue: 1, green: 1 }).toJSON(); // => {"kind":"categorical","categories":["blue","green","red"],"proportions":[0.25,0.25,0.5]}
  * PsiReference.fromJSON(JSON.parse(JSON.stringify(colours))).psi(['red']); // => 4.257031786505947
  * ```
  *
@@ -137,11 +139,40 @@ export class PsiReference {
       requireCategory(value, `values[${i}]`);
       counts.set(value, (counts.get(value) ?? 0) + 1);
     });
-    const categories = [...counts.keys()].sort();
+    return PsiReference.fromValueCounts(counts);
+  }
+
+  /**
+   * Fits a categorical reference from value counts already taken (a training job's
+   * `value_counts()`, say): a `Map` or a plain object from category to count. Categories counted
+   * 0 are left out, as they would be from a sample.
+   */
+  static fromValueCounts(
+    counts: ReadonlyMap<string, number> | Readonly<Record<string, number>>,
+  ): PsiReference {
+    const entries: [string, number][] =
+      counts instanceof Map
+        ? Array.from(counts as ReadonlyMap<string, number>)
+        : Object.entries(counts as Readonly<Record<string, number>>);
+    let total = 0;
+    for (const [category, count] of entries) {
+      requireCategory(category, 'category');
+      if (!Number.isSafeInteger(count) || count < 0) {
+        throw new DriftError(
+          'DW_INVALID_INPUT',
+          `count of ${JSON.stringify(category)} must be a non-negative integer, got ${String(count)}`,
+        );
+      }
+      total += count;
+    }
+    if (total === 0) throw new DriftError('DW_INVALID_INPUT', 'value counts must not all be zero');
+    const seen = entries
+      .filter(([, count]) => count > 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return new PsiReference({
       kind: 'categorical',
-      categories,
-      proportions: categories.map((category) => (counts.get(category) ?? 0) / values.length),
+      categories: seen.map(([category]) => category),
+      proportions: seen.map(([, count]) => count / total),
     });
   }
 
