@@ -1,0 +1,163 @@
+import { LearnError } from './errors.js';
+import type { BinaryClassifierMetrics } from './evaluate-binary-classifier.js';
+import { mcnemarTest, type McNemarResult } from './mcnemar-test.js';
+import {
+  optionFinite,
+  optionInOpenInterval,
+  optionNonNegativeInteger,
+  optionOneOf,
+} from './validate.js';
+
+export type PromotionMetric = 'accuracy' | 'f1' | 'rocAuc' | 'logLoss';
+const promotionMetrics: readonly PromotionMetric[] = ['accuracy', 'f1', 'rocAuc', 'logLoss'];
+
+export interface PromotionCriteria {
+  /** The metric that must improve; `logLoss` improves by going down, the others by going up. */
+  readonly metric: PromotionMetric;
+  /** Least improvement (in the metric's units) that promotes; may be 0 or negative. */
+  readonly minGain: number;
+  /** Least holdout size on which any decision to promote is made. */
+  readonly minHoldout: number;
+  /** When set, the challenger must also be significantly more often right (McNemar p < alpha). */
+  readonly mcnemarAlpha?: number;
+}
+
+export interface PromotionInput {
+  readonly challenger: BinaryClassifierMetrics;
+  /** The serving model's metrics on the same holdout, or null when nothing is serving yet. */
+  readonly champion: BinaryClassifierMetrics | null;
+  /** Per holdout row, whether the champion was right; required with `mcnemarAlpha`. */
+  readonly championCorrect?: ArrayLike<boolean | number>;
+  /** Per holdout row, whether the challenger was right; required with `mcnemarAlpha`. */
+  readonly challengerCorrect?: ArrayLike<boolean | number>;
+  readonly criteria: PromotionCriteria;
+}
+
+export interface PromotionDecision {
+  readonly promote: boolean;
+  /** One line naming every number the decision rests on. */
+  readonly reason: string;
+  /** The McNemar test when it was run, for the record. */
+  readonly mcnemar: McNemarResult | null;
+}
+
+/**
+ * Gains within this of `minGain` count as meeting it: metrics are ratios of counts, and
+ * 0.57 − 0.56 is 0.009999999999999898 in float64.
+ */
+const GAIN_SLACK = 1e-12;
+
+/**
+ * Decides whether a challenger replaces the champion, in this order:
+ * 1. The holdout must hold at least `minHoldout` rows, otherwise no promotion.
+ * 2. With no champion, the challenger is promoted.
+ * 3. The chosen metric must improve by at least `minGain` (a NaN metric, e.g. ROC AUC on a
+ *    one-class holdout, cannot).
+ * 4. With `mcnemarAlpha`, McNemar's exact test on the paired correctness must give p < alpha, and
+ *    the challenger must be the one more often right (c > b).
+ *
+ * Champion and challenger must have been evaluated on the same holdout (equal counts); mismatched
+ * inputs or missing correctness arrays with `mcnemarAlpha` are programmer errors and throw
+ * `DW_INVALID_INPUT`.
+ *
+ * @example
+ * ```ts
+ * const decision = decidePromotion({
+ *   challenger: { count: 1200, accuracy: 0.912, precision: 0.9, recall: 0.8, f1: 0.85, rocAuc: 0.95, logLoss: 0.25 },
+ *   champion: { count: 1200, accuracy: 0.781, precision: 0.7, recall: 0.6, f1: 0.65, rocAuc: 0.85, logLoss: 0.45 },
+ *   criteria: { metric: 'accuracy', minGain: 0.01, minHoldout: 200 },
+ * });
+ * decision.promote; // => true
+ * decision.reason; // => "accuracy 0.912 vs champion 0.781 (+0.131 ≥ 0.01), holdout 1200 ≥ 200"
+ * ```
+ */
+export function decidePromotion(input: PromotionInput): PromotionDecision {
+  const { challenger, champion, criteria } = input;
+  const metric = optionOneOf(criteria.metric, 'criteria.metric', promotionMetrics);
+  const minGain = optionFinite(criteria.minGain, 'criteria.minGain');
+  const minHoldout = optionNonNegativeInteger(criteria.minHoldout, 'criteria.minHoldout');
+  const alpha =
+    criteria.mcnemarAlpha === undefined
+      ? undefined
+      : optionInOpenInterval(criteria.mcnemarAlpha, 'criteria.mcnemarAlpha', 0, 1);
+
+  const holdout = `holdout ${challenger.count} ${challenger.count >= minHoldout ? '≥' : '<'} ${minHoldout}`;
+  if (challenger.count < minHoldout) {
+    return { promote: false, reason: `${holdout}: too small to decide`, mcnemar: null };
+  }
+  const challengerValue = challenger[metric];
+  if (champion === null) {
+    return {
+      promote: true,
+      reason: `no champion; challenger ${metric} ${formatValue(challengerValue)}, ${holdout}`,
+      mcnemar: null,
+    };
+  }
+  if (champion.count !== challenger.count) {
+    throw new LearnError(
+      'DW_INVALID_INPUT',
+      `champion and challenger must be evaluated on the same holdout, got ${champion.count} and ${challenger.count} rows`,
+    );
+  }
+  const championValue = champion[metric];
+  const comparison = `${metric} ${formatValue(challengerValue)} vs champion ${formatValue(championValue)}`;
+  if (Number.isNaN(challengerValue) || Number.isNaN(championValue)) {
+    return {
+      promote: false,
+      reason: `${comparison}: undefined on this holdout, ${holdout}`,
+      mcnemar: null,
+    };
+  }
+  const gain =
+    metric === 'logLoss' ? championValue - challengerValue : challengerValue - championValue;
+  const enough = gain >= minGain - GAIN_SLACK;
+  const gainText = `${comparison} (${formatGain(gain)} ${enough ? '≥' : '<'} ${formatValue(minGain)})`;
+  if (!enough) return { promote: false, reason: `${gainText}, ${holdout}`, mcnemar: null };
+  if (alpha === undefined)
+    return { promote: true, reason: `${gainText}, ${holdout}`, mcnemar: null };
+
+  const { championCorrect, challengerCorrect } = input;
+  if (championCorrect === undefined || challengerCorrect === undefined) {
+    throw new LearnError(
+      'DW_INVALID_INPUT',
+      'championCorrect and challengerCorrect are required when criteria.mcnemarAlpha is set',
+    );
+  }
+  if (
+    championCorrect.length !== challenger.count ||
+    challengerCorrect.length !== challenger.count
+  ) {
+    throw new LearnError(
+      'DW_INVALID_INPUT',
+      `championCorrect and challengerCorrect must have one entry per holdout row (${challenger.count}), got ${championCorrect.length} and ${challengerCorrect.length}`,
+    );
+  }
+  const mcnemar = mcnemarTest(championCorrect, challengerCorrect);
+  const significant = mcnemar.pValue < alpha;
+  const test = `McNemar p=${formatP(mcnemar.pValue)} ${significant ? '<' : '≥'} ${formatValue(alpha)} (b=${mcnemar.b}, c=${mcnemar.c})`;
+  if (!significant) {
+    return { promote: false, reason: `${gainText}, ${holdout}, ${test}`, mcnemar };
+  }
+  if (mcnemar.c <= mcnemar.b) {
+    return {
+      promote: false,
+      reason: `${gainText}, ${holdout}, ${test}, but the champion is right more often`,
+      mcnemar,
+    };
+  }
+  return { promote: true, reason: `${gainText}, ${holdout}, ${test}`, mcnemar };
+}
+
+/** Four significant digits: enough to tell metrics apart, short enough to read in a log line. */
+function formatValue(value: number): string {
+  return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
+}
+
+function formatGain(gain: number): string {
+  const text = String(Number(Math.abs(gain).toPrecision(3)));
+  return `${gain < 0 ? '-' : '+'}${text}`;
+}
+
+function formatP(p: number): string {
+  return String(Number(p.toPrecision(2)));
+}

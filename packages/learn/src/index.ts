@@ -1,0 +1,37 @@
+export { LearnError, type LearnErrorCode } from './errors.js';
+export type { FeatureRows } from './validate.js';
+export {
+  parseTrainedModel,
+  type LogisticModel,
+  type MlpActivation,
+  type MlpModel,
+  type ModelFamily,
+  type Standardization,
+  type TrainedModel,
+} from './trained-model.js';
+export {
+  LogisticRegression,
+  type LogisticRegressionFit,
+  type LogisticRegressionOptions,
+} from './logistic-regression.js';
+export { Mlp, type MlpOptions } from './mlp.js';
+export { trainModel, type TrainModelOptions } from './train-model.js';
+export { predictProbabilities } from './predict-probabilities.js';
+export {
+  evaluateBinaryClassifier,
+  type BinaryClassifierMetrics,
+} from './evaluate-binary-classifier.js';
+export { mcnemarTest, type McNemarOptions, type McNemarResult } from './mcnemar-test.js';
+export {
+  decidePromotion,
+  type PromotionCriteria,
+  type PromotionDecision,
+  type PromotionInput,
+  type PromotionMetric,
+} from './decide-promotion.js';
+export {
+  buildReferenceProfile,
+  type BinnedDistribution,
+  type ReferenceProfile,
+  type ReferenceProfileInput,
+} from './reference-profile.js';

@@ -1,0 +1,175 @@
+import { LearnError } from './errors.js';
+
+/** Rows of feature values, one inner array per example, columns in `featureNames` order. */
+export type FeatureRows = readonly (readonly number[])[];
+
+export function optionPositiveInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new LearnError(
+      'DW_INVALID_OPTION',
+      `option ${name} must be a positive integer, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+export function optionNonNegativeInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new LearnError(
+      'DW_INVALID_OPTION',
+      `option ${name} must be a non-negative integer, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+export function optionPositiveFinite(value: number, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new LearnError(
+      'DW_INVALID_OPTION',
+      `option ${name} must be a positive finite number, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+export function optionNonNegativeFinite(value: number, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new LearnError(
+      'DW_INVALID_OPTION',
+      `option ${name} must be a non-negative finite number, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+export function optionFinite(value: number, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new LearnError(
+      'DW_INVALID_OPTION',
+      `option ${name} must be a finite number, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** `low < value < high` (open interval), e.g. a significance level in (0, 1). */
+export function optionInOpenInterval(
+  value: number,
+  name: string,
+  low: number,
+  high: number,
+): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= low || value >= high) {
+    throw new LearnError(
+      'DW_INVALID_OPTION',
+      `option ${name} must be in (${low}, ${high}), got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+export function optionOneOf<T extends string>(value: T, name: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) {
+    throw new LearnError(
+      'DW_INVALID_OPTION',
+      `option ${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${value}`,
+    );
+  }
+  return value;
+}
+
+/** At least one name, each a non-empty string, no repeats: they key the features at serving. */
+export function requireFeatureNames(featureNames: readonly string[]): readonly string[] {
+  if (!isArray(featureNames) || featureNames.length === 0) {
+    throw new LearnError('DW_INVALID_INPUT', 'featureNames must be a non-empty array');
+  }
+  const seen = new Set<string>();
+  for (const [i, name] of (featureNames as readonly unknown[]).entries()) {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new LearnError(
+        'DW_INVALID_INPUT',
+        `featureNames[${i}] must be a non-empty string, got ${JSON.stringify(name)}`,
+      );
+    }
+    if (seen.has(name)) {
+      throw new LearnError('DW_INVALID_INPUT', `featureNames repeats "${name}"`);
+    }
+    seen.add(name);
+  }
+  return featureNames;
+}
+
+/**
+ * Copies rows into one row-major Float64Array (`rows.length × width`), checking every row has
+ * `width` finite values: one NaN would poison every weight of a fit.
+ */
+export function flattenRows(rows: FeatureRows, width: number, what = 'rows'): Float64Array {
+  if (!isArray(rows)) {
+    throw new LearnError('DW_INVALID_INPUT', `${what} must be an array of rows`);
+  }
+  const flat = new Float64Array(rows.length * width);
+  for (const [i, row] of (rows as readonly unknown[]).entries()) {
+    if (!isArray(row) || row.length !== width) {
+      throw new LearnError(
+        'DW_INVALID_INPUT',
+        `${what}[${i}] must have ${width} values, got ${isArray(row) ? row.length : typeof row}`,
+      );
+    }
+    for (let j = 0; j < width; j++) {
+      const value = row[j];
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new LearnError(
+          'DW_INVALID_INPUT',
+          `${what}[${i}][${j}] must be a finite number, got ${String(value)}`,
+        );
+      }
+      flat[i * width + j] = value;
+    }
+  }
+  return flat;
+}
+
+/** Copies 0/1 labels (also accepting booleans) into a Float64Array, rejecting anything else. */
+export function binaryLabels(labels: ArrayLike<number | boolean>, what = 'labels'): Float64Array {
+  const candidate: unknown = labels;
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    typeof (candidate as { length?: unknown }).length !== 'number'
+  ) {
+    throw new LearnError('DW_INVALID_INPUT', `${what} must be an array of 0/1 values`);
+  }
+  const copy = new Float64Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (label === 1 || label === true) copy[i] = 1;
+    else if (label !== 0 && label !== false) {
+      throw new LearnError(
+        'DW_INVALID_INPUT',
+        `${what}[${i}] must be 0 or 1, got ${String(label)}`,
+      );
+    }
+  }
+  return copy;
+}
+
+/** Rejects a length mismatch between two parallel inputs. */
+export function requireSameLength(
+  a: { length: number },
+  aName: string,
+  b: { length: number },
+  bName: string,
+): void {
+  if (a.length !== b.length) {
+    throw new LearnError(
+      'DW_INVALID_INPUT',
+      `${aName} and ${bName} must have the same length, got ${a.length} and ${b.length}`,
+    );
+  }
+}
+
+/** `Array.isArray` without widening to `any[]`: inputs from JavaScript callers are checked too. */
+function isArray(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
+}

@@ -1,0 +1,15 @@
+export { ModelError, type ModelErrorCode } from './errors.js';
+export { sha256Hex } from './sha256-hex.js';
+export { exportOnnx, type ExportOnnxOptions } from './export-onnx.js';
+export { OnnxScorer, type OnnxScorerLoadOptions } from './onnx-scorer.js';
+export {
+  buildFeatureMatrix,
+  type FeatureMatrix,
+  type FeatureRejection,
+  type FeatureRejectionCode,
+} from './build-feature-matrix.js';
+export {
+  verifyExport,
+  type VerifyExportOptions,
+  type VerifyExportResult,
+} from './verify-export.js';

@@ -1,0 +1,239 @@
+import type { ModelFamily } from '@driftwatch/learn';
+import onnxProto from 'onnx-proto';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+
+import { ModelError } from './errors.js';
+import {
+  INPUT_NAME,
+  METADATA_FEATURE_NAMES,
+  METADATA_MODEL_FAMILY,
+  OUTPUT_NAME,
+} from './onnx-layout.js';
+import { sha256Hex } from './sha256-hex.js';
+
+const { onnx } = onnxProto;
+
+export interface OnnxScorerLoadOptions {
+  /** Hex SHA-256 the bytes must have; checked before anything else reads them. */
+  readonly expectedSha256?: string;
+  /** Threads onnxruntime may use within one run (its default: one per core). */
+  readonly intraOpNumThreads?: number;
+}
+
+/**
+ * A loaded ONNX model exported by `exportOnnx`: its input column order, read from the model's
+ * own metadata, and one batched scoring call.
+ *
+ * `load` checks, in order: the SHA-256 (`DW_MODEL_CHECKSUM_MISMATCH`), that the bytes decode as a
+ * `ModelProto` whose metadata names the features and family, and whose input is float32
+ * `[N, featureNames.length]` (`DW_MODEL_INVALID`), and that onnxruntime accepts it
+ * (`DW_MODEL_INVALID`, with onnxruntime's error as `cause`).
+ *
+ * `score` runs the session once per call. `release` frees the native session once every call in
+ * flight has finished; it is idempotent, and `score` after it fails with `DW_MODEL_RELEASED`.
+ *
+ * @example
+ * ```ts
+ * const bytes = exportOnnx({
+ *   family: 'logistic',
+ *   featureNames: ['a', 'b'],
+ *   standardization: { mean: [0, 0], scale: [1, 1] },
+ *   weights: [1, -1],
+ *   bias: 0,
+ * });
+ * const scorer = await OnnxScorer.load(bytes);
+ * scorer.featureNames; // => ["a", "b"]
+ * scorer.family; // => "logistic"
+ * const { matrix, accepted } = buildFeatureMatrix([{ features: { b: 0, a: 0 } }], scorer.featureNames);
+ * Array.from(await scorer.score(matrix, accepted.length)); // => [0.5]
+ * await scorer.release();
+ * ```
+ */
+export class OnnxScorer {
+  /** Input column order: row-major matrices passed to `score` follow it. */
+  readonly featureNames: readonly string[];
+  readonly family: ModelFamily;
+  /** Every `metadata_props` entry of the model, e.g. `driftwatch.activation`. */
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly #session: InferenceSession;
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #released: Promise<void> | undefined;
+
+  private constructor(
+    session: InferenceSession,
+    featureNames: readonly string[],
+    family: ModelFamily,
+    metadata: Record<string, string>,
+  ) {
+    this.#session = session;
+    this.featureNames = Object.freeze([...featureNames]);
+    this.family = family;
+    this.metadata = Object.freeze({ ...metadata });
+  }
+
+  static async load(
+    onnxBytes: Uint8Array,
+    options: OnnxScorerLoadOptions = {},
+  ): Promise<OnnxScorer> {
+    if (!(onnxBytes instanceof Uint8Array) || onnxBytes.length === 0) {
+      throw new ModelError('DW_MODEL_INVALID', 'ONNX model bytes must be a non-empty Uint8Array');
+    }
+    if (options.expectedSha256 !== undefined) {
+      const actual = sha256Hex(onnxBytes);
+      if (actual !== options.expectedSha256.toLowerCase()) {
+        throw new ModelError(
+          'DW_MODEL_CHECKSUM_MISMATCH',
+          `ONNX bytes have SHA-256 ${actual}, expected ${options.expectedSha256}`,
+          { details: { expectedSha256: options.expectedSha256, actualSha256: actual } },
+        );
+      }
+    }
+    const threads = options.intraOpNumThreads;
+    if (threads !== undefined && (!Number.isSafeInteger(threads) || threads <= 0)) {
+      throw new ModelError(
+        'DW_INVALID_INPUT',
+        `option intraOpNumThreads must be a positive integer, got ${String(threads)}`,
+      );
+    }
+    const { featureNames, family, metadata } = readContract(onnxBytes);
+    let session: InferenceSession;
+    try {
+      session = await InferenceSession.create(onnxBytes, {
+        ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
+      });
+    } catch (error) {
+      throw new ModelError(
+        'DW_MODEL_INVALID',
+        `onnxruntime cannot load the model: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    if (!session.inputNames.includes(INPUT_NAME) || !session.outputNames.includes(OUTPUT_NAME)) {
+      await session.release();
+      throw new ModelError(
+        'DW_MODEL_INVALID',
+        `model must have input "${INPUT_NAME}" and output "${OUTPUT_NAME}", got inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`,
+      );
+    }
+    return new OnnxScorer(session, featureNames, family, metadata);
+  }
+
+  /**
+   * P(class 1) for each row of `matrix`: row-major, `rowCount × featureNames.length` raw feature
+   * values (see `buildFeatureMatrix`). One `session.run` per call (none for zero rows).
+   */
+  async score(matrix: Float32Array, rowCount: number): Promise<Float32Array> {
+    if (this.#released) throw new ModelError('DW_MODEL_RELEASED', 'the model was released');
+    const width = this.featureNames.length;
+    if (!Number.isSafeInteger(rowCount) || rowCount < 0) {
+      throw new ModelError(
+        'DW_INVALID_INPUT',
+        `rowCount must be a non-negative integer, got ${String(rowCount)}`,
+      );
+    }
+    if (!(matrix instanceof Float32Array) || matrix.length !== rowCount * width) {
+      throw new ModelError(
+        'DW_INVALID_INPUT',
+        `matrix must be a Float32Array of ${rowCount} × ${width} = ${rowCount * width} values, got ${matrix instanceof Float32Array ? matrix.length : typeof matrix}`,
+      );
+    }
+    if (rowCount === 0) return new Float32Array(0);
+    const run = this.#session.run({
+      [INPUT_NAME]: new Tensor('float32', matrix, [rowCount, width]),
+    });
+    this.#inFlight.add(run);
+    let output: InferenceSession.OnnxValueMapType;
+    try {
+      output = await run;
+    } catch (error) {
+      throw new ModelError(
+        'DW_SCORING_FAILED',
+        `onnxruntime failed to score ${rowCount} rows: ${(error as Error).message}`,
+        { cause: error },
+      );
+    } finally {
+      this.#inFlight.delete(run);
+    }
+    const probability = output[OUTPUT_NAME];
+    const data: unknown = probability?.data;
+    if (!(data instanceof Float32Array) || data.length !== rowCount) {
+      throw new ModelError(
+        'DW_SCORING_FAILED',
+        `model output "${OUTPUT_NAME}" must be ${rowCount} float32 values`,
+      );
+    }
+    return data;
+  }
+
+  /** Frees the native session after the runs in flight; safe to call more than once. */
+  release(): Promise<void> {
+    this.#released ??= (async () => {
+      await Promise.allSettled([...this.#inFlight]);
+      await this.#session.release();
+    })();
+    return this.#released;
+  }
+}
+
+interface ModelContract {
+  featureNames: string[];
+  family: ModelFamily;
+  metadata: Record<string, string>;
+}
+
+/** Reads what the scorer relies on from the ModelProto itself, before onnxruntime sees it. */
+function readContract(bytes: Uint8Array): ModelContract {
+  const invalid = (reason: string, cause?: unknown): ModelError =>
+    new ModelError('DW_MODEL_INVALID', `not a driftwatch ONNX model: ${reason}`, { cause });
+  let proto: onnxProto.onnx.ModelProto;
+  try {
+    proto = onnx.ModelProto.decode(bytes);
+  } catch (error) {
+    throw invalid(`cannot decode a ModelProto (${(error as Error).message})`, error);
+  }
+  const metadata: Record<string, string> = {};
+  for (const { key, value } of proto.metadataProps) {
+    if (typeof key === 'string' && typeof value === 'string') metadata[key] = value;
+  }
+  const namesJson = metadata[METADATA_FEATURE_NAMES];
+  if (namesJson === undefined) throw invalid(`metadata ${METADATA_FEATURE_NAMES} is missing`);
+  let featureNames: unknown;
+  try {
+    featureNames = JSON.parse(namesJson);
+  } catch (error) {
+    throw invalid(`metadata ${METADATA_FEATURE_NAMES} is not JSON`, error);
+  }
+  if (
+    !Array.isArray(featureNames) ||
+    featureNames.length === 0 ||
+    !featureNames.every((name) => typeof name === 'string' && name.length > 0) ||
+    new Set(featureNames).size !== featureNames.length
+  ) {
+    throw invalid(`metadata ${METADATA_FEATURE_NAMES} must be a JSON array of unique names`);
+  }
+  const family = metadata[METADATA_MODEL_FAMILY];
+  if (family !== 'logistic' && family !== 'mlp') {
+    throw invalid(
+      `metadata ${METADATA_MODEL_FAMILY} must be "logistic" or "mlp", got ${String(family)}`,
+    );
+  }
+  const input = proto.graph?.input?.find((value) => value.name === INPUT_NAME);
+  const tensorType = input?.type?.tensorType;
+  const dims = tensorType?.shape?.dim ?? [];
+  const width = dims.length === 2 ? toNumber(dims[1]?.dimValue as unknown) : undefined;
+  if (tensorType?.elemType !== onnx.TensorProto.DataType.FLOAT || width !== featureNames.length) {
+    throw invalid(
+      `input "${INPUT_NAME}" must be float32 [N, ${featureNames.length}] to match ${featureNames.length} feature names`,
+    );
+  }
+  return { featureNames: featureNames as string[], family, metadata };
+}
+
+/** protobufjs decodes int64 as a `Long` (with `toNumber`) when long.js is installed. */
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  const long = value as { toNumber?: unknown } | null | undefined;
+  return typeof long?.toNumber === 'function'
+    ? (long.toNumber as () => number).call(long)
+    : undefined;
+}
