@@ -5,6 +5,8 @@ import {
   requireFinite,
 } from './validate.js';
 import { DriftError } from './errors.js';
+import { toJsonNumber, type JsonNumber } from './json-number.js';
+import { StateReader } from './state-reader.js';
 
 export interface AdwinOptions {
   /** Confidence of the cut test: smaller means fewer false alarms and later detections. */
@@ -17,6 +19,29 @@ export interface AdwinOptions {
   readonly minWindowLength?: number;
   /** No test while the window holds `gracePeriod` elements or fewer. */
   readonly gracePeriod?: number;
+}
+
+/**
+ * The plain-JSON snapshot of an {@link Adwin} (`toJSON`, `Adwin.fromJSON`): its options, the rows
+ * of the exponential histogram in use, and every counter.
+ */
+export interface AdwinState {
+  delta: number;
+  clock: number;
+  maxBuckets: number;
+  minWindowLength: number;
+  gracePeriod: number;
+  /** Row r holds buckets of 2^r elements, oldest first; only the rows in use (at least one). */
+  rows: { totals: JsonNumber[]; variances: JsonNumber[] }[];
+  width: number;
+  total: JsonNumber;
+  /** Sum of squared deviations from the window mean. */
+  squaredDeviations: JsonNumber;
+  updates: number;
+  /** Updates left before the next test for a cut: `clock − updates mod clock`. */
+  updatesUntilTest: number;
+  driftDetected: boolean;
+  detections: number[];
 }
 
 /** Rows are added one at a time and rarely; doubling keeps growth off the per-update path. */
@@ -40,6 +65,9 @@ const INITIAL_ROWS = 8;
  *   `minWindowLength + 1` elements.
  * - `gracePeriod` (10): no test while the window holds `gracePeriod` elements or fewer.
  *
+ * `toJSON()` snapshots it as plain JSON ({@link AdwinState}); `Adwin.fromJSON` revives it to
+ * continue exactly as if it had never stopped.
+ *
  * @example
  * ```ts
  * // A classifier's error indicator: the error rate jumps from 0.1 to 0.4 at element 1000.
@@ -49,6 +77,9 @@ const INITIAL_ROWS = 8;
  * adwin.detections; // => [1055, 1087]
  * adwin.width; // => 1072
  * adwin.estimation; // => 0.38992537313432835
+ * const revived = Adwin.fromJSON(JSON.parse(JSON.stringify(adwin)));
+ * revived.update(1) === adwin.update(1); // => true
+ * revived.estimation === adwin.estimation; // => true
  * ```
  *
  * @see Albert Bifet and Ricard Gavaldà, "Learning from Time-Changing Data with Adaptive
@@ -139,6 +170,106 @@ export class Adwin {
   /** Buckets summarising the window: at most (maxBuckets + 1) · (log2(width) + 1). */
   get bucketCount(): number {
     return this.#buckets;
+  }
+
+  /** Revives an Adwin from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  static fromJSON(state: AdwinState): Adwin {
+    const reader = new StateReader('Adwin', state);
+    const adwin = reader.build(
+      () =>
+        new Adwin({
+          delta: reader.finite('delta'),
+          clock: reader.finite('clock'),
+          maxBuckets: reader.finite('maxBuckets'),
+          minWindowLength: reader.finite('minWindowLength'),
+          gracePeriod: reader.finite('gracePeriod'),
+        }),
+    );
+    const rows = reader.objects('rows').map((row, r) => {
+      const totals = row.doubles('totals');
+      const variances = row.doubles('variances');
+      reader.require(
+        totals.length === variances.length && totals.length <= adwin.maxBuckets,
+        `rows[${r}] must have as many variances as totals, at most maxBuckets (${adwin.maxBuckets})`,
+      );
+      return { totals, variances };
+    });
+    // Each row holds buckets of at least 2^r elements (2^31 − 1 from row 31 on), and widths stay
+    // below 2^53: more rows than this cannot be a real window.
+    reader.require(rows.length <= 64, `rows must be at most 64, got ${rows.length}`);
+    const width = reader.integer('width');
+    const updates = reader.integer('updates', width);
+    const emptyWindow = rows.length === 1 && rows[0]?.totals.length === 0;
+    reader.require(
+      width === 0 ? emptyWindow : rows.length > 0 && rows.every((row) => row.totals.length > 0),
+      'rows must be one empty row for an empty window, else rows of at least one bucket each',
+    );
+    // Beyond row 30 bucket sizes saturate as MOA's do, and the sum no longer counts elements.
+    if (rows.length <= 31) {
+      const elements = rows.reduce((sum, row, r) => sum + row.totals.length * bucketSize(r), 0);
+      reader.require(elements === width, `width ${width} != ${elements}, the buckets' elements`);
+    }
+    const updatesUntilTest = reader.integer('updatesUntilTest', 1, adwin.clock);
+    reader.require(
+      updatesUntilTest === adwin.clock - (updates % adwin.clock),
+      `updatesUntilTest must be clock - updates % clock (${adwin.clock - (updates % adwin.clock)}), got ${updatesUntilTest}`,
+    );
+    const detections = reader.indices('detections', updates);
+    const driftDetected = reader.boolean('driftDetected');
+    reader.require(
+      !driftDetected || detections[detections.length - 1] === updates - 1,
+      'driftDetected requires a detection at the last update',
+    );
+
+    let capacity = INITIAL_ROWS;
+    while (capacity < rows.length) capacity *= 2;
+    const stride = adwin.#rowStride;
+    adwin.#bucketTotals = new Float64Array(capacity * stride);
+    adwin.#bucketVariances = new Float64Array(capacity * stride);
+    adwin.#rowBucketCounts = new Int32Array(capacity);
+    rows.forEach((row, r) => {
+      adwin.#bucketTotals.set(row.totals, r * stride);
+      adwin.#bucketVariances.set(row.variances, r * stride);
+      adwin.#rowBucketCounts[r] = row.totals.length;
+      adwin.#buckets += row.totals.length;
+    });
+    adwin.#rowsInUse = rows.length;
+    adwin.#windowWidth = width;
+    adwin.#windowTotal = reader.double('total');
+    adwin.#windowSquaredDeviations = reader.double('squaredDeviations');
+    adwin.#updates = updates;
+    adwin.#updatesUntilTest = updatesUntilTest;
+    adwin.#detectedNow = driftDetected;
+    adwin.#detectedAt.push(...detections);
+    return adwin;
+  }
+
+  /** The whole state as plain JSON (see {@link AdwinState}), for `Adwin.fromJSON`. */
+  toJSON(): AdwinState {
+    const rows: AdwinState['rows'] = [];
+    for (let r = 0; r < this.#rowsInUse; r++) {
+      const base = r * this.#rowStride;
+      const end = base + (this.#rowBucketCounts[r] ?? 0);
+      rows.push({
+        totals: Array.from(this.#bucketTotals.subarray(base, end), toJsonNumber),
+        variances: Array.from(this.#bucketVariances.subarray(base, end), toJsonNumber),
+      });
+    }
+    return {
+      delta: this.delta,
+      clock: this.clock,
+      maxBuckets: this.maxBuckets,
+      minWindowLength: this.minWindowLength,
+      gracePeriod: this.gracePeriod,
+      rows,
+      width: this.#windowWidth,
+      total: toJsonNumber(this.#windowTotal),
+      squaredDeviations: toJsonNumber(this.#windowSquaredDeviations),
+      updates: this.#updates,
+      updatesUntilTest: this.#updatesUntilTest,
+      driftDetected: this.#detectedNow,
+      detections: [...this.#detectedAt],
+    };
   }
 
   /** Adds `value` to the window; returns true when that shrank the window because of a change. */

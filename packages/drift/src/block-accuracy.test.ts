@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { BlockAccuracy, type BlockAccuracyResult } from './block-accuracy.js';
+import {
+  BlockAccuracy,
+  type BlockAccuracyResult,
+  type BlockAccuracyState,
+} from './block-accuracy.js';
 import { DriftError } from './errors.js';
 import { mulberry32 } from './random.js';
+import {
+  assertRejectsStates,
+  assertResumesExactly,
+  splitPoints,
+} from './testing/resume-exactly.js';
 
 function completedBlocks(
   blocks: BlockAccuracy,
@@ -98,5 +107,71 @@ describe('BlockAccuracy', () => {
       blocks.update('no' as unknown as boolean);
     });
     assert.deepEqual(blocks.update(false), { blockIndex: 0, accuracy: 0.5, belowThreshold: false });
+  });
+});
+
+describe('BlockAccuracy snapshots', () => {
+  const random = mulberry32(12);
+  const outcomes = Array.from({ length: 600 }, (_, i) => random() < (i < 300 ? 0.9 : 0.6));
+
+  for (const [blockSize, threshold] of [
+    [1, 0.5],
+    [7, 0.8],
+    [50, 0.75],
+  ] as const) {
+    it(`resumes exactly with blocks of ${blockSize}, threshold ${threshold}, split anywhere`, () => {
+      assertResumesExactly({
+        create: () => new BlockAccuracy({ blockSize, threshold }),
+        revive: (state) => BlockAccuracy.fromJSON(state),
+        update: (blocks, correct: boolean) => blocks.update(correct),
+        observe: (blocks) => [
+          blocks.completedBlocks,
+          blocks.accuracy,
+          blocks.belowThreshold,
+          blocks.lastBlock?.blockIndex,
+          blocks.lastBlock?.accuracy,
+        ],
+        stream: outcomes,
+        splits: splitPoints(outcomes.length, [blockSize, 2 * blockSize, 300, 301]),
+      });
+    });
+  }
+
+  it('keeps blockSize and threshold at the top level', () => {
+    const blocks = new BlockAccuracy({ blockSize: 2, threshold: 0.75 });
+    for (const correct of [true, false, true]) blocks.update(correct);
+    assert.deepEqual(blocks.toJSON(), {
+      blockSize: 2,
+      threshold: 0.75,
+      correctInBlock: 1,
+      seenInBlock: 1,
+      completedBlocks: 1,
+      lastBlockCorrect: 1,
+    });
+    assert.deepEqual(
+      new BlockAccuracy({ blockSize: 2, threshold: 0 }).toJSON().lastBlockCorrect,
+      null,
+    );
+  });
+
+  it('refuses malformed states with DW_INVALID_STATE', () => {
+    const blocks = new BlockAccuracy({ blockSize: 4, threshold: 0.5 });
+    for (const correct of [true, true, false, true, true]) blocks.update(correct);
+    const state = blocks.toJSON();
+    assertRejectsStates(
+      'BlockAccuracy',
+      (state) => BlockAccuracy.fromJSON(state as BlockAccuracyState),
+      {
+        'not an object': 'blocks',
+        'threshold above 1': { ...state, threshold: 1.5 },
+        'blockSize 0': { ...state, blockSize: 0 },
+        'a full block pending': { ...state, seenInBlock: 4 },
+        'more correct than seen': { ...state, correctInBlock: 2 },
+        'lastBlockCorrect above blockSize': { ...state, lastBlockCorrect: 5 },
+        'lastBlockCorrect missing after a block': { ...state, lastBlockCorrect: null },
+        'lastBlockCorrect before any block': { ...state, completedBlocks: 0 },
+        'completedBlocks negative': { ...state, completedBlocks: -1 },
+      },
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { DriftError } from './errors.js';
+import { StateReader } from './state-reader.js';
 import { optionFinite, optionPositiveInteger, requireBinary } from './validate.js';
 
 export interface BlockAccuracyOptions {
@@ -17,6 +18,19 @@ export interface BlockAccuracyResult {
   readonly belowThreshold: boolean;
 }
 
+/** The plain-JSON snapshot of a {@link BlockAccuracy} (`toJSON`, `BlockAccuracy.fromJSON`). */
+export interface BlockAccuracyState {
+  blockSize: number;
+  threshold: number;
+  /** Correct outcomes in the block being filled. */
+  correctInBlock: number;
+  /** Outcomes in the block being filled (fewer than `blockSize`). */
+  seenInBlock: number;
+  completedBlocks: number;
+  /** Correct outcomes in the last completed block; `null` before the first. */
+  lastBlockCorrect: number | null;
+}
+
 /**
  * The rule "test accuracy per block of N predictions; flag a block whose accuracy falls below the
  * threshold": outcomes are cut into consecutive, non-overlapping blocks of `blockSize`, and each
@@ -27,6 +41,9 @@ export interface BlockAccuracyResult {
  *
  * Options: `blockSize` (required, positive integer), `threshold` (required, in [0, 1]; 0 never
  * flags, 1 flags any block with an error).
+ *
+ * `toJSON()` snapshots it as plain JSON ({@link BlockAccuracyState}); `BlockAccuracy.fromJSON`
+ * revives it to continue exactly as if it had never stopped.
  *
  * @example
  * ```ts
@@ -46,6 +63,8 @@ export class BlockAccuracy {
   #seenInBlock = 0;
   #completedBlocks = 0;
   #lastBlock: BlockAccuracyResult | undefined;
+  /** Correct outcomes of the last completed block, for the snapshot. */
+  #lastBlockCorrect = 0;
 
   constructor({ blockSize, threshold }: BlockAccuracyOptions) {
     this.blockSize = optionPositiveInteger(blockSize, 'blockSize');
@@ -78,18 +97,60 @@ export class BlockAccuracy {
     return this.#lastBlock?.belowThreshold ?? false;
   }
 
+  /** Revives a BlockAccuracy from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  static fromJSON(state: BlockAccuracyState): BlockAccuracy {
+    const reader = new StateReader('BlockAccuracy', state);
+    const blocks = reader.build(
+      () =>
+        new BlockAccuracy({
+          blockSize: reader.finite('blockSize'),
+          threshold: reader.finite('threshold'),
+        }),
+    );
+    const seenInBlock = reader.integer('seenInBlock', 0, blocks.blockSize - 1);
+    const correctInBlock = reader.integer('correctInBlock', 0, seenInBlock);
+    const completedBlocks = reader.integer('completedBlocks');
+    const lastBlockCorrect =
+      reader.raw('lastBlockCorrect') === null
+        ? null
+        : reader.integer('lastBlockCorrect', 0, blocks.blockSize);
+    reader.require(
+      (lastBlockCorrect === null) === (completedBlocks === 0),
+      'lastBlockCorrect must be null exactly when no block is completed',
+    );
+    blocks.#seenInBlock = seenInBlock;
+    blocks.#correctInBlock = correctInBlock;
+    blocks.#completedBlocks = completedBlocks;
+    if (lastBlockCorrect !== null) blocks.#completeBlock(lastBlockCorrect, completedBlocks - 1);
+    return blocks;
+  }
+
+  /** The whole state as plain JSON (see {@link BlockAccuracyState}), for `BlockAccuracy.fromJSON`. */
+  toJSON(): BlockAccuracyState {
+    return {
+      blockSize: this.blockSize,
+      threshold: this.threshold,
+      correctInBlock: this.#correctInBlock,
+      seenInBlock: this.#seenInBlock,
+      completedBlocks: this.#completedBlocks,
+      lastBlockCorrect: this.#lastBlock === undefined ? null : this.#lastBlockCorrect,
+    };
+  }
+
   update(correct: boolean): BlockAccuracyResult | undefined {
     this.#correctInBlock += requireBinary(correct, 'correct');
     if (++this.#seenInBlock < this.blockSize) return undefined;
 
-    const accuracy = this.#correctInBlock / this.blockSize;
-    this.#lastBlock = {
-      blockIndex: this.#completedBlocks++,
-      accuracy,
-      belowThreshold: accuracy < this.threshold,
-    };
+    const block = this.#completeBlock(this.#correctInBlock, this.#completedBlocks++);
     this.#correctInBlock = 0;
     this.#seenInBlock = 0;
+    return block;
+  }
+
+  #completeBlock(correct: number, blockIndex: number): BlockAccuracyResult {
+    const accuracy = correct / this.blockSize;
+    this.#lastBlockCorrect = correct;
+    this.#lastBlock = { blockIndex, accuracy, belowThreshold: accuracy < this.threshold };
     return this.#lastBlock;
   }
 }

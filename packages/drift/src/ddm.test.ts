@@ -2,9 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
-import { Ddm, type DdmOptions } from './ddm.js';
+import { Ddm, type DdmOptions, type DdmState } from './ddm.js';
 import { DriftError } from './errors.js';
 import { detectedIndices } from './testing/detected-indices.js';
+import {
+  assertRejectsStates,
+  assertResumesExactly,
+  splitPoints,
+} from './testing/resume-exactly.js';
 
 /** Written by test/fixtures/drift/river/generate_river_goldens.py; never edit by hand. */
 interface RiverGoldens {
@@ -127,5 +132,71 @@ describe('Ddm', () => {
       assert.throws(() => detector.update(value), isInvalid('DW_INVALID_INPUT'));
     }
     assert.equal(detector.count, 0);
+  });
+});
+
+describe('Ddm snapshots', () => {
+  const cases = [
+    'abrupt-increase/defaults',
+    'abrupt-increase/long-warm-start',
+    'staircase/tight',
+    'gradual-increase/tight',
+    'stationary/no-warm-start',
+    'stationary-rare-errors/tight',
+    'all-errors/no-warm-start',
+    'first-error-after-clean-start/defaults',
+  ];
+  for (const name of cases) {
+    const golden = goldens.cases.find((candidate) => candidate.name === name);
+    assert.ok(golden, `no golden case ${name}`);
+    it(`resumes exactly on ${name}, split anywhere`, () => {
+      const stream = streamOf(golden.stream);
+      const warnings = golden.warningRanges.flat().slice(0, 8);
+      const { warmStart = 30 } = golden.options;
+      assertResumesExactly({
+        create: () => new Ddm(golden.options),
+        revive: (state) => Ddm.fromJSON(state),
+        update: (detector, error: number) => detector.update(error),
+        observe: (detector) => [
+          detector.driftDetected,
+          detector.warningDetected,
+          detector.count,
+          detector.errorRate,
+          detector.detections.length,
+        ],
+        stream,
+        splits: splitPoints(stream.length, [...golden.detections, ...warnings, warmStart]),
+      });
+    });
+  }
+
+  it('spells out an infinite minimum during the warm start', () => {
+    const detector = new Ddm();
+    detector.update(1);
+    const state = detector.toJSON();
+    assert.equal(state.minSum, 'Infinity');
+    assert.deepEqual(Ddm.fromJSON(JSON.parse(JSON.stringify(state)) as DdmState).toJSON(), state);
+  });
+
+  it('refuses malformed states with DW_INVALID_STATE', () => {
+    const detector = new Ddm({ warmStart: 5 });
+    detectedIndices(detector, [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
+    const state = detector.toJSON();
+    assertRejectsStates('Ddm', (state) => Ddm.fromJSON(state as DdmState), {
+      'not an object': 7,
+      'warningThreshold above driftThreshold': { ...state, warningThreshold: 4 },
+      'warmStart missing': { ...state, warmStart: undefined },
+      'runLength above count': { ...state, runLength: state.count + 1 },
+      'errorRate a string': { ...state, errorRate: '0.5' },
+      'minSum null': { ...state, minSum: null },
+      'warningDetected not a boolean': { ...state, warningDetected: 'no' },
+      'warning and drift at once': {
+        ...state,
+        driftDetected: true,
+        warningDetected: true,
+        detections: [state.count - 1],
+      },
+      'detections not an array': { ...state, detections: 3 },
+    });
   });
 });

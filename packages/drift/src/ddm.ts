@@ -1,4 +1,6 @@
 import { DriftError } from './errors.js';
+import { toJsonNumber, type JsonNumber } from './json-number.js';
+import { StateReader } from './state-reader.js';
 import { optionFinite, optionNonNegativeInteger, requireBinary } from './validate.js';
 
 export interface DdmOptions {
@@ -8,6 +10,24 @@ export interface DdmOptions {
   warningThreshold?: number;
   /** Standard deviations above the best error rate that signal drift. Default 3. */
   driftThreshold?: number;
+}
+
+/** The plain-JSON snapshot of a {@link Ddm} (`toJSON`, `Ddm.fromJSON`). */
+export interface DdmState {
+  warmStart: number;
+  warningThreshold: number;
+  driftThreshold: number;
+  /** Elements of the current run (since the start or the element after the last detection). */
+  runLength: number;
+  errorRate: JsonNumber;
+  minErrorRate: JsonNumber;
+  minDeviation: JsonNumber;
+  /** Lowest p + s of the run; `"Infinity"` until the warm start is over. */
+  minSum: JsonNumber;
+  warningDetected: boolean;
+  driftDetected: boolean;
+  count: number;
+  detections: number[];
 }
 
 /**
@@ -28,6 +48,9 @@ export interface DdmOptions {
  *
  * Options: `warmStart` (default 30), `warningThreshold` (default 2, about 95% confidence),
  * `driftThreshold` (default 3, about 99%); `warningThreshold` ≤ `driftThreshold`.
+ *
+ * `toJSON()` snapshots it as plain JSON ({@link DdmState}); `Ddm.fromJSON` revives it to continue
+ * exactly as if it had never stopped.
  *
  * @example
  * ```ts
@@ -91,6 +114,57 @@ export class Ddm {
   /** Error rate of the current run (since the start or the element after the last detection). */
   get errorRate(): number {
     return this.#errorRate;
+  }
+
+  /** Revives a Ddm from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  static fromJSON(state: DdmState): Ddm {
+    const reader = new StateReader('Ddm', state);
+    const detector = reader.build(
+      () =>
+        new Ddm({
+          warmStart: reader.finite('warmStart'),
+          warningThreshold: reader.finite('warningThreshold'),
+          driftThreshold: reader.finite('driftThreshold'),
+        }),
+    );
+    const count = reader.integer('count');
+    const runLength = reader.integer('runLength', 0, count);
+    const detections = reader.indices('detections', count);
+    const driftDetected = reader.boolean('driftDetected');
+    const warningDetected = reader.boolean('warningDetected');
+    reader.require(
+      !driftDetected || detections[detections.length - 1] === count - 1,
+      'driftDetected requires a detection at the last element',
+    );
+    reader.require(!(driftDetected && warningDetected), 'drift and warning exclude each other');
+    detector.#runLength = runLength;
+    detector.#errorRate = reader.double('errorRate');
+    detector.#minErrorRate = reader.double('minErrorRate');
+    detector.#minDeviation = reader.double('minDeviation');
+    detector.#minSum = reader.double('minSum');
+    detector.#warningDetected = warningDetected;
+    detector.#driftDetected = driftDetected;
+    detector.#count = count;
+    detector.#detections.push(...detections);
+    return detector;
+  }
+
+  /** The whole state as plain JSON (see {@link DdmState}), for `Ddm.fromJSON`. */
+  toJSON(): DdmState {
+    return {
+      warmStart: this.warmStart,
+      warningThreshold: this.warningThreshold,
+      driftThreshold: this.driftThreshold,
+      runLength: this.#runLength,
+      errorRate: toJsonNumber(this.#errorRate),
+      minErrorRate: toJsonNumber(this.#minErrorRate),
+      minDeviation: toJsonNumber(this.#minDeviation),
+      minSum: toJsonNumber(this.#minSum),
+      warningDetected: this.#warningDetected,
+      driftDetected: this.#driftDetected,
+      count: this.#count,
+      detections: [...this.#detections],
+    };
   }
 
   /** Adds one outcome (1 or true = error); returns true when drift is detected at it. */

@@ -1,24 +1,47 @@
 export { DriftError, type DriftErrorCode } from './errors.js';
-export { mulberry32, type Random } from './random.js';
+export { mulberry32, type Random, type SeededRandom } from './random.js';
+export type { JsonNumber } from './json-number.js';
 export { detectedIndices, type DriftDetector } from './testing/detected-indices.js';
 export {
   BlockAccuracy,
   type BlockAccuracyOptions,
   type BlockAccuracyResult,
+  type BlockAccuracyState,
 } from './block-accuracy.js';
-export { PrequentialAccuracy, type PrequentialAccuracyOptions } from './prequential-accuracy.js';
-export { RollingRocAuc, type RollingRocAucOptions } from './rolling-roc-auc.js';
+export {
+  PrequentialAccuracy,
+  type PrequentialAccuracyOptions,
+  type PrequentialAccuracyState,
+} from './prequential-accuracy.js';
+export {
+  RollingRocAuc,
+  type RollingRocAucOptions,
+  type RollingRocAucState,
+} from './rolling-roc-auc.js';
 export {
   WindowedClassificationMetrics,
   type ClassLabel,
   type ClassificationMetricsSnapshot,
   type LabeledPrediction,
   type WindowedClassificationMetricsOptions,
+  type WindowedClassificationMetricsState,
 } from './windowed-classification-metrics.js';
-export { PageHinkley, type PageHinkleyMode, type PageHinkleyOptions } from './page-hinkley.js';
-export { Ddm, type DdmOptions } from './ddm.js';
-export { Kswin, type KswinOptions, type WindowSampler } from './kswin.js';
-export { Adwin, type AdwinOptions } from './adwin.js';
+export {
+  PageHinkley,
+  type PageHinkleyMode,
+  type PageHinkleyOptions,
+  type PageHinkleyState,
+} from './page-hinkley.js';
+export { Ddm, type DdmOptions, type DdmState } from './ddm.js';
+export {
+  Kswin,
+  type KswinOptions,
+  type KswinResume,
+  type KswinSamplerState,
+  type KswinState,
+  type WindowSampler,
+} from './kswin.js';
+export { Adwin, type AdwinOptions, type AdwinState } from './adwin.js';
 export { psi, type PsiOptions } from './psi.js';
 export {
   PsiReference,
@@ -26,7 +49,12 @@ export {
   type PsiFitOptions,
   type PsiReferenceJson,
 } from './psi-reference.js';
-export { StreamingPsi, type PsiWindowKind, type StreamingPsiOptions } from './streaming-psi.js';
+export {
+  StreamingPsi,
+  type PsiWindowKind,
+  type StreamingPsiOptions,
+  type StreamingPsiState,
+} from './streaming-psi.js';
 export { psiEvidently, type PsiEvidentlyOptions, type PsiFeatureType } from './psi-evidently.js';
 export {
   ksTwoSample,

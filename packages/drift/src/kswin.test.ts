@@ -3,9 +3,14 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 import { DriftError } from './errors.js';
-import { Kswin, type KswinOptions, type WindowSampler } from './kswin.js';
-import { mulberry32 } from './random.js';
+import { Kswin, type KswinOptions, type KswinState, type WindowSampler } from './kswin.js';
+import { mulberry32, type SeededRandom } from './random.js';
 import { detectedIndices } from './testing/detected-indices.js';
+import {
+  assertRejectsStates,
+  assertResumesExactly,
+  splitPoints,
+} from './testing/resume-exactly.js';
 
 /** One KS test River ran: [stream index, sampled window positions, statistic, p-value]. */
 type RiverTest = [number, number[], number, number];
@@ -199,3 +204,174 @@ function partialFisherYates(
     return permutation.slice(0, sampleSize);
   };
 }
+
+describe('Kswin snapshots', () => {
+  const observe = (detector: Kswin) => [
+    detector.driftDetected,
+    detector.count,
+    detector.statistic,
+    detector.pValue,
+    detector.detections.length,
+  ];
+  const update = (detector: Kswin, value: number) => detector.update(value);
+
+  /** Where the window fills: from the start, and again after each detection. */
+  function marks(options: KswinOptions, stream: readonly number[]): number[] {
+    const detections = detectedIndices(new Kswin(options), stream);
+    const windowSize = options.windowSize ?? 100;
+    const prefilled = [...(options.initialWindow ?? [])].length;
+    return [
+      ...detections,
+      windowSize - prefilled,
+      ...detections.map((index) => index + windowSize),
+    ];
+  }
+
+  // River's options, but our own seeded sampler: its generator and permutation are the state.
+  let casesWithDetections = 0;
+  const cases = [
+    'abrupt-mean/defaults',
+    'abrupt-mean/small-window',
+    'abrupt-mean/warm-window',
+    'variance-change/large-window',
+    'integers/defaults',
+    'ties/small-window',
+  ];
+  for (const name of cases) {
+    const golden = goldens.cases.find((candidate) => candidate.name === name);
+    assert.ok(golden, `no golden case ${name}`);
+    it(`resumes exactly on ${name}, split anywhere, with the default sampler`, () => {
+      const stream = streamOf(golden.stream);
+      const options: KswinOptions = { ...golden.options, seed: 3 };
+      casesWithDetections += detectedIndices(new Kswin(options), stream).length > 0 ? 1 : 0;
+      assertResumesExactly({
+        create: () => new Kswin(options),
+        revive: (state) => Kswin.fromJSON(state),
+        update,
+        observe,
+        stream,
+        splits: splitPoints(stream.length, marks(options, stream)),
+      });
+    });
+  }
+
+  it('split those streams around detections, where the snapshot says driftDetected', () => {
+    assert.ok(casesWithDetections >= 4, `${casesWithDetections} cases detected drift`);
+  });
+
+  const stream = streamOf('abrupt-mean');
+  const options: KswinOptions = { alpha: 0.01, windowSize: 60, statSize: 20 };
+
+  it('carries a mulberry32 random passed in', () => {
+    const state = (() => {
+      const detector = new Kswin({ ...options, random: mulberry32(77) });
+      detectedIndices(detector, stream.slice(0, 100));
+      return detector.toJSON();
+    })();
+    assert.ok(state.sampler.kind === 'uniform' && typeof state.sampler.random === 'number');
+    assertResumesExactly({
+      create: () => new Kswin({ ...options, random: mulberry32(77) }),
+      revive: (snapshot) => Kswin.fromJSON(snapshot),
+      update,
+      observe,
+      stream,
+      splits: splitPoints(stream.length, marks(options, stream)),
+    });
+  });
+
+  it('takes an injected random back, positioned where it was', () => {
+    // Not made by mulberry32, so the snapshot cannot hold it; the test knows where it stands.
+    let inner: SeededRandom = mulberry32(0);
+    const opaque = (seed: number) => {
+      inner = mulberry32(seed);
+      const source = inner;
+      return () => source();
+    };
+    assertResumesExactly({
+      create: () => new Kswin({ ...options, random: opaque(5) }),
+      revive: (state) => {
+        assert.ok(state.sampler.kind === 'uniform' && state.sampler.random === null);
+        return Kswin.fromJSON(state, { random: opaque(inner.state()) });
+      },
+      update,
+      observe,
+      stream,
+      splits: splitPoints(stream.length, marks(options, stream)),
+    });
+  });
+
+  it('takes an injected sampler back, in the state it was left', () => {
+    let draws: SeededRandom = mulberry32(0);
+    const sampler = (seed: number): WindowSampler => {
+      draws = mulberry32(seed);
+      const random = draws;
+      return (populationSize, sampleSize) => {
+        const positions = new Set<number>();
+        while (positions.size < sampleSize) positions.add(Math.floor(random() * populationSize));
+        return [...positions];
+      };
+    };
+    assertResumesExactly({
+      create: () => new Kswin({ ...options, sampler: sampler(8) }),
+      revive: (state) => {
+        assert.deepEqual(state.sampler, { kind: 'injected' });
+        return Kswin.fromJSON(state, { sampler: sampler(draws.state()) });
+      },
+      update,
+      observe,
+      stream,
+      splits: splitPoints(stream.length, [59, 60, 61, 200]),
+    });
+  });
+
+  it('refuses a resume that does not match how the snapshot sampled', () => {
+    const seeded = new Kswin(options).toJSON();
+    const opaque = new Kswin({ ...options, random: () => 0.5 }).toJSON();
+    const injected = new Kswin({ ...options, sampler: () => [0] }).toJSON();
+    const random = mulberry32(1);
+    const sampler: WindowSampler = () => [0];
+    const refusals: [KswinState, Parameters<typeof Kswin.fromJSON>[1]][] = [
+      [seeded, { random }],
+      [seeded, { sampler }],
+      [opaque, {}],
+      [opaque, { sampler }],
+      [injected, {}],
+      [injected, { random }],
+    ];
+    for (const [state, resume] of refusals) {
+      assert.throws(
+        () => Kswin.fromJSON(state, resume),
+        isInvalid('DW_INVALID_OPTION'),
+        `${state.sampler.kind} with ${Object.keys(resume ?? {}).join(', ')}`,
+      );
+    }
+  });
+
+  it('refuses malformed states with DW_INVALID_STATE', () => {
+    const detector = new Kswin(options);
+    for (const value of stream.slice(0, 200)) detector.update(value);
+    const state = detector.toJSON();
+    assert.ok(state.sampler.kind === 'uniform');
+    const sampler = state.sampler;
+    assertRejectsStates('Kswin', (state) => Kswin.fromJSON(state as KswinState), {
+      'not an object': undefined,
+      'sampler missing': { ...state, sampler: undefined },
+      'sampler of an unknown kind': { ...state, sampler: { kind: 'reservoir' } },
+      'random out of range': { ...state, sampler: { ...sampler, random: 2 ** 32 } },
+      'permutation with a repeat': {
+        ...state,
+        sampler: { ...sampler, permutation: sampler.permutation.map(() => 0) },
+      },
+      'permutation too short': {
+        ...state,
+        sampler: { ...sampler, permutation: sampler.permutation.slice(1) },
+      },
+      'statSize too large for the window': { ...state, statSize: 31 },
+      'window longer than windowSize': { ...state, window: [...state.window, 1] },
+      'window holding NaN': { ...state, window: ['NaN', ...state.window.slice(1)] },
+      'pValue without a statistic': { ...state, statistic: null },
+      'detections beyond count': { ...state, detections: [state.count + 3] },
+      'driftDetected without a detection there': { ...state, driftDetected: true },
+    });
+  });
+});

@@ -1,6 +1,8 @@
 import { DriftError } from './errors.js';
+import { toJsonNumber, type JsonNumber } from './json-number.js';
 import { ksTwoSample } from './ks-two-sample.js';
-import { mulberry32, type Random } from './random.js';
+import { mulberry32, mulberry32State, type Random } from './random.js';
+import { StateReader } from './state-reader.js';
 import {
   optionFinite,
   optionInOpenInterval,
@@ -32,6 +34,41 @@ export interface KswinOptions {
   initialWindow?: Iterable<number>;
 }
 
+/**
+ * Where a {@link Kswin}'s reference sampling stands, as far as a snapshot can say:
+ * - `uniform`: the built-in sampler. `permutation` is its scratch permutation (empty before the
+ *   first test), which later draws depend on; `random` is the state of its generator when
+ *   `mulberry32` made it (the default, `mulberry32(seed)`), else `null`: an injected generator
+ *   cannot be saved, so `Kswin.fromJSON` must then be given one positioned where this one is.
+ * - `injected`: a `sampler` option, whose state is its own: `Kswin.fromJSON` must be given it.
+ */
+export type KswinSamplerState =
+  { kind: 'uniform'; random: number | null; permutation: number[] } | { kind: 'injected' };
+
+/** The plain-JSON snapshot of a {@link Kswin} (`toJSON`, `Kswin.fromJSON`). */
+export interface KswinState {
+  alpha: number;
+  windowSize: number;
+  statSize: number;
+  /** The window's elements, oldest first (fewer than `windowSize` while it fills). */
+  window: JsonNumber[];
+  /** The last test's statistic and p-value; `null` before the first test. */
+  statistic: JsonNumber | null;
+  pValue: JsonNumber | null;
+  driftDetected: boolean;
+  count: number;
+  detections: number[];
+  sampler: KswinSamplerState;
+}
+
+/** What `Kswin.fromJSON` cannot read from a snapshot whose sampling was injected. */
+export interface KswinResume {
+  /** The injected `random`, positioned where the snapshotted detector's was (`random: null`). */
+  random?: Random;
+  /** The injected `sampler`, in the state the snapshotted detector left it (`kind: 'injected'`). */
+  sampler?: WindowSampler;
+}
+
 /** River only signals drift when the KS statistic also exceeds this, whatever the p-value. */
 const MIN_STATISTIC = 0.1;
 
@@ -52,6 +89,11 @@ const MIN_STATISTIC = 0.1;
  * uniform without replacement) and `initialWindow` (default empty). A test runs at every element,
  * so false alarms add up on long streams: lower `alpha` for long stationary ones.
  *
+ * `toJSON()` snapshots it as plain JSON ({@link KswinState}), the default sampler's generator and
+ * scratch permutation included; `Kswin.fromJSON` revives it to continue exactly as if it had never
+ * stopped. An injected `random` (unless `mulberry32` made it) or `sampler` is not in the snapshot:
+ * pass it to `fromJSON`, in the state the detector left it.
+ *
  * @example
  * ```ts
  * const random = mulberry32(5);
@@ -59,6 +101,9 @@ const MIN_STATISTIC = 0.1;
  * for (let i = 0; i < 1000; i++) detector.update(random() + (i < 500 ? 0 : 0.5));
  * detector.detections; // => [514]
  * detector.count; // => 1000
+ * const revived = Kswin.fromJSON(JSON.parse(JSON.stringify(detector)));
+ * revived.update(0.5) === detector.update(0.5); // => true
+ * revived.pValue === detector.pValue; // => true
  * ```
  *
  * @see C. Raab, M. Heusinger, F.-M. Schleif (2020), "Reactive Soft Prototype Computing for
@@ -69,6 +114,8 @@ export class Kswin {
   readonly windowSize: number;
   readonly statSize: number;
 
+  /** The built-in sampler, or undefined when one was injected. */
+  readonly #uniform: UniformSampler | undefined;
   readonly #sampler: WindowSampler;
   /** Ring buffer; `#oldest` is the position of the oldest of `#length` elements. */
   readonly #window: Float64Array;
@@ -101,7 +148,14 @@ export class Kswin {
       );
     }
     optionNonNegativeInteger(seed, 'seed');
-    this.#sampler = sampler ?? uniformSampler(random ?? mulberry32(seed));
+    if (sampler) {
+      this.#uniform = undefined;
+      this.#sampler = sampler;
+    } else {
+      const uniform = new UniformSampler(random ?? mulberry32(seed));
+      this.#uniform = uniform;
+      this.#sampler = (populationSize, sampleSize) => uniform.draw(populationSize, sampleSize);
+    }
     this.#window = new Float64Array(windowSize);
     this.#reference = new Float64Array(statSize);
     this.#recent = new Float64Array(statSize);
@@ -133,6 +187,114 @@ export class Kswin {
   /** p-value of the last test; undefined until the window first fills. */
   get pValue(): number | undefined {
     return this.#pValue;
+  }
+
+  /**
+   * Revives a Kswin from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). A snapshot
+   * whose sampling was injected (see {@link KswinSamplerState}) needs it back in `resume`; any
+   * other refuses it (`DW_INVALID_OPTION`), since it carries its own.
+   */
+  static fromJSON(state: KswinState, resume: KswinResume = {}): Kswin {
+    const reader = new StateReader('Kswin', state);
+    const sampling = reader.object('sampler');
+    const kind = sampling.oneOf('kind', ['uniform', 'injected'] as const);
+    const randomSaved = kind === 'uniform' && sampling.raw('random') !== null;
+    if (kind === 'injected' && !resume.sampler) {
+      throw resumeMismatch(
+        'missing sampler: the snapshotted Kswin had an injected one, which a snapshot cannot hold; pass it, in the state that Kswin left it',
+      );
+    }
+    if (kind === 'uniform' && resume.sampler) {
+      throw resumeMismatch('unexpected sampler: the snapshotted Kswin used the built-in one');
+    }
+    if (kind === 'uniform' && !randomSaved && !resume.random) {
+      throw resumeMismatch(
+        "missing random: the snapshotted Kswin had an injected one, which a snapshot cannot hold; pass it, positioned where that Kswin's was",
+      );
+    }
+    if ((kind === 'injected' || randomSaved) && resume.random) {
+      throw resumeMismatch(
+        `unexpected random: the snapshotted Kswin ${kind === 'injected' ? 'had an injected sampler' : 'carries its generator'}`,
+      );
+    }
+    const random = randomSaved
+      ? mulberry32(sampling.integer('random', 0, 0xffffffff))
+      : resume.random;
+    const detector = reader.build(
+      () =>
+        new Kswin({
+          alpha: reader.finite('alpha'),
+          windowSize: reader.finite('windowSize'),
+          statSize: reader.finite('statSize'),
+          ...(random === undefined ? {} : { random }),
+          ...(resume.sampler === undefined ? {} : { sampler: resume.sampler }),
+        }),
+    );
+    if (detector.#uniform) {
+      const permutation = sampling.integers('permutation');
+      const populationSize = detector.windowSize - detector.statSize;
+      reader.require(
+        permutation.length === 0 ||
+          (permutation.length === populationSize &&
+            new Set(permutation).size === populationSize &&
+            permutation.every((position) => position < populationSize)),
+        `sampler.permutation must be empty or a permutation of 0 … ${populationSize - 1}`,
+      );
+      detector.#uniform.permutation = Int32Array.from(permutation);
+    }
+    const window = reader.doubles('window', true);
+    reader.require(
+      window.length <= detector.windowSize,
+      `window must hold at most windowSize (${detector.windowSize}) elements, got ${window.length}`,
+    );
+    const statistic = reader.nullableDouble('statistic');
+    const pValue = reader.nullableDouble('pValue');
+    reader.require(
+      (statistic === null) === (pValue === null),
+      'statistic and pValue must both be null (no test yet) or both numbers',
+    );
+    const count = reader.integer('count');
+    const detections = reader.indices('detections', count);
+    const driftDetected = reader.boolean('driftDetected');
+    reader.require(
+      !driftDetected ||
+        (detections[detections.length - 1] === count - 1 && window.length === detector.windowSize),
+      'driftDetected requires a detection at the last element, with a full window',
+    );
+    detector.#window.set(window);
+    detector.#length = window.length;
+    detector.#statistic = statistic ?? undefined;
+    detector.#pValue = pValue ?? undefined;
+    detector.#driftDetected = driftDetected;
+    detector.#count = count;
+    detector.#detections.push(...detections);
+    return detector;
+  }
+
+  /** The whole state as plain JSON (see {@link KswinState}), for `Kswin.fromJSON`. */
+  toJSON(): KswinState {
+    const window: JsonNumber[] = [];
+    for (let position = 0; position < this.#length; position++) {
+      window.push(toJsonNumber(this.#at(position)));
+    }
+    return {
+      alpha: this.alpha,
+      windowSize: this.windowSize,
+      statSize: this.statSize,
+      window,
+      statistic: this.#statistic === undefined ? null : toJsonNumber(this.#statistic),
+      pValue: this.#pValue === undefined ? null : toJsonNumber(this.#pValue),
+      driftDetected: this.#driftDetected,
+      count: this.#count,
+      detections: [...this.#detections],
+      sampler: this.#uniform
+        ? {
+            kind: 'uniform',
+            random: mulberry32State(this.#uniform.random) ?? null,
+            permutation: Array.from(this.#uniform.permutation),
+          }
+        : { kind: 'injected' },
+    };
   }
 
   /** Adds one element; returns true when drift is detected at it. */
@@ -192,23 +354,36 @@ export class Kswin {
   }
 }
 
+/** A `fromJSON` call that does not match how the snapshotted Kswin sampled. */
+function resumeMismatch(reason: string): DriftError {
+  return new DriftError('DW_INVALID_OPTION', `Kswin.fromJSON: ${reason}`);
+}
+
 /**
- * Partial Fisher–Yates shuffle. The scratch permutation is not reset between calls: shuffling any
- * fixed arrangement with fresh randomness still yields a uniform subset, so each draw costs
- * O(sampleSize) rather than O(populationSize).
+ * The default sampler: a partial Fisher–Yates shuffle. The scratch permutation is not reset
+ * between draws: shuffling any fixed arrangement with fresh randomness still yields a uniform
+ * subset, so each draw costs O(sampleSize) rather than O(populationSize). It is state, though:
+ * later draws depend on it, so a snapshot carries it.
  */
-function uniformSampler(random: Random): WindowSampler {
-  let permutation = new Int32Array(0);
-  return (populationSize, sampleSize) => {
+class UniformSampler {
+  readonly random: Random;
+  permutation = new Int32Array(0);
+
+  constructor(random: Random) {
+    this.random = random;
+  }
+
+  draw(populationSize: number, sampleSize: number): Int32Array {
+    let permutation = this.permutation;
     if (permutation.length !== populationSize) {
-      permutation = Int32Array.from({ length: populationSize }, (_, i) => i);
+      permutation = this.permutation = Int32Array.from({ length: populationSize }, (_, i) => i);
     }
     for (let i = 0; i < sampleSize; i++) {
-      const j = i + Math.floor(random() * (populationSize - i));
+      const j = i + Math.floor(this.random() * (populationSize - i));
       const chosen = permutation[j] as number;
       permutation[j] = permutation[i] as number;
       permutation[i] = chosen;
     }
     return permutation.subarray(0, sampleSize);
-  };
+  }
 }

@@ -3,9 +3,19 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 import { DriftError } from './errors.js';
-import { PageHinkley, type PageHinkleyMode, type PageHinkleyOptions } from './page-hinkley.js';
+import {
+  PageHinkley,
+  type PageHinkleyMode,
+  type PageHinkleyOptions,
+  type PageHinkleyState,
+} from './page-hinkley.js';
 import { mulberry32 } from './random.js';
 import { detectedIndices } from './testing/detected-indices.js';
+import {
+  assertRejectsStates,
+  assertResumesExactly,
+  splitPoints,
+} from './testing/resume-exactly.js';
 
 /** Written by test/fixtures/drift/river/generate_river_goldens.py; never edit by hand. */
 interface RiverGoldens {
@@ -107,5 +117,71 @@ describe('PageHinkley', () => {
       assert.throws(() => detector.update(value), isInvalid('DW_INVALID_INPUT'));
     }
     assert.equal(detector.count, 1);
+  });
+});
+
+describe('PageHinkley snapshots', () => {
+  const cases = [
+    'abrupt-up/defaults',
+    'abrupt-down/sensitive',
+    'repeated-shifts/no-forgetting',
+    'repeated-shifts/down',
+    'gradual-ramp/late-start',
+    'stationary-large-scale/defaults',
+    'constant/forgetful',
+    'binary-errors/forgetful',
+  ];
+  for (const name of cases) {
+    const golden = goldens.cases.find((candidate) => candidate.name === name);
+    assert.ok(golden, `no golden case ${name}`);
+    it(`resumes exactly on ${name}, split anywhere`, () => {
+      const { minInstances = 30 } = golden.options;
+      assertResumesExactly({
+        create: () => new PageHinkley(golden.options),
+        revive: (state) => PageHinkley.fromJSON(state),
+        update: (detector, value: number) => detector.update(value),
+        observe: (detector) => [detector.driftDetected, detector.count, detector.detections.length],
+        stream: streamOf(golden.stream),
+        splits: splitPoints(streamOf(golden.stream).length, [
+          ...golden.detections.slice(0, 12),
+          minInstances,
+        ]),
+      });
+    });
+  }
+
+  it('spells out the infinite extremes of a fresh run', () => {
+    const detector = new PageHinkley({ minInstances: 3, threshold: 2 });
+    detectedIndices(detector, [0, 0, 0, 0, 3]);
+    assert.equal(detector.driftDetected, true);
+    const state = detector.toJSON();
+    assert.equal(state.delta, 0.005);
+    const fresh = new PageHinkley().toJSON();
+    assert.equal(fresh.minSumUp, 'Infinity');
+    assert.equal(fresh.maxSumDown, '-Infinity');
+    assert.deepEqual(
+      PageHinkley.fromJSON(JSON.parse(JSON.stringify(fresh)) as PageHinkleyState).toJSON(),
+      fresh,
+    );
+  });
+
+  it('refuses malformed states with DW_INVALID_STATE', () => {
+    const detector = new PageHinkley({ minInstances: 3, threshold: 2 });
+    detectedIndices(detector, [0, 0, 0, 0, 3, 3, 3]);
+    const state = detector.toJSON();
+    assertRejectsStates('PageHinkley', (state) => PageHinkley.fromJSON(state as PageHinkleyState), {
+      'not an object': 'state',
+      'mode unknown': { ...state, mode: 'sideways' },
+      'mode missing': { ...state, mode: undefined },
+      'threshold 0': { ...state, threshold: 0 },
+      'alpha above 1': { ...state, alpha: 1.5 },
+      'runLength above count': { ...state, runLength: state.count + 1 },
+      'count fractional': { ...state, count: 6.5 },
+      'mean null (a NaN through JSON.stringify)': { ...state, mean: null },
+      'minSumUp an unknown string': { ...state, minSumUp: 'inf' },
+      'detections beyond count': { ...state, detections: [state.count] },
+      'detections repeated': { ...state, detections: [4, 4] },
+      'driftDetected without a detection there': { ...state, driftDetected: true },
+    });
   });
 });

@@ -1,4 +1,6 @@
 import { DriftError } from './errors.js';
+import { toJsonNumber, type JsonNumber } from './json-number.js';
+import { StateReader } from './state-reader.js';
 import { optionFinite, optionNonNegativeInteger, requireFinite } from './validate.js';
 
 /** Which direction of change in the mean to watch for. */
@@ -19,6 +21,27 @@ export interface PageHinkleyOptions {
 
 const modes: readonly PageHinkleyMode[] = ['up', 'down', 'both'];
 
+/** The plain-JSON snapshot of a {@link PageHinkley} (`toJSON`, `PageHinkley.fromJSON`). */
+export interface PageHinkleyState {
+  minInstances: number;
+  delta: number;
+  threshold: number;
+  alpha: number;
+  mode: PageHinkleyMode;
+  /** Elements of the current run (since the start or the element after the last detection). */
+  runLength: number;
+  mean: JsonNumber;
+  sumUp: JsonNumber;
+  sumDown: JsonNumber;
+  /** `"Infinity"` until the run's first element. */
+  minSumUp: JsonNumber;
+  /** `"-Infinity"` until the run's first element. */
+  maxSumDown: JsonNumber;
+  driftDetected: boolean;
+  count: number;
+  detections: number[];
+}
+
 /**
  * Page-Hinkley test for a change in the mean of a real-valued stream.
  *
@@ -35,6 +58,9 @@ const modes: readonly PageHinkleyMode[] = ['up', 'down', 'both'];
  * Options: `minInstances` (default 30), `delta` δ (default 0.005), `threshold` λ (default 50),
  * `alpha` α (default 0.9999), `mode` (default `'both'`). λ is in the units of the stream, so
  * scale it with the stream's spread.
+ *
+ * `toJSON()` snapshots it as plain JSON ({@link PageHinkleyState}); `PageHinkley.fromJSON`
+ * revives it to continue exactly as if it had never stopped.
  *
  * @example
  * ```ts
@@ -111,6 +137,59 @@ export class PageHinkley {
   /** Number of elements seen in total. */
   get count(): number {
     return this.#count;
+  }
+
+  /** Revives a PageHinkley from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  static fromJSON(state: PageHinkleyState): PageHinkley {
+    const reader = new StateReader('PageHinkley', state);
+    const detector = reader.build(
+      () =>
+        new PageHinkley({
+          minInstances: reader.finite('minInstances'),
+          delta: reader.finite('delta'),
+          threshold: reader.finite('threshold'),
+          alpha: reader.finite('alpha'),
+          mode: reader.oneOf('mode', modes),
+        }),
+    );
+    const count = reader.integer('count');
+    const runLength = reader.integer('runLength', 0, count);
+    const detections = reader.indices('detections', count);
+    const driftDetected = reader.boolean('driftDetected');
+    reader.require(
+      !driftDetected || detections[detections.length - 1] === count - 1,
+      'driftDetected requires a detection at the last element',
+    );
+    detector.#runLength = runLength;
+    detector.#mean = reader.double('mean');
+    detector.#sumUp = reader.double('sumUp');
+    detector.#sumDown = reader.double('sumDown');
+    detector.#minSumUp = reader.double('minSumUp');
+    detector.#maxSumDown = reader.double('maxSumDown');
+    detector.#driftDetected = driftDetected;
+    detector.#count = count;
+    detector.#detections.push(...detections);
+    return detector;
+  }
+
+  /** The whole state as plain JSON (see {@link PageHinkleyState}), for `PageHinkley.fromJSON`. */
+  toJSON(): PageHinkleyState {
+    return {
+      minInstances: this.minInstances,
+      delta: this.delta,
+      threshold: this.threshold,
+      alpha: this.alpha,
+      mode: this.mode,
+      runLength: this.#runLength,
+      mean: toJsonNumber(this.#mean),
+      sumUp: toJsonNumber(this.#sumUp),
+      sumDown: toJsonNumber(this.#sumDown),
+      minSumUp: toJsonNumber(this.#minSumUp),
+      maxSumDown: toJsonNumber(this.#maxSumDown),
+      driftDetected: this.#driftDetected,
+      count: this.#count,
+      detections: [...this.#detections],
+    };
   }
 
   /** Adds one element; returns true when a change is detected at it. */

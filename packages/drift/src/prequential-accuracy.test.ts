@@ -2,8 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { DriftError } from './errors.js';
-import { PrequentialAccuracy } from './prequential-accuracy.js';
+import { PrequentialAccuracy, type PrequentialAccuracyState } from './prequential-accuracy.js';
 import { mulberry32 } from './random.js';
+import {
+  assertRejectsStates,
+  assertResumesExactly,
+  splitPoints,
+} from './testing/resume-exactly.js';
 
 /** Gama et al. (2013), the faded prequential accuracy written out: Σ αⁿ⁻ᵏ·cₖ / Σ αⁿ⁻ᵏ. */
 function closedForm(outcomes: readonly boolean[], fadingFactor: number): number {
@@ -74,5 +79,46 @@ describe('PrequentialAccuracy', () => {
       });
     }
     assert.equal(accuracy.count, 0);
+  });
+});
+
+describe('PrequentialAccuracy snapshots', () => {
+  const random = mulberry32(21);
+  const outcomes = Array.from({ length: 2000 }, (_, i) => random() < (i < 1000 ? 0.85 : 0.55));
+
+  for (const fadingFactor of [0.5, 0.999, 1]) {
+    it(`resumes exactly with fading factor ${fadingFactor}, split anywhere`, () => {
+      assertResumesExactly({
+        create: () => new PrequentialAccuracy({ fadingFactor }),
+        revive: (state) => PrequentialAccuracy.fromJSON(state),
+        update: (accuracy, correct: boolean) => {
+          accuracy.update(correct);
+        },
+        observe: (accuracy) => [accuracy.value, accuracy.count],
+        stream: outcomes,
+        splits: splitPoints(outcomes.length, [1000]),
+      });
+    });
+  }
+
+  it('refuses malformed states with DW_INVALID_STATE', () => {
+    const accuracy = new PrequentialAccuracy();
+    accuracy.update(true);
+    accuracy.update(false);
+    const state = accuracy.toJSON();
+    assertRejectsStates(
+      'PrequentialAccuracy',
+      (state) => PrequentialAccuracy.fromJSON(state as PrequentialAccuracyState),
+      {
+        'not an object': null,
+        'fadingFactor 0': { ...state, fadingFactor: 0 },
+        'fadingFactor missing': { ...state, fadingFactor: undefined },
+        'count negative': { ...state, count: -1 },
+        'counted nothing, yet weighted': { ...state, count: 0 },
+        'more correct than counted': { ...state, fadedCorrect: 5 },
+        'fadedCount NaN': { ...state, fadedCount: 'NaN' },
+        'fadedCorrect null': { ...state, fadedCorrect: null },
+      },
+    );
   });
 });

@@ -1,9 +1,24 @@
 import { DriftError } from './errors.js';
+import { toJsonNumber, type JsonNumber } from './json-number.js';
+import { StateReader } from './state-reader.js';
 import { requireBinary } from './validate.js';
 
 export interface PrequentialAccuracyOptions {
   /** α in (0, 1]: the weight an outcome loses per later outcome. Default 0.999; 1 is the plain running accuracy. */
   fadingFactor?: number;
+}
+
+/**
+ * The plain-JSON snapshot of a {@link PrequentialAccuracy} (`toJSON`,
+ * `PrequentialAccuracy.fromJSON`).
+ */
+export interface PrequentialAccuracyState {
+  fadingFactor: number;
+  /** S: the faded sum of correct outcomes. */
+  fadedCorrect: JsonNumber;
+  /** N: the faded number of outcomes. */
+  fadedCount: JsonNumber;
+  count: number;
 }
 
 /**
@@ -18,6 +33,9 @@ export interface PrequentialAccuracyOptions {
  * NaN before the first outcome.
  *
  * Options: `fadingFactor` α (default 0.999, in (0, 1]).
+ *
+ * `toJSON()` snapshots it as plain JSON ({@link PrequentialAccuracyState});
+ * `PrequentialAccuracy.fromJSON` revives it to continue exactly as if it had never stopped.
  *
  * @example
  * ```ts
@@ -56,6 +74,40 @@ export class PrequentialAccuracy {
   /** Number of outcomes seen (not faded). */
   get count(): number {
     return this.#count;
+  }
+
+  /** Revives a PrequentialAccuracy from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  static fromJSON(state: PrequentialAccuracyState): PrequentialAccuracy {
+    const reader = new StateReader('PrequentialAccuracy', state);
+    const accuracy = reader.build(
+      () => new PrequentialAccuracy({ fadingFactor: reader.finite('fadingFactor') }),
+    );
+    const count = reader.integer('count');
+    const fadedCount = reader.double('fadedCount');
+    const fadedCorrect = reader.double('fadedCorrect');
+    // N is 0 before the first outcome and at least 1 after it; S is between 0 and N.
+    reader.require(
+      count === 0 ? fadedCount === 0 && fadedCorrect === 0 : fadedCount >= 1,
+      `fadedCount must be 0 with no outcome and at least 1 after one, got ${fadedCount}`,
+    );
+    reader.require(
+      fadedCorrect >= 0 && fadedCorrect <= fadedCount,
+      `fadedCorrect must be in [0, fadedCount], got ${fadedCorrect}`,
+    );
+    accuracy.#fadedCorrect = fadedCorrect;
+    accuracy.#fadedCount = fadedCount;
+    accuracy.#count = count;
+    return accuracy;
+  }
+
+  /** The whole state as plain JSON (see {@link PrequentialAccuracyState}), for `fromJSON`. */
+  toJSON(): PrequentialAccuracyState {
+    return {
+      fadingFactor: this.fadingFactor,
+      fadedCorrect: toJsonNumber(this.#fadedCorrect),
+      fadedCount: toJsonNumber(this.#fadedCount),
+      count: this.#count,
+    };
   }
 
   update(correct: boolean): void {

@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 
 import { DriftError } from './errors.js';
 import { mulberry32 } from './random.js';
-import { RollingRocAuc } from './rolling-roc-auc.js';
+import { RollingRocAuc, type RollingRocAucState } from './rolling-roc-auc.js';
+import {
+  assertRejectsStates,
+  assertResumesExactly,
+  splitPoints,
+} from './testing/resume-exactly.js';
 
 type Pair = readonly [isPositive: boolean, score: number];
 
@@ -89,5 +94,47 @@ describe('RollingRocAuc', () => {
       auc.update('yes' as unknown as boolean, 0.5);
     });
     assert.equal(auc.count, 0);
+  });
+});
+
+describe('RollingRocAuc snapshots', () => {
+  for (const window of [1, 7, 50]) {
+    it(`resumes exactly with window ${window}, tied scores, split anywhere`, () => {
+      const random = mulberry32(window);
+      const stream = Array.from({ length: 400 }, (_, i): [boolean, number] => {
+        const positive = random() < (i < 200 ? 0.3 : 0.6);
+        return [positive, Math.round((positive ? 0.2 : 0) + random() * 8) / 8];
+      });
+      assertResumesExactly({
+        create: () => new RollingRocAuc({ window }),
+        revive: (state) => RollingRocAuc.fromJSON(state),
+        update: (auc, [positive, score]: [boolean, number]) => {
+          auc.update(positive, score);
+        },
+        observe: (auc) => [auc.count, auc.positives, auc.negatives, auc.value],
+        stream,
+        splits: splitPoints(stream.length, [window, 2 * window]),
+      });
+    });
+  }
+
+  it('refuses malformed states with DW_INVALID_STATE', () => {
+    const auc = new RollingRocAuc({ window: 3 });
+    auc.update(true, 0.5);
+    auc.update(false, 0.25);
+    const state = auc.toJSON();
+    assert.deepEqual(state, { window: 3, isPositive: [1, 0], scores: [0.5, 0.25] });
+    assertRejectsStates(
+      'RollingRocAuc',
+      (state) => RollingRocAuc.fromJSON(state as RollingRocAucState),
+      {
+        'not an object': 3,
+        'window missing': { ...state, window: undefined },
+        'a label of 2': { ...state, isPositive: [2, 0] },
+        'lengths differ': { ...state, scores: [0.5] },
+        'more than window': { ...state, isPositive: [1, 1, 1, 1], scores: [0, 0, 0, 0] },
+        'an infinite score': { ...state, scores: ['Infinity', 0] },
+      },
+    );
   });
 });

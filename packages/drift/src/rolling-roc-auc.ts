@@ -1,9 +1,20 @@
+import { toJsonNumber, type JsonNumber } from './json-number.js';
 import { ScoreRankTree } from './score-rank-tree.js';
+import { StateReader } from './state-reader.js';
 import { optionPositiveInteger, requireBinary, requireFinite } from './validate.js';
 
 export interface RollingRocAucOptions {
   /** Number of most recent (label, score) pairs the AUC covers. Required. */
   window: number;
+}
+
+/** The plain-JSON snapshot of a {@link RollingRocAuc} (`toJSON`, `RollingRocAuc.fromJSON`). */
+export interface RollingRocAucState {
+  window: number;
+  /** 1 where the pair's label is positive, 0 where negative; oldest first. */
+  isPositive: (0 | 1)[];
+  /** The pairs' scores, in the same order. */
+  scores: JsonNumber[];
 }
 
 /**
@@ -22,6 +33,10 @@ export interface RollingRocAucOptions {
  * `UndefinedMetricWarning`; versions up to 1.5 raise.
  *
  * Options: `window` (required, positive integer).
+ *
+ * `toJSON()` snapshots the window's pairs as plain JSON ({@link RollingRocAucState});
+ * `RollingRocAuc.fromJSON` replays them to continue exactly as if it had never stopped (the AUC
+ * is a sum of integers, so the replay reaches the same value whatever the trees' shapes).
  *
  * @example
  * ```ts
@@ -79,6 +94,35 @@ export class RollingRocAuc {
   get value(): number {
     const pairs = this.#positives.size * this.#negatives.size;
     return pairs === 0 ? NaN : this.#twiceWins / (2 * pairs);
+  }
+
+  /** Revives a RollingRocAuc from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  static fromJSON(state: RollingRocAucState): RollingRocAuc {
+    const reader = new StateReader('RollingRocAuc', state);
+    const auc = reader.build(() => new RollingRocAuc({ window: reader.finite('window') }));
+    const isPositive = reader.integers('isPositive', 0, 1);
+    const scores = reader.doubles('scores', true);
+    reader.require(
+      isPositive.length === scores.length && scores.length <= auc.window,
+      `isPositive and scores must have the same length, at most window (${auc.window})`,
+    );
+    scores.forEach((score, i) => {
+      auc.update(isPositive[i] === 1, score);
+    });
+    return auc;
+  }
+
+  /** The window's pairs as plain JSON (see {@link RollingRocAucState}), for `fromJSON`. */
+  toJSON(): RollingRocAucState {
+    const isPositive: (0 | 1)[] = [];
+    const scores: JsonNumber[] = [];
+    const oldest = this.#count === this.window ? this.#next : 0;
+    for (let i = 0; i < this.#count; i++) {
+      const slot = (oldest + i) % this.window;
+      isPositive.push(this.#isPositive[slot] === 1 ? 1 : 0);
+      scores.push(toJsonNumber(this.#scores[slot] as number));
+    }
+    return { window: this.window, isPositive, scores };
   }
 
   /** Adds one pair (the oldest leaves once the window is full). `score` is the positive-class score. */

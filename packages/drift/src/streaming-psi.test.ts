@@ -4,8 +4,13 @@ import { describe, it } from 'node:test';
 import { DriftError } from './errors.js';
 import { PsiReference } from './psi-reference.js';
 import { mulberry32 } from './random.js';
-import { StreamingPsi, type PsiWindowKind } from './streaming-psi.js';
+import { StreamingPsi, type PsiWindowKind, type StreamingPsiState } from './streaming-psi.js';
 import { sampleFromSpec } from './testing/sample-spec.js';
+import {
+  assertRejectsStates,
+  assertResumesExactly,
+  splitPoints,
+} from './testing/resume-exactly.js';
 
 const invalid = (code: string) => (error: unknown) =>
   error instanceof DriftError && error.code === code;
@@ -144,5 +149,93 @@ describe('StreamingPsi', () => {
     assert.throws(() => streaming.update(NaN), invalid('DW_INVALID_INPUT'));
     assert.throws(() => streaming.update('a'), invalid('DW_INVALID_INPUT'));
     assert.equal(streaming.count, 0);
+  });
+});
+
+describe('StreamingPsi snapshots', () => {
+  const observe = (streaming: StreamingPsi) => [
+    streaming.count,
+    streaming.value,
+    streaming.proportions?.join(),
+  ];
+  // One seed of each reference kind: the other seeds exercise nothing new here.
+  for (const scenario of scenarios.filter(({ name }) => name.endsWith('seed 1'))) {
+    for (const kind of ['sliding', 'tumbling'] as const) {
+      for (const window of [1, 50]) {
+        it(`resumes exactly on ${scenario.name}, ${kind} window of ${window}`, () => {
+          const epsilon = window === 50 ? 0.001 : undefined;
+          assertResumesExactly({
+            create: () =>
+              new StreamingPsi(scenario.reference, {
+                window,
+                kind,
+                ...(epsilon === undefined ? {} : { epsilon }),
+              }),
+            revive: (state) => StreamingPsi.fromJSON(state),
+            update: (streaming, value: number | string) => streaming.update(value),
+            observe,
+            stream: scenario.stream,
+            splits: splitPoints(scenario.stream.length, [window, 2 * window, 300], 3),
+          });
+        });
+      }
+    }
+  }
+
+  it('keeps window, kind and the reference at the top level', () => {
+    const reference = PsiReference.fit([1, 2, 3, 4, 5, 6, 7, 8], { bins: 2 });
+    const tumbling = new StreamingPsi(reference, { window: 2, kind: 'tumbling', epsilon: 0.01 });
+    for (const value of [1, 2, 8]) tumbling.update(value);
+    assert.deepEqual(tumbling.toJSON(), {
+      kind: 'tumbling',
+      window: 2,
+      epsilon: 0.01,
+      reference: reference.toJSON(),
+      counts: [0, 1],
+      completedCounts: [2, 0],
+    });
+    const sliding = new StreamingPsi(reference, { window: 3 });
+    sliding.update(8);
+    assert.deepEqual(sliding.toJSON(), {
+      kind: 'sliding',
+      window: 3,
+      epsilon: null,
+      reference: reference.toJSON(),
+      bins: [1],
+    });
+  });
+
+  it('refuses malformed states with DW_INVALID_STATE', () => {
+    const reference = PsiReference.fit([1, 2, 3, 4, 5, 6, 7, 8], { bins: 2 });
+    const sliding = new StreamingPsi(reference, { window: 3 });
+    const tumbling = new StreamingPsi(reference, { window: 3, kind: 'tumbling' });
+    for (const value of [1, 8, 8, 2]) {
+      sliding.update(value);
+      tumbling.update(value);
+    }
+    const slidingState = sliding.toJSON();
+    const tumblingState = tumbling.toJSON();
+    assert.equal(slidingState.kind, 'sliding');
+    assertRejectsStates(
+      'StreamingPsi',
+      (state) => StreamingPsi.fromJSON(state as StreamingPsiState),
+      {
+        'not an object': 'psi',
+        'kind unknown': { ...slidingState, kind: 'hopping' },
+        'window 0': { ...slidingState, window: 0 },
+        'epsilon out of range': { ...slidingState, epsilon: 2 },
+        'reference missing': { ...slidingState, reference: undefined },
+        'reference with unsorted edges': {
+          ...slidingState,
+          reference: { kind: 'numeric', edges: [3, 2, 1], proportions: [0.5, 0.5] },
+        },
+        'a bin outside the reference': { ...slidingState, bins: [0, 2, 1] },
+        'more bins than window': { ...slidingState, bins: [0, 0, 0, 0] },
+        'tumbling counts of the wrong length': { ...tumblingState, counts: [1] },
+        'tumbling counts filling a window': { ...tumblingState, counts: [2, 1] },
+        'completed counts not summing to window': { ...tumblingState, completedCounts: [1, 1] },
+        'tumbling without counts': { ...tumblingState, counts: undefined },
+      },
+    );
   });
 });

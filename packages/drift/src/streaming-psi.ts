@@ -1,6 +1,7 @@
 import { DriftError } from './errors.js';
 import type { PsiOptions } from './psi.js';
-import type { PsiReference } from './psi-reference.js';
+import { PsiReference, type PsiReferenceJson } from './psi-reference.js';
+import { StateReader } from './state-reader.js';
 import { optionInOpenInterval, optionPositiveInteger } from './validate.js';
 
 export type PsiWindowKind = 'sliding' | 'tumbling';
@@ -13,6 +14,31 @@ export interface StreamingPsiOptions extends PsiOptions {
   /** `'sliding'` (default): the last `window` values; `'tumbling'`: consecutive disjoint windows. */
   kind?: PsiWindowKind;
 }
+
+/**
+ * The plain-JSON snapshot of a {@link StreamingPsi} (`toJSON`, `StreamingPsi.fromJSON`): the
+ * options, the reference (as `PsiReference.toJSON` writes it) and the window's bins.
+ */
+export type StreamingPsiState =
+  | {
+      kind: 'sliding';
+      window: number;
+      /** The `epsilon` option, `null` for Evidently's empty-bin rule. */
+      epsilon: number | null;
+      reference: PsiReferenceJson;
+      /** The bin (`reference.binOf`) of each value in the window, oldest first. */
+      bins: number[];
+    }
+  | {
+      kind: 'tumbling';
+      window: number;
+      epsilon: number | null;
+      reference: PsiReferenceJson;
+      /** Counts per bin of the window being filled. */
+      counts: number[];
+      /** Counts per bin of the last full window; `null` before the first. */
+      completedCounts: number[] | null;
+    };
 
 /**
  * PSI of a stream against a fixed {@link PsiReference}, over a window of the stream.
@@ -31,6 +57,9 @@ export interface StreamingPsiOptions extends PsiOptions {
  * Options: `window` (required), `kind` (default `'sliding'`), `epsilon` (default: Evidently's
  * empty-bin rule, see {@link psi}).
  *
+ * `toJSON()` snapshots it as plain JSON ({@link StreamingPsiState}), reference included;
+ * `StreamingPsi.fromJSON` revives it to continue exactly as if it had never stopped.
+ *
  * @example
  * ```ts
  * const reference = PsiReference.fit([1, 2, 3, 4, 5, 6, 7, 8], { bins: 2 });
@@ -44,6 +73,10 @@ export interface StreamingPsiOptions extends PsiOptions {
  * [1, 2, 8, 1].map((x) => tumbling.update(x)); // => [false, true, false, true]
  * tumbling.value; // => 0
  * tumbling.count; // => 0
+ * const revived = StreamingPsi.fromJSON(JSON.parse(JSON.stringify(sliding)));
+ * revived.toJSON(); // => {"kind":"sliding","window":4,"epsilon":null,"bins":[0,1,1,1]}
+ * revived.update(1); // => true
+ * revived.value; // => 0.27465307216702745
  * ```
  *
  * @see Yurdakul, B. (2018). Statistical properties of population stability index.
@@ -83,6 +116,81 @@ export class StreamingPsi {
     const ringLength = this.kind === 'sliding' ? this.window : 0;
     this.#ring =
       reference.binCount <= 0xffff ? new Uint16Array(ringLength) : new Uint32Array(ringLength);
+  }
+
+  /** Revives a StreamingPsi from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  static fromJSON(state: StreamingPsiState): StreamingPsi {
+    const reader = new StateReader('StreamingPsi', state);
+    let reference: PsiReference;
+    try {
+      reference = PsiReference.fromJSON(reader.raw('reference'));
+    } catch (error) {
+      throw reader.invalid(`reference: ${(error as Error).message}`, error);
+    }
+    const epsilon = reader.raw('epsilon') === null ? undefined : reader.finite('epsilon');
+    const streaming = reader.build(
+      () =>
+        new StreamingPsi(reference, {
+          window: reader.finite('window'),
+          kind: reader.oneOf('kind', windowKinds),
+          ...(epsilon === undefined ? {} : { epsilon }),
+        }),
+    );
+    const { window } = streaming;
+    const bins = reference.binCount;
+    if (streaming.kind === 'sliding') {
+      const ring = reader.integers('bins', 0, bins - 1);
+      reader.require(
+        ring.length <= window,
+        `bins must hold at most window (${window}) values, got ${ring.length}`,
+      );
+      for (const bin of ring) {
+        streaming.#ring[streaming.#count++] = bin;
+        streaming.#counts[bin] = (streaming.#counts[bin] ?? 0) + 1;
+      }
+      streaming.#hasFullWindow = streaming.#count === window;
+      return streaming;
+    }
+    const counts = reader.integers('counts');
+    const filling = counts.reduce((sum, count) => sum + count, 0);
+    reader.require(
+      counts.length === bins && filling < window,
+      `counts must be ${bins} counts summing to less than window (${window})`,
+    );
+    streaming.#counts.set(counts);
+    streaming.#count = filling;
+    if (reader.raw('completedCounts') !== null) {
+      const completed = reader.integers('completedCounts');
+      reader.require(
+        completed.length === bins && completed.reduce((sum, count) => sum + count, 0) === window,
+        `completedCounts must be null or ${bins} counts summing to window (${window})`,
+      );
+      streaming.#completedCounts.set(completed);
+      streaming.#hasFullWindow = true;
+    }
+    return streaming;
+  }
+
+  /** The whole state as plain JSON (see {@link StreamingPsiState}), for `StreamingPsi.fromJSON`. */
+  toJSON(): StreamingPsiState {
+    const common = {
+      window: this.window,
+      epsilon: this.#options.epsilon ?? null,
+      reference: this.reference.toJSON(),
+    };
+    if (this.kind === 'tumbling') {
+      return {
+        kind: 'tumbling',
+        ...common,
+        counts: Array.from(this.#counts),
+        completedCounts: this.#hasFullWindow ? Array.from(this.#completedCounts) : null,
+      };
+    }
+    const bins: number[] = [];
+    for (let i = 0; i < this.#count; i++) {
+      bins.push(this.#ring[(this.#ringStart + i) % this.window] as number);
+    }
+    return { kind: 'sliding', ...common, bins };
   }
 
   /** Takes one value; `true` when it completes a full window whose PSI `value` now holds. */

@@ -5,10 +5,16 @@ import { describe, it } from 'node:test';
 import { DriftError } from './errors.js';
 import { mulberry32, type Random } from './random.js';
 import {
+  assertRejectsStates,
+  assertResumesExactly,
+  splitPoints,
+} from './testing/resume-exactly.js';
+import {
   WindowedClassificationMetrics,
   type ClassLabel,
   type ClassificationMetricsSnapshot,
   type LabeledPrediction,
+  type WindowedClassificationMetricsState,
 } from './windowed-classification-metrics.js';
 
 interface GoldenCheckpoint extends Omit<ClassificationMetricsSnapshot, 'rocAuc'> {
@@ -238,5 +244,91 @@ describe('WindowedClassificationMetrics', () => {
       });
     }
     assert.deepEqual(metrics.snapshot(), before);
+  });
+});
+
+describe('WindowedClassificationMetrics snapshots', () => {
+  const observe = (metrics: WindowedClassificationMetrics) => {
+    const { count, accuracy, precision, recall, f1, rocAuc } = metrics.snapshot();
+    return [count, accuracy, precision, recall, f1, rocAuc, metrics.positiveLabel];
+  };
+
+  // Binary, multiclass, string labels, heavy score ties, window 1, a window the stream never fills.
+  for (const golden of goldens.cases) {
+    it(`resumes exactly on "${golden.name}", split anywhere`, () => {
+      const stream = golden.stream.map(([label, predicted, score]): LabeledPrediction => ({
+        label,
+        predicted,
+        score,
+      }));
+      const { window } = golden;
+      assertResumesExactly({
+        create: () =>
+          new WindowedClassificationMetrics({ window, positiveLabel: golden.positiveLabel }),
+        revive: (state) => WindowedClassificationMetrics.fromJSON(state),
+        update: (metrics, prediction: LabeledPrediction) => {
+          metrics.update(prediction);
+        },
+        observe,
+        stream,
+        splits: splitPoints(stream.length, [window, 2 * window, 3 * window], 4),
+      });
+    });
+  }
+
+  it('stores the window oldest first, scores bit for bit, window at the top level', () => {
+    const metrics = new WindowedClassificationMetrics({ window: 3, positiveLabel: 'cat' });
+    metrics.update({ label: 'cat', predicted: 'cat', score: 0.9 });
+    metrics.update({ label: 'dog', predicted: 'cat', score: -0 });
+    metrics.update({ label: 'dog', predicted: 'dog', score: 0 });
+    metrics.update({ label: 'cat', predicted: 'dog', score: 0.25 });
+    metrics.update({ label: 'dog', predicted: 'bird', score: 0.5 });
+    const state = metrics.toJSON();
+    assert.deepEqual(state, {
+      window: 3,
+      positiveLabel: 'cat',
+      outcomes: [4, 1, 0],
+      scores: [0, 0.25, 0.5],
+    });
+    const withNegativeZero = new WindowedClassificationMetrics({ window: 3, positiveLabel: 1 });
+    withNegativeZero.update({ label: 0, predicted: 1, score: -0 });
+    assert.deepEqual(withNegativeZero.toJSON().scores, ['-0']);
+    assert.deepEqual(WindowedClassificationMetrics.fromJSON(state).snapshot(), metrics.snapshot());
+  });
+
+  it('refuses malformed states with DW_INVALID_STATE', () => {
+    const metrics = new WindowedClassificationMetrics({ window: 4, positiveLabel: 1 });
+    for (const [label, predicted] of [
+      [1, 1],
+      [0, 1],
+      [1, 0],
+    ] as const) {
+      metrics.update({ label, predicted, score: label * 0.5 });
+    }
+    const state = metrics.toJSON();
+    assertRejectsStates(
+      'WindowedClassificationMetrics',
+      (state) =>
+        WindowedClassificationMetrics.fromJSON(state as WindowedClassificationMetricsState),
+      {
+        'not an object': [],
+        'window 0': { ...state, window: 0 },
+        'positiveLabel missing': { ...state, positiveLabel: undefined },
+        'positiveLabel an object': { ...state, positiveLabel: {} },
+        'more outcomes than scores': { ...state, outcomes: [...state.outcomes, 0] },
+        'more than window': {
+          ...state,
+          outcomes: [0, 0, 0, 0, 0],
+          scores: [0, 0, 0, 0, 0],
+        },
+        'an impossible outcome (correct, predicted positive, label negative)': {
+          ...state,
+          outcomes: [6, 0, 0],
+        },
+        'an outcome out of range': { ...state, outcomes: [8, 0, 0] },
+        'a NaN score': { ...state, scores: ['NaN', 0, 0] },
+        'a null score': { ...state, scores: [null, 0, 0] },
+      },
+    );
   });
 });

@@ -1,5 +1,7 @@
 import { DriftError, type DriftErrorCode } from './errors.js';
+import type { JsonNumber } from './json-number.js';
 import { RollingRocAuc } from './rolling-roc-auc.js';
+import { StateReader } from './state-reader.js';
 import { optionPositiveInteger, requireFinite } from './validate.js';
 
 /** A class label as the model and the ground truth name it; labels are compared with `===`. */
@@ -31,9 +33,29 @@ export interface ClassificationMetricsSnapshot {
   rocAuc: number;
 }
 
+/**
+ * The plain-JSON snapshot of a {@link WindowedClassificationMetrics} (`toJSON`,
+ * `WindowedClassificationMetrics.fromJSON`): the options and the window's predictions, oldest
+ * first, reduced to what the metrics read.
+ */
+export interface WindowedClassificationMetricsState {
+  window: number;
+  positiveLabel: ClassLabel;
+  /**
+   * One per prediction: 1 if its label is `positiveLabel`, plus 2 if the prediction is, plus 4 if
+   * label and prediction are equal. So 0 (wrong, neither positive), 1 (false negative), 2 (false
+   * positive), 4 (true negative) or 7 (true positive).
+   */
+  outcomes: number[];
+  /** The predictions' scores, in the same order. */
+  scores: JsonNumber[];
+}
+
 const ACTUAL_POSITIVE = 1;
 const PREDICTED_POSITIVE = 2;
 const CORRECT = 4;
+/** The outcomes that can happen: a correct prediction is positive exactly when its label is. */
+const POSSIBLE_OUTCOMES: readonly number[] = [0, 1, 2, 4, 7];
 
 /**
  * Accuracy, precision, recall, F1 and ROC AUC of a classifier over its last `window` labeled
@@ -55,6 +77,10 @@ const CORRECT = 4;
  *
  * Options: `window` (required, positive integer), `positiveLabel` (required, a string or a finite
  * number; `1` and `'1'` are different labels).
+ *
+ * `toJSON()` snapshots the window as plain JSON ({@link WindowedClassificationMetricsState});
+ * `WindowedClassificationMetrics.fromJSON` replays it to continue exactly as if it had never
+ * stopped.
  *
  * @example
  * ```ts
@@ -140,22 +166,66 @@ export class WindowedClassificationMetrics {
     };
   }
 
+  /**
+   * Revives the metrics from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`): the
+   * window is replayed, oldest first, into fresh metrics.
+   */
+  static fromJSON(state: WindowedClassificationMetricsState): WindowedClassificationMetrics {
+    const reader = new StateReader('WindowedClassificationMetrics', state);
+    const metrics = reader.build(
+      () =>
+        new WindowedClassificationMetrics({
+          window: reader.finite('window'),
+          positiveLabel: reader.raw('positiveLabel') as ClassLabel,
+        }),
+    );
+    const outcomes = reader.integers('outcomes', 0, 7);
+    const scores = reader.doubles('scores', true);
+    reader.require(
+      outcomes.length === scores.length && scores.length <= metrics.window,
+      `outcomes and scores must have the same length, at most window (${metrics.window})`,
+    );
+    outcomes.forEach((outcome, i) => {
+      reader.require(
+        POSSIBLE_OUTCOMES.includes(outcome),
+        `outcomes[${i}] must be one of ${POSSIBLE_OUTCOMES.join(', ')}, got ${outcome}`,
+      );
+      metrics.#record(outcome, scores[i] as number);
+    });
+    return metrics;
+  }
+
+  /** The window as plain JSON (see {@link WindowedClassificationMetricsState}), for `fromJSON`. */
+  toJSON(): WindowedClassificationMetricsState {
+    const outcomes: number[] = [];
+    const oldest = this.#count === this.window ? this.#next : 0;
+    for (let i = 0; i < this.#count; i++) {
+      outcomes.push(this.#outcomes[(oldest + i) % this.window] as number);
+    }
+    // The AUC's window holds the same predictions in the same order.
+    const { scores } = this.#rocAuc.toJSON();
+    return { window: this.window, positiveLabel: this.positiveLabel, outcomes, scores };
+  }
+
   update({ label, predicted, score }: LabeledPrediction): void {
     requireLabel(label, 'label', 'DW_INVALID_INPUT');
     requireLabel(predicted, 'predicted', 'DW_INVALID_INPUT');
     requireFinite(score, 'score');
+    this.#record(
+      (label === this.positiveLabel ? ACTUAL_POSITIVE : 0) |
+        (predicted === this.positiveLabel ? PREDICTED_POSITIVE : 0) |
+        (label === predicted ? CORRECT : 0),
+      score,
+    );
+  }
 
-    const actualPositive = label === this.positiveLabel;
-    const outcome =
-      (actualPositive ? ACTUAL_POSITIVE : 0) |
-      (predicted === this.positiveLabel ? PREDICTED_POSITIVE : 0) |
-      (label === predicted ? CORRECT : 0);
+  #record(outcome: number, score: number): void {
     if (this.#count === this.window) this.#tally(this.#outcomes[this.#next] as number, -1);
     else this.#count++;
     this.#tally(outcome, 1);
     this.#outcomes[this.#next] = outcome;
     this.#next = this.#next + 1 === this.window ? 0 : this.#next + 1;
-    this.#rocAuc.update(actualPositive, score);
+    this.#rocAuc.update((outcome & ACTUAL_POSITIVE) !== 0, score);
   }
 
   /** Adds (`sign` +1) or removes (−1) one outcome from the confusion counts. */
