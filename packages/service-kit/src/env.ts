@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+
 import { z } from 'zod';
 
 import { ConfigError } from './errors.js';
@@ -111,6 +113,11 @@ export const commonEnv = {
     .string()
     .refine((value) => value === '' || /^https?:\/\/[^/]+/.test(value), 'must be an http(s):// URL')
     .default(''),
+  /** Names this instance in its Kafka transactional id: stable across restarts, unique per instance. */
+  INSTANCE_ID: text(hostname()),
+  /** Partitions and replication for topics a service has to create. */
+  KAFKA_TOPIC_PARTITIONS: integer(3, { min: 1 }),
+  KAFKA_REPLICATION_FACTOR: integer(1, { min: 1 }),
   HTTP_HOST: text('0.0.0.0'),
   HTTP_PORT: port(0),
 };

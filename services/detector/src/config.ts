@@ -1,6 +1,54 @@
-import { commonEnv } from '@driftwatch/service-kit';
+import { commonEnv, decimal, flag, integer, oneOf, text } from '@driftwatch/service-kit';
 
 /** Every environment variable the detector service reads, with its default. */
 export const detectorEnv = {
   ...commonEnv,
+  /** Default: `<TOPIC_PREFIX>driftwatch-detector`. */
+  DETECTOR_GROUP_ID: text(''),
+
+  // Concept drift, on the labeled stream.
+  /** Labeled predictions in the sliding window for accuracy, precision, recall, F1, ROC-AUC. */
+  DETECTOR_WINDOW: integer(1000, { min: 10 }),
+  /** ADWIN's confidence on the 0/1 error stream: smaller means fewer false alarms, later alerts. */
+  DETECTOR_ADWIN_DELTA: decimal(0.002, { min: 1e-12, max: 0.5 }),
+  /** Labeled predictions per block for the block-accuracy rule. */
+  DETECTOR_BLOCK_SIZE: integer(500, { min: 1 }),
+  /** Alert when a block's accuracy falls below this; 0 turns the rule off. */
+  DETECTOR_BLOCK_ACCURACY_THRESHOLD: decimal(0, { min: 0, max: 1 }),
+  /** Alert (kind performance) when the full window's accuracy falls below this; 0: off. */
+  DETECTOR_ACCURACY_THRESHOLD: decimal(0, { min: 0, max: 1 }),
+  /** Once a threshold rule fired, it re-arms only after the value recovers by this much. */
+  DETECTOR_HYSTERESIS: decimal(0.02, { min: 0, max: 1 }),
+  /** After an ADWIN alert, labeled predictions before ADWIN may alert again for the same model version. */
+  DETECTOR_ALERT_COOLDOWN: integer(1000, { min: 0 }),
+
+  // Data drift, on the unlabeled stream.
+  /** Predictions per PSI window. */
+  DETECTOR_PSI_WINDOW: integer(1000, { min: 10 }),
+  DETECTOR_PSI_WINDOW_KIND: oneOf(['sliding', 'tumbling'], 'tumbling'),
+  /** Alert when a feature's (or the score's) PSI exceeds this; 0.2 is the usual "significant". */
+  DETECTOR_PSI_THRESHOLD: decimal(0.2, { min: 0 }),
+  /** A feature's PSI alert re-arms once its PSI falls below threshold × this. */
+  DETECTOR_PSI_REARM_RATIO: decimal(0.5, { min: 0, max: 1 }),
+  /** KS test of each PSI window against the reference sample, as a second opinion; 0: off. */
+  DETECTOR_KS_ALPHA: decimal(0, { min: 0, max: 0.5 }),
+
+  // Retrain policies, each on or off.
+  /** Ask for a retrain after a concept-drift alert. */
+  RETRAIN_ON_DRIFT: flag(true),
+  /** Ask for a retrain after a data-drift alert too. */
+  RETRAIN_ON_DATA_DRIFT: flag(false),
+  /** Ask for a retrain when the full window's accuracy is below this; 0: off. */
+  RETRAIN_ACCURACY_BELOW: decimal(0, { min: 0, max: 1 }),
+  /** Ask for a retrain every interval for a model with traffic; 0: off. */
+  RETRAIN_INTERVAL_MS: integer(0, { min: 0 }),
+  /** Ask for a retrain after this many labeled predictions of one version; 0: off. */
+  RETRAIN_AFTER_LABELED: integer(0, { min: 0 }),
+  /**
+   * A drift or performance trigger waits for this many labeled predictions after it before the
+   * request goes out, so the challenger has data of the new concept to learn from.
+   */
+  RETRAIN_MIN_ROWS: integer(1000, { min: 0 }),
+  /** A request with no resulting model version after this long no longer blocks new ones. */
+  RETRAIN_IN_FLIGHT_TIMEOUT_MS: integer(30 * 60_000, { min: 1000 }),
 };

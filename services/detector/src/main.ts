@@ -1,12 +1,207 @@
+import {
+  catalogTopicSpecs,
+  createKafkaClient,
+  followModelRegistry,
+  followTopic,
+  provisionTopics,
+  startTransactionalProcessor,
+  type BatchHandler,
+} from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
+import { createCodecs, topicNames } from '@driftwatch/topics';
 
 import { detectorEnv } from './config.js';
+import { createDetectorHandler } from './detect-batch.js';
+import { createDetectorDiagnostics } from './diagnostics.js';
+import { internalTopicNames } from './internal-topics.js';
+import {
+  ConceptState,
+  DataState,
+  type ConceptStateJson,
+  type DataStateJson,
+} from './model-states.js';
+import { StateStore, type StateSnapshot } from './state-store.js';
 
 await runService({
   name: 'detector',
   env: detectorEnv,
-  start: ({ health }) => {
-    health.set('ready', true);
-    return Promise.resolve({ stop: () => Promise.resolve() });
+  start: async ({ config, logger, metrics, health }) => {
+    const names = topicNames(config.TOPIC_PREFIX);
+    const internal = internalTopicNames(config.TOPIC_PREFIX);
+    const diagnostics = createDetectorDiagnostics(metrics);
+    const kafka = createKafkaClient({
+      brokers: config.KAFKA_BROKERS,
+      clientId: `driftwatch-detector-${config.INSTANCE_ID}`,
+      logger,
+    });
+    const sizing = {
+      partitions: config.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+    };
+    const admin = kafka.admin();
+    await admin.connect();
+    await provisionTopics(admin, [
+      ...catalogTopicSpecs(
+        names,
+        [
+          'predictions',
+          'predictionsLabeled',
+          'modelVersions',
+          'driftAlerts',
+          'retrainRequested',
+          'deadLetter',
+        ],
+        sizing,
+      ),
+      { topic: internal.features, ...sizing, configs: {} },
+      { topic: internal.state, ...sizing, configs: { 'cleanup.policy': 'compact' } },
+    ]);
+    await admin.disconnect();
+    const codecs = await createCodecs({
+      schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
+      names,
+      topics: [
+        'predictions',
+        'predictionsLabeled',
+        'modelVersions',
+        'driftAlerts',
+        'retrainRequested',
+        'deadLetter',
+      ],
+    });
+
+    const options = {
+      concept: {
+        window: config.DETECTOR_WINDOW,
+        adwinDelta: config.DETECTOR_ADWIN_DELTA,
+        blockSize: config.DETECTOR_BLOCK_SIZE,
+        blockAccuracyThreshold: config.DETECTOR_BLOCK_ACCURACY_THRESHOLD,
+        accuracyThreshold: config.DETECTOR_ACCURACY_THRESHOLD,
+        hysteresis: config.DETECTOR_HYSTERESIS,
+        adwinCooldown: config.DETECTOR_ALERT_COOLDOWN,
+      },
+      data: {
+        window: config.DETECTOR_PSI_WINDOW,
+        kind: config.DETECTOR_PSI_WINDOW_KIND,
+        psiThreshold: config.DETECTOR_PSI_THRESHOLD,
+        rearmRatio: config.DETECTOR_PSI_REARM_RATIO,
+        ksAlpha: config.DETECTOR_KS_ALPHA,
+      },
+      policy: {
+        onDrift: config.RETRAIN_ON_DRIFT,
+        onDataDrift: config.RETRAIN_ON_DATA_DRIFT,
+        accuracyBelow: config.RETRAIN_ACCURACY_BELOW,
+        hysteresis: config.DETECTOR_HYSTERESIS,
+        intervalMs: config.RETRAIN_INTERVAL_MS,
+        afterLabeled: config.RETRAIN_AFTER_LABELED,
+        minRows: config.RETRAIN_MIN_ROWS,
+        inFlightTimeoutMs: config.RETRAIN_IN_FLIGHT_TIMEOUT_MS,
+      },
+    };
+
+    const registryFollower = await followModelRegistry({
+      kafka,
+      topic: names.modelVersions,
+      codec: codecs.modelVersions,
+      logger,
+      groupIdPrefix: `${config.TOPIC_PREFIX}driftwatch-detector-registry`,
+    });
+    const { registry } = registryFollower;
+    const unrevivable = (key: string, error: unknown): void => {
+      logger.warn(
+        { event: 'state.unrevivable', key, err: error },
+        'state snapshot cannot be continued; starting afresh',
+      );
+    };
+    const concept = new StateStore<ConceptState, ConceptStateJson>(
+      (_key, json) => ConceptState.revive(json, options.concept, options.policy),
+      unrevivable,
+    );
+    const data = new StateStore<DataState, DataStateJson>((key, json) => {
+      const version = registry.get(key.slice('data/'.length), json.version);
+      return version
+        ? DataState.revive(json, version.reference, options.data, options.policy)
+        : undefined;
+    });
+    const changelog = await followTopic({
+      kafka,
+      topic: internal.state,
+      logger,
+      groupIdPrefix: `${config.TOPIC_PREFIX}driftwatch-detector-restore`,
+      onRecord: (record) => {
+        const key = record.key?.toString() ?? '';
+        if (!record.value) return;
+        try {
+          const snapshot = JSON.parse(record.value.toString('utf8')) as StateSnapshot<unknown>;
+          if (key.startsWith('concept/'))
+            concept.restore(key, snapshot as StateSnapshot<ConceptStateJson>);
+          else if (key.startsWith('data/'))
+            data.restore(key, snapshot as StateSnapshot<DataStateJson>);
+        } catch (error) {
+          logger.warn(
+            { event: 'state.unreadable', key, offset: record.offset, err: error },
+            'unreadable state snapshot; skipped',
+          );
+        }
+      },
+    });
+    await Promise.all([registryFollower.caughtUp, changelog.caughtUp]);
+    logger.info(
+      { event: 'state.restored', models: registry.models() },
+      'registry and state restored',
+    );
+
+    const detect = createDetectorHandler({
+      names,
+      internal,
+      codecs,
+      registry,
+      refreshRegistry: () => registryFollower.catchUp(),
+      concept,
+      data,
+      options,
+      now: Date.now,
+      diagnostics,
+    });
+    let rebalanced = false;
+    const handle: BatchHandler = async (batch, signal) => {
+      if (rebalanced) {
+        // Another member may have moved our new partitions' state on: read the changelog to its end.
+        rebalanced = false;
+        await changelog.catchUp();
+        concept.forgetLive();
+        data.forgetLive();
+      }
+      return detect(batch, signal);
+    };
+    const processor = await startTransactionalProcessor({
+      kafka,
+      groupId: config.DETECTOR_GROUP_ID || `${config.TOPIC_PREFIX}driftwatch-detector`,
+      transactionalId: `${config.TOPIC_PREFIX}driftwatch-detector-${config.INSTANCE_ID}`,
+      topics: [names.predictions, internal.features, names.predictionsLabeled],
+      handle,
+      onGroupJoin: () => {
+        rebalanced = true;
+      },
+      onCommitted: () => {
+        concept.committed();
+        data.committed();
+      },
+      logger,
+      diagnostics,
+    });
+    health.set('kafka', true);
+    const healthTimer = setInterval(() => {
+      health.set('kafka', processor.healthy());
+    }, 1000);
+    return {
+      done: processor.done,
+      stop: async () => {
+        clearInterval(healthTimer);
+        await processor.stop();
+        await changelog.stop();
+        await registryFollower.stop();
+      },
+    };
   },
 });

@@ -1,12 +1,115 @@
+import {
+  catalogTopicSpecs,
+  createKafkaClient,
+  followModelRegistry,
+  provisionTopics,
+  startTransactionalProcessor,
+} from '@driftwatch/bus';
+import { OnnxScorer } from '@driftwatch/model';
 import { runService } from '@driftwatch/service-kit';
+import { createCodecs, topicNames } from '@driftwatch/topics';
 
 import { inferenceEnv } from './config.js';
+import { createInferenceDiagnostics } from './diagnostics.js';
+import { createInferenceHandler } from './score-batch.js';
+import { ServingModels } from './serving-models.js';
 
 await runService({
   name: 'inference',
   env: inferenceEnv,
-  start: ({ health }) => {
-    health.set('ready', true);
-    return Promise.resolve({ stop: () => Promise.resolve() });
+  start: async ({ config, logger, metrics, health }) => {
+    const names = topicNames(config.TOPIC_PREFIX);
+    const diagnostics = createInferenceDiagnostics(metrics);
+    const kafka = createKafkaClient({
+      brokers: config.KAFKA_BROKERS,
+      clientId: `driftwatch-inference-${config.INSTANCE_ID}`,
+      logger,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await provisionTopics(
+      admin,
+      catalogTopicSpecs(names, ['events', 'predictions', 'modelVersions', 'deadLetter'], {
+        partitions: config.KAFKA_TOPIC_PARTITIONS,
+        replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      }),
+    );
+    await admin.disconnect();
+    const codecs = await createCodecs({
+      schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
+      names,
+      topics: ['events', 'predictions', 'modelVersions', 'deadLetter'],
+    });
+
+    const models = new ServingModels(
+      (version) => OnnxScorer.load(version.onnx, { expectedSha256: version.sha256 }),
+      (version, error) => {
+        diagnostics.modelLoadFailed(version.model, version.version);
+        logger.error(
+          {
+            event: 'model.load_failed',
+            model: version.model,
+            version: version.version,
+            err: error,
+          },
+          'promoted model version could not be loaded; still serving the previous one',
+        );
+      },
+    );
+    const follower = await followModelRegistry({
+      kafka,
+      topic: names.modelVersions,
+      codec: codecs.modelVersions,
+      logger,
+      groupIdPrefix: `${config.TOPIC_PREFIX}driftwatch-inference-registry`,
+      onVersion: async (version) => {
+        const outcome = await models.apply(version);
+        if (outcome === 'served') {
+          diagnostics.serving(version.model, version.version);
+          logger.info(
+            { event: 'model.swapped', model: version.model, version: version.version },
+            'now serving',
+          );
+        }
+      },
+    });
+    await follower.caughtUp;
+    await models.goLive();
+    for (const [model, version] of Object.entries(models.servedVersions()))
+      diagnostics.serving(model, version);
+    logger.info(
+      { event: 'models.ready', serving: models.servedVersions() },
+      'model registry caught up',
+    );
+
+    const processor = await startTransactionalProcessor({
+      kafka,
+      groupId: config.INFERENCE_GROUP_ID || `${config.TOPIC_PREFIX}driftwatch-inference`,
+      transactionalId: `${config.TOPIC_PREFIX}driftwatch-inference-${config.INSTANCE_ID}`,
+      topics: [names.events],
+      handle: createInferenceHandler({
+        names,
+        codecs,
+        models,
+        threshold: config.INFERENCE_THRESHOLD,
+        now: Date.now,
+        diagnostics,
+      }),
+      logger,
+      diagnostics,
+    });
+    health.set('kafka', true);
+    const healthTimer = setInterval(() => {
+      health.set('kafka', processor.healthy());
+    }, 1000);
+    return {
+      done: processor.done,
+      stop: async () => {
+        clearInterval(healthTimer);
+        await processor.stop();
+        await follower.stop();
+        await models.releaseAll();
+      },
+    };
   },
 });

@@ -1,7 +1,15 @@
-import { commonEnv, redisEnv } from '@driftwatch/service-kit';
+import { commonEnv, integer, redisEnv, text } from '@driftwatch/service-kit';
 
 /** Every environment variable the joiner service reads, with its default. */
 export const joinerEnv = {
   ...commonEnv,
   ...redisEnv,
+  /** Default: `<TOPIC_PREFIX>driftwatch-joiner`. */
+  JOINER_GROUP_ID: text(''),
+  /** How long a prediction waits for its label (and a label for its prediction). 7 days. */
+  JOIN_TTL_SECONDS: integer(7 * 24 * 3600, { min: 1 }),
+  /** How often expired pairs are counted and forgotten. */
+  JOIN_SWEEP_INTERVAL_MS: integer(10_000, { min: 100 }),
+  /** Redis keys start with this, then TOPIC_PREFIX. */
+  REDIS_KEY_PREFIX: text('driftwatch:'),
 };

@@ -1,12 +1,95 @@
+import {
+  catalogTopicSpecs,
+  createKafkaClient,
+  provisionTopics,
+  startTransactionalProcessor,
+} from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
+import { createCodecs, topicNames } from '@driftwatch/topics';
+import { Redis } from 'ioredis';
 
 import { joinerEnv } from './config.js';
+import { createJoinerDiagnostics } from './diagnostics.js';
+import { startExpirySweeper } from './expiry-sweeper.js';
+import { createJoinHandler } from './join-batch.js';
+import { RedisJoinStore } from './join-store.js';
 
 await runService({
   name: 'joiner',
   env: joinerEnv,
-  start: ({ health }) => {
-    health.set('ready', true);
-    return Promise.resolve({ stop: () => Promise.resolve() });
+  start: async ({ config, logger, metrics, health }) => {
+    const names = topicNames(config.TOPIC_PREFIX);
+    const diagnostics = createJoinerDiagnostics(metrics);
+    const redis = new Redis(config.REDIS_URL, {
+      // Fail a command fast while disconnected; the batch is retried with backoff as a whole.
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+    });
+    redis.on('error', (error: Error) => {
+      logger.warn({ event: 'redis.error', err: error }, 'Redis connection problem');
+    });
+    redis.on('ready', () => {
+      health.set('redis', true);
+    });
+    redis.on('end', () => {
+      health.set('redis', false);
+    });
+    const store = new RedisJoinStore(redis, {
+      keyPrefix: `${config.REDIS_KEY_PREFIX}${config.TOPIC_PREFIX}`,
+      ttlMs: config.JOIN_TTL_SECONDS * 1000,
+      // Keep a pair's hash past its deadline long enough for the sweeper to count it.
+      graceMs: Math.max(60_000, 10 * config.JOIN_SWEEP_INTERVAL_MS),
+    });
+
+    const kafka = createKafkaClient({
+      brokers: config.KAFKA_BROKERS,
+      clientId: `driftwatch-joiner-${config.INSTANCE_ID}`,
+      logger,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await provisionTopics(
+      admin,
+      catalogTopicSpecs(names, ['predictions', 'labels', 'predictionsLabeled', 'deadLetter'], {
+        partitions: config.KAFKA_TOPIC_PARTITIONS,
+        replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+      }),
+    );
+    await admin.disconnect();
+    const codecs = await createCodecs({
+      schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
+      names,
+      topics: ['predictions', 'labels', 'predictionsLabeled', 'deadLetter'],
+    });
+
+    const processor = await startTransactionalProcessor({
+      kafka,
+      groupId: config.JOINER_GROUP_ID || `${config.TOPIC_PREFIX}driftwatch-joiner`,
+      transactionalId: `${config.TOPIC_PREFIX}driftwatch-joiner-${config.INSTANCE_ID}`,
+      topics: [names.predictions, names.labels],
+      handle: createJoinHandler({ names, codecs, store, now: Date.now, diagnostics }),
+      logger,
+      diagnostics,
+    });
+    const sweeper = startExpirySweeper({
+      store,
+      intervalMs: config.JOIN_SWEEP_INTERVAL_MS,
+      now: Date.now,
+      diagnostics,
+      logger,
+    });
+    health.set('kafka', true);
+    const healthTimer = setInterval(() => {
+      health.set('kafka', processor.healthy());
+    }, 1000);
+    return {
+      done: processor.done,
+      stop: async () => {
+        clearInterval(healthTimer);
+        await processor.stop();
+        await sweeper.stop();
+        await redis.quit();
+      },
+    };
   },
 });

@@ -1,6 +1,32 @@
-import { commonEnv } from '@driftwatch/service-kit';
+import { commonEnv, decimal, integer, oneOf, text } from '@driftwatch/service-kit';
 
 /** Every environment variable the trainer service reads, with its default. */
 export const trainerEnv = {
   ...commonEnv,
+  /** Default: `<TOPIC_PREFIX>driftwatch-trainer`. */
+  TRAINER_GROUP_ID: text(''),
+  /** The challenger's family: L2 logistic regression, or an MLP with one hidden layer. */
+  TRAINER_MODEL_FAMILY: oneOf(['logistic', 'mlp'], 'logistic'),
+  /** Seeds the MLP's initial weights and shuffles: the same request on the same data trains the same bytes. */
+  TRAINER_SEED: integer(42),
+  /** L2 penalty per example (both families). */
+  TRAINER_L2: decimal(1e-4, { min: 0 }),
+  TRAINER_MLP_HIDDEN_UNITS: integer(16, { min: 1, max: 1024 }),
+  TRAINER_MLP_EPOCHS: integer(30, { min: 1, max: 10_000 }),
+  /** The most recent share of the window, held out to compare challenger and champion. */
+  TRAINER_HOLDOUT_FRACTION: decimal(0.2, { min: 0.01, max: 0.9 }),
+  /** Fewer labeled rows than this in the window: no training (logged and counted). */
+  TRAINER_MIN_ROWS: integer(200, { min: 10 }),
+  /** The most recent rows of the window that are used at most. */
+  TRAINER_MAX_ROWS: integer(20_000, { min: 10 }),
+  /** PSI bins per feature in the new version's reference profile. */
+  TRAINER_REFERENCE_BINS: integer(10, { min: 2, max: 1000 }),
+  /** The holdout metric a challenger must improve to be promoted. */
+  PROMOTION_METRIC: oneOf(['accuracy', 'f1', 'rocAuc', 'logLoss'], 'accuracy'),
+  /** Least improvement of that metric over the champion. */
+  PROMOTION_MIN_GAIN: decimal(0.01),
+  /** Least holdout size to promote on. */
+  PROMOTION_MIN_HOLDOUT: integer(100, { min: 1 }),
+  /** When > 0, the challenger must also win McNemar's test at this level. */
+  PROMOTION_MCNEMAR_ALPHA: decimal(0, { min: 0, max: 0.5 }),
 };

@@ -1,12 +1,137 @@
+import {
+  catalogTopicSpecs,
+  createKafkaClient,
+  followModelRegistry,
+  provisionTopics,
+  readTimeRange,
+  startTransactionalProcessor,
+} from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
+import { createCodecs, DecodeError, topicNames, type LabeledPrediction } from '@driftwatch/topics';
 
 import { trainerEnv } from './config.js';
+import { createTrainerDiagnostics } from './diagnostics.js';
+import { createTrainerHandler } from './train-batch.js';
 
 await runService({
   name: 'trainer',
   env: trainerEnv,
-  start: ({ health }) => {
-    health.set('ready', true);
-    return Promise.resolve({ stop: () => Promise.resolve() });
+  start: async ({ config, logger, metrics, health }) => {
+    const names = topicNames(config.TOPIC_PREFIX);
+    const diagnostics = createTrainerDiagnostics(metrics);
+    const kafka = createKafkaClient({
+      brokers: config.KAFKA_BROKERS,
+      clientId: `driftwatch-trainer-${config.INSTANCE_ID}`,
+      logger,
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    await provisionTopics(
+      admin,
+      catalogTopicSpecs(
+        names,
+        ['retrainRequested', 'predictionsLabeled', 'modelVersions', 'deadLetter'],
+        {
+          partitions: config.KAFKA_TOPIC_PARTITIONS,
+          replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+        },
+      ),
+    );
+    await admin.disconnect();
+    const codecs = await createCodecs({
+      schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
+      names,
+      topics: ['retrainRequested', 'predictionsLabeled', 'modelVersions', 'deadLetter'],
+    });
+    const registryFollower = await followModelRegistry({
+      kafka,
+      topic: names.modelVersions,
+      codec: codecs.modelVersions,
+      logger,
+      groupIdPrefix: `${config.TOPIC_PREFIX}driftwatch-trainer-registry`,
+    });
+    await registryFollower.caughtUp;
+
+    const readWindow = async (
+      model: string,
+      fromTs: number,
+      toTs: number,
+    ): Promise<LabeledPrediction[]> => {
+      // predictions-labeled is keyed by model: other models' records are skipped undecoded.
+      const records = await readTimeRange({
+        kafka,
+        topic: names.predictionsLabeled,
+        fromTs,
+        toTs,
+        filter: (record) => record.key?.toString() === model,
+      });
+      const labeled: LabeledPrediction[] = [];
+      for (const record of records) {
+        try {
+          labeled.push(await codecs.predictionsLabeled.decode(record.value));
+        } catch (error) {
+          // The detector dead-letters such records; for training they are simply not data.
+          if (!(error instanceof DecodeError)) throw error;
+        }
+      }
+      return labeled;
+    };
+
+    const processor = await startTransactionalProcessor({
+      kafka,
+      groupId: config.TRAINER_GROUP_ID || `${config.TOPIC_PREFIX}driftwatch-trainer`,
+      transactionalId: `${config.TOPIC_PREFIX}driftwatch-trainer-${config.INSTANCE_ID}`,
+      topics: [names.retrainRequested],
+      handle: createTrainerHandler({
+        names,
+        codecs,
+        registry: registryFollower.registry,
+        refreshRegistry: () => registryFollower.catchUp(),
+        readWindow,
+        policy: {
+          candidate: {
+            family: config.TRAINER_MODEL_FAMILY,
+            training: {
+              logistic: { l2: config.TRAINER_L2 },
+              mlp: {
+                l2: config.TRAINER_L2,
+                hiddenUnits: config.TRAINER_MLP_HIDDEN_UNITS,
+                epochs: config.TRAINER_MLP_EPOCHS,
+                seed: config.TRAINER_SEED,
+              },
+            },
+            referenceBins: config.TRAINER_REFERENCE_BINS,
+          },
+          holdoutFraction: config.TRAINER_HOLDOUT_FRACTION,
+          minRows: config.TRAINER_MIN_ROWS,
+          maxRows: config.TRAINER_MAX_ROWS,
+          criteria: {
+            metric: config.PROMOTION_METRIC,
+            minGain: config.PROMOTION_MIN_GAIN,
+            minHoldout: config.PROMOTION_MIN_HOLDOUT,
+            ...(config.PROMOTION_MCNEMAR_ALPHA > 0
+              ? { mcnemarAlpha: config.PROMOTION_MCNEMAR_ALPHA }
+              : {}),
+          },
+        },
+        now: Date.now,
+        diagnostics,
+        logger,
+      }),
+      logger,
+      diagnostics,
+    });
+    health.set('kafka', true);
+    const healthTimer = setInterval(() => {
+      health.set('kafka', processor.healthy());
+    }, 1000);
+    return {
+      done: processor.done,
+      stop: async () => {
+        clearInterval(healthTimer);
+        await processor.stop();
+        await registryFollower.stop();
+      },
+    };
   },
 });

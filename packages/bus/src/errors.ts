@@ -1,0 +1,37 @@
+export type BusErrorCode =
+  | 'DW_BUS_PROVISIONING_FAILED'
+  | 'DW_BUS_PROCESSOR_FAILED'
+  | 'DW_BUS_RETRIES_EXHAUSTED'
+  | 'DW_BUS_STOPPED';
+
+/**
+ * Errors of the bus layer. `retriable` says whether trying the same thing again later may work
+ * (a broker restart, a rebalance) — kept apart from `code`, which says what happened.
+ */
+export class BusError extends Error {
+  override readonly name = 'BusError';
+  readonly code: BusErrorCode;
+  readonly retriable: boolean;
+
+  constructor(
+    code: BusErrorCode,
+    message: string,
+    options: { retriable: boolean; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.retriable = options.retriable;
+  }
+}
+
+/** Whether an error from a handler, Redis or kafkajs says "try again" (they all use `retriable`). */
+export function isRetriable(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const candidate = error as { retriable?: unknown; name?: unknown; code?: unknown };
+  if (candidate.retriable === true) return true;
+  // ioredis and node sockets signal transient trouble by error code rather than a flag.
+  return (
+    typeof candidate.code === 'string' &&
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'].includes(candidate.code)
+  );
+}

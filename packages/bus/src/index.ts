@@ -1,0 +1,24 @@
+export { deadLetterMessage, type DeadLetterReason } from './dead-letter.js';
+export { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
+export { BusError, isRetriable, type BusErrorCode } from './errors.js';
+export { catalogTopicSpecs } from './catalog-topics.js';
+export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
+export {
+  recordCoordinate,
+  toInputRecord,
+  type InputRecord,
+  type OutputMessage,
+} from './records.js';
+export { backoffDelayMs, defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
+export { followTopic, type TopicFollower } from './topic-follower.js';
+export { ModelRegistry } from './model-registry.js';
+export { readTimeRange } from './read-time-range.js';
+export { followModelRegistry, type ModelRegistryFollower } from './model-registry-follower.js';
+export { provisionTopics, type ProvisioningReport, type TopicSpec } from './topic-provisioning.js';
+export {
+  startTransactionalProcessor,
+  type BatchHandler,
+  type RecordBatch,
+  type RunningProcessor,
+  type TransactionalProcessorOptions,
+} from './transactional-processor.js';

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Admin, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+
+import { toInputRecord, type InputRecord } from './records.js';
+
+export interface TopicFollower {
+  /** Resolves once every record that existed when following began has been handed over. */
+  readonly caughtUp: Promise<void>;
+  /**
+   * Resolves once every record committed to the topic before this call has been handed over:
+   * read-your-own-writes after producing to the topic, or a fresh view after a rebalance.
+   */
+  catchUp(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Where each partition must be read to: its last offset now, for partitions with anything in them.
+ * The last offset may be a transaction marker that is never handed to `eachBatch`.
+ */
+async function lastOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return new Map(
+    offsets
+      .filter(({ high, low }) => BigInt(high) > BigInt(low))
+      .map(({ partition, high }) => [partition, BigInt(high) - 1n]),
+  );
+}
+
+/**
+ * Reads a (typically compacted) topic from its beginning, every time, and keeps following it:
+ * how a service rebuilds state such as the model registry. It reads committed records only and
+ * commits nothing; its throwaway consumer group is deleted on stop.
+ */
+export async function followTopic(options: {
+  kafka: Kafka;
+  topic: string;
+  logger: Logger;
+  groupIdPrefix: string;
+  onRecord: (record: InputRecord) => Promise<void> | void;
+}): Promise<TopicFollower> {
+  const { kafka, topic } = options;
+  const admin = kafka.admin();
+  await admin.connect();
+
+  /** The last offset read per partition, control records and aborted records included. */
+  const position = new Map<number, bigint>();
+  const waiters = new Set<{ targets: Map<number, bigint>; resolve: () => void }>();
+  const reached = (targets: Map<number, bigint>): boolean =>
+    [...targets].every(([partition, last]) => (position.get(partition) ?? -1n) >= last);
+  const advance = (partition: number, lastOffset: string): void => {
+    const offset = BigInt(lastOffset);
+    if (offset <= (position.get(partition) ?? -1n)) return;
+    position.set(partition, offset);
+    for (const waiter of waiters) {
+      if (reached(waiter.targets)) {
+        waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  };
+  const catchUp = async (): Promise<void> => {
+    const targets = await lastOffsets(admin, topic);
+    if (reached(targets)) return;
+    await new Promise<void>((resolve) => waiters.add({ targets, resolve }));
+  };
+
+  const groupId = `${options.groupIdPrefix}-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
+  // kafkajs skips `eachBatch` for a batch of only transaction markers or aborted records, but
+  // still reports how far it read here: without it a follower would never see the end of a topic
+  // that a transactional producer writes.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.topic === topic) advance(payload.partition, payload.lastOffset);
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const caughtUp = catchUp();
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      for (const message of batch.messages) {
+        await options.onRecord(toInputRecord(batch.topic, batch.partition, message));
+        payload.resolveOffset(message.offset);
+      }
+      await payload.heartbeat();
+    },
+  });
+
+  return {
+    caughtUp,
+    catchUp,
+    stop: async () => {
+      await consumer.disconnect();
+      await admin.deleteGroups([groupId]).catch((error: unknown) => {
+        options.logger.debug({ err: error, groupId }, 'could not delete follower group');
+      });
+      await admin.disconnect();
+    },
+  };
+}

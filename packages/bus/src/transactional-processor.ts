@@ -1,0 +1,290 @@
+import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
+import type { Logger } from 'pino';
+
+import { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
+import { BusError, isRetriable } from './errors.js';
+import { toInputRecord, type InputRecord, type OutputMessage } from './records.js';
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
+
+export interface RecordBatch {
+  topic: string;
+  partition: number;
+  records: readonly InputRecord[];
+}
+
+/**
+ * The service's logic: given a batch of consumed records, the records to produce. It may be
+ * called again for the same batch (after a retriable failure or a crash), so it must decide the
+ * same way twice — its output is committed together with the batch's offsets, or not at all.
+ */
+export type BatchHandler = (batch: RecordBatch, signal: AbortSignal) => Promise<OutputMessage[]>;
+
+export interface TransactionalProcessorOptions {
+  kafka: Kafka;
+  groupId: string;
+  /**
+   * Stable across restarts of the same instance: a restarted producer with the same id fences
+   * its predecessor and aborts its open transaction at once.
+   */
+  transactionalId: string;
+  topics: readonly string[];
+  handle: BatchHandler;
+  logger: Logger;
+  diagnostics?: BusDiagnostics;
+  retryPolicy?: RetryPolicy;
+  maxBytesPerPartition?: number;
+  /**
+   * Called when this member (re)joins the group, before any batch of the new assignment: state a
+   * handler keeps per partition may belong to another member now and must be reloaded.
+   */
+  onGroupJoin?: () => void;
+  /**
+   * Called after a batch's transaction committed. A handler that keeps state stages it while it
+   * handles a batch and makes it current here; a batch that is retried is handled again from the
+   * state of the last committed batch.
+   */
+  onCommitted?: (batch: RecordBatch) => void;
+}
+
+export interface RunningProcessor {
+  /** Finishes the batch in hand (its transaction commits or aborts), then disconnects. */
+  stop(): Promise<void>;
+  /** Rejects if processing fails in a way retrying cannot fix; the service should then exit. */
+  readonly done: Promise<void>;
+  readonly healthy: () => boolean;
+}
+
+/**
+ * Output is sent in requests of at most this many value bytes. The broker refuses a record batch
+ * over `max.message.bytes` (1 MiB by default), and kafkajs puts everything one request holds for a
+ * partition into one batch, so a large input batch must not become one produce request.
+ */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** Splits output into produce requests of bounded size, each grouped by topic, order kept. */
+export function produceRequests(
+  messages: readonly OutputMessage[],
+  maxBytes = MAX_REQUEST_BYTES,
+): TopicMessages[][] {
+  const requests: TopicMessages[][] = [];
+  let byTopic = new Map<string, TopicMessages>();
+  let bytes = 0;
+  for (const { topic, key, value, headers } of messages) {
+    const size = value.length + (key?.length ?? 0);
+    if (bytes > 0 && bytes + size > maxBytes) {
+      requests.push([...byTopic.values()]);
+      byTopic = new Map();
+      bytes = 0;
+    }
+    let entry = byTopic.get(topic);
+    if (!entry) {
+      entry = { topic, messages: [] };
+      byTopic.set(topic, entry);
+    }
+    entry.messages.push(headers ? { key, value, headers } : { key, value });
+    bytes += size;
+  }
+  if (byTopic.size > 0) requests.push([...byTopic.values()]);
+  return requests;
+}
+
+async function commitInTransaction(
+  producer: Producer,
+  groupId: string,
+  batch: RecordBatch,
+  outputs: readonly OutputMessage[],
+  isStale: () => boolean,
+): Promise<'committed' | 'stale'> {
+  const lastOffset = batch.records.at(-1)?.offset ?? '0';
+  const transaction = await producer.transaction();
+  try {
+    for (const topicMessages of produceRequests(outputs)) {
+      await transaction.sendBatch({ topicMessages });
+    }
+    // The partition moved to another member during the batch: it will redo the batch; we must
+    // not commit offsets for a partition we no longer own.
+    if (isStale()) {
+      await transaction.abort();
+      return 'stale';
+    }
+    await transaction.sendOffsets({
+      consumerGroupId: groupId,
+      topics: [
+        {
+          topic: batch.topic,
+          partitions: [
+            { partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() },
+          ],
+        },
+      ],
+    });
+    await transaction.commit();
+    return 'committed';
+  } catch (error) {
+    await transaction.abort().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Consume → handle → produce, exactly once: each batch's output and its input offsets are
+ * committed in one Kafka transaction, so after any crash the batch is either fully visible
+ * downstream (read_committed) and never re-read, or not visible and read again.
+ */
+export async function startTransactionalProcessor(
+  options: TransactionalProcessorOptions,
+): Promise<RunningProcessor> {
+  const { kafka, groupId, logger } = options;
+  const diagnostics = options.diagnostics ?? noDiagnostics;
+  const policy = options.retryPolicy ?? { ...defaultRetryPolicy, retries: Infinity };
+  const stopping = new AbortController();
+  const consumer = kafka.consumer({
+    groupId,
+    readUncommitted: false,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    maxWaitTimeInMs: 250,
+    ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
+  });
+  const producer = kafka.producer({
+    transactionalId: options.transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionTimeout: 30_000,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // Idempotence needs unlimited retries of a produce; the batch as a whole is retried above.
+    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: Number.MAX_SAFE_INTEGER },
+  });
+
+  let healthy = true;
+  let rejectDone: (error: unknown) => void = () => undefined;
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  // The service awaits `done`; an unobserved rejection must not crash the process before that.
+  done.catch(() => undefined);
+
+  let failure: { error: unknown } | undefined;
+  let stopPromise: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopPromise ??= (async () => {
+      stopping.abort();
+      try {
+        await consumer.stop();
+        await consumer.disconnect();
+        await producer.disconnect();
+      } finally {
+        // A processor that stopped because it failed must say so: the service then exits 1.
+        if (failure) rejectDone(failure.error);
+        else resolveDone();
+      }
+    })();
+    return stopPromise;
+  };
+  const fail = (error: unknown): void => {
+    healthy = false;
+    failure ??= { error };
+    logger.error({ event: 'processor.failed', err: error }, 'batch processing failed; stopping');
+    // Not awaited: stop() waits for the batch in hand, which is the one calling fail().
+    void stop().catch(() => undefined);
+  };
+
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    healthy = payload.restart;
+    if (!payload.restart) fail(payload.error);
+  });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    healthy = true;
+    options.onGroupJoin?.();
+  });
+
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      const isStopping = (): boolean => stopping.signal.aborted;
+      if (batch.messages.length === 0 || isStopping()) return;
+      const recordBatch: RecordBatch = {
+        topic: batch.topic,
+        partition: batch.partition,
+        records: batch.messages.map((message) =>
+          toInputRecord(batch.topic, batch.partition, message),
+        ),
+      };
+      const started = performance.now();
+      try {
+        let produced = 0;
+        const outcome = await withRetry(
+          async () => {
+            const outputs = await options.handle(recordBatch, stopping.signal);
+            produced = outputs.length;
+            return commitInTransaction(producer, groupId, recordBatch, outputs, () =>
+              payload.isStale(),
+            );
+          },
+          {
+            policy,
+            signal: stopping.signal,
+            onRetry: (error, attempt, delayMs) => {
+              diagnostics.batchRetried({
+                topic: batch.topic,
+                partition: batch.partition,
+                attempt,
+                error,
+              });
+              logger.warn(
+                {
+                  event: 'batch.retry',
+                  topic: batch.topic,
+                  partition: batch.partition,
+                  attempt,
+                  delayMs,
+                  err: error,
+                },
+                'retrying batch',
+              );
+            },
+          },
+        );
+        if (outcome === 'committed') {
+          options.onCommitted?.(recordBatch);
+          payload.resolveOffset(batch.lastOffset());
+          diagnostics.batchProcessed({
+            topic: batch.topic,
+            partition: batch.partition,
+            records: recordBatch.records.length,
+            produced,
+            durationMs: performance.now() - started,
+          });
+        }
+        await payload.heartbeat();
+      } catch (error) {
+        // Nothing of this batch was committed. Stop consuming this partition so no later batch
+        // commits past it; a restart (or the next owner) processes it again.
+        payload.pause();
+        if (isStopping()) return;
+        fail(
+          isRetriable(error)
+            ? error
+            : new BusError(
+                'DW_BUS_PROCESSOR_FAILED',
+                `batch ${batch.topic}/${batch.partition} failed`,
+                {
+                  retriable: false,
+                  cause: error,
+                },
+              ),
+        );
+      }
+    },
+  });
+
+  return { stop, done, healthy: () => healthy };
+}

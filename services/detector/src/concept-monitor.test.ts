@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { mulberry32 } from '@driftwatch/drift';
+
+import {
+  ConceptMonitor,
+  type ConceptMonitorOptions,
+  type ConceptSignal,
+  type LabeledObservation,
+} from './concept-monitor.js';
+
+const options: ConceptMonitorOptions = {
+  window: 500,
+  adwinDelta: 0.002,
+  blockSize: 500,
+  blockAccuracyThreshold: 0,
+  accuracyThreshold: 0,
+  hysteresis: 0.02,
+  adwinCooldown: 1000,
+};
+
+/** A classifier's labeled predictions whose error rate is `errorRate(i)`; ts = 1000 + i. */
+function* predictions(
+  length: number,
+  errorRate: (i: number) => number,
+  seed = 1,
+): Generator<LabeledObservation> {
+  const random = mulberry32(seed);
+  for (let i = 0; i < length; i++) {
+    const label = random() < 0.5 ? 1 : 0;
+    const wrong = random() < errorRate(i);
+    const predicted = (wrong ? 1 - label : label) as 0 | 1;
+    yield { label, predicted, score: predicted === 1 ? 0.8 : 0.2, ts: 1000 + i };
+  }
+}
+
+function run(monitor: ConceptMonitor, stream: Iterable<LabeledObservation>) {
+  const signals: (ConceptSignal & { at: number })[] = [];
+  let at = 0;
+  for (const observation of stream) {
+    for (const signal of monitor.observe(observation)) signals.push({ ...signal, at });
+    at++;
+  }
+  return signals;
+}
+
+describe('ConceptMonitor', () => {
+  it('raises no alert on a stationary error stream', () => {
+    const signals = run(
+      new ConceptMonitor(options),
+      predictions(20_000, () => 0.1),
+    );
+    assert.deepEqual(signals, []);
+  });
+
+  it('raises one ADWIN alert for one abrupt rise of the error rate, soon after it', () => {
+    const monitor = new ConceptMonitor(options);
+    const signals = run(
+      monitor,
+      predictions(10_000, (i) => (i < 5000 ? 0.1 : 0.35)),
+    );
+    assert.equal(signals.length, 1, JSON.stringify(signals));
+    const [alert] = signals;
+    assert.equal(alert?.detector, 'adwin');
+    assert.equal(alert.kind, 'concept');
+    assert.ok(alert.at > 5000 && alert.at < 5600, `detected at ${alert.at}`);
+    assert.ok(alert.statistic > alert.threshold, 'the error rate rose');
+    assert.ok(alert.windowStart <= alert.windowEnd);
+    assert.equal(alert.windowEnd, 1000 + alert.at);
+  });
+
+  it('does not alert when the model gets better', () => {
+    const signals = run(
+      new ConceptMonitor(options),
+      predictions(10_000, (i) => (i < 5000 ? 0.35 : 0.05)),
+    );
+    assert.deepEqual(signals, []);
+  });
+
+  it('block accuracy: alerts once when blocks fall below the threshold, again only after a recovery', () => {
+    const monitor = new ConceptMonitor({
+      ...options,
+      blockAccuracyThreshold: 0.8,
+      adwinDelta: 1e-12,
+    });
+    const errorRate = (i: number): number =>
+      i < 2000 ? 0.1 : i < 4000 ? 0.4 : i < 6000 ? 0.1 : 0.4;
+    const blocks = run(monitor, predictions(8000, errorRate)).filter(
+      (s) => s.detector === 'block-accuracy',
+    );
+    assert.deepEqual(
+      blocks.map((s) => s.at),
+      [2499, 6499],
+    );
+    assert.equal(blocks[0]?.windowStart, 1000 + 2000);
+    assert.ok(blocks[0].statistic < 0.8);
+  });
+
+  it('window accuracy: a performance alert once the full window is below the floor', () => {
+    const monitor = new ConceptMonitor({ ...options, accuracyThreshold: 0.8, adwinDelta: 1e-12 });
+    const signals = run(
+      monitor,
+      predictions(6000, (i) => (i < 3000 ? 0.1 : 0.4)),
+    );
+    const performance = signals.filter((s) => s.kind === 'performance');
+    assert.equal(performance.length, 1);
+    assert.equal(performance[0]?.detector, 'window-accuracy');
+    assert.equal(performance[0].severity, 'critical');
+    assert.ok(performance[0].at > 3000);
+  });
+
+  it('reports sliding-window metrics', () => {
+    const monitor = new ConceptMonitor(options);
+    run(
+      monitor,
+      predictions(2000, () => 0.2),
+    );
+    const metrics = monitor.metrics();
+    assert.equal(metrics.count, 500);
+    assert.equal(metrics.labeled, 2000);
+    assert.ok(Math.abs(metrics.accuracy - 0.8) < 0.06, `accuracy ${metrics.accuracy}`);
+    assert.ok(metrics.adwinWidth > 0);
+  });
+
+  it('resumes from a JSON snapshot exactly as if it had never stopped', () => {
+    const stream = [...predictions(12_000, (i) => (i < 4000 ? 0.1 : i < 8000 ? 0.4 : 0.1))];
+    const full = { ...options, blockAccuracyThreshold: 0.75, accuracyThreshold: 0.7 };
+    const uninterrupted = run(new ConceptMonitor(full), stream);
+    for (const split of [0, 1, 3999, 4300, 7777, 11_999]) {
+      const first = new ConceptMonitor(full);
+      const before = run(first, stream.slice(0, split));
+      const state = JSON.parse(JSON.stringify(first.toJSON())) as ReturnType<
+        ConceptMonitor['toJSON']
+      >;
+      assert.ok(ConceptMonitor.fits(full, state));
+      const after = run(new ConceptMonitor(full, state), stream.slice(split)).map((s) => ({
+        ...s,
+        at: s.at + split,
+      }));
+      assert.deepEqual([...before, ...after], uninterrupted, `split at ${split}`);
+    }
+  });
+});

@@ -1,0 +1,243 @@
+import {
+  Adwin,
+  BlockAccuracy,
+  PrequentialAccuracy,
+  WindowedClassificationMetrics,
+  type AdwinState,
+  type BlockAccuracyState,
+  type PrequentialAccuracyState,
+  type WindowedClassificationMetricsState,
+} from '@driftwatch/drift';
+
+import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
+import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';
+
+export interface ConceptMonitorOptions {
+  /** Labeled predictions in the sliding window of the classification metrics. */
+  window: number;
+  adwinDelta: number;
+  blockSize: number;
+  /** 0 turns the block-accuracy rule off. */
+  blockAccuracyThreshold: number;
+  /** 0 turns the window-accuracy (performance) rule off. */
+  accuracyThreshold: number;
+  hysteresis: number;
+  /** Labeled predictions after an ADWIN alert before ADWIN may alert again. */
+  adwinCooldown: number;
+}
+
+export interface LabeledObservation {
+  label: 0 | 1;
+  predicted: 0 | 1;
+  score: number;
+  /** When the labeled record was written (Kafka timestamp, epoch ms). */
+  ts: number;
+}
+
+/** Evidence that the model's relation between features and label changed. */
+export interface ConceptSignal {
+  kind: 'concept' | 'performance';
+  detector: 'adwin' | 'block-accuracy' | 'window-accuracy';
+  statistic: number;
+  threshold: number;
+  windowStart: number;
+  windowEnd: number;
+  severity: 'warning' | 'critical';
+}
+
+export interface ConceptMetrics {
+  count: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  rocAuc: number;
+  prequentialAccuracy: number;
+  adwinWidth: number;
+  /** ADWIN's estimate of the error rate. */
+  adwinErrorRate: number;
+  blockAccuracy: number;
+  labeled: number;
+}
+
+export interface ConceptMonitorState {
+  metrics: WindowedClassificationMetricsState;
+  timestamps: TimestampRingState;
+  adwin: AdwinState;
+  blocks: BlockAccuracyState;
+  blockStartTs: number;
+  prequential: PrequentialAccuracyState;
+  blockGate: ThresholdGateState;
+  accuracyGate: ThresholdGateState;
+  labeledSinceAdwinAlert: number;
+  labeled: number;
+}
+
+function belowWithHysteresis(options: ConceptMonitorOptions) {
+  return { direction: 'below', rearmMargin: () => options.hysteresis } as const;
+}
+
+/**
+ * Concept drift of one model version, from its labeled predictions: sliding-window accuracy,
+ * precision, recall, F1 and ROC-AUC; ADWIN on the 0/1 error stream; the block-accuracy rule; and
+ * a window-accuracy floor. Each rule raises one signal per episode, not one per record: ADWIN
+ * waits out a cooldown, and the threshold rules re-arm only once the value has recovered.
+ *
+ * ADWIN signals only a rise of the error rate: a model getting better is change, not a problem.
+ */
+export class ConceptMonitor {
+  readonly #options: ConceptMonitorOptions;
+  readonly #metrics: WindowedClassificationMetrics;
+  readonly #timestamps: TimestampRing;
+  readonly #adwin: Adwin;
+  readonly #blocks: BlockAccuracy;
+  readonly #prequential: PrequentialAccuracy;
+  readonly #blockGate: ThresholdGate;
+  readonly #accuracyGate: ThresholdGate;
+  #blockStartTs = 0;
+  #labeledSinceAdwinAlert: number;
+  #labeled = 0;
+
+  constructor(options: ConceptMonitorOptions, state?: ConceptMonitorState) {
+    this.#options = options;
+    if (state) {
+      this.#metrics = WindowedClassificationMetrics.fromJSON(state.metrics);
+      this.#timestamps = TimestampRing.fromJSON(state.timestamps);
+      this.#adwin = Adwin.fromJSON(state.adwin);
+      this.#blocks = BlockAccuracy.fromJSON(state.blocks);
+      this.#prequential = PrequentialAccuracy.fromJSON(state.prequential);
+      this.#blockGate = new ThresholdGate(belowWithHysteresis(options), state.blockGate);
+      this.#accuracyGate = new ThresholdGate(belowWithHysteresis(options), state.accuracyGate);
+      this.#blockStartTs = state.blockStartTs;
+      this.#labeledSinceAdwinAlert = state.labeledSinceAdwinAlert;
+      this.#labeled = state.labeled;
+      return;
+    }
+    this.#metrics = new WindowedClassificationMetrics({ window: options.window, positiveLabel: 1 });
+    this.#timestamps = new TimestampRing(options.window);
+    this.#adwin = new Adwin({ delta: options.adwinDelta });
+    this.#blocks = new BlockAccuracy({
+      blockSize: options.blockSize,
+      threshold: options.blockAccuracyThreshold,
+    });
+    this.#prequential = new PrequentialAccuracy();
+    this.#blockGate = new ThresholdGate(belowWithHysteresis(options));
+    this.#accuracyGate = new ThresholdGate(belowWithHysteresis(options));
+    this.#labeledSinceAdwinAlert = options.adwinCooldown;
+  }
+
+  /** Whether a snapshot taken under other options can be continued under these. */
+  static fits(options: ConceptMonitorOptions, state: ConceptMonitorState): boolean {
+    return (
+      state.metrics.window === options.window &&
+      state.adwin.delta === options.adwinDelta &&
+      state.blocks.blockSize === options.blockSize &&
+      state.blocks.threshold === options.blockAccuracyThreshold
+    );
+  }
+
+  observe(observation: LabeledObservation): ConceptSignal[] {
+    const { label, predicted, score, ts } = observation;
+    const correct = label === predicted;
+    const signals: ConceptSignal[] = [];
+    this.#labeled++;
+    this.#labeledSinceAdwinAlert++;
+    this.#metrics.update({ label, predicted, score });
+    this.#timestamps.push(ts);
+    this.#prequential.update(correct);
+
+    const errorRateBefore = this.#adwin.estimation;
+    if (this.#adwin.update(correct ? 0 : 1)) {
+      const errorRateAfter = this.#adwin.estimation;
+      if (
+        errorRateAfter > errorRateBefore &&
+        this.#labeledSinceAdwinAlert > this.#options.adwinCooldown
+      ) {
+        this.#labeledSinceAdwinAlert = 0;
+        signals.push({
+          kind: 'concept',
+          detector: 'adwin',
+          statistic: errorRateAfter,
+          threshold: errorRateBefore,
+          windowStart: this.#timestamps.ago(Math.min(this.#adwin.width, this.#options.window) - 1),
+          windowEnd: ts,
+          severity: 'warning',
+        });
+      }
+    }
+
+    if ((this.#labeled - 1) % this.#options.blockSize === 0) this.#blockStartTs = ts;
+    const block = this.#blocks.update(correct);
+    if (block && this.#options.blockAccuracyThreshold > 0) {
+      if (this.#blockGate.check(block.accuracy, this.#options.blockAccuracyThreshold)) {
+        signals.push({
+          kind: 'concept',
+          detector: 'block-accuracy',
+          statistic: block.accuracy,
+          threshold: this.#options.blockAccuracyThreshold,
+          windowStart: this.#blockStartTs,
+          windowEnd: ts,
+          severity: 'warning',
+        });
+      }
+    }
+
+    if (this.#options.accuracyThreshold > 0 && this.#metrics.count === this.#options.window) {
+      const accuracy = this.#metrics.accuracy;
+      if (this.#accuracyGate.check(accuracy, this.#options.accuracyThreshold)) {
+        signals.push({
+          kind: 'performance',
+          detector: 'window-accuracy',
+          statistic: accuracy,
+          threshold: this.#options.accuracyThreshold,
+          windowStart: this.#timestamps.oldest(),
+          windowEnd: ts,
+          severity: 'critical',
+        });
+      }
+    }
+    return signals;
+  }
+
+  /** The full window's accuracy, or undefined while the window is filling. */
+  get fullWindowAccuracy(): number | undefined {
+    return this.#metrics.count === this.#options.window ? this.#metrics.accuracy : undefined;
+  }
+
+  /** Timestamp of the oldest labeled prediction in the window. */
+  get windowStart(): number {
+    return this.#timestamps.oldest();
+  }
+
+  metrics(): ConceptMetrics {
+    const window = this.#metrics.snapshot();
+    return {
+      count: window.count,
+      accuracy: window.accuracy,
+      precision: window.precision,
+      recall: window.recall,
+      f1: window.f1,
+      rocAuc: window.rocAuc,
+      prequentialAccuracy: this.#prequential.value,
+      adwinWidth: this.#adwin.width,
+      adwinErrorRate: this.#adwin.estimation,
+      blockAccuracy: this.#blocks.accuracy,
+      labeled: this.#labeled,
+    };
+  }
+
+  toJSON(): ConceptMonitorState {
+    return {
+      metrics: this.#metrics.toJSON(),
+      timestamps: this.#timestamps.toJSON(),
+      adwin: this.#adwin.toJSON(),
+      blocks: this.#blocks.toJSON(),
+      blockStartTs: this.#blockStartTs,
+      prequential: this.#prequential.toJSON(),
+      blockGate: this.#blockGate.toJSON(),
+      accuracyGate: this.#accuracyGate.toJSON(),
+      labeledSinceAdwinAlert: this.#labeledSinceAdwinAlert,
+      labeled: this.#labeled,
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { mulberry32 } from '@driftwatch/drift';
+import { buildReferenceProfile } from '@driftwatch/learn';
+
+import {
+  DataMonitor,
+  type DataMonitorOptions,
+  type ReferenceProfile,
+  type DataSignal,
+} from './data-monitor.js';
+
+const options: DataMonitorOptions = {
+  window: 500,
+  kind: 'tumbling',
+  psiThreshold: 0.2,
+  rearmRatio: 0.5,
+  ksAlpha: 0,
+};
+
+function uniformRows(
+  length: number,
+  seed: number,
+  shift: (i: number) => number = () => 0,
+): number[][] {
+  const random = mulberry32(seed);
+  return Array.from({ length }, (_, i) => [random() * 10 + shift(i), random() * 10, random() * 10]);
+}
+
+function referenceOf(withSample: boolean): ReferenceProfile {
+  const rows = uniformRows(5000, 1);
+  const profile = buildReferenceProfile({ featureNames: ['x1', 'x2', 'x3'], rows, bins: 10 });
+  return {
+    features: profile.features.map((f, column) => ({
+      name: f.name,
+      edges: [...f.edges],
+      proportions: [...f.proportions],
+      sample: withSample ? rows.slice(0, 500).map((row) => row[column] ?? 0) : [],
+    })),
+    score: null,
+  };
+}
+
+function run(monitor: DataMonitor, rows: number[][], offset = 0): (DataSignal & { at: number })[] {
+  const signals: (DataSignal & { at: number })[] = [];
+  rows.forEach((row, i) => {
+    const observation = {
+      features: { x1: row[0] ?? 0, x2: row[1] ?? 0, x3: row[2] ?? 0 },
+      score: 0.5,
+      ts: 10_000 + offset + i,
+    };
+    for (const signal of monitor.observe(observation)) signals.push({ ...signal, at: offset + i });
+  });
+  return signals;
+}
+
+describe('DataMonitor', () => {
+  it('stays quiet while the inputs look like the training data', () => {
+    assert.deepEqual(run(new DataMonitor(referenceOf(false), options), uniformRows(20_000, 2)), []);
+  });
+
+  it('alerts once for the one feature that moved, and again only after it came back and moved again', () => {
+    const shift = (i: number): number => ((i >= 4000 && i < 8000) || i >= 12_000 ? 4 : 0);
+    const signals = run(
+      new DataMonitor(referenceOf(false), options),
+      uniformRows(16_000, 3, shift),
+    );
+    assert.deepEqual(
+      signals.map((s) => [s.detector, s.feature, s.at]),
+      [
+        ['psi', 'x1', 4499],
+        ['psi', 'x1', 12_499],
+      ],
+    );
+    const [first] = signals;
+    assert.ok((first?.statistic ?? 0) > 0.2);
+    assert.equal(first?.windowStart, 10_000 + 4000);
+    assert.equal(first.windowEnd, 10_000 + 4499);
+    assert.equal(first.severity, 'critical');
+  });
+
+  it('a sliding window alerts within one window of the shift', () => {
+    const monitor = new DataMonitor(referenceOf(false), { ...options, kind: 'sliding' });
+    const signals = run(
+      monitor,
+      uniformRows(8000, 4, (i) => (i >= 4000 ? 4 : 0)),
+    );
+    assert.equal(signals.length, 1);
+    assert.ok((signals[0]?.at ?? 0) > 4000 && (signals[0]?.at ?? 0) < 4500);
+  });
+
+  it('KS gives a second opinion when a reference sample is carried', () => {
+    const monitor = new DataMonitor(referenceOf(true), { ...options, ksAlpha: 0.001 });
+    const signals = run(
+      monitor,
+      uniformRows(8000, 5, (i) => (i >= 4000 ? 4 : 0)),
+    );
+    assert.deepEqual(
+      signals.map((s) => [s.detector, s.feature]),
+      [
+        ['psi', 'x1'],
+        ['ks', 'x1'],
+      ],
+    );
+    assert.ok((signals[1]?.statistic ?? 1) < 0.001, 'the KS alert carries its p-value');
+  });
+
+  it('resumes from a JSON snapshot exactly', () => {
+    const rows = uniformRows(12_000, 6, (i) => (i >= 5000 ? 3 : 0));
+    const sliding = { ...options, kind: 'sliding' as const, ksAlpha: 0.01 };
+    const uninterrupted = run(new DataMonitor(referenceOf(true), sliding), rows);
+    for (const split of [0, 1, 4999, 5250, 11_999]) {
+      const first = new DataMonitor(referenceOf(true), sliding);
+      const before = run(first, rows.slice(0, split));
+      const state = JSON.parse(JSON.stringify(first.toJSON())) as ReturnType<DataMonitor['toJSON']>;
+      assert.ok(DataMonitor.fits(sliding, state));
+      const after = run(
+        new DataMonitor(referenceOf(true), sliding, state),
+        rows.slice(split),
+        split,
+      );
+      assert.deepEqual([...before, ...after], uninterrupted, `split at ${split}`);
+    }
+  });
+});

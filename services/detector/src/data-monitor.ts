@@ -1,0 +1,201 @@
+import {
+  ksTwoSample,
+  PsiReference,
+  StreamingPsi,
+  type PsiWindowKind,
+  type StreamingPsiState,
+} from '@driftwatch/drift';
+import type { BinnedReference } from '@driftwatch/topics';
+
+import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
+import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';
+
+export interface DataMonitorOptions {
+  window: number;
+  kind: PsiWindowKind;
+  psiThreshold: number;
+  /** A PSI alert re-arms once PSI falls below threshold × this. */
+  rearmRatio: number;
+  /** 0: no KS test. */
+  ksAlpha: number;
+}
+
+/** The reference profile a model version carries: its training data, binned. */
+export interface ReferenceProfile {
+  features: readonly BinnedReference[];
+  score: BinnedReference | null;
+}
+
+export interface UnlabeledObservation {
+  features: Readonly<Record<string, number | null>>;
+  score: number;
+  ts: number;
+}
+
+/** Evidence that the inputs (or the scores) no longer look like the training data. */
+export interface DataSignal {
+  kind: 'data';
+  detector: 'psi' | 'psi-score' | 'ks';
+  /** null for the score's distribution. */
+  feature: string | null;
+  statistic: number;
+  threshold: number;
+  windowStart: number;
+  windowEnd: number;
+  severity: 'warning' | 'critical';
+}
+
+interface Track {
+  name: string;
+  /** null: the model's score. */
+  feature: string | null;
+  psi: StreamingPsi;
+  gate: ThresholdGate;
+  ksGate: ThresholdGate;
+  /** KS only: the reference sample and the values of the window being filled. */
+  sample: readonly number[];
+  values: number[];
+}
+
+export interface DataMonitorState {
+  tracks: {
+    name: string;
+    psi: StreamingPsiState;
+    gate: ThresholdGateState;
+    ksGate: ThresholdGateState;
+    values: number[];
+  }[];
+  timestamps: TimestampRingState;
+  observed: number;
+}
+
+const scoreTrackName = '<score>';
+
+/**
+ * Data drift of one model version: PSI of each feature and of the score against the reference
+ * profile of the version's training data, over sliding or tumbling windows of predictions. Each
+ * feature alerts once per episode: it re-arms when its PSI has fallen back under
+ * threshold × rearmRatio. With `ksAlpha` > 0 and a reference sample, a two-sample KS test of each
+ * full window gives a second opinion (its alert's statistic is the p-value).
+ */
+export class DataMonitor {
+  readonly #options: DataMonitorOptions;
+  readonly #tracks: Track[];
+  readonly #timestamps: TimestampRing;
+  #observed = 0;
+
+  constructor(reference: ReferenceProfile, options: DataMonitorOptions, state?: DataMonitorState) {
+    this.#options = options;
+    const psiGate = {
+      direction: 'above',
+      rearmMargin: (threshold: number) => threshold * (1 - options.rearmRatio),
+    } as const;
+    const ksGate = { direction: 'below', rearmMargin: () => 0 } as const;
+    const profiles = [
+      ...reference.features.map((profile) => ({ profile, feature: profile.name })),
+      ...(reference.score ? [{ profile: reference.score, feature: null }] : []),
+    ];
+    const saved = new Map(state?.tracks.map((track) => [track.name, track]));
+    this.#tracks = profiles.map(({ profile, feature }) => {
+      const name = feature ?? scoreTrackName;
+      const restored = saved.get(name);
+      const psiReference = PsiReference.fromJSON({
+        kind: 'numeric',
+        edges: [...profile.edges],
+        proportions: [...profile.proportions],
+      });
+      return {
+        name,
+        feature,
+        psi: restored
+          ? StreamingPsi.fromJSON(restored.psi)
+          : new StreamingPsi(psiReference, { window: options.window, kind: options.kind }),
+        gate: new ThresholdGate(psiGate, restored?.gate),
+        ksGate: new ThresholdGate(ksGate, restored?.ksGate),
+        sample: options.ksAlpha > 0 ? profile.sample : [],
+        values: restored ? [...restored.values] : [],
+      };
+    });
+    this.#timestamps = state
+      ? TimestampRing.fromJSON(state.timestamps)
+      : new TimestampRing(options.window);
+    this.#observed = state?.observed ?? 0;
+  }
+
+  /** Whether a snapshot taken under other options can be continued under these. */
+  static fits(options: DataMonitorOptions, state: DataMonitorState): boolean {
+    return state.tracks.every(
+      (track) => track.psi.window === options.window && track.psi.kind === options.kind,
+    );
+  }
+
+  observe(observation: UnlabeledObservation): DataSignal[] {
+    const signals: DataSignal[] = [];
+    this.#observed++;
+    this.#timestamps.push(observation.ts);
+    const { psiThreshold, ksAlpha, window } = this.#options;
+    for (const track of this.#tracks) {
+      const value =
+        track.feature === null ? observation.score : observation.features[track.feature];
+      // A feature the event did not carry cannot be compared; inference dead-letters such events.
+      if (value === null || value === undefined || !Number.isFinite(value)) continue;
+      const windowFull = track.psi.update(value);
+      if (track.sample.length > 0) track.values.push(value);
+      if (!windowFull) continue;
+      const psi = track.psi.value ?? 0;
+      if (track.gate.check(psi, psiThreshold)) {
+        signals.push({
+          kind: 'data',
+          detector: track.feature === null ? 'psi-score' : 'psi',
+          feature: track.feature,
+          statistic: psi,
+          threshold: psiThreshold,
+          windowStart: this.#timestamps.oldest(),
+          windowEnd: observation.ts,
+          severity: psi >= 2 * psiThreshold ? 'critical' : 'warning',
+        });
+      }
+      // KS re-sorts its samples, so it runs once per `window` values even on a sliding window.
+      if (track.sample.length > 0 && track.values.length >= window) {
+        const { pValue } = ksTwoSample(track.sample, track.values);
+        track.values = [];
+        if (track.ksGate.check(pValue, ksAlpha)) {
+          signals.push({
+            kind: 'data',
+            detector: 'ks',
+            feature: track.feature,
+            statistic: pValue,
+            threshold: ksAlpha,
+            windowStart: this.#timestamps.oldest(),
+            windowEnd: observation.ts,
+            severity: 'warning',
+          });
+        }
+      }
+    }
+    return signals;
+  }
+
+  /** PSI of each track's latest full window (undefined while the first fills). */
+  psiByFeature(): { feature: string | null; psi: number | undefined }[] {
+    return this.#tracks.map((track) => ({ feature: track.feature, psi: track.psi.value }));
+  }
+
+  get observed(): number {
+    return this.#observed;
+  }
+
+  toJSON(): DataMonitorState {
+    return {
+      tracks: this.#tracks.map((track) => ({
+        name: track.name,
+        psi: track.psi.toJSON(),
+        gate: track.gate.toJSON(),
+        ksGate: track.ksGate.toJSON(),
+        values: track.values,
+      })),
+      timestamps: this.#timestamps.toJSON(),
+      observed: this.#observed,
+    };
+  }
+}

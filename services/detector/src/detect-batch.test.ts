@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { ModelRegistry, type InputRecord, type OutputMessage } from '@driftwatch/bus';
+import { mulberry32 } from '@driftwatch/drift';
+import {
+  createCodecs,
+  topicNames,
+  type LabeledPrediction,
+  type Prediction,
+} from '@driftwatch/topics';
+import { Registry } from 'prom-client';
+
+import { createDetectorHandler, type DetectorDependencies } from './detect-batch.js';
+import { createDetectorDiagnostics } from './diagnostics.js';
+import { internalTopicNames } from './internal-topics.js';
+import type { DataState } from './model-states.js';
+import { ConceptState, type ConceptStateJson, type DataStateJson } from './model-states.js';
+import { StateStore } from './state-store.js';
+
+const names = topicNames('unit.');
+const internal = internalTopicNames('unit.');
+const codecs = await createCodecs({ schemaRegistryUrl: '', names });
+
+const options: DetectorDependencies['options'] = {
+  concept: {
+    window: 200,
+    adwinDelta: 0.002,
+    blockSize: 200,
+    blockAccuracyThreshold: 0,
+    accuracyThreshold: 0,
+    hysteresis: 0.02,
+    adwinCooldown: 500,
+  },
+  data: { window: 200, kind: 'tumbling', psiThreshold: 0.2, rearmRatio: 0.5, ksAlpha: 0 },
+  policy: {
+    onDrift: true,
+    onDataDrift: false,
+    accuracyBelow: 0,
+    hysteresis: 0.02,
+    intervalMs: 0,
+    afterLabeled: 0,
+    minRows: 100,
+    inFlightTimeoutMs: 60_000,
+  },
+};
+
+function newDeps(): DetectorDependencies {
+  const registry = new ModelRegistry();
+  return {
+    names,
+    internal,
+    codecs,
+    registry,
+    refreshRegistry: () => Promise.resolve(),
+    concept: new StateStore<ConceptState, ConceptStateJson>((_key, json) =>
+      ConceptState.revive(json, options.concept, options.policy),
+    ),
+    data: new StateStore<DataState, DataStateJson>(() => undefined),
+    options,
+    now: () => 1_000_000,
+    diagnostics: createDetectorDiagnostics(new Registry()),
+  };
+}
+
+/** Labeled predictions of model `sea` v1 whose error rate jumps from 10% to 45% at 1500. */
+async function labeledRecords(count: number): Promise<InputRecord[]> {
+  const random = mulberry32(5);
+  const records: InputRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const label = random() < 0.5 ? 1 : 0;
+    const predicted = random() < (i < 1500 ? 0.1 : 0.45) ? 1 - label : label;
+    const prediction: Prediction = {
+      id: `e${i}`,
+      model: 'sea',
+      modelVersion: 1,
+      ts: i,
+      scoredAt: i,
+      score: predicted === 1 ? 0.9 : 0.1,
+      predicted: predicted as 0 | 1,
+      features: { x1: 1 },
+    };
+    const labeled: LabeledPrediction = {
+      ...prediction,
+      label: label,
+      labelTs: i + 5,
+      labelDelayMs: 5,
+    };
+    records.push({
+      topic: names.predictionsLabeled,
+      partition: 0,
+      offset: String(i),
+      key: Buffer.from('sea'),
+      value: await codecs.predictionsLabeled.encode(labeled),
+      timestamp: String(10_000 + i),
+      headers: {},
+    });
+  }
+  return records;
+}
+
+const ofTopic = (outputs: OutputMessage[], topic: string): OutputMessage[] =>
+  outputs.filter((output) => output.topic === topic);
+
+async function handleInBatches(
+  deps: DetectorDependencies,
+  records: InputRecord[],
+  size: number,
+): Promise<OutputMessage[]> {
+  const handle = createDetectorHandler(deps);
+  const outputs: OutputMessage[] = [];
+  for (let start = 0; start < records.length; start += size) {
+    const batch = {
+      topic: names.predictionsLabeled,
+      partition: 0,
+      records: records.slice(start, start + size),
+    };
+    outputs.push(...(await handle(batch, new AbortController().signal)));
+    deps.concept.committed();
+  }
+  return outputs;
+}
+
+describe('detector batch handler', () => {
+  it('one drift: one alert, one retrain request after minRows more labels, a state snapshot per batch', async () => {
+    const records = await labeledRecords(4000);
+    const outputs = await handleInBatches(newDeps(), records, 250);
+    const alerts = await Promise.all(
+      ofTopic(outputs, names.driftAlerts).map((o) => codecs.driftAlerts.decode(o.value)),
+    );
+    assert.equal(alerts.length, 1, JSON.stringify(alerts));
+    const [alert] = alerts;
+    assert.equal(alert?.model, 'sea');
+    assert.equal(alert.modelVersion, 1);
+    assert.equal(alert.detector, 'adwin');
+    const requests = await Promise.all(
+      ofTopic(outputs, names.retrainRequested).map((o) => codecs.retrainRequested.decode(o.value)),
+    );
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0]?.reason, 'drift');
+    assert.equal(requests[0].alertId, alert.alertId);
+    assert.equal(requests[0].fromTs, alert.windowEnd);
+    assert.equal(requests[0].toTs - requests[0].fromTs, options.policy.minRows);
+    assert.equal(ofTopic(outputs, internal.state).length, 4000 / 250);
+  });
+
+  it('a batch handled again after its transaction failed publishes the same alert with the same id', async () => {
+    const records = await labeledRecords(4000);
+    const reference = await handleInBatches(newDeps(), records, 250);
+    const alertId = (
+      await codecs.driftAlerts.decode(ofTopic(reference, names.driftAlerts)[0]!.value)
+    ).alertId;
+
+    const deps = newDeps();
+    const handle = createDetectorHandler(deps);
+    const outputs: OutputMessage[] = [];
+    for (let start = 0; start < records.length; start += 250) {
+      const batch = {
+        topic: names.predictionsLabeled,
+        partition: 0,
+        records: records.slice(start, start + 250),
+      };
+      // Every batch fails once (no commit), then succeeds.
+      await handle(batch, new AbortController().signal);
+      outputs.push(...(await handle(batch, new AbortController().signal)));
+      deps.concept.committed();
+    }
+    const alerts = await Promise.all(
+      ofTopic(outputs, names.driftAlerts).map((o) => codecs.driftAlerts.decode(o.value)),
+    );
+    assert.deepEqual(
+      alerts.map((a) => a.alertId),
+      [alertId],
+    );
+  });
+
+  it('a detector restarted from the changelog continues exactly: no alert twice, none lost', async () => {
+    const records = await labeledRecords(4000);
+    const uninterrupted = await handleInBatches(newDeps(), records, 250);
+    const first = newDeps();
+    const before = await handleInBatches(first, records.slice(0, 1500), 250);
+    // The restarted detector knows only what the changelog holds: the last snapshot per key.
+    const snapshots = ofTopic(before, internal.state);
+    const restarted = newDeps();
+    for (const snapshot of snapshots) {
+      restarted.concept.restore(
+        String(snapshot.key),
+        JSON.parse(snapshot.value.toString()) as never,
+      );
+    }
+    const after = await handleInBatches(restarted, records.slice(1500), 250);
+    const alertsOf = (outputs: OutputMessage[]) =>
+      ofTopic(outputs, names.driftAlerts).map((o) => o.value.toString());
+    assert.deepEqual([...alertsOf(before), ...alertsOf(after)], alertsOf(uninterrupted));
+  });
+
+  it('labels of a version that no longer serves are ignored; a newer version starts a fresh monitor', async () => {
+    const deps = newDeps();
+    const records = await labeledRecords(10);
+    const handle = createDetectorHandler(deps);
+    const bump = async (record: InputRecord, version: number): Promise<InputRecord> => {
+      const labeled = await codecs.predictionsLabeled.decode(record.value);
+      return {
+        ...record,
+        value: await codecs.predictionsLabeled.encode({ ...labeled, modelVersion: version }),
+      };
+    };
+    const batch = [
+      await bump(records[0]!, 2),
+      await bump(records[1]!, 1),
+      await bump(records[2]!, 2),
+      await bump(records[3]!, 3),
+    ];
+    await handle(
+      { topic: names.predictionsLabeled, partition: 0, records: batch },
+      new AbortController().signal,
+    );
+    const state = deps.concept.get('concept/sea');
+    assert.equal(state?.version, 3);
+    assert.equal(state.monitor.metrics().labeled, 1);
+  });
+});

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { RetrainPolicy, type PolicyOutcome, type RetrainPolicyOptions } from './retrain-policy.js';
+
+const off: RetrainPolicyOptions = {
+  onDrift: false,
+  onDataDrift: false,
+  accuracyBelow: 0,
+  hysteresis: 0.02,
+  intervalMs: 0,
+  afterLabeled: 0,
+  minRows: 0,
+  inFlightTimeoutMs: 60_000,
+};
+
+const neverAnswered = (): boolean => false;
+
+/** Feeds `count` labeled ticks one ms apart; returns every outcome with the tick index. */
+function feed(
+  policy: RetrainPolicy,
+  count: number,
+  tick: (i: number) => { windowAccuracy?: number; now?: number } = () => ({}),
+  isAnswered: (requestId: string) => boolean = neverAnswered,
+): { at: number; outcome: PolicyOutcome }[] {
+  const outcomes: { at: number; outcome: PolicyOutcome }[] = [];
+  for (let i = 0; i < count; i++) {
+    const { windowAccuracy, now = 1_000 + i } = tick(i);
+    const outcome = policy.onLabeled(
+      { ts: 1_000 + i, now, windowAccuracy, windowStart: 500 + i },
+      isAnswered,
+    );
+    if (!outcome) continue;
+    outcomes.push({ at: i, outcome });
+    if (!outcome.deduplicated) policy.requested(`request-${i}`, now);
+  }
+  return outcomes;
+}
+
+describe('RetrainPolicy', () => {
+  it('asks nothing when every cause is off', () => {
+    const policy = new RetrainPolicy(off);
+    policy.onConceptAlert('a1', 1000);
+    assert.deepEqual(
+      feed(policy, 5000, () => ({ windowAccuracy: 0.1 })),
+      [],
+    );
+  });
+
+  it('drift: one request, after minRows labeled predictions following the alert', () => {
+    const policy = new RetrainPolicy({ ...off, onDrift: true, minRows: 300 });
+    feed(policy, 100);
+    policy.onConceptAlert('alert-1', 1_099);
+    const outcomes = feed(policy, 1000);
+    assert.equal(outcomes.length, 1);
+    const [first] = outcomes;
+    assert.equal(first?.at, 299);
+    assert.deepEqual(first.outcome.decision, {
+      reason: 'drift',
+      alertId: 'alert-1',
+      fromTs: 1_099,
+      toTs: 1_299,
+    });
+    assert.equal(first.outcome.deduplicated, false);
+  });
+
+  it('drift: a second alert while the first request is in flight is deduplicated', () => {
+    const policy = new RetrainPolicy({ ...off, onDrift: true, minRows: 10 });
+    policy.onConceptAlert('alert-1', 0);
+    assert.equal(feed(policy, 20).filter(({ outcome }) => !outcome.deduplicated).length, 1);
+    policy.onConceptAlert('alert-2', 0);
+    const again = feed(policy, 20);
+    assert.deepEqual(
+      again.map(({ outcome }) => outcome.deduplicated),
+      [true],
+    );
+  });
+
+  it('drift: once a model version answers the request, a new alert asks again', () => {
+    const answered = new Set<string>();
+    const policy = new RetrainPolicy({ ...off, onDrift: true, minRows: 10 });
+    policy.onConceptAlert('alert-1', 0);
+    const [first] = feed(policy, 20, undefined, (id) => answered.has(id));
+    answered.add(`request-${first?.at ?? -1}`);
+    policy.onConceptAlert('alert-2', 0);
+    const second = feed(policy, 20, undefined, (id) => answered.has(id));
+    assert.deepEqual(
+      second.map(({ outcome }) => [outcome.decision.alertId, outcome.deduplicated]),
+      [['alert-2', false]],
+    );
+  });
+
+  it('an unanswered request stops blocking after the in-flight timeout', () => {
+    const policy = new RetrainPolicy({
+      ...off,
+      onDrift: true,
+      minRows: 1,
+      inFlightTimeoutMs: 5_000,
+    });
+    policy.onConceptAlert('alert-1', 0);
+    feed(policy, 2, () => ({ now: 0 }));
+    policy.onConceptAlert('alert-2', 0);
+    assert.equal(feed(policy, 2, () => ({ now: 4_999 }))[0]?.outcome.deduplicated, true);
+    policy.onConceptAlert('alert-3', 0);
+    assert.equal(feed(policy, 2, () => ({ now: 5_000 }))[0]?.outcome.deduplicated, false);
+  });
+
+  it('performance: one request when the full window falls below the floor, again only after recovery', () => {
+    const policy = new RetrainPolicy({ ...off, accuracyBelow: 0.8, hysteresis: 0.05 });
+    const accuracy = (i: number): number =>
+      i < 100 ? 0.9 : i < 200 ? 0.7 : i < 300 ? 0.83 : i < 400 ? 0.9 : 0.6;
+    const outcomes = feed(
+      policy,
+      500,
+      (i) => ({ windowAccuracy: accuracy(i) }),
+      () => true,
+    );
+    assert.deepEqual(
+      outcomes.map(({ at, outcome }) => [at, outcome.decision.reason, outcome.decision.fromTs]),
+      [
+        [100, 'performance', 600],
+        [400, 'performance', 900],
+      ],
+    );
+  });
+
+  it('performance: a filling window (undefined accuracy) never triggers', () => {
+    const policy = new RetrainPolicy({ ...off, accuracyBelow: 0.99 });
+    assert.deepEqual(feed(policy, 100), []);
+  });
+
+  it('volume: exactly one request per version, at the Nth labeled prediction', () => {
+    const policy = new RetrainPolicy({ ...off, afterLabeled: 250 });
+    policy.startVersion(900);
+    const outcomes = feed(policy, 1000, undefined, () => true);
+    assert.deepEqual(
+      outcomes.map(({ at, outcome }) => [at, outcome.decision.reason, outcome.decision.fromTs]),
+      [[249, 'volume', 900]],
+    );
+    policy.startVersion(5_000);
+    assert.equal(feed(policy, 250, undefined, () => true).length, 1);
+  });
+
+  it('schedule: one request per interval of wall-clock time while traffic flows', () => {
+    const policy = new RetrainPolicy({ ...off, intervalMs: 1000 });
+    const outcomes = feed(
+      policy,
+      3500,
+      (i) => ({ now: i }),
+      () => true,
+    );
+    assert.deepEqual(
+      outcomes.map(({ at, outcome }) => [at, outcome.decision.reason]),
+      [
+        [1000, 'schedule'],
+        [2000, 'schedule'],
+        [3000, 'schedule'],
+      ],
+    );
+  });
+
+  it('data drift: asks at once when on, never when off', () => {
+    const on = new RetrainPolicy({ ...off, onDataDrift: true });
+    assert.deepEqual(on.onDataAlert('d1', 10, 20, 30, neverAnswered), {
+      decision: { reason: 'drift', alertId: 'd1', fromTs: 10, toTs: 20 },
+      deduplicated: false,
+    });
+    assert.equal(new RetrainPolicy(off).onDataAlert('d1', 10, 20, 30, neverAnswered), null);
+  });
+
+  it('survives a snapshot: a restored policy continues where the original was', () => {
+    const options = { ...off, onDrift: true, minRows: 100 };
+    const original = new RetrainPolicy(options);
+    policyAlertAndFeed(original, 60);
+    const restored = new RetrainPolicy(
+      options,
+      JSON.parse(JSON.stringify(original.toJSON())) as ReturnType<RetrainPolicy['toJSON']>,
+    );
+    assert.deepEqual(
+      feed(restored, 100).map(({ at }) => at),
+      feed(original, 100).map(({ at }) => at),
+    );
+  });
+});
+
+function policyAlertAndFeed(policy: RetrainPolicy, count: number): void {
+  policy.onConceptAlert('alert', 0);
+  feed(policy, count);
+}

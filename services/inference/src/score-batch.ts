@@ -1,0 +1,163 @@
+import {
+  deadLetterMessage,
+  type BatchHandler,
+  type DeadLetterReason,
+  type InputRecord,
+  type OutputMessage,
+} from '@driftwatch/bus';
+import { buildFeatureMatrix } from '@driftwatch/model';
+import {
+  DecodeError,
+  type Codec,
+  type DeadLetter,
+  type FeatureEvent,
+  type Prediction,
+  type TopicNames,
+} from '@driftwatch/topics';
+
+import type { InferenceDiagnostics } from './diagnostics.js';
+import type { ServingModels } from './serving-models.js';
+
+export interface InferenceHandlerDependencies {
+  names: Pick<TopicNames, 'predictions' | 'deadLetter'>;
+  codecs: {
+    events: Codec<FeatureEvent>;
+    predictions: Codec<Prediction>;
+    deadLetter: Codec<DeadLetter>;
+  };
+  models: ServingModels;
+  /** A score at or above it predicts the positive class. */
+  threshold: number;
+  now: () => number;
+  diagnostics: InferenceDiagnostics;
+}
+
+interface DecodedEvent {
+  index: number;
+  record: InputRecord;
+  event: FeatureEvent;
+}
+
+/**
+ * Scores one consumed batch: decode, group by model, one ONNX call per model, a prediction per
+ * event. Whatever cannot be scored — malformed, unknown model, a missing or non-finite feature —
+ * goes to the dead-letter topic with its reason; nothing is dropped and nothing throws.
+ */
+export function createInferenceHandler(deps: InferenceHandlerDependencies): BatchHandler {
+  const { names, codecs, diagnostics } = deps;
+  return async ({ records }) => {
+    const outputs: { index: number; message: OutputMessage }[] = [];
+    const now = deps.now();
+    const deadLetter = async (
+      index: number,
+      record: InputRecord,
+      why: DeadLetterReason,
+    ): Promise<void> => {
+      diagnostics.deadLettered(why.code);
+      const message = await deadLetterMessage({
+        service: 'inference',
+        record,
+        why,
+        deadLetterTopic: names.deadLetter,
+        codec: codecs.deadLetter,
+        now,
+      });
+      outputs.push({ index, message });
+    };
+
+    const byModel = new Map<string, DecodedEvent[]>();
+    for (const [index, record] of records.entries()) {
+      try {
+        const event = await codecs.events.decode(record.value);
+        const group = byModel.get(event.model) ?? [];
+        group.push({ index, record, event });
+        byModel.set(event.model, group);
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        await deadLetter(index, record, { code: error.code, reason: error.message });
+      }
+    }
+
+    const lease = deps.models.lease();
+    try {
+      for (const [model, group] of byModel) {
+        const served = lease.get(model);
+        if (!served) {
+          for (const { index, record } of group) {
+            await deadLetter(index, record, {
+              code: 'DW_UNKNOWN_MODEL',
+              reason: `no promoted version of model "${model}" is being served`,
+            });
+          }
+          continue;
+        }
+        const { matrix, accepted, rejected } = buildFeatureMatrix(
+          group.map(({ event }) => event),
+          served.scorer.featureNames,
+        );
+        for (const { index, code, reason } of rejected) {
+          const item = group[index];
+          if (item) await deadLetter(item.index, item.record, { code, reason });
+        }
+        if (accepted.length === 0) continue;
+        const started = performance.now();
+        let scores: Float32Array;
+        try {
+          scores = await served.scorer.score(matrix, accepted.length);
+        } catch (error) {
+          for (const position of accepted) {
+            const item = group[position];
+            if (item) {
+              await deadLetter(item.index, item.record, {
+                code: 'DW_SCORING_FAILED',
+                reason: `model ${model} v${served.version} failed to score: ${(error as Error).message}`,
+              });
+            }
+          }
+          continue;
+        }
+        diagnostics.scored(
+          model,
+          served.version,
+          accepted.length,
+          (performance.now() - started) / 1000,
+        );
+        for (const [row, position] of accepted.entries()) {
+          const item = group[position];
+          const score = scores[row];
+          if (!item || score === undefined) continue;
+          if (!Number.isFinite(score)) {
+            await deadLetter(item.index, item.record, {
+              code: 'DW_SCORING_FAILED',
+              reason: `model ${model} v${served.version} returned a non-finite score (${score})`,
+            });
+            continue;
+          }
+          const probability = Math.min(1, Math.max(0, score));
+          const prediction: Prediction = {
+            id: item.event.id,
+            model,
+            modelVersion: served.version,
+            ts: item.event.ts,
+            scoredAt: now,
+            score: probability,
+            predicted: probability >= deps.threshold ? 1 : 0,
+            features: item.event.features,
+          };
+          outputs.push({
+            index: item.index,
+            message: {
+              topic: names.predictions,
+              key: prediction.id,
+              value: await codecs.predictions.encode(prediction),
+            },
+          });
+        }
+      }
+    } finally {
+      lease.release();
+    }
+    // Input order, so a partition's predictions come out in the order its events went in.
+    return outputs.sort((a, b) => a.index - b.index).map(({ message }) => message);
+  };
+}

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+
+import { mulberry32 } from '@driftwatch/drift';
+import { Redis } from 'ioredis';
+
+import { joinTransition, type JoinSide, type JoinState } from './join-lifecycle.js';
+import { RedisJoinStore } from './join-store.js';
+
+const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+describe('RedisJoinStore on the real local Redis', () => {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const keyPrefix = `driftwatch-test:${randomUUID().slice(0, 8)}:`;
+  // Each test gets its own key space, so one test's pending pairs never count in another's sweep.
+  const newStore = (name: string): RedisJoinStore =>
+    new RedisJoinStore(redis, {
+      keyPrefix: `${keyPrefix}${name}:`,
+      ttlMs: 60_000,
+      graceMs: 60_000,
+    });
+
+  after(async () => {
+    const keys = await redis.keys(`${keyPrefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('runs the lifecycle table: random sequences of halves, duplicates and replays agree with join-lifecycle.ts', async () => {
+    const store = newStore('table');
+    const random = mulberry32(2024);
+    for (let pair = 0; pair < 300; pair++) {
+      const id = `pair-${pair}`;
+      let state: JoinState = 'empty';
+      let completedBy: string | undefined;
+      const coordinates: string[] = [];
+      const steps = 1 + Math.floor(random() * 6);
+      for (let step = 0; step < steps; step++) {
+        const side: JoinSide = random() < 0.5 ? 'prediction' : 'label';
+        // Sometimes replay a coordinate seen before (a batch re-read after an aborted transaction).
+        const replay = coordinates.length > 0 && random() < 0.3;
+        const coordinate = replay
+          ? (coordinates[Math.floor(random() * coordinates.length)] ?? 'x')
+          : `topic/0@${pair * 10 + step}`;
+        coordinates.push(coordinate);
+        const expected = joinTransition(state, side, coordinate === completedBy);
+        const [outcome] = await store.apply(
+          [{ side, model: 'm', id, payload: JSON.stringify({ side, step }), coordinate }],
+          1_000,
+        );
+        assert.equal(
+          outcome?.effect,
+          expected.effect,
+          `pair ${pair} step ${step}: ${state} + ${side}`,
+        );
+        if (expected.effect === 'emit' && state !== 'joined') completedBy = coordinate;
+        state = expected.next;
+      }
+    }
+  });
+
+  it('emits a joined pair once, from the stored halves, and again only for the completing record’s replay', async () => {
+    const store = newStore('once');
+    const prediction = JSON.stringify({ id: 'a', kind: 'prediction' });
+    const label = JSON.stringify({ id: 'a', kind: 'label', value: 1 });
+    const duplicateLabel = JSON.stringify({ id: 'a', kind: 'label', value: 0 });
+    const outcomes = await store.apply(
+      [
+        { side: 'label', model: 'm2', id: 'a', payload: label, coordinate: 'labels/0@1' },
+        { side: 'label', model: 'm2', id: 'a', payload: duplicateLabel, coordinate: 'labels/0@2' },
+        {
+          side: 'prediction',
+          model: 'm2',
+          id: 'a',
+          payload: prediction,
+          coordinate: 'predictions/0@7',
+        },
+        {
+          side: 'prediction',
+          model: 'm2',
+          id: 'a',
+          payload: prediction,
+          coordinate: 'predictions/0@7',
+        },
+        { side: 'label', model: 'm2', id: 'a', payload: duplicateLabel, coordinate: 'labels/0@3' },
+      ],
+      1_000,
+    );
+    assert.deepEqual(
+      outcomes.map((o) => o.effect),
+      ['pending', 'duplicate', 'emit', 'emit', 'duplicate'],
+    );
+    assert.equal(outcomes[2]?.labelJson, label, 'the first label wins');
+    assert.equal(outcomes[2].predictionJson, prediction);
+    assert.deepEqual(outcomes[3], outcomes[2], 'a replay rebuilds the same record');
+  });
+
+  it('counts each unjoined pair once when its deadline passes, and forgets it', async () => {
+    const store = newStore('expiry');
+    await store.apply(
+      [
+        {
+          side: 'prediction',
+          model: 'm3',
+          id: 'lonely-prediction',
+          payload: '{}',
+          coordinate: 'p/0@1',
+        },
+        { side: 'label', model: 'm3', id: 'lonely-label', payload: '{}', coordinate: 'l/0@1' },
+        { side: 'prediction', model: 'm3', id: 'joined', payload: '{}', coordinate: 'p/0@2' },
+        { side: 'label', model: 'm3', id: 'joined', payload: '{}', coordinate: 'l/0@2' },
+      ],
+      1_000,
+    );
+    assert.equal(await store.backlog(), 2, 'two halves wait for their other half');
+    assert.deepEqual(await store.sweepExpired(1_000 + 59_999), {
+      expiredPredictions: 0,
+      orphanLabels: 0,
+    });
+    const [first, second] = await Promise.all([
+      store.sweepExpired(61_001),
+      store.sweepExpired(61_001),
+    ]);
+    assert.deepEqual(
+      {
+        predictions: first.expiredPredictions + second.expiredPredictions,
+        labels: first.orphanLabels + second.orphanLabels,
+      },
+      { predictions: 1, labels: 1 },
+      'concurrent sweepers count each expiry once',
+    );
+    assert.equal(await redis.exists(store.pairKey('m3', 'lonely-prediction')), 0);
+    assert.equal(
+      await redis.exists(store.pairKey('m3', 'joined')),
+      1,
+      'joined pairs stay for deduplication',
+    );
+  });
+});

@@ -1,0 +1,45 @@
+import type { FeatureRows } from '@driftwatch/learn';
+import type { ModelVersion } from '@driftwatch/topics';
+
+import { buildCandidate, metricsRecord, type CandidateOptions } from './build-candidate.js';
+
+/**
+ * Version 1 of a model, so a pipeline can run before any retraining: trained on a reference
+ * sample (the last `holdoutFraction` held out for its metrics), promoted because there is no
+ * champion to beat. The same code path as every later version: export proven with onnxruntime.
+ */
+export async function bootstrapVersion(options: {
+  model: string;
+  featureNames: readonly string[];
+  rows: FeatureRows;
+  labels: readonly (0 | 1)[];
+  candidate: CandidateOptions;
+  holdoutFraction?: number;
+  createdAt: number;
+}): Promise<ModelVersion> {
+  const holdoutSize = Math.round(options.rows.length * (options.holdoutFraction ?? 0.2));
+  const cut = options.rows.length - holdoutSize;
+  const train = { rows: options.rows.slice(0, cut), labels: options.labels.slice(0, cut) };
+  const holdout = { rows: options.rows.slice(cut), labels: options.labels.slice(cut) };
+  const candidate = await buildCandidate(options.featureNames, train, holdout, options.candidate);
+  return {
+    model: options.model,
+    version: 1,
+    parentVersion: null,
+    createdAt: options.createdAt,
+    status: 'promoted',
+    reason: `bootstrap: ${candidate.trained.family} on ${train.rows.length} reference rows, holdout accuracy ${candidate.holdoutMetrics.accuracy.toFixed(3)}`,
+    requestId: null,
+    sha256: candidate.sha256,
+    onnx: candidate.onnx,
+    featureNames: [...options.featureNames],
+    reference: candidate.reference,
+    metrics: { challenger: metricsRecord(candidate.holdoutMetrics), champion: null },
+    trainingWindow: {
+      fromTs: options.createdAt,
+      toTs: options.createdAt,
+      trainRows: train.rows.length,
+      holdoutRows: holdout.rows.length,
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { BusDiagnostics } from '@driftwatch/bus';
+import type { ModelVersion } from '@driftwatch/topics';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** Everything the trainer reports, declared in one place. */
+export interface TrainerDiagnostics extends BusDiagnostics {
+  trained(version: ModelVersion, trainMs: number): void;
+  skipped(model: string, reason: string): void;
+  deadLettered(code: string): void;
+}
+
+export function createTrainerDiagnostics(registry: Registry): TrainerDiagnostics {
+  const registers = [registry];
+  const requests = new Counter({
+    name: 'driftwatch_trainer_requests_consumed_total',
+    help: 'Retrain requests consumed.',
+    registers,
+  });
+  const versions = new Counter({
+    name: 'driftwatch_trainer_versions_total',
+    help: 'Model versions trained and published, by outcome (promoted|rejected).',
+    labelNames: ['model', 'status'],
+    registers,
+  });
+  const skipped = new Counter({
+    name: 'driftwatch_trainer_requests_skipped_total',
+    help: 'Requests answered without a model: superseded, not enough data, one class, export mismatch.',
+    labelNames: ['model', 'reason'],
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'driftwatch_trainer_training_duration_seconds',
+    help: 'Time to train, export, verify and evaluate one challenger.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers,
+  });
+  const rows = new Histogram({
+    name: 'driftwatch_trainer_training_rows',
+    help: 'Labeled rows a challenger was trained on.',
+    buckets: [100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000],
+    registers,
+  });
+  const holdoutAccuracy = new Gauge({
+    name: 'driftwatch_trainer_holdout_accuracy_ratio',
+    help: 'Holdout accuracy of the last challenger and of the champion it was compared with.',
+    labelNames: ['model', 'role'],
+    registers,
+  });
+  const deadLetters = new Counter({
+    name: 'driftwatch_trainer_dead_letters_total',
+    help: 'Records sent to the dead-letter topic, by reason code.',
+    labelNames: ['code'],
+    registers,
+  });
+  const retries = new Counter({
+    name: 'driftwatch_trainer_batch_retries_total',
+    help: 'Batches retried after a retriable failure.',
+    registers,
+  });
+  return {
+    batchProcessed: ({ records }) => {
+      requests.inc(records);
+    },
+    batchRetried: () => {
+      retries.inc();
+    },
+    trained: (version, trainMs) => {
+      versions.inc({ model: version.model, status: version.status });
+      duration.observe(trainMs / 1000);
+      rows.observe(version.trainingWindow.trainRows);
+      const challenger = version.metrics.challenger['accuracy'];
+      const champion = version.metrics.champion?.['accuracy'];
+      if (challenger !== undefined)
+        holdoutAccuracy.set({ model: version.model, role: 'challenger' }, challenger);
+      if (champion !== undefined)
+        holdoutAccuracy.set({ model: version.model, role: 'champion' }, champion);
+    },
+    skipped: (model, reason) => {
+      skipped.inc({ model, reason });
+    },
+    deadLettered: (code) => {
+      deadLetters.inc({ code });
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import {
+  deadLetterMessage,
+  type BatchHandler,
+  type ModelRegistry,
+  type OutputMessage,
+} from '@driftwatch/bus';
+import {
+  DecodeError,
+  modelVersionKey,
+  type Codec,
+  type DeadLetter,
+  type LabeledPrediction,
+  type ModelVersion,
+  type RetrainRequest,
+  type TopicNames,
+} from '@driftwatch/topics';
+import type { Logger } from '@driftwatch/service-kit';
+
+import type { TrainerDiagnostics } from './diagnostics.js';
+import { trainForRequest, type TrainingPolicy, type VersionLedger } from './train-request.js';
+
+export interface TrainerDependencies {
+  names: Pick<TopicNames, 'modelVersions' | 'deadLetter'>;
+  codecs: {
+    retrainRequested: Codec<RetrainRequest>;
+    modelVersions: Codec<ModelVersion>;
+    deadLetter: Codec<DeadLetter>;
+  };
+  registry: ModelRegistry;
+  /** Resolves once the registry holds every version committed so far, our own included. */
+  refreshRegistry: () => Promise<void>;
+  readWindow: (model: string, fromTs: number, toTs: number) => Promise<LabeledPrediction[]>;
+  policy: TrainingPolicy;
+  now: () => number;
+  diagnostics: TrainerDiagnostics;
+  logger: Logger;
+}
+
+/** The registry, plus the versions this batch has produced but not yet committed. */
+function batchLedger(registry: ModelRegistry, produced: readonly ModelVersion[]): VersionLedger {
+  const ofModel = (model: string): ModelVersion[] => [
+    ...registry.versions(model),
+    ...produced.filter((version) => version.model === model),
+  ];
+  return {
+    latestPromoted: (model) =>
+      ofModel(model)
+        .filter((version) => version.status === 'promoted')
+        .reduce<ModelVersion | undefined>(
+          (latest, version) => (version.version > (latest?.version ?? 0) ? version : latest),
+          undefined,
+        ),
+    highestVersionNumber: (model) =>
+      Math.max(0, ...ofModel(model).map((version) => version.version)),
+    newestCreatedAt: (model) => {
+      const times = ofModel(model).map((version) => version.createdAt);
+      return times.length > 0 ? Math.max(...times) : undefined;
+    },
+  };
+}
+
+/**
+ * Trains for each retrain request of a batch, in order, and returns the model versions to
+ * publish; they commit with the requests' offsets, so a crash mid-training loses nothing: the
+ * request is read again and trained again.
+ */
+export function createTrainerHandler(deps: TrainerDependencies): BatchHandler {
+  return async ({ records }) => {
+    // Read our own writes: version numbers must follow the last committed version.
+    await deps.refreshRegistry();
+    const produced: ModelVersion[] = [];
+    const outputs: OutputMessage[] = [];
+    const now = deps.now();
+    for (const record of records) {
+      let request: RetrainRequest;
+      try {
+        request = await deps.codecs.retrainRequested.decode(record.value);
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        deps.diagnostics.deadLettered(error.code);
+        outputs.push(
+          await deadLetterMessage({
+            service: 'trainer',
+            record,
+            why: { code: error.code, reason: error.message },
+            deadLetterTopic: deps.names.deadLetter,
+            codec: deps.codecs.deadLetter,
+            now,
+          }),
+        );
+        continue;
+      }
+      const outcome = await trainForRequest(request, {
+        ledger: batchLedger(deps.registry, produced),
+        readWindow: deps.readWindow,
+        policy: deps.policy,
+        now: deps.now,
+      });
+      if (outcome.kind === 'skipped') {
+        deps.diagnostics.skipped(request.model, outcome.reason);
+        deps.logger.warn(
+          {
+            event: 'training.skipped',
+            requestId: request.requestId,
+            model: request.model,
+            reason: outcome.reason,
+            detail: outcome.detail,
+          },
+          `retrain request skipped: ${outcome.detail}`,
+        );
+        continue;
+      }
+      const { version } = outcome;
+      produced.push(version);
+      deps.diagnostics.trained(version, outcome.trainMs);
+      deps.logger.info(
+        {
+          event: 'training.done',
+          requestId: request.requestId,
+          model: version.model,
+          version: version.version,
+          parentVersion: version.parentVersion,
+          status: version.status,
+          trainRows: version.trainingWindow.trainRows,
+          holdoutRows: version.trainingWindow.holdoutRows,
+        },
+        `${version.model} v${version.version} ${version.status}: ${version.reason}`,
+      );
+      outputs.push({
+        topic: deps.names.modelVersions,
+        key: modelVersionKey(version.model, version.version),
+        value: await deps.codecs.modelVersions.encode(version),
+      });
+    }
+    return outputs;
+  };
+}
