@@ -1,39 +1,51 @@
-import { commonEnv, ConfigError, parseEnv, redisEnv } from '@driftwatch/service-kit';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 
-import { runDemo } from './commands/demo.js';
+import { alertsCommand } from './commands/alerts.js';
+import { demoCommand } from './commands/demo.js';
+import { modelsCommand } from './commands/models.js';
+import { replayCommand } from './commands/replay.js';
+import { retrainCommand } from './commands/retrain.js';
+import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
+import { exitStatus } from './exit-status.js';
 
 const program = new Command('driftwatch')
   .description('streaming drift detection for ML models on Apache Kafka')
-  .showHelpAfterError();
+  .addHelpText(
+    'after',
+    `
+Environment (the services' own variables, so one shell drives one deployment):
+  KAFKA_BROKERS         host:port[,…]          default 127.0.0.1:9092
+  TOPIC_PREFIX          prefix of every topic  default ""
+  SCHEMA_REGISTRY_URL   Avro through it; unset: JSON messages
+  KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR  for topics the CLI creates
 
-program
-  .command('demo')
-  .description('run the end-to-end demo against the local stack (npm run demo brings it up)')
-  .addOption(new Option('--events <n>', 'events to stream').default(1000).argParser(Number))
-  .option('--json', 'print the summary as one JSON object', false)
-  .action(async (options: { events: number; json: boolean }) => {
-    const env = parseEnv({ ...commonEnv, ...redisEnv });
-    const summary = await runDemo({
-      brokers: env.KAFKA_BROKERS,
-      redisUrl: env.REDIS_URL,
-      events: options.events,
-    });
-    if (options.json) console.log(JSON.stringify(summary));
-    else {
-      console.log(
-        `produced ${summary.produced} events to ${summary.topic}, consumed ${summary.consumed} back`,
-      );
-      console.log(`redis round trip: ${summary.redisRoundTrip ? 'ok' : 'FAILED'}`);
-    }
-    if (summary.consumed !== summary.produced || !summary.redisRoundTrip) process.exitCode = 1;
-  });
+Exit codes: 0 ok; 1 a failure (one line on stderr); 2 a bad option or environment variable;
+130 interrupted.`,
+  );
+
+for (const command of [
+  replayCommand(),
+  alertsCommand(),
+  modelsCommand(),
+  retrainCommand(),
+  statusCommand(),
+  runCommand(),
+  demoCommand(),
+]) {
+  program.addCommand(command);
+}
+// Usage errors throw (instead of exiting) so that they end with code 2, like a bad variable.
+for (const command of [program, ...program.commands]) {
+  command.exitOverride().showHelpAfterError('(add --help for usage and examples)');
+}
 
 try {
   await program.parseAsync();
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(`driftwatch: ${error.message}`);
-    process.exitCode = 2;
-  } else throw error;
+  const status = exitStatus(error);
+  if (status === undefined) throw error;
+  if (status.message !== '') console.error(`driftwatch: ${status.message}`);
+  // Exit now: a failed command may leave a client's timers behind that would keep node running.
+  process.exit(status.exitCode);
 }

@@ -1,67 +1,285 @@
-import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 
-import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import { readElec2, seaDemoConcepts, seaStream, type StreamRow } from '@driftwatch/datasets';
+import { repoRoot, runClosedLoop, type DemoSummary, type LoopEvent } from '@driftwatch/demo';
+import { parseEnv, redisEnv } from '@driftwatch/service-kit';
+import Table from 'cli-table3';
+import { Command, Option } from 'commander';
 
-export interface DemoOptions {
-  brokers: string[];
-  redisUrl: string;
-  events: number;
+import { readCliConfig } from '../cli-config.js';
+import { CliError } from '../errors.js';
+import { cliKafka } from '../kafka-client.js';
+import { parseDuration } from '../duration.js';
+import { parsePositiveInteger, parseRate } from '../number-options.js';
+import { replayStream } from '../replay-stream.js';
+
+interface DemoCommandOptions {
+  dataset: 'sea' | 'elec2';
+  file?: string;
+  length: number;
+  rate: number;
+  labelDelay: number;
+  seed: number;
+  family: 'logistic' | 'mlp';
+  keepTopics: boolean;
+  json: boolean;
 }
 
-export interface DemoSummary {
-  topic: string;
-  produced: number;
-  consumed: number;
-  redisRoundTrip: boolean;
+/** The stream a demo replays, the sample version 1 learns from, and the drifts it holds. */
+interface DemoStream {
+  title: string;
+  model: string;
+  featureNames: readonly string[];
+  reference: StreamRow[];
+  rows: StreamRow[];
+  knownDrifts: number[];
+  serviceEnv: Record<string, string>;
 }
 
-/**
- * The end-to-end demo. At this stage it proves the stack: a batch of events through Kafka and
- * back, and a Redis round trip.
- */
-export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
-  const kafka = new Kafka({
-    brokers: options.brokers,
-    clientId: 'driftwatch-demo',
-    logLevel: logLevel.NOTHING,
-  });
-  const topic = `demo-stack-check-${randomUUID().slice(0, 8)}`;
-  const admin = kafka.admin();
-  const producer = kafka.producer({ idempotent: true });
-  const consumer = kafka.consumer({ groupId: `${topic}-reader` });
-  await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
-  try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
-    const messages = Array.from({ length: options.events }, (_, i) => ({
-      key: `event-${i}`,
-      value: JSON.stringify({ id: `event-${i}`, features: { x: i } }),
-    }));
-    await producer.send({ topic, messages });
-    await consumer.subscribe({ topic, fromBeginning: true });
-    let consumed = 0;
-    await new Promise<void>((resolve, reject) => {
-      consumer
-        .run({
-          eachBatch: ({ batch }) => {
-            consumed += batch.messages.length;
-            if (consumed >= options.events) resolve();
-            return Promise.resolve();
-          },
-        })
-        .catch(reject);
-    });
-    const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
-    const key = `${topic}:check`;
-    await redis.set(key, 'ok', 'EX', 60);
-    const redisRoundTrip = (await redis.get(key)) === 'ok';
-    await redis.del(key);
-    redis.disconnect();
-    return { topic, produced: messages.length, consumed, redisRoundTrip };
-  } finally {
-    await consumer.disconnect();
-    await producer.disconnect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
+/** Tuned for concepts a few thousand events long, so a person sees each drift answered. */
+const demoServiceEnv = {
+  DETECTOR_WINDOW: '500',
+  DETECTOR_ALERT_COOLDOWN: '1000',
+  DETECTOR_BLOCK_SIZE: '500',
+  DETECTOR_BLOCK_ACCURACY_THRESHOLD: '0.8',
+  RETRAIN_MIN_ROWS: '500',
+  TRAINER_MIN_ROWS: '300',
+  PROMOTION_MIN_HOLDOUT: '100',
+};
+
+async function demoStream(options: DemoCommandOptions): Promise<DemoStream> {
+  if (options.dataset === 'elec2') {
+    if (!options.file) {
+      throw new CliError(
+        'DW_CLI_BAD_OPTION',
+        '--dataset elec2 needs --file <path to elec2.csv> (the normalized ELEC2 CSV; it is not bundled)',
+      );
+    }
+    const all = await readElec2(options.file);
+    const referenceRows = 2000;
+    return {
+      title: `ELEC2 (${(all.length - referenceRows).toLocaleString('en-US')} events after a ${referenceRows}-row reference; drifts unknown)`,
+      model: 'elec2',
+      featureNames: Object.keys(all[0]?.features ?? {}),
+      reference: all.slice(0, referenceRows),
+      rows: all.slice(referenceRows, referenceRows + options.length),
+      knownDrifts: [],
+      // Electricity prices move all the time: retrain on volume too, not only on alarms.
+      serviceEnv: {
+        ...demoServiceEnv,
+        DETECTOR_BLOCK_ACCURACY_THRESHOLD: '0',
+        RETRAIN_AFTER_LABELED: '4000',
+      },
+    };
   }
+  const concepts = seaDemoConcepts(options.length);
+  const stream = seaStream({ seed: options.seed, length: options.length, concepts });
+  const first = concepts[0]?.threshold ?? 7;
+  return {
+    title: `SEA concepts (${options.length.toLocaleString('en-US')} events, θ ${concepts.map((c) => c.threshold).join(' → ')}, drifts at ${stream.drifts.map((d) => d.toLocaleString('en-US')).join(', ')}, 10% label noise)`,
+    model: 'sea',
+    featureNames: ['x1', 'x2', 'x3'],
+    reference: [
+      ...seaStream({
+        seed: options.seed + 1000,
+        length: 2000,
+        concepts: [{ start: 0, threshold: first }],
+      }),
+    ],
+    rows: [...stream],
+    knownDrifts: [...stream.drifts],
+    serviceEnv: demoServiceEnv,
+  };
+}
+
+/** Colours for a terminal; plain text in logs and pipes. */
+const tableStyle = process.stdout.isTTY ? {} : { style: { head: [], border: [] } };
+
+const percent = (value: number): string =>
+  Number.isFinite(value) ? `${(value * 100).toFixed(1)}%` : '—';
+const count = (value: number): string => value.toLocaleString('en-US');
+
+function narrate(started: number, print: (line: string) => void): (event: LoopEvent) => void {
+  const at = (): string => `[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s]`;
+  let lastProgress = 0;
+  return (event) => {
+    switch (event.kind) {
+      case 'bootstrapped':
+        print(`${at()} v1 bootstrapped — ${event.version.reason}`);
+        break;
+      case 'services-ready':
+        print(
+          `${at()} services up: ${event.services.map((s) => `${s.name} http://127.0.0.1:${s.port}/metrics`).join(', ')}`,
+        );
+        break;
+      case 'progress':
+        if (event.events - lastProgress >= 2500 || event.events === event.total) {
+          lastProgress = event.events;
+          print(`${at()} replayed ${count(event.events)} events, ${count(event.labels)} labels`);
+        }
+        break;
+      case 'alert': {
+        const { alert } = event;
+        const feature = alert.feature ? ` feature ${alert.feature}` : '';
+        print(
+          `${at()} ALERT ${alert.kind}/${alert.detector}${feature} on ${alert.model} v${alert.modelVersion}: ${alert.statistic.toFixed(3)} vs ${alert.threshold.toFixed(3)} (${alert.severity})`,
+        );
+        break;
+      }
+      case 'retrain-requested':
+        print(`${at()} retrain requested for ${event.request.model} (${event.request.reason})`);
+        break;
+      case 'version':
+        print(
+          `${at()} ${event.version.model} v${event.version.version} ${event.version.status.toUpperCase()} — ${event.version.reason}`,
+        );
+        break;
+      case 'waiting':
+        break;
+    }
+  };
+}
+
+/** The demo's closing tables: what happened per segment, per drift, and overall. */
+export function renderDemoSummary(summary: DemoSummary): string {
+  const segments = new Table({
+    head: ['segment', 'events', 'served by (accuracy)', 'adaptive', 'never retrained'],
+    ...tableStyle,
+  });
+  for (const segment of summary.segments) {
+    segments.push([
+      String(segment.index),
+      `${count(segment.fromEvent)}–${count(segment.toEvent - 1)}`,
+      segment.versions
+        .map((v) => `v${v.version} ${percent(v.accuracy)} (${count(v.predictions)})`)
+        .join(', '),
+      percent(segment.accuracy),
+      percent(segment.staticAccuracy),
+    ]);
+  }
+  const lines = [
+    `Per segment between drifts (${summary.dataset}, ${count(summary.labeled)} labeled events):`,
+    segments.toString(),
+  ];
+  if (summary.drifts.length > 0) {
+    const drifts = new Table({
+      head: ['drift at', 'detected at', 'delay (events)', 'by', 'answered by', 'serving from'],
+    });
+    for (const drift of summary.drifts) {
+      drifts.push([
+        count(drift.knownAt),
+        drift.detectedAt === null ? 'not detected' : count(drift.detectedAt),
+        drift.delay === null ? '—' : count(drift.delay),
+        drift.detector ?? '—',
+        drift.promotedVersion === null ? '—' : `v${drift.promotedVersion}`,
+        drift.servingFrom === null ? '—' : count(drift.servingFrom),
+      ]);
+    }
+    lines.push('Known drifts:', drifts.toString());
+  }
+  const { retrains, accuracy } = summary;
+  lines.push(
+    `Alerts: ${summary.alerts.total} (${
+      Object.entries(summary.alerts.byDetector)
+        .map(([d, n]) => `${d} ${n}`)
+        .join(', ') || 'none'
+    })`,
+    `Retrains: ${retrains.requested} requested (${
+      Object.entries(retrains.byReason)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', ') || 'none'
+    }), ${retrains.promoted} promoted, ${retrains.rejected} rejected`,
+    `Lineage: ${summary.versions.map((v) => `v${v.version}${v.status === 'rejected' ? ' (rejected)' : ''}`).join(' → ')}`,
+    `Accuracy over the whole stream: adaptive ${percent(accuracy.adaptive)} vs never retrained ${percent(accuracy.static)}`,
+  );
+  return lines.join('\n');
+}
+
+async function runDemoCommand(options: DemoCommandOptions): Promise<void> {
+  const config = readCliConfig();
+  const { REDIS_URL } = parseEnv(redisEnv);
+  const stream = await demoStream(options);
+  // With --json, stdout carries only the summary; the story goes to stderr.
+  const print = options.json
+    ? (line: string) => process.stderr.write(`${line}\n`)
+    : (line: string) => process.stdout.write(`${line}\n`);
+  const started = Date.now();
+  print(
+    `driftwatch demo — ${stream.title}; ${count(options.rate)} events/s, labels ${options.labelDelay} ms late`,
+  );
+  const kafka = cliKafka(config.brokers, { retries: 8 });
+  const result = await runClosedLoop({
+    kafka,
+    brokers: config.brokers,
+    redisUrl: REDIS_URL,
+    model: stream.model,
+    streamName: stream.model,
+    featureNames: stream.featureNames,
+    reference: stream.reference,
+    rows: stream.rows,
+    knownDrifts: stream.knownDrifts,
+    replay: replayStream,
+    rate: options.rate,
+    labelDelayMs: options.labelDelay,
+    seed: options.seed,
+    serviceEnv: { ...stream.serviceEnv, TRAINER_MODEL_FAMILY: options.family },
+    from: 'dist',
+    logDir: join(repoRoot, '.cache', 'demo-logs'),
+    keepTopics: options.keepTopics,
+    onEvent: narrate(started, print),
+  });
+  print(
+    `${options.keepTopics ? 'kept' : 'deleted'} topics ${result.prefix}*; service logs: ${join(repoRoot, '.cache', 'demo-logs')}`,
+  );
+  if (options.json) console.log(JSON.stringify(result.summary));
+  else console.log(`\n${renderDemoSummary(result.summary)}`);
+}
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description(
+      'the closed loop on the local stack: replay a drifting stream through all four services and show drift found and fixed',
+    )
+    .addOption(
+      new Option('--dataset <name>', 'sea (synthetic, known drifts) or elec2')
+        .choices(['sea', 'elec2'])
+        .default('sea'),
+    )
+    .option('--file <csv>', 'the ELEC2 CSV, with --dataset elec2')
+    .addOption(
+      new Option('--length <n>', 'events to replay')
+        .default(20_000)
+        .argParser((v) => parsePositiveInteger(v)),
+    )
+    .addOption(
+      new Option('--rate <events/s>', 'replay speed').default(1500).argParser((v) => parseRate(v)),
+    )
+    .addOption(
+      new Option('--label-delay <duration>', 'how late labels arrive')
+        .default(500)
+        .argParser((v) => parseDuration(v)),
+    )
+    .addOption(
+      new Option('--seed <n>', 'seed of the stream')
+        .default(1)
+        .argParser((v) => parsePositiveInteger(v)),
+    )
+    .addOption(
+      new Option('--family <family>', "the challengers' model family")
+        .choices(['logistic', 'mlp'])
+        .default('logistic'),
+    )
+    .option('--keep-topics', 'keep the run’s topics (demo-<id>.*) for inspection', false)
+    .option('--json', 'print the summary as one JSON object instead of the tables', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ npm run demo
+  $ driftwatch demo --json
+  $ driftwatch demo --dataset elec2 --file ../shared/datasets/elec2.csv --rate 5000`,
+    )
+    .action(async (options: DemoCommandOptions) => {
+      await runDemoCommand(options);
+    });
 }

@@ -1,0 +1,41 @@
+import { commonEnv, parseEnv } from '@driftwatch/service-kit';
+import { topicNames, type TopicNames } from '@driftwatch/topics';
+
+/**
+ * The environment variables the CLI reads: the services' own, so that a shell set up to run a
+ * service drives the same deployment. Validated with the services' rules; a bad value is a
+ * ConfigError naming the variable.
+ */
+export const cliEnv = {
+  KAFKA_BROKERS: commonEnv.KAFKA_BROKERS,
+  TOPIC_PREFIX: commonEnv.TOPIC_PREFIX,
+  SCHEMA_REGISTRY_URL: commonEnv.SCHEMA_REGISTRY_URL,
+  KAFKA_TOPIC_PARTITIONS: commonEnv.KAFKA_TOPIC_PARTITIONS,
+  KAFKA_REPLICATION_FACTOR: commonEnv.KAFKA_REPLICATION_FACTOR,
+};
+
+export interface CliConfig {
+  brokers: string[];
+  topicPrefix: string;
+  /** `''`: JSON messages; a URL: Avro through that Schema Registry. */
+  schemaRegistryUrl: string;
+  /** For topics the CLI creates before writing to them, as a service would. */
+  topicSizing: { partitions: number; replicationFactor: number };
+  names: TopicNames;
+}
+
+export function readCliConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): CliConfig {
+  const vars = parseEnv(cliEnv, env);
+  return {
+    brokers: vars.KAFKA_BROKERS,
+    topicPrefix: vars.TOPIC_PREFIX,
+    schemaRegistryUrl: vars.SCHEMA_REGISTRY_URL,
+    topicSizing: {
+      partitions: vars.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: vars.KAFKA_REPLICATION_FACTOR,
+    },
+    names: topicNames(vars.TOPIC_PREFIX),
+  };
+}

@@ -1,0 +1,141 @@
+import { createCodecs, type DriftAlert } from '@driftwatch/topics';
+import { Command, Option } from 'commander';
+
+import { readCliConfig } from '../cli-config.js';
+import { CliError } from '../errors.js';
+import { onInterrupt } from '../interrupt.js';
+import { cliKafka, connectAdmin, missingTopics } from '../kafka-client.js';
+import { parseModelName } from '../model-name.js';
+import { optionParser } from '../option-parser.js';
+import { decodeAlert, readAlerts, type UnreadableRecord } from '../read-alerts.js';
+import { parseTimePoint } from '../time-point.js';
+import { tailTopic } from '../topic-tail.js';
+
+export interface AlertsOptions {
+  model?: string;
+  /** Epoch ms; records from then on, by their Kafka timestamp. */
+  since?: number;
+  follow: boolean;
+  json: boolean;
+}
+
+/** Significant digits enough to compare a statistic with its threshold. */
+function number(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+}
+
+/**
+ * One line per alert, columns in a fixed order so lines line up for the usual widths:
+ * when, model and version, kind/detector, feature, statistic vs threshold, severity.
+ *
+ * `2024-06-01T00:00:00.000Z  sea v2      data/psi              x1          0.3123 vs 0.2  warning`
+ */
+export function formatAlert(alert: DriftAlert): string {
+  return [
+    new Date(alert.observedAt).toISOString(),
+    `${alert.model} v${alert.modelVersion}`.padEnd(10),
+    `${alert.kind}/${alert.detector}`.padEnd(20),
+    (alert.feature ?? '-').padEnd(10),
+    `${number(alert.statistic)} vs ${number(alert.threshold)}`,
+    alert.severity,
+  ].join('  ');
+}
+
+export function alertsCommand(): Command {
+  return new Command('alerts')
+    .description('print drift alerts from the drift-alerts topic, oldest first')
+    .addOption(
+      new Option('--model <name>', 'only this model’s alerts').argParser(
+        optionParser(parseModelName),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--since <time>',
+        'start at this time: a duration ago (15m, 2h, 7d), an ISO date or epoch ms (default: the beginning)',
+      ).argParser(optionParser((spec) => parseTimePoint(spec))),
+    )
+    .option('-f, --follow', 'keep printing new alerts until Ctrl-C', false)
+    .option('--json', 'one JSON object per alert per line', false)
+    .addHelpText(
+      'after',
+      `
+Each line: when the detector saw it, the model and the version it was serving, the kind
+(concept, data, performance) and the detector that fired, the feature (data drift), the
+statistic against its threshold, and the severity.
+
+Examples:
+  $ driftwatch alerts
+  $ driftwatch alerts --model sea --since 1h
+  $ driftwatch alerts --follow --json | jq .statistic`,
+    )
+    .action(async (options: AlertsOptions) => {
+      await printAlerts(options);
+    });
+}
+
+async function printAlerts(options: AlertsOptions): Promise<void> {
+  const config = readCliConfig();
+  const topic = config.names.driftAlerts;
+  const kafka = cliKafka(config.brokers);
+  const admin = await connectAdmin(kafka, config.brokers);
+  try {
+    if ((await missingTopics(admin, [topic])).length > 0) {
+      if (options.follow) {
+        throw new CliError(
+          'DW_CLI_TOPIC_MISSING',
+          `topic ${topic} does not exist yet: start the detector (TOPIC_PREFIX=${JSON.stringify(config.topicPrefix)}) first`,
+        );
+      }
+      if (!options.json) console.error(`no drift alerts: topic ${topic} does not exist yet`);
+      return;
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const codecs = await createCodecs({
+    schemaRegistryUrl: config.schemaRegistryUrl,
+    names: config.names,
+    topics: [],
+  });
+  const print = (alert: DriftAlert): void => {
+    console.log(options.json ? JSON.stringify(alert) : formatAlert(alert));
+  };
+  const warn = (record: UnreadableRecord): void => {
+    console.error(`skipped ${topic}/${record.partition}@${record.offset}: ${record.reason}`);
+  };
+
+  if (!options.follow) {
+    const { alerts, unreadable } = await readAlerts({
+      kafka,
+      topic,
+      codec: codecs.driftAlerts,
+      ...(options.since === undefined ? {} : { sinceTs: options.since }),
+      ...(options.model === undefined ? {} : { model: options.model }),
+    });
+    alerts.forEach(print);
+    unreadable.forEach(warn);
+    if (alerts.length === 0 && !options.json) console.error(`no drift alerts in ${topic}`);
+    return;
+  }
+
+  const interrupt = onInterrupt();
+  try {
+    await tailTopic({
+      kafka,
+      topic,
+      ...(options.since === undefined ? {} : { fromTs: options.since }),
+      groupIdPrefix: `${config.topicPrefix}driftwatch-cli-alerts`,
+      signal: interrupt.signal,
+      onRecord: async (record) => {
+        if (options.model !== undefined && record.key?.toString() !== options.model) return;
+        const decoded = await decodeAlert(codecs.driftAlerts, record);
+        if ('unreadable' in decoded) warn(decoded.unreadable);
+        else if (options.model === undefined || decoded.alert.model === options.model)
+          print(decoded.alert);
+      },
+    });
+  } finally {
+    interrupt.dispose();
+  }
+}

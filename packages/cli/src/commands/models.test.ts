@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { modelVersionKey, type ModelVersion } from '@driftwatch/topics';
+
+import { fakeModelVersion } from '../testing/fake-model-version.js';
+import { runCli } from '../testing/run-cli.js';
+import { testDeployment, type TestDeployment } from '../testing/test-deployment.js';
+import type { ModelVersionSummary } from './models.js';
+
+/** What `models --json` must print for a version, derived from the version itself. */
+function expectedSummary(version: ModelVersion, serving: boolean): ModelVersionSummary {
+  return {
+    model: version.model,
+    version: version.version,
+    parentVersion: version.parentVersion,
+    status: version.status,
+    serving,
+    createdAt: version.createdAt,
+    reason: version.reason,
+    requestId: version.requestId,
+    sha256: version.sha256,
+    onnxBytes: version.onnx.byteLength,
+    featureNames: version.featureNames,
+    metrics: version.metrics,
+    trainingWindow: version.trainingWindow,
+  };
+}
+
+describe('driftwatch models', () => {
+  let deployment: TestDeployment;
+  const sea = [
+    fakeModelVersion({ model: 'sea', version: 1, parentVersion: null, status: 'promoted' }),
+    fakeModelVersion({ model: 'sea', version: 2, parentVersion: 1, status: 'rejected' }),
+    fakeModelVersion({ model: 'sea', version: 3, parentVersion: 1, status: 'promoted' }),
+    fakeModelVersion({ model: 'sea', version: 4, parentVersion: 3, status: 'rejected' }),
+  ];
+  const other = [
+    fakeModelVersion({ model: 'elec2', version: 1, parentVersion: null, status: 'promoted' }),
+  ];
+
+  before(async () => {
+    deployment = await testDeployment('models');
+    await deployment.provision(['modelVersions']);
+    // As the trainer does: transactionally, so the topic ends with a commit marker the reader
+    // never sees as a record, and must still know it reached the end.
+    const producer = deployment.kafka.producer({
+      transactionalId: `${deployment.prefix}trainer`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await producer.connect();
+    try {
+      for (const version of [...other, ...sea]) {
+        const transaction = await producer.transaction();
+        await transaction.send({
+          topic: deployment.names.modelVersions,
+          messages: [
+            {
+              key: modelVersionKey(version.model, version.version),
+              value: await deployment.codecs.modelVersions.encode(version),
+            },
+          ],
+        });
+        await transaction.commit();
+      }
+    } finally {
+      await producer.disconnect();
+    }
+  });
+  after(async () => {
+    await deployment.cleanup();
+  });
+
+  it('--json lists every version of every model, marking the serving one', async () => {
+    const result = await runCli(['models', '--json'], deployment.env, { timeoutMs: 30_000 });
+    assert.equal(result.code, 0, result.stderr);
+    const expected = [
+      ...other.map((v) => expectedSummary(v, true)),
+      ...sea.map((v) => expectedSummary(v, v.version === 3)),
+    ];
+    assert.deepEqual(JSON.parse(result.stdout), expected);
+  });
+
+  it('<model> --json lists that model only', async () => {
+    const result = await runCli(['models', 'sea', '--json'], deployment.env);
+    assert.equal(result.code, 0, result.stderr);
+    const listed = JSON.parse(result.stdout) as ModelVersionSummary[];
+    assert.deepEqual(
+      listed.map((v) => [v.version, v.serving]),
+      sea.map((v) => [v.version, v.version === 3]),
+    );
+  });
+
+  it('shows a table and the lineage tree of one model', async () => {
+    const result = await runCli(['models', 'sea'], deployment.env);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.split('\n');
+    assert.ok(
+      lines.some((l) => l.includes('v3 *')),
+      'the serving version is marked',
+    );
+    assert.ok(lines.some((l) => l.includes(sea[2]!.sha256.slice(0, 12))));
+    assert.ok(
+      lines.some((l) => l.includes('0.830 vs 0.800')),
+      'challenger vs champion accuracy',
+    );
+    const tree = lines.slice(lines.findIndex((l) => l.startsWith('lineage of sea')) + 1);
+    assert.deepEqual(
+      // Each line is indented by two spaces, then the tree.
+      tree.filter((l) => l.trim() !== '').map((l) => /^ {2}([│├└─ ]*v\d+ \w+)/.exec(l)?.[1]),
+      ['v1 promoted', '├── v2 rejected', '└── v3 promoted', '    └── v4 rejected'],
+    );
+  });
+
+  it('fails with the known models for a model it does not know', async () => {
+    const result = await runCli(['models', 'nosuch'], deployment.env);
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stderr.trim(),
+      `driftwatch: no version of model "nosuch" in ${deployment.names.modelVersions}; models: elec2, sea`,
+    );
+  });
+
+  it('prints an empty list when the topic does not exist yet', async () => {
+    const empty = await testDeployment('models-empty');
+    const result = await runCli(['models', '--json'], empty.env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), []);
+  });
+});

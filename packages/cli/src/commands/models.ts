@@ -1,0 +1,241 @@
+import type { ModelRegistry } from '@driftwatch/bus';
+import { createCodecs, type ModelVersion } from '@driftwatch/topics';
+import Table from 'cli-table3';
+import { Command } from 'commander';
+
+import { readCliConfig } from '../cli-config.js';
+import { CliError } from '../errors.js';
+import { cliKafka, connectAdmin, missingTopics } from '../kafka-client.js';
+import { lineageLines } from '../model-lineage.js';
+import { parseModelName } from '../model-name.js';
+import { optionParser } from '../option-parser.js';
+import { readModelRegistry } from '../read-model-registry.js';
+
+/** A version as `models --json` prints it: everything but the ONNX bytes and the references. */
+export interface ModelVersionSummary {
+  model: string;
+  version: number;
+  parentVersion: number | null;
+  status: ModelVersion['status'];
+  /** The highest promoted version: the one inference serves. */
+  serving: boolean;
+  createdAt: number;
+  reason: string;
+  requestId: string | null;
+  sha256: string;
+  onnxBytes: number;
+  featureNames: string[];
+  metrics: ModelVersion['metrics'];
+  trainingWindow: ModelVersion['trainingWindow'];
+}
+
+/** Every version of `model` (or of every model), oldest first within a model. */
+export function summarizeVersions(registry: ModelRegistry, model?: string): ModelVersionSummary[] {
+  const models = model === undefined ? registry.models() : [model];
+  return models.flatMap((name) => {
+    const serving = registry.latestPromoted(name)?.version;
+    return registry.versions(name).map((v) => ({
+      model: v.model,
+      version: v.version,
+      parentVersion: v.parentVersion,
+      status: v.status,
+      serving: v.version === serving,
+      createdAt: v.createdAt,
+      reason: v.reason,
+      requestId: v.requestId,
+      sha256: v.sha256,
+      onnxBytes: v.onnx.byteLength,
+      featureNames: v.featureNames,
+      metrics: v.metrics,
+      trainingWindow: v.trainingWindow,
+    }));
+  });
+}
+
+/** The metrics a person compares first; others are in `--json`. */
+const headlineMetrics = ['accuracy', 'f1', 'rocAuc'] as const;
+
+function metricCell(version: ModelVersionSummary, name: string): string {
+  const challenger = version.metrics.challenger[name];
+  if (challenger === undefined) return '';
+  const champion = version.metrics.champion?.[name];
+  return champion === undefined ? fixed(challenger) : `${fixed(challenger)} vs ${fixed(champion)}`;
+}
+
+function fixed(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(3) : String(value);
+}
+
+/** `2024-06-01 12:00:00`, UTC: one width, sorts as text. */
+export function shortTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/** Borderless: columns two spaces apart, so the table fits a terminal. */
+const plainTable = {
+  chars: {
+    top: '',
+    'top-mid': '',
+    'top-left': '',
+    'top-right': '',
+    bottom: '',
+    'bottom-mid': '',
+    'bottom-left': '',
+    'bottom-right': '',
+    left: '',
+    'left-mid': '',
+    mid: '',
+    'mid-mid': '',
+    right: '',
+    'right-mid': '',
+    middle: '  ',
+  },
+  style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+};
+
+/**
+ * The runs table: one row per version; `*` marks the serving one. Metrics read "challenger vs
+ * champion" (the champion on the same holdout), or the challenger's alone for a bootstrap model.
+ */
+export function versionsTable(versions: readonly ModelVersionSummary[]): string {
+  const metrics = headlineMetrics.filter((name) =>
+    versions.some((v) => v.metrics.challenger[name] !== undefined),
+  );
+  const table = new Table({
+    ...plainTable,
+    head: [
+      'model',
+      'version',
+      'parent',
+      'status',
+      'created (UTC)',
+      'train/holdout',
+      ...metrics,
+      'sha256',
+      'reason',
+    ],
+  });
+  for (const v of versions) {
+    table.push([
+      v.model,
+      `v${v.version}${v.serving ? ' *' : ''}`,
+      v.parentVersion === null ? '-' : `v${v.parentVersion}`,
+      v.status,
+      shortTime(v.createdAt),
+      `${v.trainingWindow.trainRows}/${v.trainingWindow.holdoutRows}`,
+      ...metrics.map((name) => metricCell(v, name)),
+      v.sha256.slice(0, 12),
+      truncate(v.reason, 40),
+    ]);
+  }
+  return table
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
+}
+
+/** One model's lineage: each version under the one it was trained to replace. */
+export function lineageView(versions: readonly ModelVersionSummary[]): string[] {
+  const byNumber = new Map(versions.map((v) => [v.version, v]));
+  return lineageLines(versions, (number) => {
+    const v = byNumber.get(number);
+    if (v === undefined) return '';
+    const window =
+      v.trainingWindow.fromTs === 0
+        ? `up to ${shortTime(v.trainingWindow.toTs)}`
+        : `${shortTime(v.trainingWindow.fromTs)} → ${shortTime(v.trainingWindow.toTs)}`;
+    return [
+      v.status + (v.serving ? ' (serving)' : ''),
+      shortTime(v.createdAt),
+      `trained on ${v.trainingWindow.trainRows} rows ${window}`,
+      `— ${v.reason}`,
+    ].join('  ');
+  });
+}
+
+export function modelsCommand(): Command {
+  return new Command('models')
+    .description('list every version of every model (or of one), with lineage and metrics')
+    .argument(
+      '[model]',
+      'one model: its versions and its lineage tree',
+      optionParser(parseModelName),
+    )
+    .option('--json', 'print the versions as one JSON array (no ONNX bytes)', false)
+    .addHelpText(
+      'after',
+      `
+Reads the compacted model-versions topic to its end. "*" marks the serving version (the highest
+promoted one); metrics are the version's holdout metrics against the champion it was compared to.
+
+Examples:
+  $ driftwatch models
+  $ driftwatch models sea
+  $ driftwatch models sea --json | jq '.[] | select(.serving)'`,
+    )
+    .action(async (model: string | undefined, options: { json: boolean }) => {
+      await printModels(model, options);
+    });
+}
+
+async function printModels(model: string | undefined, options: { json: boolean }): Promise<void> {
+  const config = readCliConfig();
+  const topic = config.names.modelVersions;
+  const kafka = cliKafka(config.brokers);
+  const admin = await connectAdmin(kafka, config.brokers);
+  let topicMissing: boolean;
+  try {
+    topicMissing = (await missingTopics(admin, [topic])).length > 0;
+  } finally {
+    await admin.disconnect();
+  }
+  let versions: ModelVersionSummary[] = [];
+  let models: string[] = [];
+  if (!topicMissing) {
+    const codecs = await createCodecs({
+      schemaRegistryUrl: config.schemaRegistryUrl,
+      names: config.names,
+      topics: [],
+    });
+    const registry = await readModelRegistry({
+      kafka,
+      topic,
+      codec: codecs.modelVersions,
+      groupIdPrefix: `${config.topicPrefix}driftwatch-cli-models`,
+    });
+    models = registry.models();
+    versions = summarizeVersions(registry, model);
+  }
+  if (model !== undefined && versions.length === 0) {
+    const known = models.length > 0 ? `; models: ${models.join(', ')}` : '';
+    throw new CliError(
+      'DW_CLI_UNKNOWN_MODEL',
+      topicMissing
+        ? `no version of model ${JSON.stringify(model)}: topic ${topic} does not exist yet`
+        : `no version of model ${JSON.stringify(model)} in ${topic}${known}`,
+    );
+  }
+  if (options.json) {
+    console.log(JSON.stringify(versions, null, 2));
+    return;
+  }
+  if (versions.length === 0) {
+    console.error(
+      topicMissing
+        ? `no models: topic ${topic} does not exist yet`
+        : `no models in ${topic} yet: the trainer publishes the first one`,
+    );
+    return;
+  }
+  console.log(versionsTable(versions));
+  console.log('* serving; metrics: challenger vs the champion it was compared with');
+  if (model !== undefined) {
+    console.log(`\nlineage of ${model}:`);
+    for (const line of lineageView(versions)) console.log(`  ${line}`);
+  }
+}

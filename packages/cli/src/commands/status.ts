@@ -1,0 +1,334 @@
+import { parseEnv, redisEnv, text } from '@driftwatch/service-kit';
+import {
+  answersPing,
+  readStackConfig,
+  stackStatus,
+  StackError,
+  type ServerStatus,
+} from '@driftwatch/stack';
+import { createCodecs, topicIds, type TopicId } from '@driftwatch/topics';
+import { Command } from 'commander';
+import type { Admin } from 'kafkajs';
+
+import { readCliConfig, type CliConfig } from '../cli-config.js';
+import { groupLag, type PartitionWatermarks } from '../consumer-lag.js';
+import { cliKafka, connectAdmin, unreachable } from '../kafka-client.js';
+import { readAlerts } from '../read-alerts.js';
+import { readModelRegistry } from '../read-model-registry.js';
+import { serviceNames, type ServiceName } from '../service-names.js';
+import { textColumns } from '../text-columns.js';
+
+/** The services' own overrides of their group ids; unset, `<TOPIC_PREFIX>driftwatch-<service>`. */
+const groupIdEnv = {
+  INFERENCE_GROUP_ID: text(''),
+  JOINER_GROUP_ID: text(''),
+  DETECTOR_GROUP_ID: text(''),
+  TRAINER_GROUP_ID: text(''),
+};
+
+export interface StatusReport {
+  brokers: string[];
+  topicPrefix: string;
+  /**
+   * `local`: the stack `npm run stack:up` runs (its own pid files); `remote`: KAFKA_BROKERS or
+   * REDIS_URL point elsewhere, so only whether they answer.
+   */
+  stack:
+    | { mode: 'local'; kafka: ServerStatus; redis: ServerStatus }
+    | { mode: 'remote'; redis: { address: string; reachable: boolean } };
+  kafka:
+    { reachable: true; clusterId: string; brokers: number } | { reachable: false; error: string };
+  /** Catalog topics; `messages` is end − start offsets summed over partitions (see --help). */
+  topics: {
+    id: TopicId;
+    name: string;
+    exists: boolean;
+    partitions: number | null;
+    messages: number | null;
+  }[];
+  services: {
+    service: ServiceName;
+    groupId: string;
+    /** Kafka's group state (Stable, Empty, PreparingRebalance, …); `none`: no such group. */
+    state: string;
+    members: number;
+    /** Records the group has yet to read; null when it never committed an offset. */
+    lag: number | null;
+  }[];
+  models: { model: string; servingVersion: number | null; versions: number }[];
+  alerts: { total: number; byModel: Record<string, number> } | null;
+}
+
+/**
+ * Everything `status` shows, gathered with short timeouts: a broker that does not answer gives a
+ * report saying so (and nothing from Kafka) within a few seconds, not a hang.
+ */
+export async function collectStatus(
+  config: CliConfig,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<StatusReport> {
+  const groupIds = parseEnv(groupIdEnv, env);
+  const [stack, kafkaProbe] = await Promise.all([stackReport(env), probeKafka(config.brokers)]);
+  const report: StatusReport = {
+    brokers: config.brokers,
+    topicPrefix: config.topicPrefix,
+    stack,
+    kafka: kafkaProbe,
+    topics: [],
+    services: [],
+    models: [],
+    alerts: null,
+  };
+  if (!kafkaProbe.reachable) return report;
+  const kafka = cliKafka(config.brokers);
+  const admin = await connectAdmin(kafka, config.brokers);
+  try {
+    const existing = new Set(await admin.listTopics());
+    const watermarks = new Map<string, PartitionWatermarks[]>();
+    for (const id of topicIds) {
+      const name = config.names[id];
+      if (!existing.has(name)) {
+        report.topics.push({ id, name, exists: false, partitions: null, messages: null });
+        continue;
+      }
+      const offsets = await admin.fetchTopicOffsets(name);
+      watermarks.set(name, offsets);
+      const messages = offsets.reduce((sum, { low, high }) => sum + Number(high) - Number(low), 0);
+      report.topics.push({ id, name, exists: true, partitions: offsets.length, messages });
+    }
+    report.services = await serviceGroups(admin, config, groupIds, watermarks);
+
+    const codecs = await createCodecs({
+      schemaRegistryUrl: config.schemaRegistryUrl,
+      names: config.names,
+      topics: [],
+    });
+    const [models, alerts] = await Promise.all([
+      existing.has(config.names.modelVersions)
+        ? readModelRegistry({
+            kafka,
+            topic: config.names.modelVersions,
+            codec: codecs.modelVersions,
+            groupIdPrefix: `${config.topicPrefix}driftwatch-cli-status`,
+            timeoutMs: 15_000,
+          }).then((registry) =>
+            registry.models().map((model) => ({
+              model,
+              servingVersion: registry.latestPromoted(model)?.version ?? null,
+              versions: registry.versions(model).length,
+            })),
+          )
+        : [],
+      existing.has(config.names.driftAlerts)
+        ? readAlerts({ kafka, topic: config.names.driftAlerts, codec: codecs.driftAlerts })
+        : null,
+    ]);
+    report.models = models;
+    if (alerts !== null) {
+      const byModel: Record<string, number> = {};
+      for (const alert of alerts.alerts) byModel[alert.model] = (byModel[alert.model] ?? 0) + 1;
+      report.alerts = { total: alerts.alerts.length, byModel };
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  return report;
+}
+
+async function stackReport(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<StatusReport['stack']> {
+  try {
+    const status = await stackStatus(readStackConfig(env));
+    return { mode: 'local', ...status };
+  } catch (error) {
+    // Servers elsewhere: the local stack's pid files say nothing about them.
+    if (!(error instanceof StackError && error.code === 'DW_STACK_BAD_ADDRESS')) throw error;
+    const redisUrl = new URL(parseEnv(redisEnv, env).REDIS_URL);
+    const port = Number(redisUrl.port || '6379');
+    return {
+      mode: 'remote',
+      redis: {
+        address: `${redisUrl.hostname}:${port}`,
+        reachable: await answersPing(redisUrl.hostname, port, 3000),
+      },
+    };
+  }
+}
+
+/**
+ * Whether the brokers answer, with one quick attempt: the full client retries, which is right for
+ * reading but would keep a person waiting on a broker that is down.
+ */
+async function probeKafka(brokers: readonly string[]): Promise<StatusReport['kafka']> {
+  const admin = cliKafka(brokers, { retries: 1 }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return { reachable: true, clusterId: cluster.clusterId, brokers: cluster.brokers.length };
+  } catch (error) {
+    return { reachable: false, error: unreachable(brokers, error).message };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+async function serviceGroups(
+  admin: Admin,
+  config: CliConfig,
+  overrides: Record<keyof typeof groupIdEnv, string>,
+  watermarks: ReadonlyMap<string, PartitionWatermarks[]>,
+): Promise<StatusReport['services']> {
+  const groups = serviceNames.map((service) => {
+    const override = overrides[`${service.toUpperCase() as Uppercase<ServiceName>}_GROUP_ID`];
+    return { service, groupId: override || `${config.topicPrefix}driftwatch-${service}` };
+  });
+  const described = await admin.describeGroups(groups.map((g) => g.groupId));
+  return Promise.all(
+    groups.map(async ({ service, groupId }) => {
+      const group = described.groups.find((g) => g.groupId === groupId);
+      // Kafka answers "Dead" for a group it does not know.
+      const state = group === undefined || group.state === 'Dead' ? 'none' : group.state;
+      const committed = state === 'none' ? [] : await admin.fetchOffsets({ groupId });
+      const lagWatermarks = new Map(watermarks);
+      for (const { topic } of committed) {
+        // Groups may read topics outside the catalog (a service's internal topics).
+        if (!lagWatermarks.has(topic))
+          lagWatermarks.set(topic, await admin.fetchTopicOffsets(topic));
+      }
+      return {
+        service,
+        groupId,
+        state,
+        members: group?.members.length ?? 0,
+        lag: groupLag(committed, lagWatermarks),
+      };
+    }),
+  );
+}
+
+const countFormat = new Intl.NumberFormat('en-US');
+
+/** The report as one screen: stack, topics, services, models, alerts. */
+export function formatStatus(report: StatusReport): string[] {
+  const lines: string[] = [
+    `driftwatch on ${report.brokers.join(',')}, topic prefix ${JSON.stringify(report.topicPrefix)}`,
+    '',
+    'stack',
+  ];
+  const server = (s: ServerStatus): string[] => [
+    s.name,
+    s.state,
+    s.address,
+    s.pid === undefined ? '' : `pid ${s.pid}`,
+    s.detail ?? '',
+  ];
+  const stackRows =
+    report.stack.mode === 'local'
+      ? [server(report.stack.kafka), server(report.stack.redis)]
+      : [
+          ['kafka', report.kafka.reachable ? 'reachable' : 'unreachable', report.brokers.join(',')],
+          [
+            'redis',
+            report.stack.redis.reachable ? 'reachable' : 'unreachable',
+            report.stack.redis.address,
+          ],
+        ];
+  lines.push(...indent(textColumns(stackRows)));
+  if (!report.kafka.reachable) {
+    lines.push('', `kafka: ${report.kafka.error}`);
+    return lines;
+  }
+
+  lines.push('', 'topics');
+  lines.push(
+    ...indent(
+      textColumns(
+        report.topics.map((t) =>
+          t.exists
+            ? [
+                t.name,
+                `${t.partitions ?? 0} ${t.partitions === 1 ? 'partition' : 'partitions'}`,
+                `${countFormat.format(t.messages ?? 0)} messages`,
+              ]
+            : [t.name, 'missing'],
+        ),
+      ),
+    ),
+  );
+
+  lines.push('', 'services (consumer groups)');
+  lines.push(
+    ...indent(
+      textColumns(
+        report.services.map((s) =>
+          s.state === 'none'
+            ? [s.service, s.groupId, 'no group: not started']
+            : [
+                s.service,
+                s.groupId,
+                s.state,
+                `${s.members} ${s.members === 1 ? 'member' : 'members'}`,
+                s.lag === null ? 'no offsets committed' : `lag ${countFormat.format(s.lag)}`,
+              ],
+        ),
+      ),
+    ),
+  );
+
+  lines.push('', 'models');
+  if (report.models.length === 0) lines.push('  none yet');
+  lines.push(
+    ...indent(
+      textColumns(
+        report.models.map((m) => [
+          m.model,
+          m.servingVersion === null ? 'nothing promoted' : `serving v${m.servingVersion}`,
+          `${m.versions} ${m.versions === 1 ? 'version' : 'versions'}`,
+        ]),
+      ),
+    ),
+  );
+
+  const alerts = report.alerts;
+  const perModel =
+    alerts === null || alerts.total === 0
+      ? ''
+      : ` (${Object.entries(alerts.byModel)
+          .map(([model, count]) => `${model} ${count}`)
+          .join(', ')})`;
+  lines.push(
+    '',
+    `alerts: ${alerts === null ? 'none (no drift-alerts topic)' : `${alerts.total}${perModel}`}`,
+  );
+  return lines;
+}
+
+function indent(lines: string[]): string[] {
+  return lines.map((line) => `  ${line}`);
+}
+
+export function statusCommand(): Command {
+  return new Command('status')
+    .description('one screen of what runs: stack, topics, services, serving models, alerts')
+    .option('--json', 'print the report as JSON', false)
+    .addHelpText(
+      'after',
+      `
+Shows the local stack (or, when KAFKA_BROKERS / REDIS_URL point elsewhere, whether they answer);
+each driftwatch topic with its partitions and messages (end − start offsets, so transaction
+markers count and compacted-away records do not); each service's consumer group with its state
+and lag; the serving version of each model; and how many drift alerts there are.
+Exits 1 when Kafka does not answer (within a few seconds).
+
+Examples:
+  $ driftwatch status
+  $ TOPIC_PREFIX=staging. driftwatch status --json | jq '.services[] | {service, lag}'`,
+    )
+    .action(async (options: { json: boolean }) => {
+      const report = await collectStatus(readCliConfig());
+      if (options.json) console.log(JSON.stringify(report, null, 2));
+      else console.log(formatStatus(report).join('\n'));
+      if (!report.kafka.reachable) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,43 @@
+/**
+ * - `DW_CLI_BAD_DURATION`, `DW_CLI_BAD_LABEL_DELAY`, `DW_CLI_BAD_TIME`: an option's text does not
+ *   parse as what it names.
+ * - `DW_CLI_BAD_OPTION`: an option parses but is out of range (a rate, a fraction, a model name).
+ * - `DW_CLI_KAFKA_UNREACHABLE`: no broker answered within the CLI's short timeouts.
+ * - `DW_CLI_TOPIC_MISSING`: a topic the command must read or write does not exist.
+ * - `DW_CLI_UNKNOWN_MODEL`: the registry holds no version of the model asked about.
+ * - `DW_CLI_UNKNOWN_SERVICE`, `DW_CLI_SERVICE_NOT_BUILT`: `run` cannot start the service.
+ * - `DW_CLI_TIMEOUT`: Kafka answered but a read did not finish in time.
+ */
+export type CliErrorCode =
+  | 'DW_CLI_BAD_DURATION'
+  | 'DW_CLI_BAD_LABEL_DELAY'
+  | 'DW_CLI_BAD_TIME'
+  | 'DW_CLI_BAD_OPTION'
+  | 'DW_CLI_KAFKA_UNREACHABLE'
+  | 'DW_CLI_TOPIC_MISSING'
+  | 'DW_CLI_UNKNOWN_MODEL'
+  | 'DW_CLI_UNKNOWN_SERVICE'
+  | 'DW_CLI_SERVICE_NOT_BUILT'
+  | 'DW_CLI_TIMEOUT';
+
+/**
+ * An expected failure of a command: the message is one line a person can act on, so `main` prints
+ * it without a stack trace. `input` is the text the user gave, when the failure is about one.
+ */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  readonly code: CliErrorCode;
+  readonly retriable: boolean;
+  readonly input: string | undefined;
+
+  constructor(
+    code: CliErrorCode,
+    message: string,
+    options: { input?: string; retriable?: boolean; cause?: unknown } = {},
+  ) {
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    this.code = code;
+    this.input = options.input;
+    this.retriable = options.retriable ?? false;
+  }
+}

@@ -1,0 +1,57 @@
+import { CliError } from './errors.js';
+
+/** A plain decimal number; `Number()` alone would take '', ' ', '0x1f' and 'Infinity'. */
+const decimal = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function number(spec: string, what: string): number {
+  const text = spec.trim();
+  if (!decimal.test(text)) throw badOption(spec, `${what}, and this is not a number`);
+  return Number(text);
+}
+
+/**
+ * Events per second. `max` or `0` mean as fast as possible (`Infinity`), which is what `0` means to
+ * most rate limiters; anything else must be a positive number.
+ *
+ * @example
+ * ```ts
+ * parseRate('250'); // => 250
+ * parseRate('max') === Infinity; // => true
+ * ```
+ */
+export function parseRate(spec: string): number {
+  const text = spec.trim().toLowerCase();
+  if (text === 'max' || text === 'inf' || text === 'infinity') return Infinity;
+  const rate = number(spec, 'the rate must be events per second (or max)');
+  if (rate === 0) return Infinity;
+  if (!(rate > 0) || !Number.isFinite(rate)) {
+    throw badOption(spec, 'the rate must be a positive number of events per second, 0 or max');
+  }
+  return rate;
+}
+
+/** A fraction in [0, 1], like 0.1 for 10%. */
+export function parseFraction(spec: string): number {
+  const fraction = number(spec, 'a fraction in [0, 1] is expected');
+  if (!(fraction >= 0 && fraction <= 1)) throw badOption(spec, 'a fraction must be in [0, 1]');
+  return fraction;
+}
+
+/** A whole number ≥ 1, such as a row count. */
+export function parsePositiveInteger(spec: string): number {
+  const value = number(spec, 'a whole number ≥ 1 is expected');
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw badOption(spec, 'must be a whole number ≥ 1');
+  return value;
+}
+
+/** Any whole number, such as a seed. */
+export function parseInteger(spec: string): number {
+  const value = number(spec, 'a whole number is expected');
+  if (!Number.isSafeInteger(value)) throw badOption(spec, 'must be a whole number');
+  return value;
+}
+
+function badOption(spec: string, why: string): CliError {
+  return new CliError('DW_CLI_BAD_OPTION', `${JSON.stringify(spec)}: ${why}`, { input: spec });
+}

@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { deliverySchedule, eventId, openStream, type StreamRow } from '@driftwatch/datasets';
+import type { FeatureEvent, LabelEvent } from '@driftwatch/topics';
+import type { Producer } from 'kafkajs';
+
+import { cliKafka, connectProducer } from './kafka-client.js';
+import { replayStream, type ReplayProgress } from './replay-stream.js';
+import { testBrokers, testDeployment, type TestDeployment } from './testing/test-deployment.js';
+
+interface Read<Message> {
+  message: Message;
+  key: string | undefined;
+  /** The Kafka record's timestamp: when the producer built the request. */
+  recordTs: number;
+}
+
+async function readBack(deployment: TestDeployment): Promise<{
+  events: Read<FeatureEvent>[];
+  labels: Read<LabelEvent>[];
+}> {
+  const { names, codecs } = deployment;
+  const [eventRecords, labelRecords] = await Promise.all([
+    deployment.readTopic(names.events),
+    deployment.readTopic(names.labels),
+  ]);
+  return {
+    events: await Promise.all(
+      eventRecords.map(async (r) => ({
+        message: await codecs.events.decode(r.value),
+        key: r.key?.toString(),
+        recordTs: Number(r.timestamp),
+      })),
+    ),
+    labels: await Promise.all(
+      labelRecords.map(async (r) => ({
+        message: await codecs.labels.decode(r.value),
+        key: r.key?.toString(),
+        recordTs: Number(r.timestamp),
+      })),
+    ),
+  };
+}
+
+function countBy<Item>(items: readonly Item[], key: (item: Item) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+describe('replayStream against the local broker', () => {
+  let producer: Producer;
+  const deployments: TestDeployment[] = [];
+  const fresh = async (label: string): Promise<TestDeployment> => {
+    const deployment = await testDeployment(label);
+    deployments.push(deployment);
+    await deployment.provision(['events', 'labels']);
+    return deployment;
+  };
+
+  before(async () => {
+    producer = await connectProducer(cliKafka(testBrokers), testBrokers);
+  });
+  after(async () => {
+    await producer.disconnect();
+    await Promise.all(deployments.map((d) => d.cleanup()));
+  });
+
+  it('sends every event once and each label after its delay, missing and duplicated as scheduled', async () => {
+    const deployment = await fresh('replay');
+    const { rows } = await openStream({ dataset: 'sea', seed: 5, length: 300 });
+    const schedule = {
+      seed: 11,
+      labelDelay: { kind: 'fixed', ms: 1500 } as const,
+      missingLabelRate: 0.1,
+      duplicateLabelRate: 0.05,
+    };
+    const progress: ReplayProgress[] = [];
+    const summary = await replayStream({
+      producer,
+      codecs: deployment.codecs,
+      names: deployment.names,
+      model: 'sea-test',
+      streamName: 'seatest',
+      rows,
+      schedule,
+      rate: Infinity,
+      onProgress: (p) => progress.push(p),
+    });
+    const { events, labels } = await readBack(deployment);
+
+    // Every row's event, once, keyed and identified by eventId, with the row's features.
+    assert.equal(events.length, rows.length);
+    assert.equal(summary.events, rows.length);
+    const eventsById = new Map(events.map((e) => [e.message.id, e]));
+    assert.equal(eventsById.size, rows.length);
+    for (const row of rows) {
+      const event = eventsById.get(eventId('seatest', row.index));
+      assert.ok(event, `row ${row.index} has no event`);
+      assert.equal(event.key, event.message.id);
+      assert.equal(event.message.model, 'sea-test');
+      assert.deepEqual(event.message.features, row.features);
+      // As fast as possible: every event is stamped with the start.
+      assert.equal(event.message.ts, summary.startedAt);
+    }
+
+    // Labels: rows − missing + duplicates, each after its event by the delay, with the row's label.
+    assert.equal(labels.length, summary.labels);
+    assert.equal(summary.labels, rows.length - summary.missingLabels + summary.duplicateLabels);
+    const labelCounts = countBy(labels, (l) => l.message.id);
+    assert.equal(rows.length - labelCounts.size, summary.missingLabels);
+    assert.equal([...labelCounts.values()].filter((n) => n === 2).length, summary.duplicateLabels);
+    assert.ok([...labelCounts.values()].every((n) => n === 1 || n === 2));
+    const rowsById = new Map<string, StreamRow>(rows.map((r) => [eventId('seatest', r.index), r]));
+    for (const label of labels) {
+      const event = eventsById.get(label.message.id);
+      assert.ok(event, `label ${label.message.id} has no event`);
+      assert.equal(label.key, label.message.id);
+      assert.equal(label.message.label, rowsById.get(label.message.id)?.label);
+      assert.ok(label.message.ts >= event.message.ts + schedule.labelDelay.ms);
+    }
+
+    // The missing and duplicated labels are the schedule's, whatever the replay's time scale.
+    const reference = deliverySchedule(rows, schedule);
+    const referenceLabels = reference.filter((d) => d.kind === 'label');
+    assert.equal(
+      summary.missingLabels,
+      rows.length - referenceLabels.filter((d) => !d.duplicate).length,
+    );
+    assert.equal(summary.duplicateLabels, referenceLabels.filter((d) => d.duplicate).length);
+    assert.ok(summary.missingLabels > 0 && summary.duplicateLabels > 0, 'the rates were exercised');
+
+    // Batched: far fewer progress reports (one per request) than messages; the last one is all.
+    assert.ok(
+      progress.length < (events.length + labels.length) / 10,
+      `${progress.length} requests`,
+    );
+    assert.deepEqual(progress.at(-1), {
+      events: summary.events,
+      labels: summary.labels,
+      total: summary.events + summary.labels,
+    });
+  });
+
+  it('paces events at the rate and sends nothing before its time', async () => {
+    const deployment = await fresh('paced');
+    const { rows } = await openStream({ dataset: 'sea', seed: 2, length: 100 });
+    const summary = await replayStream({
+      producer,
+      codecs: deployment.codecs,
+      names: deployment.names,
+      model: 'sea',
+      streamName: 'paced',
+      rows,
+      schedule: { seed: 1, labelDelay: { kind: 'uniform', minMs: 50, maxMs: 150 } },
+      rate: 200,
+    });
+    const { events, labels } = await readBack(deployment);
+    assert.equal(events.length, 100);
+    assert.equal(labels.length, 100);
+
+    const byIndex = [...events].sort((a, b) => a.message.id.localeCompare(b.message.id));
+    // Event i is stamped start + i · 5 ms…
+    byIndex.forEach((event, i) => {
+      assert.equal(event.message.id, eventId('paced', i));
+      assert.equal(event.message.ts, summary.startedAt + i * 5);
+    });
+    // …and was not produced before that time (Kafka stamps records when the request is built).
+    for (const { message, recordTs } of [...events, ...labels]) {
+      assert.ok(recordTs >= message.ts, `${message.id} sent ${message.ts - recordTs} ms early`);
+    }
+    const recordTimes = events.map((e) => e.recordTs);
+    const spanMs = Math.max(...recordTimes) - Math.min(...recordTimes);
+    assert.ok(spanMs >= 450, `100 events at 200/s were produced within ${spanMs} ms`);
+    for (const label of labels) {
+      const event = events.find((e) => e.message.id === label.message.id);
+      assert.ok(event);
+      const delay = label.message.ts - event.message.ts;
+      assert.ok(delay >= 50 && delay <= 150, `label delay ${delay} ms`);
+    }
+  });
+
+  it('stops when aborted, with everything it reports sent and nothing else', async () => {
+    const deployment = await fresh('abort');
+    const { rows } = await openStream({ dataset: 'sea', seed: 3, length: 2000 });
+    const controller = new AbortController();
+    const summary = await replayStream({
+      producer,
+      codecs: deployment.codecs,
+      names: deployment.names,
+      model: 'sea',
+      streamName: 'abort',
+      rows,
+      schedule: { seed: 1, labelDelay: { kind: 'fixed', ms: 100 } },
+      rate: 500,
+      signal: controller.signal,
+      onProgress: ({ events }) => {
+        if (events >= 50) controller.abort();
+      },
+    });
+    assert.ok(summary.events >= 50 && summary.events < 2000, `${summary.events} events`);
+    const { events, labels } = await readBack(deployment);
+    assert.equal(events.length, summary.events);
+    assert.equal(labels.length, summary.labels);
+  });
+
+  it('rejects a bad model, stream name or rate before sending anything', async () => {
+    const untouchable = new Proxy({} as Producer, {
+      get: () => {
+        throw new Error('the producer was used');
+      },
+    });
+    const deployment = await testDeployment('reject');
+    const base = {
+      producer: untouchable,
+      codecs: deployment.codecs,
+      names: deployment.names,
+      model: 'sea',
+      streamName: 'sea',
+      rows: [{ index: 0, features: { x: 1 }, label: 1 as const }],
+      schedule: { seed: 1, labelDelay: { kind: 'fixed', ms: 10 } as const },
+      rate: 10,
+    };
+    await assert.rejects(replayStream({ ...base, model: 'has space' }), {
+      code: 'DW_CLI_BAD_OPTION',
+      message: /model name "has space" may hold only letters/,
+    });
+    await assert.rejects(replayStream({ ...base, rate: 0 }), { code: 'DW_CLI_BAD_OPTION' });
+    await assert.rejects(replayStream({ ...base, rate: NaN }), { code: 'DW_CLI_BAD_OPTION' });
+    await assert.rejects(replayStream({ ...base, streamName: '-bad' }), {
+      code: 'DW_INVALID_OPTION',
+    });
+    await assert.rejects(
+      replayStream({
+        ...base,
+        schedule: { seed: 1, labelDelay: { kind: 'exponential', meanMs: 0 } },
+      }),
+      { code: 'DW_CLI_BAD_LABEL_DELAY' },
+    );
+  });
+});

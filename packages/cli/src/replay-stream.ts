@@ -1,0 +1,212 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import {
+  deliverySchedule,
+  eventId,
+  type Delivery,
+  type LabelDelay,
+  type StreamRow,
+} from '@driftwatch/datasets';
+import type { Codecs, FeatureEvent, LabelEvent, TopicNames } from '@driftwatch/topics';
+import type { Message, Producer } from 'kafkajs';
+
+import { CliError } from './errors.js';
+import { checkLabelDelay } from './label-delay.js';
+import { parseModelName } from './model-name.js';
+
+export interface ReplayProgress {
+  events: number;
+  /** Labels sent so far, duplicates included. */
+  labels: number;
+  /** Every message the replay will send: events and labels, duplicates included. */
+  total: number;
+}
+
+export interface ReplaySchedule {
+  seed: number;
+  labelDelay: LabelDelay;
+  /** Fraction of labels never sent, in [0, 1]. Default 0. */
+  missingLabelRate?: number;
+  /** Fraction of sent labels sent a second time, later, in [0, 1]. Default 0. */
+  duplicateLabelRate?: number;
+}
+
+export interface ReplayOptions {
+  /** A connected, idempotent kafkajs producer; the caller owns it. */
+  producer: Producer;
+  codecs: Pick<Codecs, 'events' | 'labels'>;
+  names: Pick<TopicNames, 'events' | 'labels'>;
+  model: string;
+  /** Names the ids: row `i` is `eventId(streamName, i)`, for its event and its label. */
+  streamName: string;
+  rows: Iterable<StreamRow>;
+  schedule: ReplaySchedule;
+  /** Events per second; `Infinity` sends as fast as the broker takes them. */
+  rate: number;
+  /** Stops the replay: what is due is still sent, then it resolves with what was sent. */
+  signal?: AbortSignal;
+  /** Called after every batch the broker acknowledged. */
+  onProgress?: (progress: ReplayProgress) => void;
+}
+
+export interface ReplaySummary {
+  events: number;
+  /** Labels sent, duplicates included. */
+  labels: number;
+  duplicateLabels: number;
+  /** Events sent whose label the schedule never delivers. */
+  missingLabels: number;
+  /** Epoch ms: the wall-clock time simulated time 0 maps to. */
+  startedAt: number;
+  finishedAt: number;
+}
+
+/** Up to this many messages per produce request: ~100 KB of JSON events. */
+const maxBatchMessages = 1000;
+/**
+ * `deliverySchedule` counts in whole units; it runs in microseconds so that any rate has an exact
+ * enough interval (200/s is 5000 µs, 300/s is 3333 µs), and its times are turned back into ms.
+ */
+const scheduleUnitsPerMs = 1000;
+
+/**
+ * Streams rows through Kafka as a user's application would: each row's feature event to `events`,
+ * and its label to `labels` after the schedule's delay — or never, or twice. The order and the
+ * simulated times are `deliverySchedule`'s, with one event every `1000 / rate` ms; simulated time
+ * `at` is sent at wall-clock `startedAt + at`, and that is the message's `ts` (for an event, its
+ * event time; for a label, when it arrived). With `rate: Infinity` nothing waits: events share
+ * `startedAt`, and labels carry their delays in `ts` only.
+ *
+ * Messages that are due together go in one request (up to 1000), so a high rate does not mean one
+ * request per message. Events and labels are keyed by id. The producer must be idempotent: a retried
+ * request then never writes a message twice.
+ *
+ * Usage (with a producer and codecs of your own):
+ * ```ts
+ * const { rows } = await openStream({ dataset: 'sea', seed: 1, length: 1000 });
+ * const summary = await replayStream({
+ *   producer, codecs, names, model: 'sea', streamName: 'sea', rows, rate: 500,
+ *   schedule: { seed: 1, labelDelay: { kind: 'fixed', ms: 1000 }, missingLabelRate: 0.1 },
+ * });
+ * // ~3 s later: summary.events === 1000, summary.labels + summary.missingLabels === 1000
+ * ```
+ */
+export async function replayStream(options: ReplayOptions): Promise<ReplaySummary> {
+  const { producer, codecs, names, streamName, rate, signal, onProgress } = options;
+  const model = parseModelName(options.model);
+  if (!(rate > 0)) {
+    throw new CliError(
+      'DW_CLI_BAD_OPTION',
+      `rate must be a positive number of events per second or Infinity, got ${rate}`,
+    );
+  }
+  // Fails on a bad stream name now rather than after part of the stream is sent.
+  eventId(streamName, 0);
+  const deliveries = scheduleDeliveries(options.rows, options.schedule, rate);
+  const labelled = new Set(
+    deliveries.flatMap((d) => (d.kind === 'label' && !d.duplicate ? [d.row] : [])),
+  );
+  const paced = Number.isFinite(rate);
+  const total = deliveries.length;
+
+  const startedAt = Date.now();
+  const sent = { events: 0, labels: 0, duplicateLabels: 0, missingLabels: 0 };
+  let pending: { delivery: Delivery; ts: number }[] = [];
+
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    // Encoded together (an Avro codec may look a schema up), kept in schedule order: a label's
+    // duplicate must follow its first copy in the partition.
+    const encoded = await Promise.all(
+      batch.map(async ({ delivery, ts }): Promise<{ kind: Delivery['kind']; message: Message }> => {
+        const id = eventId(streamName, delivery.row.index);
+        if (delivery.kind === 'event') {
+          const event: FeatureEvent = { id, model, ts, features: { ...delivery.row.features } };
+          return {
+            kind: 'event',
+            message: { key: id, value: await codecs.events.encode(event) },
+          };
+        }
+        const label: LabelEvent = { id, model, ts, label: delivery.row.label };
+        return {
+          kind: 'label',
+          message: { key: id, value: await codecs.labels.encode(label) },
+        };
+      }),
+    );
+    const events = encoded.flatMap((e) => (e.kind === 'event' ? [e.message] : []));
+    const labels = encoded.flatMap((e) => (e.kind === 'label' ? [e.message] : []));
+    const topicMessages = [
+      { topic: names.events, messages: events },
+      { topic: names.labels, messages: labels },
+    ].filter((topic) => topic.messages.length > 0);
+    await producer.sendBatch({ topicMessages });
+    for (const { delivery } of batch) {
+      if (delivery.kind === 'event') {
+        sent.events++;
+        if (!labelled.has(delivery.row)) sent.missingLabels++;
+      } else {
+        sent.labels++;
+        if (delivery.duplicate) sent.duplicateLabels++;
+      }
+    }
+    onProgress?.({ events: sent.events, labels: sent.labels, total });
+  };
+
+  for (const delivery of deliveries) {
+    if (signal?.aborted) break;
+    const dueAt = startedAt + Math.round(delivery.at / scheduleUnitsPerMs);
+    if (paced && dueAt > Date.now()) {
+      // Send what is due before waiting: at high rates, what fell due while the last request was
+      // in flight goes out together.
+      await flush();
+      const waitMs = dueAt - Date.now();
+      if (waitMs > 0 && !(await sleepUnlessAborted(waitMs, signal))) break;
+    }
+    pending.push({ delivery, ts: dueAt });
+    if (pending.length >= maxBatchMessages) await flush();
+  }
+  await flush();
+  return { ...sent, startedAt, finishedAt: Date.now() };
+}
+
+/** The schedule in `scheduleUnitsPerMs` units, so that `1000 / rate` ms need not be whole. */
+function scheduleDeliveries(
+  rows: Iterable<StreamRow>,
+  schedule: ReplaySchedule,
+  rate: number,
+): Delivery[] {
+  const delay = checkLabelDelay(schedule.labelDelay);
+  const scale = scheduleUnitsPerMs;
+  const scaledDelay: LabelDelay =
+    delay.kind === 'fixed'
+      ? { kind: 'fixed', ms: delay.ms * scale }
+      : delay.kind === 'uniform'
+        ? { kind: 'uniform', minMs: delay.minMs * scale, maxMs: delay.maxMs * scale }
+        : { kind: 'exponential', meanMs: delay.meanMs * scale };
+  return deliverySchedule(rows, {
+    seed: schedule.seed,
+    labelDelay: scaledDelay,
+    startTs: 0,
+    intervalMs: Number.isFinite(rate) ? Math.round((1000 * scale) / rate) : 0,
+    ...(schedule.missingLabelRate === undefined
+      ? {}
+      : { missingLabelRate: schedule.missingLabelRate }),
+    ...(schedule.duplicateLabelRate === undefined
+      ? {}
+      : { duplicateLabelRate: schedule.duplicateLabelRate }),
+  });
+}
+
+/** False when the signal stopped the wait. */
+async function sleepUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : {});
+    return true;
+  } catch (error) {
+    if (signal?.aborted) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import {
+  catalogTopicSpecs,
+  followModelRegistry,
+  followTopic,
+  provisionTopics,
+  type TopicFollower,
+} from '@driftwatch/bus';
+import { eventId, type StreamRow } from '@driftwatch/datasets';
+import { OnnxScorer } from '@driftwatch/model';
+import type { Logger } from '@driftwatch/service-kit';
+import {
+  createCodecs,
+  modelVersionKey,
+  topicIds,
+  topicNames,
+  type Codecs,
+  type DriftAlert,
+  type ModelVersion,
+  type RetrainRequest,
+  type TopicNames,
+} from '@driftwatch/topics';
+import { bootstrapVersion } from '@driftwatch/trainer';
+import type { Kafka, Producer } from 'kafkajs';
+
+import { summarizeDemo, type DemoSummary, type LabeledOutcome } from './demo-summary.js';
+import { serviceNames, startService, type ServiceProcess } from './service-runner.js';
+
+/** How rows become timed events and labels; the CLI's `replayStream` has this shape. */
+export type ReplayFunction = (options: {
+  producer: Producer;
+  codecs: Pick<Codecs, 'events' | 'labels'>;
+  names: Pick<TopicNames, 'events' | 'labels'>;
+  model: string;
+  streamName: string;
+  rows: Iterable<StreamRow>;
+  schedule: {
+    seed: number;
+    labelDelay: { kind: 'fixed'; ms: number };
+    missingLabelRate?: number;
+    duplicateLabelRate?: number;
+  };
+  rate: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: { events: number; labels: number; total: number }) => void;
+}) => Promise<{ events: number; labels: number; duplicateLabels: number; missingLabels: number }>;
+
+export type LoopEvent =
+  | { kind: 'bootstrapped'; version: ModelVersion }
+  | { kind: 'services-ready'; services: { name: string; port: number; logFile: string }[] }
+  | { kind: 'progress'; events: number; labels: number; total: number }
+  | { kind: 'alert'; alert: DriftAlert }
+  | { kind: 'retrain-requested'; request: RetrainRequest }
+  | { kind: 'version'; version: ModelVersion }
+  | { kind: 'waiting'; labeled: number; expected: number };
+
+export interface ClosedLoopOptions {
+  kafka: Kafka;
+  redisUrl: string;
+  brokers: readonly string[];
+  model: string;
+  streamName: string;
+  featureNames: readonly string[];
+  /** What version 1 learns from (a reference sample of the first concept). */
+  reference: readonly StreamRow[];
+  /** What is replayed through Kafka. */
+  rows: readonly StreamRow[];
+  /** Indices in `rows` where a new concept starts; empty when unknown. */
+  knownDrifts: readonly number[];
+  replay: ReplayFunction;
+  /** Events per second. */
+  rate: number;
+  labelDelayMs: number;
+  seed: number;
+  /** Variables for the services beyond the stack's addresses (detector and trainer tuning). */
+  serviceEnv: Record<string, string>;
+  /** `dist` for the demo (built services), `source` for tests. */
+  from: 'dist' | 'source';
+  logDir: string;
+  keepTopics: boolean;
+  /** How long to wait for the last labels and retrains after the replay. */
+  settleTimeoutMs?: number;
+  onEvent?: (event: LoopEvent) => void;
+  logger?: Logger;
+}
+
+export interface ClosedLoopResult {
+  summary: DemoSummary;
+  prefix: string;
+  /** The detector's /metrics at the end of the run: what Prometheus and Grafana saw. */
+  detectorMetrics: string;
+  logFiles: Record<string, string>;
+}
+
+const quietLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+} as unknown as Logger;
+
+/**
+ * One closed loop on the local stack, under a fresh topic prefix: bootstrap version 1 on a
+ * reference sample, start inference, joiner, detector and trainer as processes, replay the
+ * stream with delayed labels, wait for the last labels and retrains, and summarise from what the
+ * topics hold — next to the never-retrained version 1 scored offline on the same events.
+ */
+export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedLoopResult> {
+  const { kafka, model } = options;
+  const logger = options.logger ?? quietLogger;
+  const emit = options.onEvent ?? (() => undefined);
+  const prefix = `demo-${Date.now().toString(36)}-${randomUUID().slice(0, 4)}.`;
+  const names = topicNames(prefix);
+  const codecs = await createCodecs({ schemaRegistryUrl: '', names });
+  const admin = kafka.admin();
+  await admin.connect();
+  const followers: TopicFollower[] = [];
+  const services: ServiceProcess[] = [];
+  const producer = kafka.producer({ idempotent: true });
+  try {
+    await provisionTopics(
+      admin,
+      catalogTopicSpecs(names, topicIds, { partitions: 3, replicationFactor: 1 }),
+    );
+
+    const version1 = await bootstrapVersion({
+      model,
+      featureNames: options.featureNames,
+      rows: options.reference.map((row) =>
+        options.featureNames.map((name) => row.features[name] ?? NaN),
+      ),
+      labels: options.reference.map((row) => row.label),
+      candidate: { family: 'logistic', training: {}, referenceBins: 10 },
+      createdAt: Date.now(),
+    });
+    await producer.connect();
+    await producer.send({
+      topic: names.modelVersions,
+      messages: [
+        { key: modelVersionKey(model, 1), value: await codecs.modelVersions.encode(version1) },
+      ],
+    });
+    emit({ kind: 'bootstrapped', version: version1 });
+
+    const indexOf = new Map(
+      options.rows.map((row) => [eventId(options.streamName, row.index), row.index]),
+    );
+    const labeled: LabeledOutcome[] = [];
+    const alerts: DriftAlert[] = [];
+    const requests: RetrainRequest[] = [];
+    const follow = async (
+      topic: string,
+      onValue: (value: Buffer, timestamp: number) => Promise<void>,
+    ) => {
+      const follower = await followTopic({
+        kafka,
+        topic,
+        logger,
+        groupIdPrefix: `${prefix}demo-reader`,
+        onRecord: async (record) => {
+          if (record.value) await onValue(record.value, Number(record.timestamp));
+        },
+      });
+      followers.push(follower);
+    };
+    await follow(names.predictionsLabeled, async (value, writtenAt) => {
+      const record = await codecs.predictionsLabeled.decode(value);
+      const index = indexOf.get(record.id);
+      if (index === undefined) return;
+      labeled.push({
+        index,
+        modelVersion: record.modelVersion,
+        correct: record.label === record.predicted,
+        writtenAt,
+      });
+    });
+    await follow(names.driftAlerts, async (value) => {
+      const alert = await codecs.driftAlerts.decode(value);
+      alerts.push(alert);
+      emit({ kind: 'alert', alert });
+    });
+    await follow(names.retrainRequested, async (value) => {
+      const request = await codecs.retrainRequested.decode(value);
+      requests.push(request);
+      emit({ kind: 'retrain-requested', request });
+    });
+    const registry = await followModelRegistry({
+      kafka,
+      topic: names.modelVersions,
+      codec: codecs.modelVersions,
+      logger,
+      groupIdPrefix: `${prefix}demo-registry`,
+      onVersion: (version) => {
+        if (version.version > 1) emit({ kind: 'version', version });
+      },
+    });
+    followers.push(registry);
+
+    const env = {
+      KAFKA_BROKERS: options.brokers.join(','),
+      REDIS_URL: options.redisUrl,
+      TOPIC_PREFIX: prefix,
+      REDIS_KEY_PREFIX: 'driftwatch-demo:',
+      // The demo's join state is worthless an hour later: let Redis forget it.
+      JOIN_TTL_SECONDS: '3600',
+      ...options.serviceEnv,
+    };
+    services.push(
+      ...(await Promise.all(
+        serviceNames.map((name) =>
+          startService(name, { env, logDir: options.logDir, from: options.from }),
+        ),
+      )),
+    );
+    emit({
+      kind: 'services-ready',
+      services: services.map((service) => ({
+        name: service.name,
+        port: service.port,
+        logFile: service.logFile,
+      })),
+    });
+
+    const replayed = await options.replay({
+      producer,
+      codecs,
+      names,
+      model,
+      streamName: options.streamName,
+      rows: options.rows,
+      schedule: { seed: options.seed, labelDelay: { kind: 'fixed', ms: options.labelDelayMs } },
+      rate: options.rate,
+      onProgress: (progress) => {
+        emit({ kind: 'progress', ...progress });
+      },
+    });
+
+    // Every label that was sent joins once; then give the last retrain a chance to land.
+    const expected = replayed.labels - replayed.duplicateLabels;
+    const deadline = Date.now() + (options.settleTimeoutMs ?? 120_000);
+    while (labeled.length < expected && Date.now() < deadline) {
+      emit({ kind: 'waiting', labeled: labeled.length, expected });
+      await sleep(500);
+    }
+    const unanswered = (): RetrainRequest[] =>
+      requests.filter((r) => !registry.registry.hasAnswered(r.requestId));
+    const trainingDeadline = Math.min(deadline, Date.now() + 30_000);
+    while (unanswered().length > 0 && Date.now() < trainingDeadline) await sleep(500);
+    if (labeled.length < expected) {
+      logger.warn(
+        { event: 'demo.incomplete', labeled: labeled.length, expected },
+        'not every label joined in time',
+      );
+    }
+
+    const detector = services.find((service) => service.name === 'detector');
+    const detectorMetrics = detector ? await detector.metrics() : '';
+    const staticCorrect = await scoreOffline(version1, options.rows);
+    const summary = summarizeDemo({
+      dataset: options.streamName,
+      model,
+      events: replayed.events,
+      knownDrifts: options.knownDrifts,
+      segmentLength: Math.max(1000, Math.ceil(options.rows.length / 8)),
+      labeled,
+      staticCorrect: (index) => staticCorrect.get(index) ?? false,
+      alerts,
+      requests,
+      versions: registry.registry.versions(model),
+    });
+    return {
+      summary,
+      prefix,
+      detectorMetrics,
+      logFiles: Object.fromEntries(services.map((service) => [service.name, service.logFile])),
+    };
+  } finally {
+    await Promise.all(services.map((service) => service.stop()));
+    await Promise.all(followers.map((follower) => follower.stop()));
+    await producer.disconnect();
+    if (!options.keepTopics) {
+      const existing = new Set(await admin.listTopics());
+      const ours = [...existing].filter((topic) => topic.startsWith(prefix));
+      if (ours.length > 0) await admin.deleteTopics({ topics: ours }).catch(() => undefined);
+    }
+    await admin.disconnect();
+  }
+}
+
+/** Version 1's predictions on every row, scored by onnxruntime as inference would. */
+async function scoreOffline(
+  version: ModelVersion,
+  rows: readonly StreamRow[],
+): Promise<Map<number, boolean>> {
+  const scorer = await OnnxScorer.load(version.onnx, { expectedSha256: version.sha256 });
+  try {
+    const width = scorer.featureNames.length;
+    const matrix = new Float32Array(rows.length * width);
+    rows.forEach((row, i) => {
+      scorer.featureNames.forEach((name, column) => {
+        matrix[i * width + column] = row.features[name] ?? NaN;
+      });
+    });
+    const scores = await scorer.score(matrix, rows.length);
+    return new Map(
+      rows.map((row, i) => [row.index, ((scores[i] ?? 0) >= 0.5 ? 1 : 0) === row.label]),
+    );
+  } finally {
+    await scorer.release();
+  }
+}

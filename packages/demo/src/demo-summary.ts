@@ -1,0 +1,203 @@
+import type { DriftAlert, ModelVersion, RetrainRequest } from '@driftwatch/topics';
+
+/** One served prediction with its label, as read back from `predictions-labeled`. */
+export interface LabeledOutcome {
+  /** Position of the event in the replayed stream. */
+  index: number;
+  modelVersion: number;
+  correct: boolean;
+  /** Kafka timestamp of the labeled record: the clock alerts' `windowEnd` is on. */
+  writtenAt: number;
+}
+
+export interface SummaryInput {
+  dataset: string;
+  model: string;
+  events: number;
+  /** Event indices where a new concept starts; empty when the stream's drifts are unknown. */
+  knownDrifts: readonly number[];
+  /** Segment length for a stream without known drifts. */
+  segmentLength: number;
+  labeled: readonly LabeledOutcome[];
+  /** Whether the never-retrained model (version 1) is right on the event at this index. */
+  staticCorrect: (index: number) => boolean;
+  alerts: readonly DriftAlert[];
+  requests: readonly RetrainRequest[];
+  versions: readonly ModelVersion[];
+}
+
+export interface SegmentSummary {
+  index: number;
+  fromEvent: number;
+  /** Exclusive. */
+  toEvent: number;
+  labeled: number;
+  /** Accuracy of what was served: each event scored by the version serving when it came. */
+  accuracy: number;
+  /** The never-retrained model on the same events. */
+  staticAccuracy: number;
+  versions: { version: number; predictions: number; accuracy: number }[];
+}
+
+export interface DriftSummary {
+  knownAt: number;
+  /** Event index of the labeled prediction that completed the evidence, or null if never. */
+  detectedAt: number | null;
+  /** detectedAt − knownAt, in events. */
+  delay: number | null;
+  detector: string | null;
+  alertId: string | null;
+  /** The version promoted in answer to this drift, and when (event index) it started serving. */
+  promotedVersion: number | null;
+  servingFrom: number | null;
+}
+
+export interface DemoSummary {
+  dataset: string;
+  model: string;
+  events: number;
+  labeled: number;
+  segments: SegmentSummary[];
+  drifts: DriftSummary[];
+  alerts: { total: number; byDetector: Record<string, number> };
+  retrains: {
+    requested: number;
+    promoted: number;
+    rejected: number;
+    byReason: Record<string, number>;
+  };
+  versions: {
+    version: number;
+    parentVersion: number | null;
+    status: string;
+    reason: string;
+    trainRows: number;
+  }[];
+  accuracy: { adaptive: number; static: number };
+}
+
+const ratio = (hits: number, total: number): number => (total === 0 ? NaN : hits / total);
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * What happened in a closed-loop run, from what the topics hold: accuracy per segment between
+ * known drifts (per serving version, and for the never-retrained model on the same events), when
+ * each drift was detected, which version answered it, and the retrains.
+ *
+ * An alert is placed on the stream by its `windowEnd`: the Kafka timestamp of the labeled
+ * prediction that completed its evidence, found among the labeled records.
+ */
+export function summarizeDemo(input: SummaryInput): DemoSummary {
+  const byWrite = [...input.labeled].sort((a, b) => a.writtenAt - b.writtenAt);
+  const eventAt = (writtenAt: number): number | null => {
+    let low = 0;
+    let high = byWrite.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((byWrite[middle]?.writtenAt ?? Infinity) <= writtenAt) low = middle + 1;
+      else high = middle;
+    }
+    return low === 0 ? null : (byWrite[low - 1]?.index ?? null);
+  };
+
+  const bounds: number[] =
+    input.knownDrifts.length > 0
+      ? [0, ...input.knownDrifts, input.events]
+      : Array.from({ length: Math.ceil(input.events / input.segmentLength) + 1 }, (_, i) =>
+          Math.min(i * input.segmentLength, input.events),
+        );
+  const segments: SegmentSummary[] = [];
+  for (let s = 0; s + 1 < bounds.length; s++) {
+    const fromEvent = bounds[s] ?? 0;
+    const toEvent = bounds[s + 1] ?? input.events;
+    if (toEvent <= fromEvent) continue;
+    const inSegment = input.labeled.filter((o) => o.index >= fromEvent && o.index < toEvent);
+    const versions = [...new Set(inSegment.map((o) => o.modelVersion))].sort((a, b) => a - b);
+    segments.push({
+      index: segments.length,
+      fromEvent,
+      toEvent,
+      labeled: inSegment.length,
+      accuracy: ratio(inSegment.filter((o) => o.correct).length, inSegment.length),
+      staticAccuracy: ratio(
+        inSegment.filter((o) => input.staticCorrect(o.index)).length,
+        inSegment.length,
+      ),
+      versions: versions.map((version) => {
+        const served = inSegment.filter((o) => o.modelVersion === version);
+        return {
+          version,
+          predictions: served.length,
+          accuracy: ratio(served.filter((o) => o.correct).length, served.length),
+        };
+      }),
+    });
+  }
+
+  const evidence = input.alerts
+    .filter((alert) => alert.kind !== 'data')
+    .map((alert) => ({ alert, at: eventAt(alert.windowEnd) }))
+    .filter((entry): entry is { alert: DriftAlert; at: number } => entry.at !== null)
+    .sort((a, b) => a.at - b.at);
+  const firstServed = (version: number): number | null => {
+    const served = input.labeled.filter((o) => o.modelVersion === version);
+    return served.length === 0 ? null : Math.min(...served.map((o) => o.index));
+  };
+  const drifts: DriftSummary[] = input.knownDrifts.map((knownAt, k) => {
+    const next = input.knownDrifts[k + 1] ?? input.events;
+    const first = evidence.find(({ at }) => at >= knownAt && at < next);
+    const request = first
+      ? input.requests.find((r) => r.alertId === first.alert.alertId)
+      : undefined;
+    const promoted = request
+      ? input.versions.find((v) => v.requestId === request.requestId && v.status === 'promoted')
+      : undefined;
+    return {
+      knownAt,
+      detectedAt: first?.at ?? null,
+      delay: first ? first.at - knownAt : null,
+      detector: first?.alert.detector ?? null,
+      alertId: first?.alert.alertId ?? null,
+      promotedVersion: promoted?.version ?? null,
+      servingFrom: promoted ? firstServed(promoted.version) : null,
+    };
+  });
+
+  const trained = input.versions.filter((v) => v.requestId !== null);
+  return {
+    dataset: input.dataset,
+    model: input.model,
+    events: input.events,
+    labeled: input.labeled.length,
+    segments,
+    drifts,
+    alerts: { total: input.alerts.length, byDetector: countBy(input.alerts, (a) => a.detector) },
+    retrains: {
+      requested: input.requests.length,
+      promoted: trained.filter((v) => v.status === 'promoted').length,
+      rejected: trained.filter((v) => v.status === 'rejected').length,
+      byReason: countBy(input.requests, (r) => r.reason),
+    },
+    versions: [...input.versions]
+      .sort((a, b) => a.version - b.version)
+      .map((v) => ({
+        version: v.version,
+        parentVersion: v.parentVersion,
+        status: v.status,
+        reason: v.reason,
+        trainRows: v.trainingWindow.trainRows,
+      })),
+    accuracy: {
+      adaptive: ratio(input.labeled.filter((o) => o.correct).length, input.labeled.length),
+      static: ratio(
+        input.labeled.filter((o) => input.staticCorrect(o.index)).length,
+        input.labeled.length,
+      ),
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ServiceName = 'inference' | 'joiner' | 'detector' | 'trainer';
+export const serviceNames: readonly ServiceName[] = ['inference', 'joiner', 'detector', 'trainer'];
+
+/** The repository this package sits in (packages/demo/{src,dist}/ → ../../..). */
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface ServiceProcess {
+  readonly name: ServiceName;
+  readonly child: ChildProcess;
+  /** Where /metrics and /healthz answer. */
+  readonly port: number;
+  readonly logFile: string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** The JSON log lines so far. */
+  readonly logs: Record<string, unknown>[];
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  metrics(): Promise<string>;
+  /** One sample of Prometheus text (0 when absent; summed over labels not named). */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+}
+
+export interface StartServiceOptions {
+  env: Record<string, string>;
+  logDir: string;
+  /** `source` runs src/main.ts through tsx (tests); `dist` runs the build (the demo). */
+  from?: 'source' | 'dist';
+  readyTimeoutMs?: number;
+}
+
+/** The value of one sample in Prometheus text format, summed over labels not asked for. */
+export function metricValue(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})?\s+(\S+)/.exec(line);
+    if (match?.[1] !== name) continue;
+    const sampleLabels = new Map(
+      [...(match[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (Object.entries(labels).every(([key, value]) => sampleLabels.get(key) === value))
+      total += Number(match[4]);
+  }
+  return total;
+}
+
+/**
+ * Starts one driftwatch service as a child process, exactly as an operator would, and resolves
+ * once it logs `service.started`. Its output goes to `<logDir>/<name>-<pid>.log`.
+ */
+export async function startService(
+  name: ServiceName,
+  options: StartServiceOptions,
+): Promise<ServiceProcess> {
+  await mkdir(options.logDir, { recursive: true });
+  const entry =
+    options.from === 'dist'
+      ? [join(repoRoot, 'services', name, 'dist', 'main.js')]
+      : [
+          '--import',
+          'tsx',
+          '--conditions=@driftwatch/source',
+          join(repoRoot, 'services', name, 'src', 'main.ts'),
+        ];
+  const child = spawn(process.execPath, ['--enable-source-maps', ...entry], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      HTTP_PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logFile = join(options.logDir, `${name}-${child.pid ?? 'x'}.log`);
+  const log = createWriteStream(logFile);
+  const logs: Record<string, unknown>[] = [];
+  let port = 0;
+  let buffered = '';
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      resolve(code);
+    });
+  });
+  const timeoutMs = options.readyTimeoutMs ?? 90_000;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`${name} did not start within ${timeoutMs} ms; see ${logFile}`));
+    }, timeoutMs);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${String(code)} before it started; see ${logFile}`));
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        let entry: Record<string, unknown>;
+        try {
+          entry = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          continue;
+        }
+        logs.push(entry);
+        if (entry['event'] === 'ops.listening') port = Number(entry['port']);
+        if (entry['event'] === 'service.started') {
+          clearTimeout(timer);
+          resolve();
+        }
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => log.write(chunk));
+  });
+  const metrics = async (): Promise<string> =>
+    (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return {
+    name,
+    child,
+    port,
+    logFile,
+    exited,
+    logs,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+    metrics,
+    metric: async (metricName, labels = {}) => metricValue(await metrics(), metricName, labels),
+  };
+}

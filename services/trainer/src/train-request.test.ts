@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { ModelRegistry } from '@driftwatch/bus';
+import { seaStream } from '@driftwatch/datasets';
+import type { LabeledPrediction, ModelVersion, RetrainRequest } from '@driftwatch/topics';
+
+import { bootstrapVersion } from './bootstrap-version.js';
+import { trainForRequest, type TrainingPolicy, type VersionLedger } from './train-request.js';
+
+const policy: TrainingPolicy = {
+  candidate: { family: 'logistic', training: {}, referenceBins: 10 },
+  holdoutFraction: 0.2,
+  minRows: 200,
+  maxRows: 20_000,
+  criteria: { metric: 'accuracy', minGain: 0.01, minHoldout: 100 },
+};
+
+/** Labeled predictions of SEA with threshold θ: what the trainer reads from predictions-labeled. */
+function window(threshold: number, length: number, noise = 0.1): LabeledPrediction[] {
+  return [...seaStream({ seed: 5, length, noise, concepts: [{ start: 0, threshold }] })].map(
+    (row) => ({
+      id: `e${row.index}`,
+      model: 'sea',
+      modelVersion: 1,
+      ts: row.index,
+      scoredAt: row.index,
+      score: 0.5,
+      predicted: 1,
+      features: row.features,
+      label: row.label,
+      labelTs: row.index,
+      labelDelayMs: 0,
+    }),
+  );
+}
+
+async function championOn(threshold: number): Promise<ModelVersion> {
+  const rows = [...seaStream({ seed: 9, length: 2000, concepts: [{ start: 0, threshold }] })];
+  return bootstrapVersion({
+    model: 'sea',
+    featureNames: ['x1', 'x2', 'x3'],
+    rows: rows.map((r) => [r.features.x1, r.features.x2, r.features.x3]),
+    labels: rows.map((r) => r.label),
+    candidate: policy.candidate,
+    createdAt: 1000,
+  });
+}
+
+function ledgerOf(...versions: ModelVersion[]): VersionLedger {
+  const registry = new ModelRegistry();
+  for (const version of versions) registry.apply(version);
+  return {
+    latestPromoted: (model) => registry.latestPromoted(model),
+    highestVersionNumber: (model) => registry.highestVersionNumber(model),
+    newestCreatedAt: (model) => {
+      const times = registry.versions(model).map((v) => v.createdAt);
+      return times.length > 0 ? Math.max(...times) : undefined;
+    },
+  };
+}
+
+const request = (overrides: Partial<RetrainRequest> = {}): RetrainRequest => ({
+  requestId: 'r1',
+  model: 'sea',
+  reason: 'drift',
+  alertId: 'a1',
+  fromTs: 0,
+  toTs: 10_000,
+  requestedAt: 5_000,
+  ...overrides,
+});
+
+describe('trainForRequest', () => {
+  it('promotes a challenger that beats the champion on the new concept, with metrics and lineage', async () => {
+    const champion = await championOn(7);
+    const outcome = await trainForRequest(request(), {
+      ledger: ledgerOf(champion),
+      readWindow: () => Promise.resolve(window(11, 1500)),
+      policy,
+      now: () => 9_999,
+    });
+    assert.equal(outcome.kind, 'published');
+    const { version } = outcome;
+    assert.equal(version.version, 2);
+    assert.equal(version.parentVersion, 1);
+    assert.equal(version.status, 'promoted', version.reason);
+    assert.equal(version.requestId, 'r1');
+    assert.deepEqual(version.featureNames, champion.featureNames);
+    assert.equal(version.trainingWindow.trainRows + version.trainingWindow.holdoutRows, 1500);
+    assert.equal(version.trainingWindow.holdoutRows, 300);
+    const challenger = version.metrics.challenger['accuracy'] ?? 0;
+    const championAccuracy = version.metrics.champion?.['accuracy'] ?? 1;
+    assert.ok(challenger > championAccuracy + 0.01, `${challenger} vs ${championAccuracy}`);
+    assert.match(version.reason, /^drift request: accuracy/);
+  });
+
+  it('rejects a challenger that is no better, and says why', async () => {
+    const champion = await championOn(11);
+    const outcome = await trainForRequest(request(), {
+      ledger: ledgerOf(champion),
+      readWindow: () => Promise.resolve(window(11, 1500)),
+      policy,
+      now: () => 9_999,
+    });
+    assert.equal(outcome.kind === 'published' ? outcome.version.status : outcome.kind, 'rejected');
+  });
+
+  it('the same request on the same data yields byte-identical ONNX (logistic and MLP)', async () => {
+    for (const family of ['logistic', 'mlp'] as const) {
+      const familyPolicy: TrainingPolicy = {
+        ...policy,
+        candidate: { ...policy.candidate, family, training: { mlp: { seed: 42, epochs: 5 } } },
+      };
+      const train = () =>
+        trainForRequest(request(), {
+          ledger: ledgerOf(),
+          readWindow: () => Promise.resolve(window(9, 800)),
+          policy: familyPolicy,
+          now: () => 1,
+        });
+      const [first, second] = [await train(), await train()];
+      assert.ok(first.kind === 'published' && second.kind === 'published');
+      assert.ok(Buffer.from(first.version.onnx).equals(Buffer.from(second.version.onnx)), family);
+      assert.equal(first.version.sha256, second.version.sha256);
+    }
+  });
+
+  it('numbers versions after the highest one used, rejected ones included', async () => {
+    const champion = await championOn(7);
+    const rejected: ModelVersion = { ...champion, version: 4, status: 'rejected', createdAt: 10 };
+    const outcome = await trainForRequest(request(), {
+      ledger: ledgerOf(champion, rejected),
+      readWindow: () => Promise.resolve(window(11, 1000)),
+      policy,
+      now: () => 9_999,
+    });
+    assert.ok(outcome.kind === 'published');
+    assert.equal(outcome.version.version, 5);
+    assert.equal(outcome.version.parentVersion, 1, 'the parent is the serving version');
+  });
+
+  it('skips a request a newer version already answered', async () => {
+    const champion = { ...(await championOn(7)), createdAt: 6_000 };
+    let read = false;
+    const outcome = await trainForRequest(request({ requestedAt: 5_000 }), {
+      ledger: ledgerOf(champion),
+      readWindow: () => {
+        read = true;
+        return Promise.resolve([]);
+      },
+      policy,
+      now: () => 9_999,
+    });
+    assert.deepEqual(outcome.kind === 'skipped' ? outcome.reason : outcome.kind, 'superseded');
+    assert.equal(read, false, 'no data read for a superseded request');
+  });
+
+  it('skips a window with too few rows, or one class only', async () => {
+    const few = await trainForRequest(request(), {
+      ledger: ledgerOf(),
+      readWindow: () => Promise.resolve(window(9, 150)),
+      policy,
+      now: () => 1,
+    });
+    assert.equal(few.kind === 'skipped' ? few.reason : few.kind, 'not-enough-data');
+    const oneClass = await trainForRequest(request(), {
+      ledger: ledgerOf(),
+      readWindow: () => Promise.resolve(window(25, 500, 0)),
+      policy,
+      now: () => 1,
+    });
+    assert.equal(oneClass.kind === 'skipped' ? oneClass.reason : oneClass.kind, 'one-class');
+  });
+});
