@@ -1,4 +1,6 @@
+export { bootstrapCommand } from './commands/bootstrap.js';
 export { demoCommand, renderDemoSummary } from './commands/demo.js';
+export { referenceSample, type ReferenceSample } from './reference-sample.js';
 export { CliError, type CliErrorCode } from './errors.js';
 export { formatDuration, parseDuration } from './duration.js';
 export { checkLabelDelay, formatLabelDelay, parseLabelDelay } from './label-delay.js';

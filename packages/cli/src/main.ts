@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 
 import { alertsCommand } from './commands/alerts.js';
+import { bootstrapCommand } from './commands/bootstrap.js';
 import { demoCommand } from './commands/demo.js';
 import { modelsCommand } from './commands/models.js';
 import { replayCommand } from './commands/replay.js';
@@ -31,6 +32,7 @@ for (const command of [
   retrainCommand(),
   statusCommand(),
   runCommand(),
+  bootstrapCommand(),
   demoCommand(),
 ]) {
   program.addCommand(command);

@@ -11,6 +11,8 @@ import { CliError } from '../errors.js';
 import { cliKafka } from '../kafka-client.js';
 import { parseDuration } from '../duration.js';
 import { parsePositiveInteger, parseRate } from '../number-options.js';
+import { optionParser } from '../option-parser.js';
+import { referenceSample } from '../reference-sample.js';
 import { replayStream } from '../replay-stream.js';
 
 interface DemoCommandOptions {
@@ -74,18 +76,12 @@ async function demoStream(options: DemoCommandOptions): Promise<DemoStream> {
   }
   const concepts = seaDemoConcepts(options.length);
   const stream = seaStream({ seed: options.seed, length: options.length, concepts });
-  const first = concepts[0]?.threshold ?? 7;
+  const reference = await referenceSample({ dataset: 'sea', rows: 2000, seed: options.seed });
   return {
     title: `SEA concepts (${options.length.toLocaleString('en-US')} events, θ ${concepts.map((c) => c.threshold).join(' → ')}, drifts at ${stream.drifts.map((d) => d.toLocaleString('en-US')).join(', ')}, 10% label noise)`,
     model: 'sea',
-    featureNames: ['x1', 'x2', 'x3'],
-    reference: [
-      ...seaStream({
-        seed: options.seed + 1000,
-        length: 2000,
-        concepts: [{ start: 0, threshold: first }],
-      }),
-    ],
+    featureNames: reference.featureNames,
+    reference: reference.rows,
     rows: [...stream],
     knownDrifts: [...stream.drifts],
     serviceEnv: demoServiceEnv,
@@ -249,20 +245,22 @@ export function demoCommand(): Command {
     .addOption(
       new Option('--length <n>', 'events to replay')
         .default(20_000)
-        .argParser((v) => parsePositiveInteger(v)),
+        .argParser(optionParser(parsePositiveInteger)),
     )
     .addOption(
-      new Option('--rate <events/s>', 'replay speed').default(1500).argParser((v) => parseRate(v)),
+      new Option('--rate <events/s>', 'replay speed')
+        .default(1500)
+        .argParser(optionParser(parseRate)),
     )
     .addOption(
       new Option('--label-delay <duration>', 'how late labels arrive')
         .default(500)
-        .argParser((v) => parseDuration(v)),
+        .argParser(optionParser(parseDuration)),
     )
     .addOption(
       new Option('--seed <n>', 'seed of the stream')
         .default(1)
-        .argParser((v) => parsePositiveInteger(v)),
+        .argParser(optionParser(parsePositiveInteger)),
     )
     .addOption(
       new Option('--family <family>', "the challengers' model family")

@@ -1,0 +1,234 @@
+/**
+ * The baselines a service is measured against: consume a batch, produce the same keys and values
+ * to another topic, nothing else. Three of them, each one layer closer to a driftwatch service:
+ * - `bare`: kafkajs `eachBatch` → `producer.send`, idempotent producer, offsets auto-committed;
+ * - `exactly-once`: the same with a transactional producer, `sendOffsets` and a commit per batch —
+ *   the honest floor for a service that consumes and produces exactly once;
+ * - `bus`: driftwatch's own `startTransactionalProcessor` with a handler that returns its input,
+ *   so what a service costs beyond it is the service's own work.
+ * Each runs in a process of its own (`forkPassthrough`), as a service does, so it never shares an
+ * event loop with the bench's reader.
+ */
+import { fork } from 'node:child_process';
+
+import { createKafkaClient, startTransactionalProcessor } from '@driftwatch/bus';
+import { createLogger } from '@driftwatch/service-kit';
+import { Kafka, logLevel, Partitioners, type KafkaMessage, type Message } from 'kafkajs';
+
+export type PassthroughMode = 'bare' | 'exactly-once' | 'bus';
+
+export interface PassthroughOptions {
+  mode: PassthroughMode;
+  brokers: readonly string[];
+  inputs: readonly string[];
+  output: string;
+  groupId: string;
+  /** Ignored by `bare`. */
+  transactionalId: string;
+}
+
+export interface PassthroughStats {
+  batches: number;
+  records: number;
+  /** Time from a batch arriving to its output sent (and, but for `bare`, committed), per batch. */
+  batchMs: number[];
+}
+
+export interface RunningPassthrough {
+  stop(): Promise<PassthroughStats>;
+  /** Rejects if the passthrough fails or its process exits before it was stopped. */
+  readonly failed: Promise<never>;
+}
+
+/** As the bus does: kafkajs puts a request's records for a partition into one record batch, and the broker refuses one over 1 MiB. */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+function* boundedRequests(messages: readonly KafkaMessage[]): Generator<Message[]> {
+  let request: Message[] = [];
+  let bytes = 0;
+  for (const { key, value } of messages) {
+    const size = (value?.length ?? 0) + (key?.length ?? 0);
+    if (request.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
+      yield request;
+      request = [];
+      bytes = 0;
+    }
+    request.push({ key, value });
+    bytes += size;
+  }
+  if (request.length > 0) yield request;
+}
+
+/** The consumer settings of the bus's transactional processor, for every mode alike. */
+const consumerSettings = {
+  readUncommitted: false,
+  sessionTimeout: 30_000,
+  heartbeatInterval: 3_000,
+  maxWaitTimeInMs: 250,
+} as const;
+
+/** Runs a passthrough in this process; resolves once its consumer has joined its group. */
+export async function startPassthrough(options: PassthroughOptions): Promise<RunningPassthrough> {
+  if (options.mode === 'bus') return startBusPassthrough(options);
+  const kafka = new Kafka({
+    brokers: [...options.brokers],
+    clientId: `bench-passthrough-${options.mode}`,
+    logLevel: logLevel.NOTHING,
+  });
+  const stats: PassthroughStats = { batches: 0, records: 0, batchMs: [] };
+  const consumer = kafka.consumer({ groupId: options.groupId, ...consumerSettings });
+  const transactional = options.mode === 'exactly-once';
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    ...(transactional ? { transactionalId: options.transactionalId, transactionTimeout: 30_000 } : {}),
+  });
+  let fail: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_resolve, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => undefined);
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) fail(payload.error);
+  });
+
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...options.inputs], fromBeginning: true });
+  await consumer.run({
+    autoCommit: !transactional,
+    eachBatch: async ({ batch }) => {
+      const last = batch.messages.at(-1);
+      if (!last) return;
+      const started = performance.now();
+      if (transactional) {
+        const transaction = await producer.transaction();
+        try {
+          for (const messages of boundedRequests(batch.messages))
+            await transaction.send({ topic: options.output, messages });
+          await transaction.sendOffsets({
+            consumerGroupId: options.groupId,
+            topics: [
+              {
+                topic: batch.topic,
+                partitions: [
+                  { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+                ],
+              },
+            ],
+          });
+          await transaction.commit();
+        } catch (error) {
+          await transaction.abort().catch(() => undefined);
+          throw error;
+        }
+      } else {
+        for (const messages of boundedRequests(batch.messages))
+          await producer.send({ topic: options.output, messages });
+      }
+      stats.batches++;
+      stats.records += batch.messages.length;
+      stats.batchMs.push(performance.now() - started);
+    },
+  });
+  return {
+    failed,
+    stop: async () => {
+      await consumer.disconnect();
+      await producer.disconnect();
+      return stats;
+    },
+  };
+}
+
+async function startBusPassthrough(options: PassthroughOptions): Promise<RunningPassthrough> {
+  const logger = createLogger('bench-passthrough', 'warn');
+  const kafka = createKafkaClient({
+    brokers: [...options.brokers],
+    clientId: 'bench-passthrough-bus',
+    logger,
+  });
+  const stats: PassthroughStats = { batches: 0, records: 0, batchMs: [] };
+  const processor = await startTransactionalProcessor({
+    kafka,
+    groupId: options.groupId,
+    transactionalId: options.transactionalId,
+    topics: options.inputs,
+    logger,
+    handle: ({ records }) =>
+      Promise.resolve(
+        records.map((record) => ({
+          topic: options.output,
+          key: record.key,
+          value: record.value ?? Buffer.alloc(0),
+        })),
+      ),
+    diagnostics: {
+      batchProcessed: ({ records, durationMs }) => {
+        stats.batches++;
+        stats.records += records;
+        stats.batchMs.push(durationMs);
+      },
+      batchRetried: () => undefined,
+    },
+  });
+  let stopping = false;
+  const failed = processor.done.then((): never => {
+    throw new Error('the bus passthrough stopped on its own');
+  });
+  return {
+    // A processor that was asked to stop resolves `done` too: that is no failure.
+    failed: failed.catch((error: unknown) => (stopping ? new Promise<never>(() => undefined) : Promise.reject(error))),
+    stop: async () => {
+      stopping = true;
+      await processor.stop();
+      return stats;
+    },
+  };
+}
+
+type WorkerMessage =
+  | { kind: 'ready' }
+  | { kind: 'stopped'; stats: PassthroughStats }
+  | { kind: 'failed'; message: string };
+
+/** Runs a passthrough in a child process (`passthrough-worker.ts`); resolves once it has joined its group. */
+export async function forkPassthrough(options: PassthroughOptions): Promise<RunningPassthrough> {
+  const child = fork(new URL('./passthrough-worker.ts', import.meta.url), [JSON.stringify(options)], {
+    execArgv: ['--import', 'tsx', '--conditions=@driftwatch/source'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let stopping = false;
+  let onStopped: (stats: PassthroughStats) => void = () => undefined;
+  const stopped = new Promise<PassthroughStats>((resolve) => {
+    onStopped = resolve;
+  });
+  let fail: (error: Error) => void = () => undefined;
+  const failed = new Promise<never>((_resolve, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => undefined);
+  void exited.then((code) => {
+    if (!stopping) fail(new Error(`the ${options.mode} passthrough exited with ${String(code)}`));
+  });
+  await new Promise<void>((resolve, reject) => {
+    void failed.catch(reject);
+    child.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'ready') resolve();
+      else if (message.kind === 'stopped') onStopped(message.stats);
+      else fail(new Error(`the ${options.mode} passthrough failed: ${message.message}`));
+    });
+  });
+  return {
+    failed,
+    stop: async () => {
+      stopping = true;
+      child.send({ kind: 'stop' });
+      const stats = await Promise.race([stopped, failed]);
+      await exited;
+      return stats;
+    },
+  };
+}
