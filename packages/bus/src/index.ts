@@ -2,6 +2,7 @@ export { deadLetterMessage, type DeadLetterReason } from './dead-letter.js';
 export { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 export { BusError, isRetriable, type BusErrorCode } from './errors.js';
 export { catalogTopicSpecs } from './catalog-topics.js';
+export { connectServiceBus, type ServiceBus, type ServiceBusConfig } from './service-bus.js';
 export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
 export {
   recordCoordinate,

@@ -36,7 +36,7 @@ import {
   type DataStateJson,
 } from './model-states.js';
 import { RetrainPolicy, type PolicyOutcome, type RetrainPolicyOptions } from './retrain-policy.js';
-import type { StateStore } from './state-store.js';
+import type { Snapshotable, StateStore } from './state-store.js';
 
 export interface DetectorDependencies {
   names: Pick<
@@ -222,6 +222,25 @@ async function publishRetrain(
   });
 }
 
+/**
+ * Writes the state of every model a batch touched to the changelog, in the batch's transaction,
+ * and reports its metrics. Keys are `<stream>/<model>`.
+ */
+function writeSnapshots<State extends Snapshotable<Json>, Json>(
+  store: StateStore<State, Json>,
+  touched: ReadonlyMap<string, InputRecord>,
+  stateTopic: string,
+  outputs: OutputMessage[],
+  report: (model: string, state: State) => void,
+): void {
+  for (const [key, record] of touched) {
+    const snapshot = store.touch(key, record.partition, record.offset);
+    outputs.push({ topic: stateTopic, key, value: Buffer.from(JSON.stringify(snapshot)) });
+    const state = store.get(key);
+    if (state) report(key.slice(key.indexOf('/') + 1), state);
+  }
+}
+
 async function detectConceptDrift(
   deps: DetectorDependencies,
   batch: RecordBatch,
@@ -281,17 +300,9 @@ async function detectConceptDrift(
     }
     touched.set(key, record);
   }
-  for (const [key, record] of touched) {
-    const snapshot = deps.concept.touch(key, record.partition, record.offset);
-    outputs.push({ topic: deps.internal.state, key, value: Buffer.from(JSON.stringify(snapshot)) });
-    const state = deps.concept.get(key);
-    if (state)
-      deps.diagnostics.conceptMetrics(
-        key.slice('concept/'.length),
-        state.version,
-        state.monitor.metrics(),
-      );
-  }
+  writeSnapshots(deps.concept, touched, deps.internal.state, outputs, (model, state) => {
+    deps.diagnostics.conceptMetrics(model, state.version, state.monitor.metrics());
+  });
   return outputs;
 }
 
@@ -365,16 +376,8 @@ async function detectDataDrift(
     }
     touched.set(key, record);
   }
-  for (const [key, record] of touched) {
-    const snapshot = deps.data.touch(key, record.partition, record.offset);
-    outputs.push({ topic: deps.internal.state, key, value: Buffer.from(JSON.stringify(snapshot)) });
-    const state = deps.data.get(key);
-    if (state)
-      deps.diagnostics.dataMetrics(
-        key.slice('data/'.length),
-        state.version,
-        state.monitor.psiByFeature(),
-      );
-  }
+  writeSnapshots(deps.data, touched, deps.internal.state, outputs, (model, state) => {
+    deps.diagnostics.dataMetrics(model, state.version, state.monitor.psiByFeature());
+  });
   return outputs;
 }

@@ -1,14 +1,11 @@
 import {
-  catalogTopicSpecs,
-  createKafkaClient,
+  connectServiceBus,
   followModelRegistry,
   followTopic,
-  provisionTopics,
   startTransactionalProcessor,
   type BatchHandler,
 } from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
-import { createCodecs, topicNames } from '@driftwatch/topics';
 
 import { detectorEnv } from './config.js';
 import { createDetectorHandler } from './detect-batch.js';
@@ -25,41 +22,17 @@ import { StateStore, type StateSnapshot } from './state-store.js';
 await runService({
   name: 'detector',
   env: detectorEnv,
-  start: async ({ config, logger, metrics, health }) => {
-    const names = topicNames(config.TOPIC_PREFIX);
+  start: async ({ config, logger, metrics, health, shutdown }) => {
     const internal = internalTopicNames(config.TOPIC_PREFIX);
     const diagnostics = createDetectorDiagnostics(metrics);
-    const kafka = createKafkaClient({
-      brokers: config.KAFKA_BROKERS,
-      clientId: `driftwatch-detector-${config.INSTANCE_ID}`,
-      logger,
-    });
     const sizing = {
       partitions: config.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     };
-    const admin = kafka.admin();
-    await admin.connect();
-    await provisionTopics(admin, [
-      ...catalogTopicSpecs(
-        names,
-        [
-          'predictions',
-          'predictionsLabeled',
-          'modelVersions',
-          'driftAlerts',
-          'retrainRequested',
-          'deadLetter',
-        ],
-        sizing,
-      ),
-      { topic: internal.features, ...sizing, configs: {} },
-      { topic: internal.state, ...sizing, configs: { 'cleanup.policy': 'compact' } },
-    ]);
-    await admin.disconnect();
-    const codecs = await createCodecs({
-      schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
-      names,
+    const { kafka, names, codecs } = await connectServiceBus({
+      service: 'detector',
+      config,
+      logger,
       topics: [
         'predictions',
         'predictionsLabeled',
@@ -68,6 +41,11 @@ await runService({
         'retrainRequested',
         'deadLetter',
       ],
+      extraTopics: [
+        { topic: internal.features, ...sizing, configs: {} },
+        { topic: internal.state, ...sizing, configs: { 'cleanup.policy': 'compact' } },
+      ],
+      signal: shutdown.signal,
     });
 
     const options = {
@@ -190,14 +168,10 @@ await runService({
       logger,
       diagnostics,
     });
-    health.set('kafka', true);
-    const healthTimer = setInterval(() => {
-      health.set('kafka', processor.healthy());
-    }, 1000);
+    health.watch('kafka', processor.healthy);
     return {
       done: processor.done,
       stop: async () => {
-        clearInterval(healthTimer);
         await processor.stop();
         await changelog.stop();
         await registryFollower.stop();

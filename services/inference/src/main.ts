@@ -1,13 +1,10 @@
 import {
-  catalogTopicSpecs,
-  createKafkaClient,
+  connectServiceBus,
   followModelRegistry,
-  provisionTopics,
   startTransactionalProcessor,
 } from '@driftwatch/bus';
 import { OnnxScorer } from '@driftwatch/model';
 import { runService } from '@driftwatch/service-kit';
-import { createCodecs, topicNames } from '@driftwatch/topics';
 
 import { inferenceEnv } from './config.js';
 import { createInferenceDiagnostics } from './diagnostics.js';
@@ -17,28 +14,14 @@ import { ServingModels } from './serving-models.js';
 await runService({
   name: 'inference',
   env: inferenceEnv,
-  start: async ({ config, logger, metrics, health }) => {
-    const names = topicNames(config.TOPIC_PREFIX);
+  start: async ({ config, logger, metrics, health, shutdown }) => {
     const diagnostics = createInferenceDiagnostics(metrics);
-    const kafka = createKafkaClient({
-      brokers: config.KAFKA_BROKERS,
-      clientId: `driftwatch-inference-${config.INSTANCE_ID}`,
+    const { kafka, names, codecs } = await connectServiceBus({
+      service: 'inference',
+      config,
       logger,
-    });
-    const admin = kafka.admin();
-    await admin.connect();
-    await provisionTopics(
-      admin,
-      catalogTopicSpecs(names, ['events', 'predictions', 'modelVersions', 'deadLetter'], {
-        partitions: config.KAFKA_TOPIC_PARTITIONS,
-        replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-      }),
-    );
-    await admin.disconnect();
-    const codecs = await createCodecs({
-      schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
-      names,
       topics: ['events', 'predictions', 'modelVersions', 'deadLetter'],
+      signal: shutdown.signal,
     });
 
     const models = new ServingModels(
@@ -98,14 +81,10 @@ await runService({
       logger,
       diagnostics,
     });
-    health.set('kafka', true);
-    const healthTimer = setInterval(() => {
-      health.set('kafka', processor.healthy());
-    }, 1000);
+    health.watch('kafka', processor.healthy);
     return {
       done: processor.done,
       stop: async () => {
-        clearInterval(healthTimer);
         await processor.stop();
         await follower.stop();
         await models.releaseAll();

@@ -1,11 +1,5 @@
-import {
-  catalogTopicSpecs,
-  createKafkaClient,
-  provisionTopics,
-  startTransactionalProcessor,
-} from '@driftwatch/bus';
+import { connectServiceBus, startTransactionalProcessor } from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
-import { createCodecs, topicNames } from '@driftwatch/topics';
 import { Redis } from 'ioredis';
 
 import { joinerEnv } from './config.js';
@@ -17,8 +11,7 @@ import { RedisJoinStore } from './join-store.js';
 await runService({
   name: 'joiner',
   env: joinerEnv,
-  start: async ({ config, logger, metrics, health }) => {
-    const names = topicNames(config.TOPIC_PREFIX);
+  start: async ({ config, logger, metrics, health, shutdown }) => {
     const diagnostics = createJoinerDiagnostics(metrics);
     const redis = new Redis(config.REDIS_URL, {
       // Fail a command fast while disconnected; the batch is retried with backoff as a whole.
@@ -41,25 +34,12 @@ await runService({
       graceMs: Math.max(60_000, 10 * config.JOIN_SWEEP_INTERVAL_MS),
     });
 
-    const kafka = createKafkaClient({
-      brokers: config.KAFKA_BROKERS,
-      clientId: `driftwatch-joiner-${config.INSTANCE_ID}`,
+    const { kafka, names, codecs } = await connectServiceBus({
+      service: 'joiner',
+      config,
       logger,
-    });
-    const admin = kafka.admin();
-    await admin.connect();
-    await provisionTopics(
-      admin,
-      catalogTopicSpecs(names, ['predictions', 'labels', 'predictionsLabeled', 'deadLetter'], {
-        partitions: config.KAFKA_TOPIC_PARTITIONS,
-        replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-      }),
-    );
-    await admin.disconnect();
-    const codecs = await createCodecs({
-      schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
-      names,
       topics: ['predictions', 'labels', 'predictionsLabeled', 'deadLetter'],
+      signal: shutdown.signal,
     });
 
     const processor = await startTransactionalProcessor({
@@ -78,14 +58,10 @@ await runService({
       diagnostics,
       logger,
     });
-    health.set('kafka', true);
-    const healthTimer = setInterval(() => {
-      health.set('kafka', processor.healthy());
-    }, 1000);
+    health.watch('kafka', processor.healthy);
     return {
       done: processor.done,
       stop: async () => {
-        clearInterval(healthTimer);
         await processor.stop();
         await sweeper.stop();
         await redis.quit();

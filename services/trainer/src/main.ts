@@ -1,13 +1,11 @@
 import {
-  catalogTopicSpecs,
-  createKafkaClient,
+  connectServiceBus,
   followModelRegistry,
-  provisionTopics,
   readTimeRange,
   startTransactionalProcessor,
 } from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
-import { createCodecs, DecodeError, topicNames, type LabeledPrediction } from '@driftwatch/topics';
+import { DecodeError, type LabeledPrediction } from '@driftwatch/topics';
 
 import { trainerEnv } from './config.js';
 import { createTrainerDiagnostics } from './diagnostics.js';
@@ -16,32 +14,14 @@ import { createTrainerHandler } from './train-batch.js';
 await runService({
   name: 'trainer',
   env: trainerEnv,
-  start: async ({ config, logger, metrics, health }) => {
-    const names = topicNames(config.TOPIC_PREFIX);
+  start: async ({ config, logger, metrics, health, shutdown }) => {
     const diagnostics = createTrainerDiagnostics(metrics);
-    const kafka = createKafkaClient({
-      brokers: config.KAFKA_BROKERS,
-      clientId: `driftwatch-trainer-${config.INSTANCE_ID}`,
+    const { kafka, names, codecs } = await connectServiceBus({
+      service: 'trainer',
+      config,
       logger,
-    });
-    const admin = kafka.admin();
-    await admin.connect();
-    await provisionTopics(
-      admin,
-      catalogTopicSpecs(
-        names,
-        ['retrainRequested', 'predictionsLabeled', 'modelVersions', 'deadLetter'],
-        {
-          partitions: config.KAFKA_TOPIC_PARTITIONS,
-          replicationFactor: config.KAFKA_REPLICATION_FACTOR,
-        },
-      ),
-    );
-    await admin.disconnect();
-    const codecs = await createCodecs({
-      schemaRegistryUrl: config.SCHEMA_REGISTRY_URL,
-      names,
       topics: ['retrainRequested', 'predictionsLabeled', 'modelVersions', 'deadLetter'],
+      signal: shutdown.signal,
     });
     const registryFollower = await followModelRegistry({
       kafka,
@@ -121,14 +101,10 @@ await runService({
       logger,
       diagnostics,
     });
-    health.set('kafka', true);
-    const healthTimer = setInterval(() => {
-      health.set('kafka', processor.healthy());
-    }, 1000);
+    health.watch('kafka', processor.healthy);
     return {
       done: processor.done,
       stop: async () => {
-        clearInterval(healthTimer);
         await processor.stop();
         await registryFollower.stop();
       },

@@ -1,0 +1,5 @@
+export {
+  closeEnough,
+  describeDocExamples,
+  type DocExamplesOptions,
+} from './describe-doc-examples.js';
