@@ -34,7 +34,11 @@ export async function createBenchPipeline(kafka: Kafka): Promise<BenchPipeline> 
       try {
         await admin.createTopics({
           waitForLeaders: true,
-          topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+          topics: topics.map((topic) => ({
+            topic,
+            numPartitions: partitions,
+            replicationFactor: 1,
+          })),
         });
       } finally {
         await admin.disconnect();

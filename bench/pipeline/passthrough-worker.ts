@@ -6,9 +6,15 @@ import { startPassthrough, type PassthroughOptions } from './passthrough.js';
 
 const send = (message: object): Promise<void> =>
   new Promise((resolve) => {
-    if (process.send) process.send(message, () => resolve());
+    if (process.send)
+      process.send(message, () => {
+        resolve();
+      });
     else resolve();
   });
+
+// Orphaned (the bench died): nobody will ever ask us to stop.
+process.on('disconnect', () => process.exit(1));
 
 const options = JSON.parse(process.argv[2] ?? '{}') as PassthroughOptions;
 try {

@@ -32,6 +32,8 @@ export interface PassthroughStats {
   records: number;
   /** Time from a batch arriving to its output sent (and, but for `bare`, committed), per batch. */
   batchMs: number[];
+  /** CPU time of the process from ready to stop. */
+  cpuSeconds: number;
 }
 
 export interface RunningPassthrough {
@@ -75,14 +77,16 @@ export async function startPassthrough(options: PassthroughOptions): Promise<Run
     clientId: `bench-passthrough-${options.mode}`,
     logLevel: logLevel.NOTHING,
   });
-  const stats: PassthroughStats = { batches: 0, records: 0, batchMs: [] };
+  const stats: PassthroughStats = { batches: 0, records: 0, batchMs: [], cpuSeconds: 0 };
   const consumer = kafka.consumer({ groupId: options.groupId, ...consumerSettings });
   const transactional = options.mode === 'exactly-once';
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
-    ...(transactional ? { transactionalId: options.transactionalId, transactionTimeout: 30_000 } : {}),
+    ...(transactional
+      ? { transactionalId: options.transactionalId, transactionTimeout: 30_000 }
+      : {}),
   });
   let fail: (error: unknown) => void = () => undefined;
   const failed = new Promise<never>((_resolve, reject) => {
@@ -132,14 +136,21 @@ export async function startPassthrough(options: PassthroughOptions): Promise<Run
       stats.batchMs.push(performance.now() - started);
     },
   });
+  const cpuAtReady = process.cpuUsage();
   return {
     failed,
     stop: async () => {
+      stats.cpuSeconds = cpuSecondsSince(cpuAtReady);
       await consumer.disconnect();
       await producer.disconnect();
       return stats;
     },
   };
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1e6;
 }
 
 async function startBusPassthrough(options: PassthroughOptions): Promise<RunningPassthrough> {
@@ -149,7 +160,7 @@ async function startBusPassthrough(options: PassthroughOptions): Promise<Running
     clientId: 'bench-passthrough-bus',
     logger,
   });
-  const stats: PassthroughStats = { batches: 0, records: 0, batchMs: [] };
+  const stats: PassthroughStats = { batches: 0, records: 0, batchMs: [], cpuSeconds: 0 };
   const processor = await startTransactionalProcessor({
     kafka,
     groupId: options.groupId,
@@ -173,15 +184,25 @@ async function startBusPassthrough(options: PassthroughOptions): Promise<Running
       batchRetried: () => undefined,
     },
   });
+  const cpuAtReady = process.cpuUsage();
   let stopping = false;
-  const failed = processor.done.then((): never => {
-    throw new Error('the bus passthrough stopped on its own');
+  // A processor asked to stop resolves `done` too: only an unasked end is a failure.
+  const failed = new Promise<never>((_resolve, reject) => {
+    processor.done.then(
+      () => {
+        if (!stopping) reject(new Error('the bus passthrough stopped on its own'));
+      },
+      (error: unknown) => {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   });
+  failed.catch(() => undefined);
   return {
-    // A processor that was asked to stop resolves `done` too: that is no failure.
-    failed: failed.catch((error: unknown) => (stopping ? new Promise<never>(() => undefined) : Promise.reject(error))),
+    failed,
     stop: async () => {
       stopping = true;
+      stats.cpuSeconds = cpuSecondsSince(cpuAtReady);
       await processor.stop();
       return stats;
     },
@@ -195,10 +216,14 @@ type WorkerMessage =
 
 /** Runs a passthrough in a child process (`passthrough-worker.ts`); resolves once it has joined its group. */
 export async function forkPassthrough(options: PassthroughOptions): Promise<RunningPassthrough> {
-  const child = fork(new URL('./passthrough-worker.ts', import.meta.url), [JSON.stringify(options)], {
-    execArgv: ['--import', 'tsx', '--conditions=@driftwatch/source'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = fork(
+    new URL('./passthrough-worker.ts', import.meta.url),
+    [JSON.stringify(options)],
+    {
+      execArgv: ['--import', 'tsx', '--conditions=@driftwatch/source'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let stopping = false;
   let onStopped: (stats: PassthroughStats) => void = () => undefined;

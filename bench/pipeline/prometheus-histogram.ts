@@ -10,7 +10,10 @@ export function histogramQuantile(metrics: string, name: string, quantile: numbe
   for (const match of metrics.matchAll(new RegExp(`^${name}_bucket\\{[^}]*le="([^"]+)"`, 'gm')))
     if (match[1] !== undefined) bounds.add(match[1]);
   const buckets = [...bounds]
-    .map((le) => ({ upper: Number(le), cumulative: metricValue(metrics, `${name}_bucket`, { le }) }))
+    .map((le) => ({
+      upper: Number(le),
+      cumulative: metricValue(metrics, `${name}_bucket`, { le }),
+    }))
     .sort((a, b) => a.upper - b.upper);
   const total = buckets.at(-1)?.cumulative ?? 0;
   if (total === 0) return NaN;

@@ -1,6 +1,10 @@
-import { withRatio, type BenchRow } from '../report.js';
+import { withRatio, type BenchContext, type BenchRow } from '../report.js';
 import type { PassthroughMode } from './passthrough.js';
-import type { PassthroughRun } from './throughput.js';
+import type { SubjectRun } from './throughput.js';
+
+/** The passthroughs, then the service, in the order of the rows. */
+export type SubjectKey = PassthroughMode | 'service';
+export const subjectKeys: readonly SubjectKey[] = ['bare', 'exactly-once', 'bus', 'service'];
 
 export const passthroughSubjects: Readonly<Record<PassthroughMode, string>> = {
   bare: 'kafkajs passthrough',
@@ -8,43 +12,97 @@ export const passthroughSubjects: Readonly<Record<PassthroughMode, string>> = {
   bus: 'bus passthrough (identity handler)',
 };
 
-/** What each passthrough is compared with: the layer below it. */
-const layerBelow: Readonly<Partial<Record<PassthroughMode, PassthroughMode>>> = {
+/** What each subject's row is compared with: for a passthrough the layer below it, for the service the honest floor. */
+const baselineOf: Readonly<Record<SubjectKey, PassthroughMode | undefined>> = {
+  bare: undefined,
   'exactly-once': 'bare',
   bus: 'exactly-once',
+  service: 'exactly-once',
 };
 
-export function mean(values: readonly number[]): number {
-  return values.reduce((sum, value) => sum + value, 0) / values.length;
+/** Of several rounds, the run that finished soonest. */
+export function fastest(runs: readonly SubjectRun[]): SubjectRun {
+  const [first, ...rest] = runs;
+  if (!first) throw new Error('no runs');
+  return rest.reduce((best, run) => (run.seconds < best.seconds ? run : best), first);
+}
+
+export interface SubjectReport {
+  suite: string;
+  caseName: string;
+  /** What each subject moved: events, records. */
+  work: number;
+  /** `events`, `records`. */
+  workUnit: string;
+  /** The service's subject name: `inference service`. */
+  service: string;
+  runs: ReadonlyMap<SubjectKey, SubjectRun>;
+  /** How the runs were chosen, for the notes. */
+  rounds: string;
 }
 
 /**
- * One row per passthrough: `work` (events, records) over its time; each passthrough but the bare
- * one with its ratio to the layer below it.
+ * Throughput and CPU rows for the passthroughs and the service, each with its ratio to its
+ * baseline, and the service's ratios to the other two passthroughs.
  */
-export function passthroughRows(
-  suite: string,
-  caseName: string,
-  runs: readonly PassthroughRun[],
-  work: number,
-  unit: string,
-): Map<PassthroughMode, BenchRow> {
-  const rows = new Map<PassthroughMode, BenchRow>();
-  for (const run of runs) {
-    const row: BenchRow = {
-      suite,
-      case: caseName,
-      subject: passthroughSubjects[run.mode],
-      value: work / run.seconds,
-      unit,
-      note: `${String(run.stats.batches)} batches of ${(run.stats.records / run.stats.batches).toFixed(0)} records on average, each ${mean(run.stats.batchMs).toFixed(1)} ms; first output ${run.firstOutputSeconds.toFixed(2)} s after ready`,
-    };
-    const below = layerBelow[run.mode];
-    const baseline = below === undefined ? undefined : rows.get(below);
-    rows.set(
-      run.mode,
-      baseline && below ? withRatio(row, passthroughSubjects[below], baseline.value) : row,
-    );
+export function reportSubjects(context: BenchContext, report: SubjectReport): void {
+  const subjectName = (key: SubjectKey): string =>
+    key === 'service' ? report.service : passthroughSubjects[key];
+  const run = (key: SubjectKey): SubjectRun => {
+    const found = report.runs.get(key);
+    if (!found) throw new Error(`${subjectName(key)} did not run`);
+    return found;
+  };
+  const rows = (
+    caseName: string,
+    unit: string,
+    value: (run: SubjectRun) => number,
+    note: (run: SubjectRun) => string,
+  ): Map<SubjectKey, BenchRow> => {
+    const made = new Map<SubjectKey, BenchRow>();
+    for (const key of subjectKeys) {
+      const row: BenchRow = {
+        suite: report.suite,
+        case: caseName,
+        subject: subjectName(key),
+        value: value(run(key)),
+        unit,
+        note: note(run(key)),
+      };
+      const baseline = baselineOf[key];
+      const baselineRow = baseline === undefined ? undefined : made.get(baseline);
+      made.set(
+        key,
+        baseline && baselineRow ? withRatio(row, subjectName(baseline), baselineRow.value) : row,
+      );
+    }
+    for (const row of made.values()) context.report(row);
+    return made;
+  };
+
+  const throughput = rows(
+    report.caseName,
+    `${report.workUnit}/s`,
+    (r) => report.work / r.seconds,
+    (r) =>
+      `${String(r.batches)} batches of ${(r.records / r.batches).toFixed(0)} records on average${Number.isNaN(r.meanBatchMs) ? '' : `, ${r.meanBatchMs.toFixed(1)} ms each`}; first output ${r.firstOutputSeconds.toFixed(2)} s after ready; ${report.rounds}`,
+  );
+  const service = throughput.get('service');
+  if (!service) throw new Error('no service row');
+  for (const key of ['bare', 'bus'] as const) {
+    const baseline = throughput.get(key);
+    if (!baseline) continue;
+    context.report({
+      ...withRatio(service, baseline.subject, baseline.value),
+      subject: `${report.service} / ${baseline.subject}`,
+      note: key === 'bus' ? 'what the service does beyond the bus: its own work' : '',
+    });
   }
-  return rows;
+  rows(
+    `${report.caseName}: CPU per ${report.workUnit.replace(/s$/, '')}`,
+    'µs',
+    (r) => (1e6 * r.cpuSeconds) / report.work,
+    (r) =>
+      `${r.cpuSeconds.toFixed(2)} CPU s in the subject's process over ${r.seconds.toFixed(2)} s (the broker's not counted)`,
+  );
 }

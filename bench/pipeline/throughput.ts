@@ -1,12 +1,10 @@
-import type { ServiceProcess } from '@driftwatch/demo';
+import { metricValue, type ServiceName, type ServiceProcess } from '@driftwatch/demo';
 import type { Kafka } from 'kafkajs';
 
 import { kafkaBrokers } from '../../test/support/environment.js';
-import {
-  forkPassthrough,
-  type PassthroughMode,
-  type PassthroughStats,
-} from './passthrough.js';
+import type { BenchPipeline } from './bench-pipeline.js';
+import { forkPassthrough, type PassthroughMode } from './passthrough.js';
+import { histogramMean } from './prometheus-histogram.js';
 import { countRecords, type RecordCounter } from './record-counter.js';
 
 /** Something being measured that runs elsewhere and can fail there. */
@@ -14,18 +12,6 @@ export interface Subject {
   /** Rejects when the subject dies before it was stopped. */
   readonly failed: Promise<never>;
   stop(): Promise<unknown>;
-}
-
-export interface ServiceSubject extends Subject {
-  service: ServiceProcess;
-}
-
-export function serviceSubject(service: ServiceProcess): ServiceSubject {
-  const failed = service.exited.then((code): never => {
-    throw new Error(`${service.name} exited with ${String(code)}; see ${service.logFile}`);
-  });
-  failed.catch(() => undefined);
-  return { service, failed, stop: () => service.stop() };
 }
 
 export interface ThroughputOptions<S extends Subject> {
@@ -100,28 +86,59 @@ export async function measureThroughput<S extends Subject>(
   }
 }
 
-export interface PassthroughRun {
-  mode: PassthroughMode;
+/** One timed subject, passthrough or service, in the same terms. */
+export interface SubjectRun {
   seconds: number;
   firstOutputSeconds: number;
-  stats: PassthroughStats;
+  batches: number;
+  records: number;
+  /** Mean time from a batch arriving to its output committed (sent, for the bare passthrough). */
+  meanBatchMs: number;
+  /** CPU time of the subject's process(es) from ready to done; the broker's is not counted. */
+  cpuSeconds: number;
+}
+
+const cpuMetric = 'driftwatch_process_cpu_seconds_total';
+
+/** A running service process as a subject, with its CPU time at ready. */
+export async function serviceSubject(
+  service: ServiceProcess,
+): Promise<Subject & { service: ServiceProcess; cpuAtReady: number }> {
+  const failed = service.exited.then((code): never => {
+    throw new Error(`${service.name} exited with ${String(code)}; see ${service.logFile}`);
+  });
+  failed.catch(() => undefined);
+  return {
+    service,
+    failed,
+    stop: () => service.stop(),
+    cpuAtReady: await service.metric(cpuMetric),
+  };
+}
+
+/** CPU seconds of a service since `serviceSubject` took it on. */
+export async function serviceCpuSeconds(subject: {
+  service: ServiceProcess;
+  cpuAtReady: number;
+}): Promise<number> {
+  return (await subject.service.metric(cpuMetric)) - subject.cpuAtReady;
 }
 
 /** One passthrough (own process, own group, own output topic) over `inputs`, timed until `expected` outputs. */
 export async function measurePassthrough(options: {
-  kafka: Kafka;
-  prefix: string;
+  pipeline: BenchPipeline;
   mode: PassthroughMode;
   inputs: readonly string[];
   output: string;
   expected: number;
   timeoutMs: number;
   feed?: () => Promise<void>;
-}): Promise<PassthroughRun> {
-  const name = `${options.prefix}bench-passthrough-${options.mode}`;
+}): Promise<SubjectRun> {
+  const { pipeline } = options;
+  const name = `${pipeline.prefix}bench-passthrough-${options.mode}`;
   const run = await measureThroughput({
-    kafka: options.kafka,
-    groupIdPrefix: options.prefix,
+    kafka: pipeline.kafka,
+    groupIdPrefix: pipeline.prefix,
     outputs: [options.output],
     expected: options.expected,
     timeoutMs: options.timeoutMs,
@@ -137,5 +154,52 @@ export async function measurePassthrough(options: {
       }),
   });
   const stats = await run.subject.stop();
-  return { mode: options.mode, seconds: run.seconds, firstOutputSeconds: run.firstOutputSeconds, stats };
+  return {
+    seconds: run.seconds,
+    firstOutputSeconds: run.firstOutputSeconds,
+    batches: stats.batches,
+    records: stats.records,
+    meanBatchMs: stats.batchMs.reduce((sum, ms) => sum + ms, 0) / stats.batchMs.length,
+    cpuSeconds: stats.cpuSeconds,
+  };
+}
+
+/**
+ * One service (its build, a process of its own) timed until `expected` outputs; its batches from
+ * its own histograms, and its /metrics at the end for the caller to read more from.
+ */
+export async function measureService(options: {
+  pipeline: BenchPipeline;
+  name: ServiceName;
+  env?: Record<string, string>;
+  outputs: readonly string[];
+  expected: number;
+  timeoutMs: number;
+  /** Histograms of records per batch and (if the service has one) seconds per batch. */
+  batchSizeMetric: string;
+  batchDurationMetric?: string;
+}): Promise<SubjectRun & { metrics: string }> {
+  const { pipeline } = options;
+  const run = await measureThroughput({
+    kafka: pipeline.kafka,
+    groupIdPrefix: pipeline.prefix,
+    outputs: options.outputs,
+    expected: options.expected,
+    timeoutMs: options.timeoutMs,
+    start: async () => serviceSubject(await pipeline.startService(options.name, options.env)),
+  });
+  const cpuSeconds = await serviceCpuSeconds(run.subject);
+  const metrics = await run.subject.service.metrics();
+  await run.subject.stop();
+  return {
+    seconds: run.seconds,
+    firstOutputSeconds: run.firstOutputSeconds,
+    batches: metricValue(metrics, `${options.batchSizeMetric}_count`),
+    records: metricValue(metrics, `${options.batchSizeMetric}_sum`),
+    meanBatchMs: options.batchDurationMetric
+      ? 1000 * histogramMean(metrics, options.batchDurationMetric)
+      : NaN,
+    cpuSeconds,
+    metrics,
+  };
 }
