@@ -6,6 +6,7 @@ import {
   followModelRegistry,
   followTopic,
   provisionTopics,
+  recordCoordinate,
   type TopicFollower,
 } from '@driftwatch/bus';
 import { eventId, type StreamRow } from '@driftwatch/datasets';
@@ -152,7 +153,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
     const requests: RetrainRequest[] = [];
     const follow = async (
       topic: string,
-      onValue: (value: Buffer, timestamp: number) => Promise<void>,
+      onValue: (value: Buffer, timestamp: number, coordinate: string) => Promise<void>,
     ) => {
       const follower = await followTopic({
         kafka,
@@ -160,12 +161,14 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
         logger,
         groupIdPrefix: `${prefix}demo-reader`,
         onRecord: async (record) => {
-          if (record.value) await onValue(record.value, Number(record.timestamp));
+          if (record.value) {
+            await onValue(record.value, Number(record.timestamp), recordCoordinate(record));
+          }
         },
       });
       followers.push(follower);
     };
-    await follow(names.predictionsLabeled, async (value, writtenAt) => {
+    await follow(names.predictionsLabeled, async (value, writtenAt, coordinate) => {
       const record = await codecs.predictionsLabeled.decode(value);
       const index = indexOf.get(record.id);
       if (index === undefined) return;
@@ -174,6 +177,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
         modelVersion: record.modelVersion,
         correct: record.label === record.predicted,
         writtenAt,
+        coordinate,
       });
     });
     await follow(names.driftAlerts, async (value) => {

@@ -1,3 +1,4 @@
+import { alertIdFor } from '@driftwatch/detector';
 import type { DriftAlert, ModelVersion, RetrainRequest } from '@driftwatch/topics';
 
 /** One served prediction with its label, as read back from `predictions-labeled`. */
@@ -8,6 +9,8 @@ export interface LabeledOutcome {
   correct: boolean;
   /** Kafka timestamp of the labeled record: the clock alerts' `windowEnd` is on. */
   writtenAt: number;
+  /** Where the labeled record sits (`topic/partition@offset`): what concept alert ids derive from. */
+  coordinate: string;
 }
 
 export interface SummaryInput {
@@ -94,13 +97,24 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
  */
 export function summarizeDemo(input: SummaryInput): DemoSummary {
   const byWrite = [...input.labeled].sort((a, b) => a.writtenAt - b.writtenAt);
-  const eventAt = (writtenAt: number): number | null => {
+  /** The event whose labeled record completed an alert's evidence. */
+  const eventOf = (alert: DriftAlert): number | null => {
     let low = 0;
     let high = byWrite.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if ((byWrite[middle]?.writtenAt ?? Infinity) <= writtenAt) low = middle + 1;
+      if ((byWrite[middle]?.writtenAt ?? Infinity) <= alert.windowEnd) low = middle + 1;
       else high = middle;
+    }
+    // A service that fell behind writes thousands of records in one millisecond: among those,
+    // the alert's id names the one that completed its evidence.
+    for (let i = low - 1; i >= 0 && byWrite[i]?.writtenAt === alert.windowEnd; i--) {
+      const outcome = byWrite[i];
+      if (
+        outcome &&
+        alertIdFor(outcome.coordinate, alert.detector, alert.feature) === alert.alertId
+      )
+        return outcome.index;
     }
     return low === 0 ? null : (byWrite[low - 1]?.index ?? null);
   };
@@ -141,7 +155,7 @@ export function summarizeDemo(input: SummaryInput): DemoSummary {
 
   const evidence = input.alerts
     .filter((alert) => alert.kind !== 'data')
-    .map((alert) => ({ alert, at: eventAt(alert.windowEnd) }))
+    .map((alert) => ({ alert, at: eventOf(alert) }))
     .filter((entry): entry is { alert: DriftAlert; at: number } => entry.at !== null)
     .sort((a, b) => a.at - b.at);
   const firstServed = (version: number): number | null => {
@@ -150,13 +164,18 @@ export function summarizeDemo(input: SummaryInput): DemoSummary {
   };
   const drifts: DriftSummary[] = input.knownDrifts.map((knownAt, k) => {
     const next = input.knownDrifts[k + 1] ?? input.events;
-    const first = evidence.find(({ at }) => at >= knownAt && at < next);
-    const request = first
-      ? input.requests.find((r) => r.alertId === first.alert.alertId)
-      : undefined;
-    const promoted = request
-      ? input.versions.find((v) => v.requestId === request.requestId && v.status === 'promoted')
-      : undefined;
+    const inSegment = evidence.filter(({ at }) => at >= knownAt && at < next);
+    const first = inSegment[0];
+    // Several alerts may tell of one drift (ADWIN, block accuracy); the answer is the first
+    // version promoted for a request that any of them caused.
+    const answering = new Set(
+      input.requests
+        .filter((r) => inSegment.some(({ alert }) => alert.alertId === r.alertId))
+        .map((r) => r.requestId),
+    );
+    const promoted = input.versions
+      .filter((v) => v.status === 'promoted' && v.requestId !== null && answering.has(v.requestId))
+      .sort((a, b) => a.version - b.version)[0];
     return {
       knownAt,
       detectedAt: first?.at ?? null,

@@ -71,6 +71,14 @@ export function stableId(...parts: readonly (string | number)[]): string {
 }
 
 /**
+ * The id of the alert a detector raises on the labeled or feature record at `coordinate`
+ * (`topic/partition@offset`): who reads alerts can find the record that completed the evidence.
+ */
+export function alertIdFor(coordinate: string, detector: string, feature: string | null): string {
+  return stableId('alert', coordinate, detector, feature ?? '');
+}
+
+/**
  * The detector's logic, one batch at a time, for three inputs:
  * - `predictions` (keyed by id): re-keyed by model onto the features repartition topic;
  * - the repartition topic: data drift per model version (PSI per feature and score, KS);
@@ -162,7 +170,7 @@ function alertFor(
 ): DriftAlert {
   const feature = 'feature' in signal ? signal.feature : null;
   return {
-    alertId: stableId('alert', recordCoordinate(record), signal.detector, feature ?? ''),
+    alertId: alertIdFor(recordCoordinate(record), signal.detector, feature),
     model,
     modelVersion: version,
     kind: signal.kind,

@@ -13,7 +13,12 @@ export {
   type ReferenceProfile,
   type UnlabeledObservation,
 } from './data-monitor.js';
-export { createDetectorHandler, stableId, type DetectorDependencies } from './detect-batch.js';
+export {
+  alertIdFor,
+  createDetectorHandler,
+  stableId,
+  type DetectorDependencies,
+} from './detect-batch.js';
 export { createDetectorDiagnostics, type DetectorDiagnostics } from './diagnostics.js';
 export { featureBatchSchema, internalTopicNames, type FeatureBatch } from './internal-topics.js';
 export { ConceptState, DataState } from './model-states.js';
