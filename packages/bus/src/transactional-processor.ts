@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { Kafka, Producer, TopicMessages } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -204,6 +206,14 @@ export async function startTransactionalProcessor(
     options.onGroupJoin?.();
   });
 
+  // Started means consuming: a caller that starts feeding the topics next (a demo, a test, a
+  // deploy's smoke check) must not race the first group join, which on a fresh broker takes
+  // seconds. A join that does not come in time is not fatal: kafkajs keeps trying.
+  const joined = new Promise<void>((resolve) => {
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      resolve();
+    });
+  });
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
@@ -289,5 +299,18 @@ export async function startTransactionalProcessor(
     },
   });
 
+  const joinTimeoutMs = 60_000;
+  const stopWaiting = new AbortController();
+  const timedOut = await Promise.race([
+    joined.then(() => false),
+    sleep(joinTimeoutMs, true, { signal: stopWaiting.signal }).catch(() => false),
+  ]);
+  stopWaiting.abort();
+  if (timedOut) {
+    logger.warn(
+      { event: 'processor.join_slow', groupId, timeoutMs: joinTimeoutMs },
+      'consumer group not joined yet; starting anyway',
+    );
+  }
   return { stop, done, healthy: () => healthy };
 }

@@ -52,6 +52,8 @@ export function serverProperties(kafka: KafkaConfig, dataDir: string): string {
     'offsets.topic.replication.factor=1',
     'offsets.topic.num.partitions=10',
     'transaction.state.log.replication.factor=1',
+    // Created on the first transaction; 50 partitions (the default) take seconds on one node.
+    'transaction.state.log.num.partitions=5',
     'transaction.state.log.min.isr=1',
     'share.coordinator.state.topic.replication.factor=1',
     'share.coordinator.state.topic.min.isr=1',

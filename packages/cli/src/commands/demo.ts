@@ -160,6 +160,7 @@ export function renderDemoSummary(summary: DemoSummary): string {
   if (summary.drifts.length > 0) {
     const drifts = new Table({
       head: ['drift at', 'detected at', 'delay (events)', 'by', 'answered by', 'serving from'],
+      ...tableStyle,
     });
     for (const drift of summary.drifts) {
       drifts.push([
