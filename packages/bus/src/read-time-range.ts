@@ -40,7 +40,7 @@ export async function readTimeRange(options: {
   if (pending.size === 0) return [];
 
   const records: InputRecord[] = [];
-  /** The seek below may land after a first fetch from the beginning; never keep a record twice. */
+  /** The seek below may land after a first fetch; never keep a record twice. */
   const lastKept = new Map<number, bigint>();
   const groupId = `driftwatch-range-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
@@ -63,7 +63,9 @@ export async function readTimeRange(options: {
   });
   await consumer.connect();
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
+    // From the end, not the beginning: until the seek to the window's start lands, a first fetch
+    // must not read a large topic from offset 0.
+    await consumer.subscribe({ topic, fromBeginning: false });
     await consumer.run({
       autoCommit: false,
       eachBatch: ({ batch }) => {

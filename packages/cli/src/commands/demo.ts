@@ -250,7 +250,7 @@ export function demoCommand(): Command {
     )
     .addOption(
       new Option('--rate <events/s>', 'replay speed')
-        .default(1500)
+        .default(1000)
         .argParser(optionParser(parseRate)),
     )
     .addOption(
