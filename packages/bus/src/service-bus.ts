@@ -27,6 +27,10 @@ export interface ServiceBus {
   kafka: Kafka;
   names: TopicNames;
   codecs: Codecs;
+  /** The consumer group: the override, or `<TOPIC_PREFIX>driftwatch-<service>`. */
+  groupId: string;
+  /** Stable across restarts of one instance, unique per instance: a restart fences its predecessor. */
+  transactionalId: string;
 }
 
 /**
@@ -40,6 +44,8 @@ export async function connectServiceBus(options: {
   logger: Logger;
   topics: readonly TopicId[];
   extraTopics?: readonly TopicSpec[];
+  /** The service's `*_GROUP_ID` variable; empty means the default. */
+  groupId?: string;
   signal?: AbortSignal;
 }): Promise<ServiceBus> {
   const { config, logger } = options;
@@ -80,5 +86,11 @@ export async function connectServiceBus(options: {
       },
     },
   );
-  return { kafka, names, codecs };
+  return {
+    kafka,
+    names,
+    codecs,
+    groupId: options.groupId || `${config.TOPIC_PREFIX}driftwatch-${options.service}`,
+    transactionalId: `${config.TOPIC_PREFIX}driftwatch-${options.service}-${config.INSTANCE_ID}`,
+  };
 }

@@ -11,7 +11,7 @@ import {
 } from '@driftwatch/bus';
 import { eventId, type StreamRow } from '@driftwatch/datasets';
 import { OnnxScorer } from '@driftwatch/model';
-import type { Logger } from '@driftwatch/service-kit';
+import { createLogger, type Logger } from '@driftwatch/service-kit';
 import {
   createCodecs,
   modelVersionKey,
@@ -95,12 +95,7 @@ export interface ClosedLoopResult {
   logFiles: Record<string, string>;
 }
 
-const quietLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-} as unknown as Logger;
+const quietLogger = createLogger('driftwatch-demo', 'silent');
 
 /**
  * One closed loop on the local stack, under a fresh topic prefix: bootstrap version 1 on a

@@ -16,10 +16,11 @@ await runService({
   env: inferenceEnv,
   start: async ({ config, logger, metrics, health, shutdown }) => {
     const diagnostics = createInferenceDiagnostics(metrics);
-    const { kafka, names, codecs } = await connectServiceBus({
+    const { kafka, names, codecs, groupId, transactionalId } = await connectServiceBus({
       service: 'inference',
       config,
       logger,
+      groupId: config.INFERENCE_GROUP_ID,
       topics: ['events', 'predictions', 'modelVersions', 'deadLetter'],
       signal: shutdown.signal,
     });
@@ -67,8 +68,8 @@ await runService({
 
     const processor = await startTransactionalProcessor({
       kafka,
-      groupId: config.INFERENCE_GROUP_ID || `${config.TOPIC_PREFIX}driftwatch-inference`,
-      transactionalId: `${config.TOPIC_PREFIX}driftwatch-inference-${config.INSTANCE_ID}`,
+      groupId,
+      transactionalId,
       topics: [names.events],
       handle: createInferenceHandler({
         names,

@@ -34,18 +34,19 @@ await runService({
       graceMs: Math.max(60_000, 10 * config.JOIN_SWEEP_INTERVAL_MS),
     });
 
-    const { kafka, names, codecs } = await connectServiceBus({
+    const { kafka, names, codecs, groupId, transactionalId } = await connectServiceBus({
       service: 'joiner',
       config,
       logger,
+      groupId: config.JOINER_GROUP_ID,
       topics: ['predictions', 'labels', 'predictionsLabeled', 'deadLetter'],
       signal: shutdown.signal,
     });
 
     const processor = await startTransactionalProcessor({
       kafka,
-      groupId: config.JOINER_GROUP_ID || `${config.TOPIC_PREFIX}driftwatch-joiner`,
-      transactionalId: `${config.TOPIC_PREFIX}driftwatch-joiner-${config.INSTANCE_ID}`,
+      groupId,
+      transactionalId,
       topics: [names.predictions, names.labels],
       handle: createJoinHandler({ names, codecs, store, now: Date.now, diagnostics }),
       logger,

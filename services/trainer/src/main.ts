@@ -16,10 +16,11 @@ await runService({
   env: trainerEnv,
   start: async ({ config, logger, metrics, health, shutdown }) => {
     const diagnostics = createTrainerDiagnostics(metrics);
-    const { kafka, names, codecs } = await connectServiceBus({
+    const { kafka, names, codecs, groupId, transactionalId } = await connectServiceBus({
       service: 'trainer',
       config,
       logger,
+      groupId: config.TRAINER_GROUP_ID,
       topics: ['retrainRequested', 'predictionsLabeled', 'modelVersions', 'deadLetter'],
       signal: shutdown.signal,
     });
@@ -59,8 +60,8 @@ await runService({
 
     const processor = await startTransactionalProcessor({
       kafka,
-      groupId: config.TRAINER_GROUP_ID || `${config.TOPIC_PREFIX}driftwatch-trainer`,
-      transactionalId: `${config.TOPIC_PREFIX}driftwatch-trainer-${config.INSTANCE_ID}`,
+      groupId,
+      transactionalId,
       topics: [names.retrainRequested],
       handle: createTrainerHandler({
         names,
