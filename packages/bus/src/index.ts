@@ -13,11 +13,13 @@ export {
 export { backoffDelayMs, defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 export { followTopic, type TopicFollower } from './topic-follower.js';
 export { ModelRegistry } from './model-registry.js';
+export { untilCommitted } from './until-committed.js';
 export { readTimeRange } from './read-time-range.js';
 export { followModelRegistry, type ModelRegistryFollower } from './model-registry-follower.js';
 export { provisionTopics, type ProvisioningReport, type TopicSpec } from './topic-provisioning.js';
 export {
   startTransactionalProcessor,
+  type BatchContext,
   type BatchHandler,
   type RecordBatch,
   type RunningProcessor,

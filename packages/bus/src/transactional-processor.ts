@@ -15,12 +15,24 @@ export interface RecordBatch {
   records: readonly InputRecord[];
 }
 
+/** What a handler gets besides its batch, for one attempt at it. */
+export interface BatchContext {
+  /** Aborted when the service stops. */
+  readonly signal: AbortSignal;
+  /**
+   * Runs `effect` once this attempt's transaction has committed, and never if it does not: for
+   * what must happen once per batch however often it is handled — counting it, or making state
+   * staged while handling it current.
+   */
+  afterCommit(effect: () => void): void;
+}
+
 /**
  * The service's logic: given a batch of consumed records, the records to produce. It may be
  * called again for the same batch (after a retriable failure or a crash), so it must decide the
  * same way twice — its output is committed together with the batch's offsets, or not at all.
  */
-export type BatchHandler = (batch: RecordBatch, signal: AbortSignal) => Promise<OutputMessage[]>;
+export type BatchHandler = (batch: RecordBatch, context: BatchContext) => Promise<OutputMessage[]>;
 
 export interface TransactionalProcessorOptions {
   kafka: Kafka;
@@ -41,12 +53,6 @@ export interface TransactionalProcessorOptions {
    * handler keeps per partition may belong to another member now and must be reloaded.
    */
   onGroupJoin?: () => void;
-  /**
-   * Called after a batch's transaction committed. A handler that keeps state stages it while it
-   * handles a batch and makes it current here; a batch that is retried is handled again from the
-   * state of the last committed batch.
-   */
-  onCommitted?: (batch: RecordBatch) => void;
 }
 
 export interface RunningProcessor {
@@ -236,11 +242,18 @@ export async function startTransactionalProcessor(
         let produced = 0;
         const outcome = await withRetry(
           async () => {
-            const outputs = await options.handle(recordBatch, stopping.signal);
+            // Effects of this attempt only: a failed attempt's are dropped with it.
+            const effects: (() => void)[] = [];
+            const outputs = await options.handle(recordBatch, {
+              signal: stopping.signal,
+              afterCommit: (effect) => effects.push(effect),
+            });
             produced = outputs.length;
-            return commitInTransaction(producer, groupId, recordBatch, outputs, () =>
+            const outcome = await commitInTransaction(producer, groupId, recordBatch, outputs, () =>
               payload.isStale(),
             );
+            if (outcome === 'committed') for (const effect of effects) effect();
+            return outcome;
           },
           {
             policy,
@@ -267,7 +280,6 @@ export async function startTransactionalProcessor(
           },
         );
         if (outcome === 'committed') {
-          options.onCommitted?.(recordBatch);
           payload.resolveOffset(batch.lastOffset());
           diagnostics.batchProcessed({
             topic: batch.topic,

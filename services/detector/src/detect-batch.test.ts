@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { ModelRegistry, type InputRecord, type OutputMessage } from '@driftwatch/bus';
+import {
+  ModelRegistry,
+  type BatchHandler,
+  type InputRecord,
+  type OutputMessage,
+  type RecordBatch,
+} from '@driftwatch/bus';
 import { mulberry32 } from '@driftwatch/drift';
 import {
   createCodecs,
@@ -45,7 +51,7 @@ const options: DetectorDependencies['options'] = {
   },
 };
 
-function newDeps(): DetectorDependencies {
+function newDeps(metrics = new Registry()): DetectorDependencies {
   const registry = new ModelRegistry();
   return {
     names,
@@ -59,7 +65,7 @@ function newDeps(): DetectorDependencies {
     data: new StateStore<DataState, DataStateJson>(() => undefined),
     options,
     now: () => 1_000_000,
-    diagnostics: createDetectorDiagnostics(new Registry()),
+    diagnostics: createDetectorDiagnostics(metrics),
   };
 }
 
@@ -99,6 +105,21 @@ async function labeledRecords(count: number): Promise<InputRecord[]> {
   return records;
 }
 
+/** Handles a batch as the bus does: the attempt's effects run only if its transaction `commits`. */
+async function attempt(
+  handle: BatchHandler,
+  batch: RecordBatch,
+  commits = true,
+): Promise<OutputMessage[]> {
+  const effects: (() => void)[] = [];
+  const outputs = await handle(batch, {
+    signal: new AbortController().signal,
+    afterCommit: (effect) => effects.push(effect),
+  });
+  if (commits) for (const effect of effects) effect();
+  return outputs;
+}
+
 const ofTopic = (outputs: OutputMessage[], topic: string): OutputMessage[] =>
   outputs.filter((output) => output.topic === topic);
 
@@ -115,8 +136,7 @@ async function handleInBatches(
       partition: 0,
       records: records.slice(start, start + size),
     };
-    outputs.push(...(await handle(batch, new AbortController().signal)));
-    deps.concept.committed();
+    outputs.push(...(await attempt(handle, batch)));
   }
   return outputs;
 }
@@ -144,14 +164,15 @@ describe('detector batch handler', () => {
     assert.equal(ofTopic(outputs, internal.state).length, 4000 / 250);
   });
 
-  it('a batch handled again after its transaction failed publishes the same alert with the same id', async () => {
+  it('a batch handled again after its transaction failed publishes the same alert with the same id, and counts it once', async () => {
     const records = await labeledRecords(4000);
     const reference = await handleInBatches(newDeps(), records, 250);
     const alertId = (
       await codecs.driftAlerts.decode(ofTopic(reference, names.driftAlerts)[0]!.value)
     ).alertId;
 
-    const deps = newDeps();
+    const metrics = new Registry();
+    const deps = newDeps(metrics);
     const handle = createDetectorHandler(deps);
     const outputs: OutputMessage[] = [];
     for (let start = 0; start < records.length; start += 250) {
@@ -161,9 +182,8 @@ describe('detector batch handler', () => {
         records: records.slice(start, start + 250),
       };
       // Every batch fails once (no commit), then succeeds.
-      await handle(batch, new AbortController().signal);
-      outputs.push(...(await handle(batch, new AbortController().signal)));
-      deps.concept.committed();
+      await attempt(handle, batch, false);
+      outputs.push(...(await attempt(handle, batch)));
     }
     const alerts = await Promise.all(
       ofTopic(outputs, names.driftAlerts).map((o) => codecs.driftAlerts.decode(o.value)),
@@ -171,6 +191,19 @@ describe('detector batch handler', () => {
     assert.deepEqual(
       alerts.map((a) => a.alertId),
       [alertId],
+    );
+    const counted = await metrics.getSingleMetric('driftwatch_detector_alerts_total')?.get();
+    assert.equal(
+      counted?.values.reduce((sum, sample) => sum + sample.value, 0),
+      1,
+      'the failed attempts counted nothing',
+    );
+    const requests = await metrics
+      .getSingleMetric('driftwatch_detector_retrain_requests_total')
+      ?.get();
+    assert.equal(
+      requests?.values.reduce((sum, sample) => sum + sample.value, 0),
+      1,
     );
   });
 
@@ -211,10 +244,7 @@ describe('detector batch handler', () => {
       await bump(records[2]!, 2),
       await bump(records[3]!, 3),
     ];
-    await handle(
-      { topic: names.predictionsLabeled, partition: 0, records: batch },
-      new AbortController().signal,
-    );
+    await attempt(handle, { topic: names.predictionsLabeled, partition: 0, records: batch });
     const state = deps.concept.get('concept/sea');
     assert.equal(state?.version, 3);
     assert.equal(state.monitor.metrics().labeled, 1);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import {
   deadLetterMessage,
   recordCoordinate,
+  untilCommitted,
   type BatchHandler,
   type InputRecord,
   type ModelRegistry,
@@ -87,12 +88,18 @@ export function alertIdFor(coordinate: string, detector: string, feature: string
  */
 export function createDetectorHandler(deps: DetectorDependencies): BatchHandler {
   const { names, internal } = deps;
-  return async (batch) => {
+  return async (batch, context) => {
     deps.concept.begin();
     deps.data.begin();
-    if (batch.topic === names.predictions) return repartition(deps, batch);
-    if (batch.topic === internal.features) return detectDataDrift(deps, batch);
-    if (batch.topic === names.predictionsLabeled) return detectConceptDrift(deps, batch);
+    // What this attempt staged becomes the state the next batch starts from only if it commits.
+    context.afterCommit(() => {
+      deps.concept.committed();
+      deps.data.committed();
+    });
+    const attempt = { ...deps, diagnostics: untilCommitted(deps.diagnostics, context) };
+    if (batch.topic === names.predictions) return repartition(attempt, batch);
+    if (batch.topic === internal.features) return detectDataDrift(attempt, batch);
+    if (batch.topic === names.predictionsLabeled) return detectConceptDrift(attempt, batch);
     throw new Error(`detector: no handler for topic ${batch.topic}`);
   };
 }

@@ -29,10 +29,11 @@ await runService({
       partitions: config.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     };
-    const { kafka, names, codecs } = await connectServiceBus({
+    const { kafka, names, codecs, groupId, transactionalId } = await connectServiceBus({
       service: 'detector',
       config,
       logger,
+      groupId: config.DETECTOR_GROUP_ID,
       topics: [
         'predictions',
         'predictionsLabeled',
@@ -142,7 +143,7 @@ await runService({
       diagnostics,
     });
     let rebalanced = false;
-    const handle: BatchHandler = async (batch, signal) => {
+    const handle: BatchHandler = async (batch, context) => {
       if (rebalanced) {
         // Another member may have moved our new partitions' state on: read the changelog to its end.
         rebalanced = false;
@@ -150,20 +151,16 @@ await runService({
         concept.forgetLive();
         data.forgetLive();
       }
-      return detect(batch, signal);
+      return detect(batch, context);
     };
     const processor = await startTransactionalProcessor({
       kafka,
-      groupId: config.DETECTOR_GROUP_ID || `${config.TOPIC_PREFIX}driftwatch-detector`,
-      transactionalId: `${config.TOPIC_PREFIX}driftwatch-detector-${config.INSTANCE_ID}`,
+      groupId,
+      transactionalId,
       topics: [names.predictions, internal.features, names.predictionsLabeled],
       handle,
       onGroupJoin: () => {
         rebalanced = true;
-      },
-      onCommitted: () => {
-        concept.committed();
-        data.committed();
       },
       logger,
       diagnostics,

@@ -1,5 +1,6 @@
 import {
   deadLetterMessage,
+  untilCommitted,
   type BatchHandler,
   type DeadLetterReason,
   type InputRecord,
@@ -44,8 +45,9 @@ interface DecodedEvent {
  * goes to the dead-letter topic with its reason; nothing is dropped and nothing throws.
  */
 export function createInferenceHandler(deps: InferenceHandlerDependencies): BatchHandler {
-  const { names, codecs, diagnostics } = deps;
-  return async ({ records }) => {
+  const { names, codecs } = deps;
+  return async ({ records }, context) => {
+    const diagnostics = untilCommitted(deps.diagnostics, context);
     const outputs: { index: number; message: OutputMessage }[] = [];
     const now = deps.now();
     const deadLetter = async (

@@ -5,6 +5,7 @@ export {
   joinTransition,
   joinTransitions,
   type JoinEffect,
+  type JoinReplay,
   type JoinSide,
   type JoinState,
 } from './join-lifecycle.js';

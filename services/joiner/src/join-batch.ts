@@ -1,6 +1,7 @@
 import {
   deadLetterMessage,
   recordCoordinate,
+  untilCommitted,
   type BatchHandler,
   type InputRecord,
   type OutputMessage,
@@ -47,8 +48,9 @@ export function joinedRecord(prediction: Prediction, label: LabelEvent): Labeled
  * second. Malformed records go to the dead-letter topic.
  */
 export function createJoinHandler(deps: JoinHandlerDependencies): BatchHandler {
-  const { names, codecs, diagnostics } = deps;
-  return async ({ records }) => {
+  const { names, codecs } = deps;
+  return async ({ records }, context) => {
+    const diagnostics = untilCommitted(deps.diagnostics, context);
     const now = deps.now();
     const outputs: OutputMessage[] = [];
     const inputs: JoinInput[] = [];

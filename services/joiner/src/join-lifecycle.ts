@@ -1,14 +1,18 @@
 /**
- * The lifecycle of one (model, id) pair, as a transition table. Redis runs it (join-store.lua
- * mirrors this table; join-store.test.ts checks they agree on random event sequences).
+ * The lifecycle of one (model, id) pair, as a transition table. Redis runs it (the script in
+ * apply-join-script.ts mirrors this table; join-store.test.ts checks they agree on random
+ * event sequences).
  *
  *   empty ──prediction──► awaiting-label ──label──────► joined   (emit once)
  *   empty ──label───────► awaiting-prediction ──prediction──► joined   (emit once)
  *   awaiting-* ──deadline passes──► expired  (counted by the sweeper, then forgotten)
  *
- * Anything else is a duplicate and produces nothing — except the replay of the very record that
- * completed the join, whose output may belong to an aborted transaction: it emits the same
- * joined record again, so the join is emitted exactly once downstream of read_committed.
+ * Anything else is a duplicate and produces nothing — except a replay: a record read again
+ * because its batch's transaction failed does what it did the first time. The record that
+ * completed the join emits the same joined record again (the first emission was aborted), so the
+ * join is emitted exactly once downstream of read_committed; the record that stored a half is
+ * `pending` again, not a duplicate, so a committed batch's counts are the same however often it
+ * was handled.
  */
 export type JoinState = 'empty' | 'awaiting-label' | 'awaiting-prediction' | 'joined';
 export type JoinSide = 'prediction' | 'label';
@@ -35,12 +39,17 @@ export const joinTransitions: Readonly<
   },
 };
 
-/** The guard: the one exception to the table, a replay of the record that completed the join. */
+/** Whether a record is one the pair has seen: the one that completed it, or the one that stored its half. */
+export type JoinReplay = 'none' | 'completing-record' | 'stored-record';
+
+/** The guard: the exception to the table, a replay does what the record did the first time. */
 export function joinTransition(
   state: JoinState,
   side: JoinSide,
-  isReplayOfCompletingRecord: boolean,
+  replay: JoinReplay,
 ): { next: JoinState; effect: JoinEffect } {
-  if (state === 'joined' && isReplayOfCompletingRecord) return { next: 'joined', effect: 'emit' };
+  if (state === 'joined' && replay === 'completing-record')
+    return { next: 'joined', effect: 'emit' };
+  if (replay === 'stored-record') return { next: state, effect: 'pending' };
   return joinTransitions[state][side];
 }

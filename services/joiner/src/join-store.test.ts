@@ -5,7 +5,12 @@ import { after, describe, it } from 'node:test';
 import { mulberry32 } from '@driftwatch/drift';
 import { Redis } from 'ioredis';
 
-import { joinTransition, type JoinSide, type JoinState } from './join-lifecycle.js';
+import {
+  joinTransition,
+  type JoinReplay,
+  type JoinSide,
+  type JoinState,
+} from './join-lifecycle.js';
 import { RedisJoinStore } from './join-store.js';
 
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -34,17 +39,23 @@ describe('RedisJoinStore on the real local Redis', () => {
       const id = `pair-${pair}`;
       let state: JoinState = 'empty';
       let completedBy: string | undefined;
-      const coordinates: string[] = [];
+      const storedBy: Partial<Record<JoinSide, string>> = {};
+      const seen: { side: JoinSide; coordinate: string }[] = [];
       const steps = 1 + Math.floor(random() * 6);
       for (let step = 0; step < steps; step++) {
-        const side: JoinSide = random() < 0.5 ? 'prediction' : 'label';
-        // Sometimes replay a coordinate seen before (a batch re-read after an aborted transaction).
-        const replay = coordinates.length > 0 && random() < 0.3;
-        const coordinate = replay
-          ? (coordinates[Math.floor(random() * coordinates.length)] ?? 'x')
-          : `topic/0@${pair * 10 + step}`;
-        coordinates.push(coordinate);
-        const expected = joinTransition(state, side, coordinate === completedBy);
+        // Sometimes read a record again (its batch's transaction failed), else a new record.
+        const earlier =
+          seen.length > 0 && random() < 0.3 ? seen[Math.floor(random() * seen.length)] : undefined;
+        const side: JoinSide = earlier?.side ?? (random() < 0.5 ? 'prediction' : 'label');
+        const coordinate = earlier?.coordinate ?? `topic/0@${pair * 10 + step}`;
+        seen.push({ side, coordinate });
+        const replay: JoinReplay =
+          coordinate === completedBy
+            ? 'completing-record'
+            : coordinate === storedBy[side]
+              ? 'stored-record'
+              : 'none';
+        const expected = joinTransition(state, side, replay);
         const [outcome] = await store.apply(
           [{ side, model: 'm', id, payload: JSON.stringify({ side, step }), coordinate }],
           1_000,
@@ -52,12 +63,47 @@ describe('RedisJoinStore on the real local Redis', () => {
         assert.equal(
           outcome?.effect,
           expected.effect,
-          `pair ${pair} step ${step}: ${state} + ${side}`,
+          `pair ${pair} step ${step}: ${state} + ${side} (${replay})`,
         );
-        if (expected.effect === 'emit' && state !== 'joined') completedBy = coordinate;
+        if (replay === 'none' && expected.effect !== 'duplicate') {
+          storedBy[side] = coordinate;
+          if (expected.effect === 'emit') completedBy = coordinate;
+        }
         state = expected.next;
       }
     }
+  });
+
+  it('a record read again does what it did the first time; only a different record is a duplicate', async () => {
+    const store = newStore('replay');
+    const label = (coordinate: string) => ({
+      side: 'label' as const,
+      model: 'm4',
+      id: 'b',
+      payload: JSON.stringify({ coordinate }),
+      coordinate,
+    });
+    const prediction = {
+      side: 'prediction' as const,
+      model: 'm4',
+      id: 'b',
+      payload: '{}',
+      coordinate: 'predictions/0@5',
+    };
+    const outcomes = await store.apply(
+      [
+        label('labels/0@1'),
+        label('labels/0@1'),
+        label('labels/0@2'),
+        prediction,
+        label('labels/0@1'),
+      ],
+      1_000,
+    );
+    assert.deepEqual(
+      outcomes.map((o) => o.effect),
+      ['pending', 'pending', 'duplicate', 'emit', 'pending'],
+    );
   });
 
   it('emits a joined pair once, from the stored halves, and again only for the completing record’s replay', async () => {

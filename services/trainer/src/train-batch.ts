@@ -1,5 +1,6 @@
 import {
   deadLetterMessage,
+  untilCommitted,
   type BatchHandler,
   type ModelRegistry,
   type OutputMessage,
@@ -65,7 +66,8 @@ function batchLedger(registry: ModelRegistry, produced: readonly ModelVersion[])
  * request is read again and trained again.
  */
 export function createTrainerHandler(deps: TrainerDependencies): BatchHandler {
-  return async ({ records }) => {
+  return async ({ records }, context) => {
+    const diagnostics = untilCommitted(deps.diagnostics, context);
     // Read our own writes: version numbers must follow the last committed version.
     await deps.refreshRegistry();
     const produced: ModelVersion[] = [];
@@ -77,7 +79,7 @@ export function createTrainerHandler(deps: TrainerDependencies): BatchHandler {
         request = await deps.codecs.retrainRequested.decode(record.value);
       } catch (error) {
         if (!(error instanceof DecodeError)) throw error;
-        deps.diagnostics.deadLettered(error.code);
+        diagnostics.deadLettered(error.code);
         outputs.push(
           await deadLetterMessage({
             service: 'trainer',
@@ -97,7 +99,7 @@ export function createTrainerHandler(deps: TrainerDependencies): BatchHandler {
         now: deps.now,
       });
       if (outcome.kind === 'skipped') {
-        deps.diagnostics.skipped(request.model, outcome.reason);
+        diagnostics.skipped(request.model, outcome.reason);
         deps.logger.warn(
           {
             event: 'training.skipped',
@@ -112,7 +114,7 @@ export function createTrainerHandler(deps: TrainerDependencies): BatchHandler {
       }
       const { version } = outcome;
       produced.push(version);
-      deps.diagnostics.trained(version, outcome.trainMs);
+      diagnostics.trained(version, outcome.trainMs);
       deps.logger.info(
         {
           event: 'training.done',
