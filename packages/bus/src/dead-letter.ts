@@ -1,10 +1,10 @@
-import type { Codec, DeadLetter } from '@driftwatch/topics';
+import type { Codec, DeadLetter, DeadLetterCode } from '@driftwatch/topics';
 
 import type { InputRecord, OutputMessage } from './records.js';
 
 export interface DeadLetterReason {
   /** A closed code for dashboards and alert rules, e.g. DW_SCHEMA_VIOLATION. */
-  code: string;
+  code: DeadLetterCode;
   reason: string;
 }
 

@@ -1,3 +1,5 @@
+import { DriftwatchError } from '@driftwatch/errors';
+
 export type BusErrorCode =
   | 'DW_BUS_PROVISIONING_FAILED'
   | 'DW_BUS_PROCESSOR_FAILED'
@@ -8,19 +10,15 @@ export type BusErrorCode =
  * Errors of the bus layer. `retriable` says whether trying the same thing again later may work
  * (a broker restart, a rebalance) — kept apart from `code`, which says what happened.
  */
-export class BusError extends Error {
+export class BusError extends DriftwatchError<BusErrorCode> {
   override readonly name = 'BusError';
-  readonly code: BusErrorCode;
-  readonly retriable: boolean;
 
   constructor(
     code: BusErrorCode,
     message: string,
     options: { retriable: boolean; cause?: unknown },
   ) {
-    super(message, { cause: options.cause });
-    this.code = code;
-    this.retriable = options.retriable;
+    super(code, message, options);
   }
 }
 

@@ -1,3 +1,5 @@
+import { DriftwatchError } from '@driftwatch/errors';
+
 /**
  * - `DW_CLI_BAD_DURATION`, `DW_CLI_BAD_LABEL_DELAY`, `DW_CLI_BAD_TIME`: an option's text does not
  *   parse as what it names.
@@ -24,10 +26,8 @@ export type CliErrorCode =
  * An expected failure of a command: the message is one line a person can act on, so `main` prints
  * it without a stack trace. `input` is the text the user gave, when the failure is about one.
  */
-export class CliError extends Error {
+export class CliError extends DriftwatchError<CliErrorCode> {
   override readonly name = 'CliError';
-  readonly code: CliErrorCode;
-  readonly retriable: boolean;
   readonly input: string | undefined;
 
   constructor(
@@ -35,9 +35,8 @@ export class CliError extends Error {
     message: string,
     options: { input?: string; retriable?: boolean; cause?: unknown } = {},
   ) {
-    super(message, 'cause' in options ? { cause: options.cause } : undefined);
-    this.code = code;
-    this.input = options.input;
-    this.retriable = options.retriable ?? false;
+    const { input, ...rest } = options;
+    super(code, message, rest);
+    this.input = input;
   }
 }

@@ -203,7 +203,7 @@ describe('deliverySchedule', () => {
     assert.equal(first.row.concept, 0);
   });
 
-  it('rejects bad options with DW_INVALID_OPTION', () => {
+  it('rejects bad options with DW_DATASET_INVALID_OPTION', () => {
     const few = rowsOfLength(3);
     const cases: [Record<string, unknown>, string][] = [
       [{ seed: 1.5 }, 'seed'],
@@ -222,7 +222,7 @@ describe('deliverySchedule', () => {
         () => deliverySchedule(few, { ...base, ...override }),
         (error: unknown) =>
           error instanceof DatasetError &&
-          error.code === 'DW_INVALID_OPTION' &&
+          error.code === 'DW_DATASET_INVALID_OPTION' &&
           error.message.includes(mentions),
         mentions,
       );

@@ -2,13 +2,7 @@ import { mulberry32 } from '@driftwatch/drift';
 
 import { DatasetError } from './errors.js';
 import type { StreamRow } from './stream-row.js';
-import {
-  optionNonNegativeFinite,
-  optionNonNegativeInteger,
-  optionPositiveFinite,
-  optionProbability,
-  optionSafeInteger,
-} from './validate.js';
+import { option } from './errors.js';
 
 /** How long after its event a label arrives, in ms. */
 export type LabelDelay =
@@ -89,12 +83,12 @@ export function deliverySchedule<R extends StreamRow>(
   rows: Iterable<R>,
   options: DeliveryScheduleOptions,
 ): Delivery<R>[] {
-  const seed = optionSafeInteger(options.seed, 'seed');
+  const seed = option.safeInteger(options.seed, 'seed');
   const delay = delayFunction(options.labelDelay);
-  const startTs = optionSafeInteger(options.startTs ?? 0, 'startTs');
-  const intervalMs = optionNonNegativeInteger(options.intervalMs ?? 1000, 'intervalMs');
-  const missingLabelRate = optionProbability(options.missingLabelRate ?? 0, 'missingLabelRate');
-  const duplicateLabelRate = optionProbability(
+  const startTs = option.safeInteger(options.startTs ?? 0, 'startTs');
+  const intervalMs = option.nonNegativeInteger(options.intervalMs ?? 1000, 'intervalMs');
+  const missingLabelRate = option.probability(options.missingLabelRate ?? 0, 'missingLabelRate');
+  const duplicateLabelRate = option.probability(
     options.duplicateLabelRate ?? 0,
     'duplicateLabelRate',
   );
@@ -126,33 +120,36 @@ export function deliverySchedule<R extends StreamRow>(
 /** The delay, in whole ms, for a uniform draw in [0, 1). */
 function delayFunction(labelDelay: LabelDelay): (draw: number) => number {
   if (typeof labelDelay !== 'object') {
-    throw new DatasetError('DW_INVALID_OPTION', 'option labelDelay must be an object with a kind');
+    throw new DatasetError(
+      'DW_DATASET_INVALID_OPTION',
+      'option labelDelay must be an object with a kind',
+    );
   }
   switch (labelDelay.kind) {
     case 'fixed': {
-      const ms = Math.round(optionNonNegativeFinite(labelDelay.ms, 'labelDelay.ms'));
+      const ms = Math.round(option.nonNegativeFinite(labelDelay.ms, 'labelDelay.ms'));
       return () => ms;
     }
     case 'uniform': {
-      const minMs = optionNonNegativeFinite(labelDelay.minMs, 'labelDelay.minMs');
-      const maxMs = optionNonNegativeFinite(labelDelay.maxMs, 'labelDelay.maxMs');
+      const minMs = option.nonNegativeFinite(labelDelay.minMs, 'labelDelay.minMs');
+      const maxMs = option.nonNegativeFinite(labelDelay.maxMs, 'labelDelay.maxMs');
       if (maxMs < minMs) {
         throw new DatasetError(
-          'DW_INVALID_OPTION',
+          'DW_DATASET_INVALID_OPTION',
           `option labelDelay.maxMs must be at least minMs (${minMs}), got ${maxMs}`,
         );
       }
       return (draw) => Math.round(minMs + draw * (maxMs - minMs));
     }
     case 'exponential': {
-      const meanMs = optionPositiveFinite(labelDelay.meanMs, 'labelDelay.meanMs');
+      const meanMs = option.positiveFinite(labelDelay.meanMs, 'labelDelay.meanMs');
       // Inverse CDF; log1p(-draw) is finite because draw < 1.
       return (draw) => Math.round(-meanMs * Math.log1p(-draw));
     }
     default: {
       const kind: unknown = (labelDelay as { kind: unknown }).kind;
       throw new DatasetError(
-        'DW_INVALID_OPTION',
+        'DW_DATASET_INVALID_OPTION',
         `option labelDelay.kind must be 'fixed', 'uniform' or 'exponential', got ${JSON.stringify(kind)}`,
       );
     }

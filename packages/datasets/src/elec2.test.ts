@@ -158,10 +158,10 @@ describe('readElec2 errors', () => {
   });
 
   it('rejects bad options before reading', async () => {
-    await rejectsWith(readElec2(''), 'DW_INVALID_OPTION');
+    await rejectsWith(readElec2(''), 'DW_DATASET_INVALID_OPTION');
     await rejectsWith(
       readElec2(join(directory, 'missing.csv'), { features: [] }),
-      'DW_INVALID_OPTION',
+      'DW_DATASET_INVALID_OPTION',
     );
   });
 });
@@ -251,7 +251,8 @@ describe('parseElec2', () => {
     for (const features of [[], ['class'], ['nswprice', 'nswprice'], ['price']]) {
       assert.throws(
         () => parseElec2(csv, { features: features as ['date'] }),
-        (error: unknown) => error instanceof DatasetError && error.code === 'DW_INVALID_OPTION',
+        (error: unknown) =>
+          error instanceof DatasetError && error.code === 'DW_DATASET_INVALID_OPTION',
       );
     }
   });

@@ -85,7 +85,10 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  */
 export async function readElec2(path: string, options: Elec2Options = {}): Promise<Elec2Row[]> {
   if (typeof path !== 'string' || path === '') {
-    throw new DatasetError('DW_INVALID_OPTION', 'readElec2 needs the path of the ELEC2 CSV');
+    throw new DatasetError(
+      'DW_DATASET_INVALID_OPTION',
+      'readElec2 needs the path of the ELEC2 CSV',
+    );
   }
   const features = resolveFeatures(options.features);
   let text: string;
@@ -128,7 +131,10 @@ export async function readElec2(path: string, options: Elec2Options = {}): Promi
  */
 export function parseElec2(csv: string, options: ParseElec2Options = {}): Elec2Row[] {
   if (typeof csv !== 'string') {
-    throw new DatasetError('DW_INVALID_OPTION', 'parseElec2 needs the CSV text as a string');
+    throw new DatasetError(
+      'DW_DATASET_INVALID_OPTION',
+      'parseElec2 needs the CSV text as a string',
+    );
   }
   return parseRows(csv, resolveFeatures(options.features), options.source ?? 'ELEC2 CSV');
 }
@@ -137,18 +143,21 @@ function resolveFeatures(features: readonly Elec2Feature[] | undefined): readonl
   if (features === undefined) return elec2DefaultFeatures;
   const given: unknown = features;
   if (!Array.isArray(given) || given.length === 0) {
-    throw new DatasetError('DW_INVALID_OPTION', 'option features must be a non-empty array');
+    throw new DatasetError(
+      'DW_DATASET_INVALID_OPTION',
+      'option features must be a non-empty array',
+    );
   }
   const seen = new Set<string>();
   for (const feature of features) {
     if (!(numericColumns as readonly unknown[]).includes(feature)) {
       throw new DatasetError(
-        'DW_INVALID_OPTION',
+        'DW_DATASET_INVALID_OPTION',
         `option features names ${JSON.stringify(feature)}, which is not a numeric ELEC2 column (${numericColumns.join(', ')})`,
       );
     }
     if (seen.has(feature)) {
-      throw new DatasetError('DW_INVALID_OPTION', `option features names ${feature} twice`);
+      throw new DatasetError('DW_DATASET_INVALID_OPTION', `option features names ${feature} twice`);
     }
     seen.add(feature);
   }

@@ -32,7 +32,8 @@ describe('eventId', () => {
     ] as const) {
       assert.throws(
         () => eventId(name, index),
-        (error: unknown) => error instanceof DatasetError && error.code === 'DW_INVALID_OPTION',
+        (error: unknown) =>
+          error instanceof DatasetError && error.code === 'DW_DATASET_INVALID_OPTION',
         `${name} ${index}`,
       );
     }

@@ -1,5 +1,5 @@
 import { DatasetError } from './errors.js';
-import { optionNonNegativeInteger } from './validate.js';
+import { option } from './errors.js';
 
 /**
  * The stable id of row `index` of stream `streamName`: the name, a dash, and the index padded to
@@ -16,10 +16,10 @@ import { optionNonNegativeInteger } from './validate.js';
 export function eventId(streamName: string, index: number): string {
   if (typeof streamName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(streamName)) {
     throw new DatasetError(
-      'DW_INVALID_OPTION',
+      'DW_DATASET_INVALID_OPTION',
       `stream name must be letters, digits, '.', '_' or '-' (not starting with one of the last three), got ${JSON.stringify(streamName)}`,
     );
   }
-  optionNonNegativeInteger(index, 'index');
+  option.nonNegativeInteger(index, 'index');
   return `${streamName}-${String(index).padStart(6, '0')}`;
 }

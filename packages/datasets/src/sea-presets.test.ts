@@ -157,7 +157,8 @@ describe('seaDemoConcepts', () => {
   it('rejects a length shorter than the number of blocks', () => {
     assert.throws(
       () => seaDemoConcepts(3),
-      (error: unknown) => error instanceof DatasetError && error.code === 'DW_INVALID_OPTION',
+      (error: unknown) =>
+        error instanceof DatasetError && error.code === 'DW_DATASET_INVALID_OPTION',
     );
   });
 });

@@ -1,6 +1,6 @@
 import { DatasetError } from './errors.js';
 import type { SeaConcept } from './sea-stream.js';
-import { optionPositiveInteger } from './validate.js';
+import { option } from './errors.js';
 
 /** Concepts in equal blocks over `length` rows: block k starts at ⌊k · length / blocks⌋. */
 function blocks(
@@ -8,10 +8,10 @@ function blocks(
   concepts: readonly Omit<SeaConcept, 'start'>[],
   preset: string,
 ): SeaConcept[] {
-  optionPositiveInteger(length, 'length');
+  option.positiveInteger(length, 'length');
   if (length < concepts.length) {
     throw new DatasetError(
-      'DW_INVALID_OPTION',
+      'DW_DATASET_INVALID_OPTION',
       `option length must be at least ${concepts.length} for ${preset}, got ${length}`,
     );
   }

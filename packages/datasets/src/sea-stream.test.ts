@@ -9,7 +9,7 @@ function expectInvalidOption(build: () => unknown, mentions: string): void {
     build,
     (error: unknown) =>
       error instanceof DatasetError &&
-      error.code === 'DW_INVALID_OPTION' &&
+      error.code === 'DW_DATASET_INVALID_OPTION' &&
       error.message.includes(mentions),
   );
 }
@@ -208,7 +208,7 @@ describe('seaStream', () => {
     ]);
   });
 
-  it('rejects bad options with DW_INVALID_OPTION', () => {
+  it('rejects bad options with DW_DATASET_INVALID_OPTION', () => {
     const one = [{ start: 0, threshold: 8 }];
     expectInvalidOption(() => seaStream({ seed: 1, length: 0, concepts: one }), 'length');
     expectInvalidOption(() => seaStream({ seed: 1, length: 2.5, concepts: one }), 'length');

@@ -3,14 +3,7 @@ import { mulberry32 } from '@driftwatch/drift';
 import { DatasetError } from './errors.js';
 import { seaDemoConcepts } from './sea-presets.js';
 import type { StreamRow } from './stream-row.js';
-import {
-  optionFinite,
-  optionNonNegativeInteger,
-  optionOneOf,
-  optionPositiveInteger,
-  optionProbability,
-  optionSafeInteger,
-} from './validate.js';
+import { option } from './errors.js';
 
 export type SeaFeatureName = 'x1' | 'x2' | 'x3';
 
@@ -138,9 +131,9 @@ export function seaLabel(
  * Discovery and Data Mining (KDD), 2001, pp. 377–382.
  */
 export function seaStream(options: SeaStreamOptions): SeaStream {
-  const seed = optionSafeInteger(options.seed, 'seed');
-  const length = optionPositiveInteger(options.length, 'length');
-  const noise = optionProbability(options.noise ?? 0.1, 'noise');
+  const seed = option.safeInteger(options.seed, 'seed');
+  const length = option.positiveInteger(options.length, 'length');
+  const noise = option.probability(options.noise ?? 0.1, 'noise');
   const concepts = resolveConcepts(options.concepts ?? seaDemoConcepts(length), length);
   const drifts = concepts.slice(1).map((concept) => concept.start);
 
@@ -170,34 +163,37 @@ export function seaStream(options: SeaStreamOptions): SeaStream {
 function resolveConcepts(concepts: readonly SeaConcept[], length: number): ResolvedSeaConcept[] {
   const given: unknown = concepts;
   if (!Array.isArray(given) || given.length === 0) {
-    throw new DatasetError('DW_INVALID_OPTION', 'option concepts must be a non-empty array');
+    throw new DatasetError(
+      'DW_DATASET_INVALID_OPTION',
+      'option concepts must be a non-empty array',
+    );
   }
   return concepts.map((concept, k): ResolvedSeaConcept => {
     const name = `concepts[${k}]`;
-    const start = optionNonNegativeInteger(concept.start, `${name}.start`);
+    const start = option.nonNegativeInteger(concept.start, `${name}.start`);
     const previous = k === 0 ? undefined : concepts[k - 1]?.start;
     if (k === 0 && start !== 0) {
       throw new DatasetError(
-        'DW_INVALID_OPTION',
+        'DW_DATASET_INVALID_OPTION',
         `option concepts[0].start must be 0, got ${start}`,
       );
     }
     if (previous !== undefined && start <= previous) {
       throw new DatasetError(
-        'DW_INVALID_OPTION',
+        'DW_DATASET_INVALID_OPTION',
         `option ${name}.start must be greater than concepts[${k - 1}].start (${previous}), got ${start}`,
       );
     }
     if (start >= length) {
       throw new DatasetError(
-        'DW_INVALID_OPTION',
+        'DW_DATASET_INVALID_OPTION',
         `option ${name}.start must be below the stream's length ${length}, got ${start}`,
       );
     }
     return {
       start,
-      threshold: optionFinite(concept.threshold, `${name}.threshold`),
-      positive: optionOneOf(concept.positive ?? 'below', `${name}.positive`, ['below', 'above']),
+      threshold: option.finite(concept.threshold, `${name}.threshold`),
+      positive: option.oneOf(concept.positive ?? 'below', `${name}.positive`, ['below', 'above']),
       featureRange: resolveRange(concept.featureRange, `${name}.featureRange`),
       shift: resolveShift(concept.shift, `${name}.shift`),
     };
@@ -213,7 +209,7 @@ function resolveRange(
   const [low, high] = Array.isArray(given) && given.length === 2 ? range : [NaN, NaN];
   if (!Number.isFinite(low) || !Number.isFinite(high) || !(low < high)) {
     throw new DatasetError(
-      'DW_INVALID_OPTION',
+      'DW_DATASET_INVALID_OPTION',
       `option ${name} must be [low, high] with finite low < high, got ${JSON.stringify(range)}`,
     );
   }
@@ -226,19 +222,19 @@ function resolveShift(
 ): SeaFeatures {
   if (shift === undefined) return NO_SHIFT;
   if (typeof shift !== 'object' || Array.isArray(shift)) {
-    throw new DatasetError('DW_INVALID_OPTION', `option ${name} must be an object`);
+    throw new DatasetError('DW_DATASET_INVALID_OPTION', `option ${name} must be an object`);
   }
   for (const key of Object.keys(shift)) {
     if (!(seaFeatureNames as readonly string[]).includes(key)) {
       throw new DatasetError(
-        'DW_INVALID_OPTION',
+        'DW_DATASET_INVALID_OPTION',
         `option ${name} names unknown feature ${JSON.stringify(key)} (SEA has x1, x2, x3)`,
       );
     }
   }
   return {
-    x1: optionFinite(shift.x1 ?? 0, `${name}.x1`),
-    x2: optionFinite(shift.x2 ?? 0, `${name}.x2`),
-    x3: optionFinite(shift.x3 ?? 0, `${name}.x3`),
+    x1: option.finite(shift.x1 ?? 0, `${name}.x1`),
+    x2: option.finite(shift.x2 ?? 0, `${name}.x2`),
+    x3: option.finite(shift.x3 ?? 0, `${name}.x3`),
   };
 }

@@ -66,19 +66,23 @@ describe('streamCatalog and openStream', () => {
       assert.deepEqual(first.rows, whole.rows.slice(0, 100));
       await rejectsWith(
         openStream({ dataset: 'elec2', file: elec2Path, length: 45_313 }),
-        'DW_INVALID_OPTION',
+        'DW_DATASET_INVALID_OPTION',
         'at most the 45312 rows',
       );
     },
   );
 
   it('asks for the file of elec2, and names an unknown dataset', async () => {
-    await rejectsWith(openStream({ dataset: 'elec2' }), 'DW_INVALID_OPTION', 'not bundled');
+    await rejectsWith(openStream({ dataset: 'elec2' }), 'DW_DATASET_INVALID_OPTION', 'not bundled');
     await rejectsWith(
       openStream({ dataset: 'stagger' as StreamName }),
-      'DW_INVALID_OPTION',
+      'DW_DATASET_INVALID_OPTION',
       "'sea'",
     );
-    await rejectsWith(openStream({ dataset: 'sea', length: 0 }), 'DW_INVALID_OPTION', 'length');
+    await rejectsWith(
+      openStream({ dataset: 'sea', length: 0 }),
+      'DW_DATASET_INVALID_OPTION',
+      'length',
+    );
   });
 });

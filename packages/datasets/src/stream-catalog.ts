@@ -3,7 +3,7 @@ import { DatasetError } from './errors.js';
 import { seaClassicConcepts, seaDataDriftConcepts, seaDemoConcepts } from './sea-presets.js';
 import { seaFeatureNames, seaStream, type SeaConcept } from './sea-stream.js';
 import type { StreamRow } from './stream-row.js';
-import { optionOneOf, optionPositiveInteger, optionSafeInteger } from './validate.js';
+import { option } from './errors.js';
 
 export type StreamName = 'sea' | 'sea-classic' | 'sea-data-drift' | 'elec2';
 
@@ -86,7 +86,7 @@ const seaPresets: Record<Exclude<StreamName, 'elec2'>, (length: number) => SeaCo
  * ```
  */
 export async function openStream(options: OpenStreamOptions): Promise<OpenedStream> {
-  const name = optionOneOf(
+  const name = option.oneOf(
     options.dataset,
     'dataset',
     streamCatalog.map((entry) => entry.name),
@@ -94,24 +94,24 @@ export async function openStream(options: OpenStreamOptions): Promise<OpenedStre
   if (name === 'elec2') {
     if (options.file === undefined) {
       throw new DatasetError(
-        'DW_INVALID_OPTION',
+        'DW_DATASET_INVALID_OPTION',
         'option file is required for elec2: the dataset is not bundled; pass the path of its CSV',
       );
     }
     const rows = await readElec2(options.file);
-    const length = optionPositiveInteger(options.length ?? rows.length, 'length');
+    const length = option.positiveInteger(options.length ?? rows.length, 'length');
     if (length > rows.length) {
       throw new DatasetError(
-        'DW_INVALID_OPTION',
+        'DW_DATASET_INVALID_OPTION',
         `option length must be at most the ${rows.length} rows of ${options.file}, got ${length}`,
       );
     }
     const features = rows[0] === undefined ? [] : Object.keys(rows[0].features);
     return { name, featureNames: features, rows: rows.slice(0, length), drifts: null };
   }
-  const length = optionPositiveInteger(options.length ?? 20_000, 'length');
+  const length = option.positiveInteger(options.length ?? 20_000, 'length');
   const stream = seaStream({
-    seed: optionSafeInteger(options.seed ?? 1, 'seed'),
+    seed: option.safeInteger(options.seed ?? 1, 'seed'),
     length,
     concepts: seaPresets[name](length),
   });

@@ -126,7 +126,7 @@ describe('Adwin', () => {
     const adwin = new Adwin();
     adwin.update(1);
     for (const bad of [NaN, Infinity, -Infinity]) {
-      expectDriftError('DW_INVALID_INPUT', () => adwin.update(bad));
+      expectDriftError('DW_DRIFT_INVALID_INPUT', () => adwin.update(bad));
     }
     assert.equal(adwin.width, 1);
     assert.equal(adwin.total, 1);
@@ -149,7 +149,7 @@ describe('Adwin', () => {
       { gracePeriod: Infinity },
     ];
     for (const options of invalid) {
-      expectDriftError('DW_INVALID_OPTION', () => new Adwin(options));
+      expectDriftError('DW_DRIFT_INVALID_OPTION', () => new Adwin(options));
     }
     assert.doesNotThrow(
       () => new Adwin({ delta: 0.5, clock: 1, maxBuckets: 2, minWindowLength: 0, gracePeriod: 0 }),
@@ -241,7 +241,7 @@ describe('Adwin snapshots', () => {
     assert.deepEqual(revived.toJSON(), adwin.toJSON());
   });
 
-  it('refuses malformed states with DW_INVALID_STATE', () => {
+  it('refuses malformed states with DW_DRIFT_INVALID_STATE', () => {
     const adwin = new Adwin({ clock: 4 });
     for (let i = 0; i < 500; i++) adwin.update(i < 250 ? 0 : 1);
     const state = adwin.toJSON();

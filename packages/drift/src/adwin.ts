@@ -1,9 +1,5 @@
-import {
-  optionInOpenInterval,
-  optionNonNegativeInteger,
-  optionPositiveInteger,
-  requireFinite,
-} from './validate.js';
+import { requireFinite } from './input-checks.js';
+import { option } from './errors.js';
 import { DriftError } from './errors.js';
 import { toJsonNumber, type JsonNumber } from './json-number.js';
 import { StateReader } from './state-reader.js';
@@ -114,22 +110,22 @@ export class Adwin {
   readonly #detectedAt: number[] = [];
 
   constructor(options: AdwinOptions = {}) {
-    this.delta = optionInOpenInterval(options.delta ?? 0.002, 'delta', 0, 1);
-    this.clock = optionPositiveInteger(options.clock ?? 32, 'clock');
-    this.maxBuckets = optionPositiveInteger(options.maxBuckets ?? 5, 'maxBuckets');
+    this.delta = option.inOpenInterval(options.delta ?? 0.002, 'delta', 0, 1);
+    this.clock = option.positiveInteger(options.clock ?? 32, 'clock');
+    this.maxBuckets = option.positiveInteger(options.maxBuckets ?? 5, 'maxBuckets');
     // With one bucket per row a merge empties the row, and MOA's bookkeeping (which we follow)
     // then reads buckets that are not there when it shrinks the window.
     if (this.maxBuckets < 2) {
       throw new DriftError(
-        'DW_INVALID_OPTION',
+        'DW_DRIFT_INVALID_OPTION',
         `option maxBuckets must be at least 2, got ${this.maxBuckets}`,
       );
     }
-    this.minWindowLength = optionNonNegativeInteger(
+    this.minWindowLength = option.nonNegativeInteger(
       options.minWindowLength ?? 5,
       'minWindowLength',
     );
-    this.gracePeriod = optionNonNegativeInteger(options.gracePeriod ?? 10, 'gracePeriod');
+    this.gracePeriod = option.nonNegativeInteger(options.gracePeriod ?? 10, 'gracePeriod');
     this.#updatesUntilTest = this.clock;
     this.#rowStride = this.maxBuckets + 1;
     this.#bucketTotals = new Float64Array(INITIAL_ROWS * this.#rowStride);
@@ -172,7 +168,7 @@ export class Adwin {
     return this.#buckets;
   }
 
-  /** Revives an Adwin from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  /** Revives an Adwin from {@link toJSON}'s output, validating it (`DW_DRIFT_INVALID_STATE`). */
   static fromJSON(state: AdwinState): Adwin {
     const reader = new StateReader('Adwin', state);
     const adwin = reader.build(

@@ -32,7 +32,10 @@ function degradingStream(): boolean[] {
   return Array.from({ length: 1000 }, (_, index) => random() < (index < 600 ? 0.9 : 0.6));
 }
 
-function assertInvalid(code: 'DW_INVALID_OPTION' | 'DW_INVALID_INPUT', run: () => unknown): void {
+function assertInvalid(
+  code: 'DW_DRIFT_INVALID_OPTION' | 'DW_DRIFT_INVALID_INPUT',
+  run: () => unknown,
+): void {
   assert.throws(run, (error) => error instanceof DriftError && error.code === code);
 }
 
@@ -96,14 +99,20 @@ describe('BlockAccuracy', () => {
 
   it('rejects invalid options and inputs', () => {
     for (const blockSize of [0, -1, 2.5, NaN]) {
-      assertInvalid('DW_INVALID_OPTION', () => new BlockAccuracy({ blockSize, threshold: 0.5 }));
+      assertInvalid(
+        'DW_DRIFT_INVALID_OPTION',
+        () => new BlockAccuracy({ blockSize, threshold: 0.5 }),
+      );
     }
     for (const threshold of [-0.1, 1.1, NaN, Infinity]) {
-      assertInvalid('DW_INVALID_OPTION', () => new BlockAccuracy({ blockSize: 10, threshold }));
+      assertInvalid(
+        'DW_DRIFT_INVALID_OPTION',
+        () => new BlockAccuracy({ blockSize: 10, threshold }),
+      );
     }
     const blocks = new BlockAccuracy({ blockSize: 2, threshold: 0.5 });
     blocks.update(true);
-    assertInvalid('DW_INVALID_INPUT', () => {
+    assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
       blocks.update('no' as unknown as boolean);
     });
     assert.deepEqual(blocks.update(false), { blockIndex: 0, accuracy: 0.5, belowThreshold: false });
@@ -154,7 +163,7 @@ describe('BlockAccuracy snapshots', () => {
     );
   });
 
-  it('refuses malformed states with DW_INVALID_STATE', () => {
+  it('refuses malformed states with DW_DRIFT_INVALID_STATE', () => {
     const blocks = new BlockAccuracy({ blockSize: 4, threshold: 0.5 });
     for (const correct of [true, true, false, true, true]) blocks.update(correct);
     const state = blocks.toJSON();

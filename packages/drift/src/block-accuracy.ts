@@ -1,6 +1,7 @@
 import { DriftError } from './errors.js';
 import { StateReader } from './state-reader.js';
-import { optionFinite, optionPositiveInteger, requireBinary } from './validate.js';
+import { requireBinary } from './input-checks.js';
+import { option } from './errors.js';
 
 export interface BlockAccuracyOptions {
   /** Outcomes per block. Required. */
@@ -67,11 +68,11 @@ export class BlockAccuracy {
   #lastBlockCorrect = 0;
 
   constructor({ blockSize, threshold }: BlockAccuracyOptions) {
-    this.blockSize = optionPositiveInteger(blockSize, 'blockSize');
-    optionFinite(threshold, 'threshold');
+    this.blockSize = option.positiveInteger(blockSize, 'blockSize');
+    option.finite(threshold, 'threshold');
     if (threshold < 0 || threshold > 1) {
       throw new DriftError(
-        'DW_INVALID_OPTION',
+        'DW_DRIFT_INVALID_OPTION',
         `option threshold must be in [0, 1], got ${threshold}`,
       );
     }
@@ -97,7 +98,7 @@ export class BlockAccuracy {
     return this.#lastBlock?.belowThreshold ?? false;
   }
 
-  /** Revives a BlockAccuracy from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  /** Revives a BlockAccuracy from {@link toJSON}'s output, validating it (`DW_DRIFT_INVALID_STATE`). */
   static fromJSON(state: BlockAccuracyState): BlockAccuracy {
     const reader = new StateReader('BlockAccuracy', state);
     const blocks = reader.build(

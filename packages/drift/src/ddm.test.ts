@@ -119,7 +119,7 @@ describe('Ddm', () => {
     for (const options of invalid) {
       assert.throws(
         () => new Ddm(options),
-        isInvalid('DW_INVALID_OPTION'),
+        isInvalid('DW_DRIFT_INVALID_OPTION'),
         JSON.stringify(options),
       );
     }
@@ -129,7 +129,7 @@ describe('Ddm', () => {
   it('rejects anything but 0, 1, false and true', () => {
     const detector = new Ddm();
     for (const value of [0.5, 2, -1, NaN, Infinity, '1' as unknown as number]) {
-      assert.throws(() => detector.update(value), isInvalid('DW_INVALID_INPUT'));
+      assert.throws(() => detector.update(value), isInvalid('DW_DRIFT_INVALID_INPUT'));
     }
     assert.equal(detector.count, 0);
   });
@@ -178,7 +178,7 @@ describe('Ddm snapshots', () => {
     assert.deepEqual(Ddm.fromJSON(JSON.parse(JSON.stringify(state)) as DdmState).toJSON(), state);
   });
 
-  it('refuses malformed states with DW_INVALID_STATE', () => {
+  it('refuses malformed states with DW_DRIFT_INVALID_STATE', () => {
     const detector = new Ddm({ warmStart: 5 });
     detectedIndices(detector, [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
     const state = detector.toJSON();

@@ -1,7 +1,8 @@
 import { DriftError } from './errors.js';
 import { toJsonNumber, type JsonNumber } from './json-number.js';
 import { StateReader } from './state-reader.js';
-import { optionFinite, optionNonNegativeInteger, requireBinary } from './validate.js';
+import { requireBinary } from './input-checks.js';
+import { option } from './errors.js';
 
 export interface DdmOptions {
   /** Elements to see (since the start or the last detection) before warning or detecting. Default 30. */
@@ -80,12 +81,12 @@ export class Ddm {
   readonly #detections: number[] = [];
 
   constructor({ warmStart = 30, warningThreshold = 2, driftThreshold = 3 }: DdmOptions = {}) {
-    this.warmStart = optionNonNegativeInteger(warmStart, 'warmStart');
+    this.warmStart = option.nonNegativeInteger(warmStart, 'warmStart');
     this.warningThreshold = positive(warningThreshold, 'warningThreshold');
     this.driftThreshold = positive(driftThreshold, 'driftThreshold');
     if (warningThreshold > driftThreshold) {
       throw new DriftError(
-        'DW_INVALID_OPTION',
+        'DW_DRIFT_INVALID_OPTION',
         `option warningThreshold (${warningThreshold}) must not exceed driftThreshold (${driftThreshold})`,
       );
     }
@@ -116,7 +117,7 @@ export class Ddm {
     return this.#errorRate;
   }
 
-  /** Revives a Ddm from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  /** Revives a Ddm from {@link toJSON}'s output, validating it (`DW_DRIFT_INVALID_STATE`). */
   static fromJSON(state: DdmState): Ddm {
     const reader = new StateReader('Ddm', state);
     const detector = reader.build(
@@ -209,9 +210,9 @@ export class Ddm {
 }
 
 function positive(value: number, name: string): number {
-  optionFinite(value, name);
+  option.finite(value, name);
   if (value <= 0) {
-    throw new DriftError('DW_INVALID_OPTION', `option ${name} must be > 0, got ${value}`);
+    throw new DriftError('DW_DRIFT_INVALID_OPTION', `option ${name} must be > 0, got ${value}`);
   }
   return value;
 }

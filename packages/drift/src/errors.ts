@@ -1,17 +1,24 @@
-export type DriftErrorCode = 'DW_INVALID_OPTION' | 'DW_INVALID_INPUT' | 'DW_INVALID_STATE';
+import { DriftwatchError, optionChecks } from '@driftwatch/errors';
 
 /**
- * The one error type this package throws: bad options at construction, bad values at update, a
- * bad snapshot given to a `fromJSON` (`DW_INVALID_STATE`). Never retriable: the same call fails
- * the same way, so callers (the bus's retry) pass it on.
+ * - `DW_DRIFT_INVALID_OPTION`: an option is missing, out of range or of the wrong kind.
+ * - `DW_DRIFT_INVALID_INPUT`: a value given to `update` (or a window) is not what it must be.
+ * - `DW_DRIFT_INVALID_STATE`: a snapshot given to a `fromJSON` cannot be continued.
  */
-export class DriftError extends Error {
+export type DriftErrorCode =
+  'DW_DRIFT_INVALID_OPTION' | 'DW_DRIFT_INVALID_INPUT' | 'DW_DRIFT_INVALID_STATE';
+
+/**
+ * The one error type this package throws. Never retriable: the same call fails the same way, so
+ * callers (the bus's retry) pass it on.
+ */
+export class DriftError extends DriftwatchError<DriftErrorCode> {
   override readonly name = 'DriftError';
-  readonly code: DriftErrorCode;
-  readonly retriable = false;
 
   constructor(code: DriftErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+    super(code, message, { ...options, retriable: false });
   }
 }
+
+/** This package's option checks: each throws `DW_DRIFT_INVALID_OPTION`. */
+export const option = optionChecks((message) => new DriftError('DW_DRIFT_INVALID_OPTION', message));

@@ -49,16 +49,16 @@ describe('jensenShannon', () => {
   });
 
   it('rejects mismatched, empty, negative, non-finite and all-zero vectors', () => {
-    assert.throws(() => jensenShannon([1], [1, 1]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => jensenShannon([], []), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => jensenShannon([1, -1], [1, 1]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => jensenShannon([1, NaN], [1, 1]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => jensenShannon([0, 0], [1, 1]), invalid('DW_INVALID_INPUT'));
+    assert.throws(() => jensenShannon([1], [1, 1]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => jensenShannon([], []), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => jensenShannon([1, -1], [1, 1]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => jensenShannon([1, NaN], [1, 1]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => jensenShannon([0, 0], [1, 1]), invalid('DW_DRIFT_INVALID_INPUT'));
   });
 
   it('rejects a base that is not a positive finite number other than 1', () => {
     for (const base of [0, -2, 1, Infinity, NaN]) {
-      assert.throws(() => jensenShannon([1], [1], { base }), invalid('DW_INVALID_OPTION'));
+      assert.throws(() => jensenShannon([1], [1], { base }), invalid('DW_DRIFT_INVALID_OPTION'));
     }
   });
 });

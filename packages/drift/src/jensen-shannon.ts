@@ -1,5 +1,5 @@
 import { DriftError } from './errors.js';
-import { requireFinite } from './validate.js';
+import { requireFinite } from './input-checks.js';
 
 export interface JensenShannonOptions {
   /** Logarithm base (default `e`, natural log); `2` bounds the distance by 1. */
@@ -16,8 +16,8 @@ export interface JensenShannonOptions {
  * Where rounding would leave the divergence a hair below zero (scipy then returns NaN), the
  * distance is 0.
  *
- * Options: `base` (default `e`). Throws `DW_INVALID_INPUT` when the lengths differ, a vector is
- * empty, holds a negative or non-finite value, or sums to 0; `DW_INVALID_OPTION` for a base that
+ * Options: `base` (default `e`). Throws `DW_DRIFT_INVALID_INPUT` when the lengths differ, a vector is
+ * empty, holds a negative or non-finite value, or sums to 0; `DW_DRIFT_INVALID_OPTION` for a base that
  * is not a positive finite number other than 1.
  *
  * @example
@@ -41,13 +41,13 @@ export function jensenShannon(
   const base = options.base;
   if (base !== undefined && (!Number.isFinite(base) || base <= 0 || base === 1)) {
     throw new DriftError(
-      'DW_INVALID_OPTION',
+      'DW_DRIFT_INVALID_OPTION',
       `option base must be a positive finite number other than 1, got ${String(base)}`,
     );
   }
   if (p.length !== q.length) {
     throw new DriftError(
-      'DW_INVALID_INPUT',
+      'DW_DRIFT_INVALID_INPUT',
       `p and q must have the same length, got ${p.length} and ${q.length}`,
     );
   }
@@ -68,15 +68,19 @@ export function jensenShannon(
 }
 
 function normalised(weights: ArrayLike<number>, what: string): Float64Array {
-  if (weights.length === 0) throw new DriftError('DW_INVALID_INPUT', `${what} must not be empty`);
+  if (weights.length === 0)
+    throw new DriftError('DW_DRIFT_INVALID_INPUT', `${what} must not be empty`);
   let sum = 0;
   for (let i = 0; i < weights.length; i++) {
     const weight = requireFinite(weights[i] ?? NaN, `${what}[${i}]`);
     if (weight < 0) {
-      throw new DriftError('DW_INVALID_INPUT', `${what}[${i}] must not be negative, got ${weight}`);
+      throw new DriftError(
+        'DW_DRIFT_INVALID_INPUT',
+        `${what}[${i}] must not be negative, got ${weight}`,
+      );
     }
     sum += weight;
   }
-  if (sum === 0) throw new DriftError('DW_INVALID_INPUT', `${what} must not sum to 0`);
+  if (sum === 0) throw new DriftError('DW_DRIFT_INVALID_INPUT', `${what} must not sum to 0`);
   return Float64Array.from(weights, (weight) => weight / sum);
 }

@@ -73,13 +73,13 @@ describe('ksTwoSample', () => {
   it('rejects empty samples, non-finite values and unknown methods', () => {
     const code = (code: string) => (error: unknown) =>
       error instanceof DriftError && error.code === code;
-    assert.throws(() => ksTwoSample([], [1]), code('DW_INVALID_INPUT'));
-    assert.throws(() => ksTwoSample([1], []), code('DW_INVALID_INPUT'));
-    assert.throws(() => ksTwoSample([1, NaN], [1]), code('DW_INVALID_INPUT'));
-    assert.throws(() => ksTwoSample([1], [Infinity]), code('DW_INVALID_INPUT'));
+    assert.throws(() => ksTwoSample([], [1]), code('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => ksTwoSample([1], []), code('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => ksTwoSample([1, NaN], [1]), code('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => ksTwoSample([1], [Infinity]), code('DW_DRIFT_INVALID_INPUT'));
     assert.throws(
       () => ksTwoSample([1], [2], { method: 'bootstrap' as KsMethod }),
-      code('DW_INVALID_OPTION'),
+      code('DW_DRIFT_INVALID_OPTION'),
     );
   });
 });

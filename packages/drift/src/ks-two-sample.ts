@@ -1,6 +1,6 @@
 import { DriftError } from './errors.js';
 import { kolmogorovSurvival } from './kolmogorov-distribution.js';
-import { requireFinite } from './validate.js';
+import { requireFinite } from './input-checks.js';
 
 export type KsMethod = 'auto' | 'exact' | 'asymptotic';
 
@@ -41,7 +41,7 @@ const MAX_AUTO_EXACT = 10_000;
  *   `round(n₁n₂/(n₁+n₂))` (round half to even), see `kolmogorov-distribution.ts`. That size is
  *   at least 1 here; scipy rounds 1·1/2 to 0 and answers NaN for two single values.
  *
- * Options: `method` (default `'auto'`). Throws `DW_INVALID_INPUT` for an empty sample or a
+ * Options: `method` (default `'auto'`). Throws `DW_DRIFT_INVALID_INPUT` for an empty sample or a
  * non-finite value.
  *
  * @example
@@ -67,7 +67,7 @@ export function ksTwoSample(
   const method = options.method ?? 'auto';
   if (!methods.includes(method)) {
     throw new DriftError(
-      'DW_INVALID_OPTION',
+      'DW_DRIFT_INVALID_OPTION',
       `option method must be 'auto', 'exact' or 'asymptotic', got ${method}`,
     );
   }
@@ -100,7 +100,8 @@ export function ksTwoSample(
 }
 
 function sortedSample(sample: ArrayLike<number>, what: string): Float64Array {
-  if (sample.length === 0) throw new DriftError('DW_INVALID_INPUT', `${what} must not be empty`);
+  if (sample.length === 0)
+    throw new DriftError('DW_DRIFT_INVALID_INPUT', `${what} must not be empty`);
   const sorted = Float64Array.from(sample, (value, i) => requireFinite(value, `${what}[${i}]`));
   return sorted.sort();
 }

@@ -160,7 +160,7 @@ describe('Kswin', () => {
     for (const options of invalid) {
       assert.throws(
         () => new Kswin(options),
-        isInvalid('DW_INVALID_OPTION'),
+        isInvalid('DW_DRIFT_INVALID_OPTION'),
         JSON.stringify(options),
       );
     }
@@ -175,14 +175,14 @@ describe('Kswin', () => {
     ]) {
       const detector = new Kswin({ windowSize: 6, statSize: 3, sampler: () => positions });
       for (let i = 0; i < 5; i++) detector.update(i);
-      assert.throws(() => detector.update(5), isInvalid('DW_INVALID_OPTION'));
+      assert.throws(() => detector.update(5), isInvalid('DW_DRIFT_INVALID_OPTION'));
     }
   });
 
   it('rejects non-finite values', () => {
     const detector = new Kswin();
     for (const value of [NaN, Infinity, -Infinity]) {
-      assert.throws(() => detector.update(value), isInvalid('DW_INVALID_INPUT'));
+      assert.throws(() => detector.update(value), isInvalid('DW_DRIFT_INVALID_INPUT'));
     }
     assert.equal(detector.count, 0);
   });
@@ -341,13 +341,13 @@ describe('Kswin snapshots', () => {
     for (const [state, resume] of refusals) {
       assert.throws(
         () => Kswin.fromJSON(state, resume),
-        isInvalid('DW_INVALID_OPTION'),
+        isInvalid('DW_DRIFT_INVALID_OPTION'),
         `${state.sampler.kind} with ${Object.keys(resume ?? {}).join(', ')}`,
       );
     }
   });
 
-  it('refuses malformed states with DW_INVALID_STATE', () => {
+  it('refuses malformed states with DW_DRIFT_INVALID_STATE', () => {
     const detector = new Kswin(options);
     for (const value of stream.slice(0, 200)) detector.update(value);
     const state = detector.toJSON();

@@ -3,13 +3,8 @@ import { toJsonNumber, type JsonNumber } from './json-number.js';
 import { ksTwoSample } from './ks-two-sample.js';
 import { mulberry32, mulberry32State, type Random } from './random.js';
 import { StateReader } from './state-reader.js';
-import {
-  optionFinite,
-  optionInOpenInterval,
-  optionNonNegativeInteger,
-  optionPositiveInteger,
-  requireFinite,
-} from './validate.js';
+import { requireFinite } from './input-checks.js';
+import { option } from './errors.js';
 
 /**
  * Chooses which elements of the older part of the window form the reference sample: `sampleSize`
@@ -138,16 +133,16 @@ export class Kswin {
     sampler,
     initialWindow,
   }: KswinOptions = {}) {
-    this.alpha = optionInOpenInterval(alpha, 'alpha', 0, 1);
-    this.statSize = optionPositiveInteger(statSize, 'statSize');
-    this.windowSize = optionPositiveInteger(windowSize, 'windowSize');
+    this.alpha = option.inOpenInterval(alpha, 'alpha', 0, 1);
+    this.statSize = option.positiveInteger(statSize, 'statSize');
+    this.windowSize = option.positiveInteger(windowSize, 'windowSize');
     if (windowSize < 2 * statSize) {
       throw new DriftError(
-        'DW_INVALID_OPTION',
+        'DW_DRIFT_INVALID_OPTION',
         `option windowSize must be at least 2 * statSize (${2 * statSize}) to draw the reference sample, got ${windowSize}`,
       );
     }
-    optionNonNegativeInteger(seed, 'seed');
+    option.nonNegativeInteger(seed, 'seed');
     if (sampler) {
       this.#uniform = undefined;
       this.#sampler = sampler;
@@ -160,7 +155,7 @@ export class Kswin {
     this.#reference = new Float64Array(statSize);
     this.#recent = new Float64Array(statSize);
     for (const value of initialWindow ?? []) {
-      this.#push(optionFinite(value, 'initialWindow element'));
+      this.#push(option.finite(value, 'initialWindow element'));
     }
   }
 
@@ -190,9 +185,9 @@ export class Kswin {
   }
 
   /**
-   * Revives a Kswin from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). A snapshot
+   * Revives a Kswin from {@link toJSON}'s output, validating it (`DW_DRIFT_INVALID_STATE`). A snapshot
    * whose sampling was injected (see {@link KswinSamplerState}) needs it back in `resume`; any
-   * other refuses it (`DW_INVALID_OPTION`), since it carries its own.
+   * other refuses it (`DW_DRIFT_INVALID_OPTION`), since it carries its own.
    */
   static fromJSON(state: KswinState, resume: KswinResume = {}): Kswin {
     const reader = new StateReader('Kswin', state);
@@ -332,7 +327,7 @@ export class Kswin {
     const positions = this.#sampler(populationSize, this.statSize);
     if (positions.length !== this.statSize) {
       throw new DriftError(
-        'DW_INVALID_OPTION',
+        'DW_DRIFT_INVALID_OPTION',
         `sampler returned ${positions.length} positions, expected ${this.statSize}`,
       );
     }
@@ -340,7 +335,7 @@ export class Kswin {
       const position = positions[i] as number;
       if (!Number.isInteger(position) || position < 0 || position >= populationSize) {
         throw new DriftError(
-          'DW_INVALID_OPTION',
+          'DW_DRIFT_INVALID_OPTION',
           `sampler returned position ${position}, outside [0, ${populationSize})`,
         );
       }
@@ -356,7 +351,7 @@ export class Kswin {
 
 /** A `fromJSON` call that does not match how the snapshotted Kswin sampled. */
 function resumeMismatch(reason: string): DriftError {
-  return new DriftError('DW_INVALID_OPTION', `Kswin.fromJSON: ${reason}`);
+  return new DriftError('DW_DRIFT_INVALID_OPTION', `Kswin.fromJSON: ${reason}`);
 }
 
 /**

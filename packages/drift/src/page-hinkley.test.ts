@@ -103,7 +103,7 @@ describe('PageHinkley', () => {
     for (const options of invalid) {
       assert.throws(
         () => new PageHinkley(options),
-        isInvalid('DW_INVALID_OPTION'),
+        isInvalid('DW_DRIFT_INVALID_OPTION'),
         JSON.stringify(options),
       );
     }
@@ -114,7 +114,7 @@ describe('PageHinkley', () => {
     const detector = new PageHinkley();
     detector.update(1);
     for (const value of [NaN, Infinity, -Infinity, '3' as unknown as number]) {
-      assert.throws(() => detector.update(value), isInvalid('DW_INVALID_INPUT'));
+      assert.throws(() => detector.update(value), isInvalid('DW_DRIFT_INVALID_INPUT'));
     }
     assert.equal(detector.count, 1);
   });
@@ -165,7 +165,7 @@ describe('PageHinkley snapshots', () => {
     );
   });
 
-  it('refuses malformed states with DW_INVALID_STATE', () => {
+  it('refuses malformed states with DW_DRIFT_INVALID_STATE', () => {
     const detector = new PageHinkley({ minInstances: 3, threshold: 2 });
     detectedIndices(detector, [0, 0, 0, 0, 3, 3, 3]);
     const state = detector.toJSON();

@@ -1,7 +1,8 @@
 import { DriftError } from './errors.js';
 import { toJsonNumber, type JsonNumber } from './json-number.js';
 import { StateReader } from './state-reader.js';
-import { optionFinite, optionNonNegativeInteger, requireFinite } from './validate.js';
+import { requireFinite } from './input-checks.js';
+import { option } from './errors.js';
 
 /** Which direction of change in the mean to watch for. */
 export type PageHinkleyMode = 'up' | 'down' | 'both';
@@ -99,25 +100,28 @@ export class PageHinkley {
     alpha = 1 - 0.0001,
     mode = 'both',
   }: PageHinkleyOptions = {}) {
-    this.minInstances = optionNonNegativeInteger(minInstances, 'minInstances');
-    this.delta = optionFinite(delta, 'delta');
+    this.minInstances = option.nonNegativeInteger(minInstances, 'minInstances');
+    this.delta = option.finite(delta, 'delta');
     if (delta < 0) {
-      throw new DriftError('DW_INVALID_OPTION', `option delta must be >= 0, got ${delta}`);
+      throw new DriftError('DW_DRIFT_INVALID_OPTION', `option delta must be >= 0, got ${delta}`);
     }
-    this.threshold = optionFinite(threshold, 'threshold');
+    this.threshold = option.finite(threshold, 'threshold');
     if (threshold <= 0) {
-      throw new DriftError('DW_INVALID_OPTION', `option threshold must be > 0, got ${threshold}`);
+      throw new DriftError(
+        'DW_DRIFT_INVALID_OPTION',
+        `option threshold must be > 0, got ${threshold}`,
+      );
     }
     if (!(alpha > 0 && alpha <= 1)) {
       throw new DriftError(
-        'DW_INVALID_OPTION',
+        'DW_DRIFT_INVALID_OPTION',
         `option alpha must be in (0, 1], got ${String(alpha)}`,
       );
     }
     this.alpha = alpha;
     if (!modes.includes(mode)) {
       throw new DriftError(
-        'DW_INVALID_OPTION',
+        'DW_DRIFT_INVALID_OPTION',
         `option mode must be one of ${modes.join(', ')}, got ${mode}`,
       );
     }
@@ -139,7 +143,7 @@ export class PageHinkley {
     return this.#count;
   }
 
-  /** Revives a PageHinkley from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  /** Revives a PageHinkley from {@link toJSON}'s output, validating it (`DW_DRIFT_INVALID_STATE`). */
   static fromJSON(state: PageHinkleyState): PageHinkley {
     const reader = new StateReader('PageHinkley', state);
     const detector = reader.build(

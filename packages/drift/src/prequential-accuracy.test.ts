@@ -23,7 +23,10 @@ function closedForm(outcomes: readonly boolean[], fadingFactor: number): number 
   return weightedCorrect / weight;
 }
 
-function assertInvalid(code: 'DW_INVALID_OPTION' | 'DW_INVALID_INPUT', run: () => unknown): void {
+function assertInvalid(
+  code: 'DW_DRIFT_INVALID_OPTION' | 'DW_DRIFT_INVALID_INPUT',
+  run: () => unknown,
+): void {
   assert.throws(run, (error) => error instanceof DriftError && error.code === code);
 }
 
@@ -70,11 +73,11 @@ describe('PrequentialAccuracy', () => {
 
   it('rejects invalid options and inputs', () => {
     for (const fadingFactor of [0, -0.5, 1.0001, NaN, Infinity]) {
-      assertInvalid('DW_INVALID_OPTION', () => new PrequentialAccuracy({ fadingFactor }));
+      assertInvalid('DW_DRIFT_INVALID_OPTION', () => new PrequentialAccuracy({ fadingFactor }));
     }
     const accuracy = new PrequentialAccuracy();
     for (const correct of [2, 'yes', undefined, NaN]) {
-      assertInvalid('DW_INVALID_INPUT', () => {
+      assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
         accuracy.update(correct as unknown as boolean);
       });
     }
@@ -101,7 +104,7 @@ describe('PrequentialAccuracy snapshots', () => {
     });
   }
 
-  it('refuses malformed states with DW_INVALID_STATE', () => {
+  it('refuses malformed states with DW_DRIFT_INVALID_STATE', () => {
     const accuracy = new PrequentialAccuracy();
     accuracy.update(true);
     accuracy.update(false);

@@ -1,7 +1,7 @@
 import { DriftError } from './errors.js';
 import { toJsonNumber, type JsonNumber } from './json-number.js';
 import { StateReader } from './state-reader.js';
-import { requireBinary } from './validate.js';
+import { requireBinary } from './input-checks.js';
 
 export interface PrequentialAccuracyOptions {
   /** α in (0, 1]: the weight an outcome loses per later outcome. Default 0.999; 1 is the plain running accuracy. */
@@ -59,7 +59,7 @@ export class PrequentialAccuracy {
   constructor({ fadingFactor = 0.999 }: PrequentialAccuracyOptions = {}) {
     if (!(fadingFactor > 0 && fadingFactor <= 1)) {
       throw new DriftError(
-        'DW_INVALID_OPTION',
+        'DW_DRIFT_INVALID_OPTION',
         `option fadingFactor must be in (0, 1], got ${String(fadingFactor)}`,
       );
     }
@@ -76,7 +76,7 @@ export class PrequentialAccuracy {
     return this.#count;
   }
 
-  /** Revives a PrequentialAccuracy from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  /** Revives a PrequentialAccuracy from {@link toJSON}'s output, validating it (`DW_DRIFT_INVALID_STATE`). */
   static fromJSON(state: PrequentialAccuracyState): PrequentialAccuracy {
     const reader = new StateReader('PrequentialAccuracy', state);
     const accuracy = reader.build(

@@ -61,16 +61,16 @@ describe('psiEvidently', () => {
   });
 
   it('rejects empty, mixed and non-finite samples and a numerical type for strings', () => {
-    assert.throws(() => psiEvidently([], [1]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => psiEvidently([1], ['a']), invalid('DW_INVALID_INPUT'));
+    assert.throws(() => psiEvidently([], [1]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => psiEvidently([1], ['a']), invalid('DW_DRIFT_INVALID_INPUT'));
     assert.throws(
       () => psiEvidently(['a', 1] as unknown as string[], ['a']),
-      invalid('DW_INVALID_INPUT'),
+      invalid('DW_DRIFT_INVALID_INPUT'),
     );
-    assert.throws(() => psiEvidently([1, NaN], [1]), invalid('DW_INVALID_INPUT'));
+    assert.throws(() => psiEvidently([1, NaN], [1]), invalid('DW_DRIFT_INVALID_INPUT'));
     assert.throws(
       () => psiEvidently(['a'], ['a'], { featureType: 'numerical' }),
-      invalid('DW_INVALID_OPTION'),
+      invalid('DW_DRIFT_INVALID_OPTION'),
     );
   });
 });

@@ -1,7 +1,7 @@
 import { binIndex, sturgesEdges } from './binning.js';
 import { DriftError } from './errors.js';
 import { psi } from './psi.js';
-import { requireFinite } from './validate.js';
+import { requireFinite } from './input-checks.js';
 
 export type PsiFeatureType = 'numerical' | 'categorical';
 
@@ -49,7 +49,7 @@ export function psiEvidently(
   const referenceType = elementType(reference, 'reference');
   if (elementType(current, 'current') !== referenceType) {
     throw new DriftError(
-      'DW_INVALID_INPUT',
+      'DW_DRIFT_INVALID_INPUT',
       'reference and current must both hold numbers or both hold strings',
     );
   }
@@ -57,13 +57,16 @@ export function psiEvidently(
     options.featureType ?? (referenceType === 'string' ? 'categorical' : 'numerical');
   if (!featureTypes.includes(featureType)) {
     throw new DriftError(
-      'DW_INVALID_OPTION',
+      'DW_DRIFT_INVALID_OPTION',
       `option featureType must be 'numerical' or 'categorical', got ${featureType}`,
     );
   }
   if (featureType === 'numerical') {
     if (referenceType === 'string') {
-      throw new DriftError('DW_INVALID_OPTION', 'a numerical featureType needs numeric samples');
+      throw new DriftError(
+        'DW_DRIFT_INVALID_OPTION',
+        'a numerical featureType needs numeric samples',
+      );
     }
     const numericReference = Array.from(reference as ArrayLike<number>);
     const numericCurrent = Array.from(current as ArrayLike<number>);
@@ -83,13 +86,17 @@ export function psiEvidently(
 }
 
 function elementType(sample: ArrayLike<number | string>, what: string): 'number' | 'string' {
-  if (sample.length === 0) throw new DriftError('DW_INVALID_INPUT', `${what} must not be empty`);
+  if (sample.length === 0)
+    throw new DriftError('DW_DRIFT_INVALID_INPUT', `${what} must not be empty`);
   const type = typeof sample[0] === 'string' ? 'string' : 'number';
   for (let i = 0; i < sample.length; i++) {
     const value = sample[i];
     if (type === 'number') requireFinite(value as number, `${what}[${i}]`);
     else if (typeof value !== 'string') {
-      throw new DriftError('DW_INVALID_INPUT', `${what}[${i}] must be a string like ${what}[0]`);
+      throw new DriftError(
+        'DW_DRIFT_INVALID_INPUT',
+        `${what}[${i}] must be a string like ${what}[0]`,
+      );
     }
   }
   return type;

@@ -71,14 +71,17 @@ describe('PsiReference.fit', () => {
   });
 
   it('rejects empty or non-finite samples and bad options', () => {
-    assert.throws(() => PsiReference.fit([]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => PsiReference.fit([1, NaN]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => PsiReference.fit([1, -Infinity]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => PsiReference.fit([1, 2], { bins: 0 }), invalid('DW_INVALID_OPTION'));
-    assert.throws(() => PsiReference.fit([1, 2], { bins: 2.5 }), invalid('DW_INVALID_OPTION'));
+    assert.throws(() => PsiReference.fit([]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => PsiReference.fit([1, NaN]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => PsiReference.fit([1, -Infinity]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => PsiReference.fit([1, 2], { bins: 0 }), invalid('DW_DRIFT_INVALID_OPTION'));
+    assert.throws(
+      () => PsiReference.fit([1, 2], { bins: 2.5 }),
+      invalid('DW_DRIFT_INVALID_OPTION'),
+    );
     assert.throws(
       () => PsiReference.fit([1, 2], { binning: 'kmeans' as 'uniform' }),
-      invalid('DW_INVALID_OPTION'),
+      invalid('DW_DRIFT_INVALID_OPTION'),
     );
   });
 });
@@ -111,12 +114,12 @@ describe('PsiReference.fitCategorical', () => {
   });
 
   it('rejects empty samples and non-strings', () => {
-    assert.throws(() => PsiReference.fitCategorical([]), invalid('DW_INVALID_INPUT'));
+    assert.throws(() => PsiReference.fitCategorical([]), invalid('DW_DRIFT_INVALID_INPUT'));
     assert.throws(
       () => PsiReference.fitCategorical(['a', 1 as unknown as string]),
-      invalid('DW_INVALID_INPUT'),
+      invalid('DW_DRIFT_INVALID_INPUT'),
     );
-    assert.throws(() => reference.binOf(1), invalid('DW_INVALID_INPUT'));
+    assert.throws(() => reference.binOf(1), invalid('DW_DRIFT_INVALID_INPUT'));
   });
 });
 
@@ -148,11 +151,11 @@ describe('PsiReference.fromValueCounts', () => {
   it('rejects negative, fractional, non-finite and all-zero counts', () => {
     const bad = [{}, { a: 0 }, { a: -1 }, { a: 1.5 }, { a: NaN }, { a: Infinity }];
     for (const counts of bad) {
-      assert.throws(() => PsiReference.fromValueCounts(counts), invalid('DW_INVALID_INPUT'));
+      assert.throws(() => PsiReference.fromValueCounts(counts), invalid('DW_DRIFT_INVALID_INPUT'));
     }
     assert.throws(
       () => PsiReference.fromValueCounts(new Map([[1 as unknown as string, 1]])),
-      invalid('DW_INVALID_INPUT'),
+      invalid('DW_DRIFT_INVALID_INPUT'),
     );
   });
 });
@@ -201,7 +204,7 @@ describe('PsiReference JSON', () => {
     for (const json of bad) {
       assert.throws(
         () => PsiReference.fromJSON(json),
-        invalid('DW_INVALID_INPUT'),
+        invalid('DW_DRIFT_INVALID_INPUT'),
         JSON.stringify(json),
       );
     }
@@ -217,14 +220,14 @@ describe('PsiReference.psiOfCounts', () => {
   });
 
   it('rejects counts of the wrong length, negative, fractional or all zero', () => {
-    assert.throws(() => reference.psiOfCounts([1]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => reference.psiOfCounts([1, -1]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => reference.psiOfCounts([1, 0.5]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => reference.psiOfCounts([0, 0]), invalid('DW_INVALID_INPUT'));
+    assert.throws(() => reference.psiOfCounts([1]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => reference.psiOfCounts([1, -1]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => reference.psiOfCounts([1, 0.5]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => reference.psiOfCounts([0, 0]), invalid('DW_DRIFT_INVALID_INPUT'));
   });
 
   it('rejects values a numeric reference cannot bin', () => {
-    assert.throws(() => reference.binOf(NaN), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => reference.binOf('1'), invalid('DW_INVALID_INPUT'));
+    assert.throws(() => reference.binOf(NaN), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => reference.binOf('1'), invalid('DW_DRIFT_INVALID_INPUT'));
   });
 });

@@ -1,7 +1,8 @@
 import { binIndex, dedupeEdges, quantileEdges, uniformEdges } from './binning.js';
 import { DriftError } from './errors.js';
 import { psi, requireProportions, type PsiOptions } from './psi.js';
-import { optionPositiveInteger, requireFinite } from './validate.js';
+import { requireFinite } from './input-checks.js';
+import { option } from './errors.js';
 
 export type PsiBinning = 'quantile' | 'uniform';
 
@@ -89,16 +90,16 @@ export class PsiReference {
 
   /** Fits a numeric reference: see the class comment for the binning rules. */
   static fit(sample: ArrayLike<number>, options: PsiFitOptions = {}): PsiReference {
-    const bins = optionPositiveInteger(options.bins ?? 10, 'bins');
+    const bins = option.positiveInteger(options.bins ?? 10, 'bins');
     const binning = options.binning ?? 'quantile';
     if (!binnings.includes(binning)) {
       throw new DriftError(
-        'DW_INVALID_OPTION',
+        'DW_DRIFT_INVALID_OPTION',
         `option binning must be 'quantile' or 'uniform', got ${binning}`,
       );
     }
     if (sample.length === 0) {
-      throw new DriftError('DW_INVALID_INPUT', 'reference sample must not be empty');
+      throw new DriftError('DW_DRIFT_INVALID_INPUT', 'reference sample must not be empty');
     }
     const sorted = Float64Array.from(sample, (value, i) => requireFinite(value, `sample[${i}]`));
     sorted.sort();
@@ -113,7 +114,7 @@ export class PsiReference {
     );
     if (edges.length < 2) {
       throw new DriftError(
-        'DW_INVALID_INPUT',
+        'DW_DRIFT_INVALID_INPUT',
         `reference sample has no spread to bin: every value is ${low}`,
       );
     }
@@ -132,7 +133,7 @@ export class PsiReference {
   /** Fits a categorical reference from the value counts of `values`. */
   static fitCategorical(values: readonly string[]): PsiReference {
     if (values.length === 0) {
-      throw new DriftError('DW_INVALID_INPUT', 'reference sample must not be empty');
+      throw new DriftError('DW_DRIFT_INVALID_INPUT', 'reference sample must not be empty');
     }
     const counts = new Map<string, number>();
     values.forEach((value, i) => {
@@ -159,13 +160,14 @@ export class PsiReference {
       requireCategory(category, 'category');
       if (!Number.isSafeInteger(count) || count < 0) {
         throw new DriftError(
-          'DW_INVALID_INPUT',
+          'DW_DRIFT_INVALID_INPUT',
           `count of ${JSON.stringify(category)} must be a non-negative integer, got ${String(count)}`,
         );
       }
       total += count;
     }
-    if (total === 0) throw new DriftError('DW_INVALID_INPUT', 'value counts must not all be zero');
+    if (total === 0)
+      throw new DriftError('DW_DRIFT_INVALID_INPUT', 'value counts must not all be zero');
     const seen = entries
       .filter(([, count]) => count > 0)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -204,7 +206,7 @@ export class PsiReference {
     if (this.kind === 'numeric') {
       if (typeof value !== 'number') {
         throw new DriftError(
-          'DW_INVALID_INPUT',
+          'DW_DRIFT_INVALID_INPUT',
           `value must be a number for a numeric reference, got ${typeof value}`,
         );
       }
@@ -235,7 +237,7 @@ export class PsiReference {
   psiOfCounts(counts: ArrayLike<number>, options: PsiOptions = {}): number {
     if (counts.length !== this.binCount) {
       throw new DriftError(
-        'DW_INVALID_INPUT',
+        'DW_DRIFT_INVALID_INPUT',
         `counts must have ${this.binCount} entries, got ${counts.length}`,
       );
     }
@@ -244,13 +246,13 @@ export class PsiReference {
       const count = counts[i] ?? NaN;
       if (!Number.isSafeInteger(count) || count < 0) {
         throw new DriftError(
-          'DW_INVALID_INPUT',
+          'DW_DRIFT_INVALID_INPUT',
           `counts[${i}] must be a non-negative integer, got ${count}`,
         );
       }
       total += count;
     }
-    if (total === 0) throw new DriftError('DW_INVALID_INPUT', 'counts must not all be zero');
+    if (total === 0) throw new DriftError('DW_DRIFT_INVALID_INPUT', 'counts must not all be zero');
     const compared =
       this.kind === 'categorical' && counts[this.proportions.length] === 0
         ? this.proportions.length
@@ -267,14 +269,14 @@ export class PsiReference {
 
 function requireCategory(value: unknown, what: string): string {
   if (typeof value !== 'string') {
-    throw new DriftError('DW_INVALID_INPUT', `${what} must be a string, got ${typeof value}`);
+    throw new DriftError('DW_DRIFT_INVALID_INPUT', `${what} must be a string, got ${typeof value}`);
   }
   return value;
 }
 
 function parseReferenceJson(json: unknown): PsiReferenceJson {
   const invalid = (reason: string): DriftError =>
-    new DriftError('DW_INVALID_INPUT', `invalid PSI reference JSON: ${reason}`);
+    new DriftError('DW_DRIFT_INVALID_INPUT', `invalid PSI reference JSON: ${reason}`);
   if (typeof json !== 'object' || json === null) throw invalid('not an object');
   const { kind, proportions, edges, categories } = json as Record<string, unknown>;
   if (!Array.isArray(proportions) || !proportions.every((p) => typeof p === 'number')) {

@@ -71,18 +71,18 @@ describe('psi', () => {
   });
 
   it('rejects mismatched, empty, negative, non-finite and unnormalised proportions', () => {
-    assert.throws(() => psi([0.5, 0.5], [1]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => psi([], []), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => psi([1.5, -0.5], [0.5, 0.5]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => psi([NaN, 1], [0.5, 0.5]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => psi([0.5, 0.5], [Infinity, 0]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => psi([0.5, 0.6], [0.5, 0.5]), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => psi([0, 0], [0.5, 0.5]), invalid('DW_INVALID_INPUT'));
+    assert.throws(() => psi([0.5, 0.5], [1]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => psi([], []), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => psi([1.5, -0.5], [0.5, 0.5]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => psi([NaN, 1], [0.5, 0.5]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => psi([0.5, 0.5], [Infinity, 0]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => psi([0.5, 0.6], [0.5, 0.5]), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => psi([0, 0], [0.5, 0.5]), invalid('DW_DRIFT_INVALID_INPUT'));
   });
 
   it('rejects an epsilon outside (0, 1)', () => {
-    assert.throws(() => psi([1], [1], { epsilon: 0 }), invalid('DW_INVALID_OPTION'));
-    assert.throws(() => psi([1], [1], { epsilon: 1 }), invalid('DW_INVALID_OPTION'));
-    assert.throws(() => psi([1], [1], { epsilon: NaN }), invalid('DW_INVALID_OPTION'));
+    assert.throws(() => psi([1], [1], { epsilon: 0 }), invalid('DW_DRIFT_INVALID_OPTION'));
+    assert.throws(() => psi([1], [1], { epsilon: 1 }), invalid('DW_DRIFT_INVALID_OPTION'));
+    assert.throws(() => psi([1], [1], { epsilon: NaN }), invalid('DW_DRIFT_INVALID_OPTION'));
   });
 });

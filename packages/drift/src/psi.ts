@@ -1,5 +1,6 @@
 import { DriftError } from './errors.js';
-import { optionInOpenInterval, requireFinite } from './validate.js';
+import { requireFinite } from './input-checks.js';
+import { option } from './errors.js';
 
 export interface PsiOptions {
   /**
@@ -25,7 +26,7 @@ const SUM_TOLERANCE = 1e-6;
  * Options:
  * - `epsilon` (default: Evidently's rule above): a fixed proportion for every empty bin instead.
  *
- * Throws `DW_INVALID_INPUT` when the sides differ in length, are empty, hold a negative or
+ * Throws `DW_DRIFT_INVALID_INPUT` when the sides differ in length, are empty, hold a negative or
  * non-finite proportion, or do not sum to 1 (within 1e-6).
  *
  * @example
@@ -48,14 +49,14 @@ export function psi(
 ): number {
   if (expected.length !== actual.length) {
     throw new DriftError(
-      'DW_INVALID_INPUT',
+      'DW_DRIFT_INVALID_INPUT',
       `expected and actual must have the same number of bins, got ${expected.length} and ${actual.length}`,
     );
   }
   const epsilon =
     options.epsilon === undefined
       ? undefined
-      : optionInOpenInterval(options.epsilon, 'epsilon', 0, 1);
+      : option.inOpenInterval(options.epsilon, 'epsilon', 0, 1);
   const floored = (side: ArrayLike<number>, what: string): Float64Array =>
     floorEmptyBins(requireProportions(side, what), epsilon);
   const e = floored(expected, 'expected');
@@ -73,19 +74,22 @@ export function psi(
 /** Checks that `side` is a non-empty vector of proportions summing to 1, and copies it. */
 export function requireProportions(side: ArrayLike<number>, what: string): Float64Array {
   if (side.length === 0) {
-    throw new DriftError('DW_INVALID_INPUT', `${what} must have at least one bin`);
+    throw new DriftError('DW_DRIFT_INVALID_INPUT', `${what} must have at least one bin`);
   }
   const proportions = Float64Array.from(side);
   let sum = 0;
   for (let i = 0; i < proportions.length; i++) {
     const value = requireFinite(proportions[i] ?? NaN, `${what}[${i}]`);
     if (value < 0) {
-      throw new DriftError('DW_INVALID_INPUT', `${what}[${i}] must not be negative, got ${value}`);
+      throw new DriftError(
+        'DW_DRIFT_INVALID_INPUT',
+        `${what}[${i}] must not be negative, got ${value}`,
+      );
     }
     sum += value;
   }
   if (Math.abs(sum - 1) > SUM_TOLERANCE) {
-    throw new DriftError('DW_INVALID_INPUT', `${what} must sum to 1, got ${sum}`);
+    throw new DriftError('DW_DRIFT_INVALID_INPUT', `${what} must sum to 1, got ${sum}`);
   }
   return proportions;
 }

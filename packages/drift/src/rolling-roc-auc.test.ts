@@ -22,7 +22,10 @@ function pairwiseRocAuc(pairs: readonly Pair[]): number {
   return twiceWins / (2 * positives.length * negatives.length);
 }
 
-function assertInvalid(code: 'DW_INVALID_OPTION' | 'DW_INVALID_INPUT', run: () => unknown): void {
+function assertInvalid(
+  code: 'DW_DRIFT_INVALID_OPTION' | 'DW_DRIFT_INVALID_INPUT',
+  run: () => unknown,
+): void {
   assert.throws(run, (error) => error instanceof DriftError && error.code === code);
 }
 
@@ -82,15 +85,15 @@ describe('RollingRocAuc', () => {
 
   it('rejects invalid options and inputs', () => {
     for (const window of [0, -3, 2.5, NaN]) {
-      assertInvalid('DW_INVALID_OPTION', () => new RollingRocAuc({ window }));
+      assertInvalid('DW_DRIFT_INVALID_OPTION', () => new RollingRocAuc({ window }));
     }
     const auc = new RollingRocAuc({ window: 3 });
     for (const score of [NaN, Infinity, -Infinity]) {
-      assertInvalid('DW_INVALID_INPUT', () => {
+      assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
         auc.update(true, score);
       });
     }
-    assertInvalid('DW_INVALID_INPUT', () => {
+    assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
       auc.update('yes' as unknown as boolean, 0.5);
     });
     assert.equal(auc.count, 0);
@@ -118,7 +121,7 @@ describe('RollingRocAuc snapshots', () => {
     });
   }
 
-  it('refuses malformed states with DW_INVALID_STATE', () => {
+  it('refuses malformed states with DW_DRIFT_INVALID_STATE', () => {
     const auc = new RollingRocAuc({ window: 3 });
     auc.update(true, 0.5);
     auc.update(false, 0.25);

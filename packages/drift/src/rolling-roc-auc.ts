@@ -1,7 +1,8 @@
 import { toJsonNumber, type JsonNumber } from './json-number.js';
 import { ScoreRankTree } from './score-rank-tree.js';
 import { StateReader } from './state-reader.js';
-import { optionPositiveInteger, requireBinary, requireFinite } from './validate.js';
+import { requireBinary, requireFinite } from './input-checks.js';
+import { option } from './errors.js';
 
 export interface RollingRocAucOptions {
   /** Number of most recent (label, score) pairs the AUC covers. Required. */
@@ -70,7 +71,7 @@ export class RollingRocAuc {
   #twiceWins = 0;
 
   constructor({ window }: RollingRocAucOptions) {
-    this.window = optionPositiveInteger(window, 'window');
+    this.window = option.positiveInteger(window, 'window');
     this.#positives = new ScoreRankTree(window);
     this.#negatives = new ScoreRankTree(window);
     this.#scores = new Float64Array(window);
@@ -96,7 +97,7 @@ export class RollingRocAuc {
     return pairs === 0 ? NaN : this.#twiceWins / (2 * pairs);
   }
 
-  /** Revives a RollingRocAuc from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  /** Revives a RollingRocAuc from {@link toJSON}'s output, validating it (`DW_DRIFT_INVALID_STATE`). */
   static fromJSON(state: RollingRocAucState): RollingRocAuc {
     const reader = new StateReader('RollingRocAuc', state);
     const auc = reader.build(() => new RollingRocAuc({ window: reader.finite('window') }));

@@ -4,7 +4,7 @@ import { fromJsonNumber } from './json-number.js';
 /**
  * Reads a snapshot handed to a `fromJSON`, field by field. A snapshot comes back from outside (a
  * changelog topic, a file) and a revived object must not fail later on the first update, so each
- * field is checked as it is read; every failure is a `DW_INVALID_STATE` naming the class, the
+ * field is checked as it is read; every failure is a `DW_DRIFT_INVALID_STATE` naming the class, the
  * field and what it held.
  */
 export class StateReader {
@@ -24,12 +24,14 @@ export class StateReader {
     this.#fields = state as Record<string, unknown>;
   }
 
-  /** A `DW_INVALID_STATE` error about this snapshot. */
+  /** A `DW_DRIFT_INVALID_STATE` error about this snapshot. */
   invalid(reason: string, cause?: unknown): DriftError {
-    return new DriftError('DW_INVALID_STATE', `invalid ${this.#of} state: ${reason}`, { cause });
+    return new DriftError('DW_DRIFT_INVALID_STATE', `invalid ${this.#of} state: ${reason}`, {
+      cause,
+    });
   }
 
-  /** Throws `DW_INVALID_STATE` with `reason` unless `condition` holds. */
+  /** Throws `DW_DRIFT_INVALID_STATE` with `reason` unless `condition` holds. */
   require(condition: boolean, reason: string): void {
     if (!condition) throw this.invalid(reason);
   }
@@ -49,7 +51,7 @@ export class StateReader {
     try {
       return construct();
     } catch (error) {
-      if (error instanceof DriftError && error.code !== 'DW_INVALID_STATE') {
+      if (error instanceof DriftError && error.code !== 'DW_DRIFT_INVALID_STATE') {
         throw this.invalid(error.message, error);
       }
       throw error;

@@ -135,19 +135,25 @@ describe('StreamingPsi', () => {
 
   it('rejects bad options and values', () => {
     const reference = PsiReference.fit([0, 1, 2, 3]);
-    assert.throws(() => new StreamingPsi(reference, { window: 0 }), invalid('DW_INVALID_OPTION'));
-    assert.throws(() => new StreamingPsi(reference, { window: 1.5 }), invalid('DW_INVALID_OPTION'));
+    assert.throws(
+      () => new StreamingPsi(reference, { window: 0 }),
+      invalid('DW_DRIFT_INVALID_OPTION'),
+    );
+    assert.throws(
+      () => new StreamingPsi(reference, { window: 1.5 }),
+      invalid('DW_DRIFT_INVALID_OPTION'),
+    );
     assert.throws(
       () => new StreamingPsi(reference, { window: 2, kind: 'hopping' as PsiWindowKind }),
-      invalid('DW_INVALID_OPTION'),
+      invalid('DW_DRIFT_INVALID_OPTION'),
     );
     assert.throws(
       () => new StreamingPsi(reference, { window: 2, epsilon: -1 }),
-      invalid('DW_INVALID_OPTION'),
+      invalid('DW_DRIFT_INVALID_OPTION'),
     );
     const streaming = new StreamingPsi(reference, { window: 2 });
-    assert.throws(() => streaming.update(NaN), invalid('DW_INVALID_INPUT'));
-    assert.throws(() => streaming.update('a'), invalid('DW_INVALID_INPUT'));
+    assert.throws(() => streaming.update(NaN), invalid('DW_DRIFT_INVALID_INPUT'));
+    assert.throws(() => streaming.update('a'), invalid('DW_DRIFT_INVALID_INPUT'));
     assert.equal(streaming.count, 0);
   });
 });
@@ -205,7 +211,7 @@ describe('StreamingPsi snapshots', () => {
     });
   });
 
-  it('refuses malformed states with DW_INVALID_STATE', () => {
+  it('refuses malformed states with DW_DRIFT_INVALID_STATE', () => {
     const reference = PsiReference.fit([1, 2, 3, 4, 5, 6, 7, 8], { bins: 2 });
     const sliding = new StreamingPsi(reference, { window: 3 });
     const tumbling = new StreamingPsi(reference, { window: 3, kind: 'tumbling' });

@@ -2,7 +2,7 @@ import { DriftError } from './errors.js';
 import type { PsiOptions } from './psi.js';
 import { PsiReference, type PsiReferenceJson } from './psi-reference.js';
 import { StateReader } from './state-reader.js';
-import { optionInOpenInterval, optionPositiveInteger } from './validate.js';
+import { option } from './errors.js';
 
 export type PsiWindowKind = 'sliding' | 'tumbling';
 
@@ -99,18 +99,18 @@ export class StreamingPsi {
 
   constructor(reference: PsiReference, options: StreamingPsiOptions) {
     this.reference = reference;
-    this.window = optionPositiveInteger(options.window, 'window');
+    this.window = option.positiveInteger(options.window, 'window');
     this.kind = options.kind ?? 'sliding';
     if (!windowKinds.includes(this.kind)) {
       throw new DriftError(
-        'DW_INVALID_OPTION',
+        'DW_DRIFT_INVALID_OPTION',
         `option kind must be 'sliding' or 'tumbling', got ${this.kind}`,
       );
     }
     this.#options =
       options.epsilon === undefined
         ? {}
-        : { epsilon: optionInOpenInterval(options.epsilon, 'epsilon', 0, 1) };
+        : { epsilon: option.inOpenInterval(options.epsilon, 'epsilon', 0, 1) };
     this.#counts = new Int32Array(reference.binCount);
     this.#completedCounts = new Int32Array(this.kind === 'tumbling' ? reference.binCount : 0);
     const ringLength = this.kind === 'sliding' ? this.window : 0;
@@ -118,7 +118,7 @@ export class StreamingPsi {
       reference.binCount <= 0xffff ? new Uint16Array(ringLength) : new Uint32Array(ringLength);
   }
 
-  /** Revives a StreamingPsi from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`). */
+  /** Revives a StreamingPsi from {@link toJSON}'s output, validating it (`DW_DRIFT_INVALID_STATE`). */
   static fromJSON(state: StreamingPsiState): StreamingPsi {
     const reader = new StateReader('StreamingPsi', state);
     let reference: PsiReference;

@@ -105,7 +105,10 @@ function randomStream(random: Random, length: number): LabeledPrediction[] {
   });
 }
 
-function assertInvalid(code: 'DW_INVALID_OPTION' | 'DW_INVALID_INPUT', run: () => unknown): void {
+function assertInvalid(
+  code: 'DW_DRIFT_INVALID_OPTION' | 'DW_DRIFT_INVALID_INPUT',
+  run: () => unknown,
+): void {
   assert.throws(run, (error) => error instanceof DriftError && error.code === code);
 }
 
@@ -209,13 +212,13 @@ describe('WindowedClassificationMetrics', () => {
   it('rejects invalid options', () => {
     for (const window of [0, -1, 1.5, NaN, Infinity]) {
       assertInvalid(
-        'DW_INVALID_OPTION',
+        'DW_DRIFT_INVALID_OPTION',
         () => new WindowedClassificationMetrics({ window, positiveLabel: 1 }),
       );
     }
     for (const positiveLabel of [NaN, Infinity, undefined, null, true, {}] as unknown[]) {
       assertInvalid(
-        'DW_INVALID_OPTION',
+        'DW_DRIFT_INVALID_OPTION',
         () =>
           new WindowedClassificationMetrics({
             window: 5,
@@ -231,15 +234,15 @@ describe('WindowedClassificationMetrics', () => {
     metrics.update({ label: 0, predicted: 1, score: 0.6 });
     const before = metrics.snapshot();
     for (const score of [NaN, Infinity, -Infinity, '0.5']) {
-      assertInvalid('DW_INVALID_INPUT', () => {
+      assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
         metrics.update({ label: 1, predicted: 1, score: score as number });
       });
     }
     for (const label of [NaN, undefined, null, false, [1]] as unknown[]) {
-      assertInvalid('DW_INVALID_INPUT', () => {
+      assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
         metrics.update({ label: label as ClassLabel, predicted: 1, score: 0.5 });
       });
-      assertInvalid('DW_INVALID_INPUT', () => {
+      assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
         metrics.update({ label: 1, predicted: label as ClassLabel, score: 0.5 });
       });
     }
@@ -296,7 +299,7 @@ describe('WindowedClassificationMetrics snapshots', () => {
     assert.deepEqual(WindowedClassificationMetrics.fromJSON(state).snapshot(), metrics.snapshot());
   });
 
-  it('refuses malformed states with DW_INVALID_STATE', () => {
+  it('refuses malformed states with DW_DRIFT_INVALID_STATE', () => {
     const metrics = new WindowedClassificationMetrics({ window: 4, positiveLabel: 1 });
     for (const [label, predicted] of [
       [1, 1],

@@ -2,7 +2,8 @@ import { DriftError, type DriftErrorCode } from './errors.js';
 import type { JsonNumber } from './json-number.js';
 import { RollingRocAuc } from './rolling-roc-auc.js';
 import { StateReader } from './state-reader.js';
-import { optionPositiveInteger, requireFinite } from './validate.js';
+import { requireFinite } from './input-checks.js';
+import { option } from './errors.js';
 
 /** A class label as the model and the ground truth name it; labels are compared with `===`. */
 export type ClassLabel = string | number;
@@ -116,8 +117,12 @@ export class WindowedClassificationMetrics {
   #falseNegatives = 0;
 
   constructor({ window, positiveLabel }: WindowedClassificationMetricsOptions) {
-    this.window = optionPositiveInteger(window, 'window');
-    this.positiveLabel = requireLabel(positiveLabel, 'option positiveLabel', 'DW_INVALID_OPTION');
+    this.window = option.positiveInteger(window, 'window');
+    this.positiveLabel = requireLabel(
+      positiveLabel,
+      'option positiveLabel',
+      'DW_DRIFT_INVALID_OPTION',
+    );
     this.#rocAuc = new RollingRocAuc({ window });
     this.#outcomes = new Uint8Array(window);
   }
@@ -167,7 +172,7 @@ export class WindowedClassificationMetrics {
   }
 
   /**
-   * Revives the metrics from {@link toJSON}'s output, validating it (`DW_INVALID_STATE`): the
+   * Revives the metrics from {@link toJSON}'s output, validating it (`DW_DRIFT_INVALID_STATE`): the
    * window is replayed, oldest first, into fresh metrics.
    */
   static fromJSON(state: WindowedClassificationMetricsState): WindowedClassificationMetrics {
@@ -208,8 +213,8 @@ export class WindowedClassificationMetrics {
   }
 
   update({ label, predicted, score }: LabeledPrediction): void {
-    requireLabel(label, 'label', 'DW_INVALID_INPUT');
-    requireLabel(predicted, 'predicted', 'DW_INVALID_INPUT');
+    requireLabel(label, 'label', 'DW_DRIFT_INVALID_INPUT');
+    requireLabel(predicted, 'predicted', 'DW_DRIFT_INVALID_INPUT');
     requireFinite(score, 'score');
     this.#record(
       (label === this.positiveLabel ? ACTUAL_POSITIVE : 0) |

@@ -199,10 +199,13 @@ describe('decidePromotion', () => {
         champion: metrics({ accuracy: 0.8 }),
         criteria,
       };
-      assert.throws(() => decidePromotion(input), expectError('DW_INVALID_INPUT', /required/));
+      assert.throws(
+        () => decidePromotion(input),
+        expectError('DW_LEARN_INVALID_INPUT', /required/),
+      );
       assert.throws(
         () => decidePromotion({ ...input, championCorrect: [true], challengerCorrect: [true] }),
-        expectError('DW_INVALID_INPUT', /one entry per holdout row \(1000\)/),
+        expectError('DW_LEARN_INVALID_INPUT', /one entry per holdout row \(1000\)/),
       );
     });
   });
@@ -215,7 +218,7 @@ describe('decidePromotion', () => {
           champion: metrics({ count: 999 }),
           criteria: accuracyCriteria,
         }),
-      expectError('DW_INVALID_INPUT', /same holdout/),
+      expectError('DW_LEARN_INVALID_INPUT', /same holdout/),
     );
   });
 
@@ -231,7 +234,7 @@ describe('decidePromotion', () => {
     for (const criteria of invalid) {
       assert.throws(
         () => decidePromotion({ challenger: metrics({}), champion: null, criteria }),
-        expectError('DW_INVALID_OPTION'),
+        expectError('DW_LEARN_INVALID_OPTION'),
         JSON.stringify(criteria),
       );
     }

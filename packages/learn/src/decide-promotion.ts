@@ -1,12 +1,7 @@
 import { LearnError } from './errors.js';
 import type { BinaryClassifierMetrics } from './evaluate-binary-classifier.js';
 import { mcnemarTest, type McNemarResult } from './mcnemar-test.js';
-import {
-  optionFinite,
-  optionInOpenInterval,
-  optionNonNegativeInteger,
-  optionOneOf,
-} from './validate.js';
+import { option } from './errors.js';
 
 export type PromotionMetric = 'accuracy' | 'f1' | 'rocAuc' | 'logLoss';
 const promotionMetrics: readonly PromotionMetric[] = ['accuracy', 'f1', 'rocAuc', 'logLoss'];
@@ -58,7 +53,7 @@ const GAIN_SLACK = 1e-12;
  *
  * Champion and challenger must have been evaluated on the same holdout (equal counts); mismatched
  * inputs or missing correctness arrays with `mcnemarAlpha` are programmer errors and throw
- * `DW_INVALID_INPUT`.
+ * `DW_LEARN_INVALID_INPUT`.
  *
  * @example
  * ```ts
@@ -73,13 +68,13 @@ const GAIN_SLACK = 1e-12;
  */
 export function decidePromotion(input: PromotionInput): PromotionDecision {
   const { challenger, champion, criteria } = input;
-  const metric = optionOneOf(criteria.metric, 'criteria.metric', promotionMetrics);
-  const minGain = optionFinite(criteria.minGain, 'criteria.minGain');
-  const minHoldout = optionNonNegativeInteger(criteria.minHoldout, 'criteria.minHoldout');
+  const metric = option.oneOf(criteria.metric, 'criteria.metric', promotionMetrics);
+  const minGain = option.finite(criteria.minGain, 'criteria.minGain');
+  const minHoldout = option.nonNegativeInteger(criteria.minHoldout, 'criteria.minHoldout');
   const alpha =
     criteria.mcnemarAlpha === undefined
       ? undefined
-      : optionInOpenInterval(criteria.mcnemarAlpha, 'criteria.mcnemarAlpha', 0, 1);
+      : option.inOpenInterval(criteria.mcnemarAlpha, 'criteria.mcnemarAlpha', 0, 1);
 
   const holdout = `holdout ${challenger.count} ${challenger.count >= minHoldout ? '≥' : '<'} ${minHoldout}`;
   if (challenger.count < minHoldout) {
@@ -95,7 +90,7 @@ export function decidePromotion(input: PromotionInput): PromotionDecision {
   }
   if (champion.count !== challenger.count) {
     throw new LearnError(
-      'DW_INVALID_INPUT',
+      'DW_LEARN_INVALID_INPUT',
       `champion and challenger must be evaluated on the same holdout, got ${champion.count} and ${challenger.count} rows`,
     );
   }
@@ -119,7 +114,7 @@ export function decidePromotion(input: PromotionInput): PromotionDecision {
   const { championCorrect, challengerCorrect } = input;
   if (championCorrect === undefined || challengerCorrect === undefined) {
     throw new LearnError(
-      'DW_INVALID_INPUT',
+      'DW_LEARN_INVALID_INPUT',
       'championCorrect and challengerCorrect are required when criteria.mcnemarAlpha is set',
     );
   }
@@ -128,7 +123,7 @@ export function decidePromotion(input: PromotionInput): PromotionDecision {
     challengerCorrect.length !== challenger.count
   ) {
     throw new LearnError(
-      'DW_INVALID_INPUT',
+      'DW_LEARN_INVALID_INPUT',
       `championCorrect and challengerCorrect must have one entry per holdout row (${challenger.count}), got ${championCorrect.length} and ${challengerCorrect.length}`,
     );
   }

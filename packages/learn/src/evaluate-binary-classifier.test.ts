@@ -72,13 +72,13 @@ describe('evaluateBinaryClassifier', () => {
 
   it('rejects invalid input', () => {
     const cases: [() => unknown, string][] = [
-      [() => evaluateBinaryClassifier([], []), 'DW_INVALID_INPUT'],
-      [() => evaluateBinaryClassifier([0, 1], [0.5]), 'DW_INVALID_INPUT'],
-      [() => evaluateBinaryClassifier([0, 2], [0.5, 0.5]), 'DW_INVALID_INPUT'],
-      [() => evaluateBinaryClassifier([0, 1], [0.5, 1.5]), 'DW_INVALID_INPUT'],
-      [() => evaluateBinaryClassifier([0, 1], [0.5, Number.NaN]), 'DW_INVALID_INPUT'],
-      [() => evaluateBinaryClassifier([0, 1], [0.5, 0.5], 1.1), 'DW_INVALID_OPTION'],
-      [() => evaluateBinaryClassifier([0, 1], [0.5, 0.5], Number.NaN), 'DW_INVALID_OPTION'],
+      [() => evaluateBinaryClassifier([], []), 'DW_LEARN_INVALID_INPUT'],
+      [() => evaluateBinaryClassifier([0, 1], [0.5]), 'DW_LEARN_INVALID_INPUT'],
+      [() => evaluateBinaryClassifier([0, 2], [0.5, 0.5]), 'DW_LEARN_INVALID_INPUT'],
+      [() => evaluateBinaryClassifier([0, 1], [0.5, 1.5]), 'DW_LEARN_INVALID_INPUT'],
+      [() => evaluateBinaryClassifier([0, 1], [0.5, Number.NaN]), 'DW_LEARN_INVALID_INPUT'],
+      [() => evaluateBinaryClassifier([0, 1], [0.5, 0.5], 1.1), 'DW_LEARN_INVALID_OPTION'],
+      [() => evaluateBinaryClassifier([0, 1], [0.5, 0.5], Number.NaN), 'DW_LEARN_INVALID_OPTION'],
     ];
     for (const [run, code] of cases) {
       assert.throws(run, (error: unknown) => error instanceof LearnError && error.code === code);

@@ -1,5 +1,5 @@
 import { LearnError } from './errors.js';
-import { binaryLabels, requireSameLength } from './validate.js';
+import { binaryLabels, requireSameLength } from './input-checks.js';
 
 /** Holdout metrics of a binary classifier, as plain data. */
 export interface BinaryClassifierMetrics {
@@ -45,18 +45,19 @@ export function evaluateBinaryClassifier(
   requireSameLength(y, 'labels', probabilities, 'probabilities');
   if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
     throw new LearnError(
-      'DW_INVALID_OPTION',
+      'DW_LEARN_INVALID_OPTION',
       `option threshold must be in [0, 1], got ${String(threshold)}`,
     );
   }
   const n = y.length;
-  if (n === 0) throw new LearnError('DW_INVALID_INPUT', 'cannot evaluate on an empty holdout');
+  if (n === 0)
+    throw new LearnError('DW_LEARN_INVALID_INPUT', 'cannot evaluate on an empty holdout');
   const p = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const value = probabilities[i];
     if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
       throw new LearnError(
-        'DW_INVALID_INPUT',
+        'DW_LEARN_INVALID_INPUT',
         `probabilities[${i}] must be in [0, 1], got ${String(value)}`,
       );
     }

@@ -1,5 +1,5 @@
 export { LearnError, type LearnErrorCode } from './errors.js';
-export type { FeatureRows } from './validate.js';
+export type { FeatureRows } from './input-checks.js';
 export {
   parseTrainedModel,
   type LogisticModel,

@@ -141,7 +141,7 @@ describe('LogisticRegression', () => {
     assert.ok((fit.model.weights[0] ?? 0) > 5);
   });
 
-  it('reports DW_NOT_CONVERGED when the iterations run out', () => {
+  it('reports DW_LEARN_NOT_CONVERGED when the iterations run out', () => {
     const golden = goldens[0]!;
     assert.throws(
       () =>
@@ -151,7 +151,7 @@ describe('LogisticRegression', () => {
           golden.featureNames,
         ),
       (error: unknown) =>
-        expectLearnError('DW_NOT_CONVERGED')(error) &&
+        expectLearnError('DW_LEARN_NOT_CONVERGED')(error) &&
         /did not converge in 1 Newton iterations/.test((error as Error).message),
     );
   });
@@ -168,17 +168,25 @@ describe('LogisticRegression', () => {
     ]) {
       assert.throws(
         () => new LogisticRegression(options),
-        expectLearnError('DW_INVALID_OPTION'),
+        expectLearnError('DW_LEARN_INVALID_OPTION'),
         JSON.stringify(options),
       );
     }
+  });
+
+  it('refuses one-class labels with its own code: nothing to tell apart', () => {
+    assert.throws(
+      () => new LogisticRegression().fit([[1], [2]], [1, 1], ['x']),
+      (error: unknown) =>
+        expectLearnError('DW_LEARN_ONE_CLASS')(error) &&
+        /both classes/.test((error as Error).message),
+    );
   });
 
   it('rejects invalid training data, naming the problem', () => {
     const fit = (rows: number[][], labels: number[], names: string[]) => () =>
       new LogisticRegression().fit(rows, labels, names);
     const cases: [() => unknown, RegExp][] = [
-      [fit([[1], [2]], [1, 1], ['x']), /both classes/],
       [fit([[1], [2]], [0, 2], ['x']), /labels\[1\] must be 0 or 1/],
       [fit([[1], [Number.NaN]], [0, 1], ['x']), /rows\[1\]\[0\] must be a finite number/],
       [fit([[1], [2, 3]], [0, 1], ['x']), /rows\[1\] must have 1 values/],
@@ -201,7 +209,8 @@ describe('LogisticRegression', () => {
       assert.throws(
         run,
         (error: unknown) =>
-          expectLearnError('DW_INVALID_INPUT')(error) && message.test((error as Error).message),
+          expectLearnError('DW_LEARN_INVALID_INPUT')(error) &&
+          message.test((error as Error).message),
         String(message),
       );
     }

@@ -4,12 +4,13 @@ import { LearnError } from './errors.js';
 import { fitStandardization, standardize } from './standardization.js';
 import type { LogisticModel } from './trained-model.js';
 import { trainingData } from './training-data.js';
-import { optionPositiveFinite, optionPositiveInteger, type FeatureRows } from './validate.js';
+import { type FeatureRows } from './input-checks.js';
+import { option } from './errors.js';
 
 export interface LogisticRegressionOptions {
   /** L2 penalty λ on the weights (not the intercept), per example: see the class comment. */
   readonly l2?: number;
-  /** Newton iterations before giving up with `DW_NOT_CONVERGED`. */
+  /** Newton iterations before giving up with `DW_LEARN_NOT_CONVERGED`. */
   readonly maxIterations?: number;
   /** Converged when every component of the objective's gradient is at most this in magnitude. */
   readonly tolerance?: number;
@@ -42,7 +43,7 @@ export interface LogisticRegressionFit {
  *
  * Options, all optional:
  * - `l2` (1e-4): λ, positive. Per example, so its effect does not fade as the data grows.
- * - `maxIterations` (100): Newton iterations before `DW_NOT_CONVERGED`.
+ * - `maxIterations` (100): Newton iterations before `DW_LEARN_NOT_CONVERGED`.
  * - `tolerance` (1e-10): largest allowed gradient component at the optimum.
  *
  * @example
@@ -63,9 +64,9 @@ export class LogisticRegression {
   readonly tolerance: number;
 
   constructor(options: LogisticRegressionOptions = {}) {
-    this.l2 = optionPositiveFinite(options.l2 ?? 1e-4, 'l2');
-    this.maxIterations = optionPositiveInteger(options.maxIterations ?? 100, 'maxIterations');
-    this.tolerance = optionPositiveFinite(options.tolerance ?? 1e-10, 'tolerance');
+    this.l2 = option.positiveFinite(options.l2 ?? 1e-4, 'l2');
+    this.maxIterations = option.positiveInteger(options.maxIterations ?? 100, 'maxIterations');
+    this.tolerance = option.positiveFinite(options.tolerance ?? 1e-10, 'tolerance');
   }
 
   /**
@@ -104,7 +105,7 @@ export class LogisticRegression {
       }
       if (iteration === this.maxIterations) {
         throw new LearnError(
-          'DW_NOT_CONVERGED',
+          'DW_LEARN_NOT_CONVERGED',
           `logistic regression did not converge in ${this.maxIterations} Newton iterations: largest gradient component ${gradientMaxAbs} > tolerance ${this.tolerance}`,
         );
       }
@@ -130,7 +131,7 @@ export class LogisticRegression {
         step /= 2;
         if (step < 1e-12) {
           throw new LearnError(
-            'DW_NOT_CONVERGED',
+            'DW_LEARN_NOT_CONVERGED',
             `logistic regression line search failed at iteration ${iteration}: largest gradient component ${gradientMaxAbs}`,
           );
         }

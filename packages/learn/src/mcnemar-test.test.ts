@@ -104,7 +104,7 @@ describe('mcnemarTest', () => {
   it('rejects invalid input', () => {
     assert.throws(
       () => mcnemarTest([true], [true, false]),
-      (error: unknown) => error instanceof LearnError && error.code === 'DW_INVALID_INPUT',
+      (error: unknown) => error instanceof LearnError && error.code === 'DW_LEARN_INVALID_INPUT',
     );
     assert.throws(
       () => mcnemarTest([2], [1]),
@@ -112,7 +112,7 @@ describe('mcnemarTest', () => {
     );
     assert.throws(
       () => mcnemarTest([1], [1], { exact: 'yes' as unknown as boolean }),
-      (error: unknown) => error instanceof LearnError && error.code === 'DW_INVALID_OPTION',
+      (error: unknown) => error instanceof LearnError && error.code === 'DW_LEARN_INVALID_OPTION',
     );
   });
 });

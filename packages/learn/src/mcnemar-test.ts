@@ -1,6 +1,6 @@
 import { LearnError } from './errors.js';
 import { binomialHalfCdf, chiSquareSurvivalOneDof } from './special-functions.js';
-import { requireSameLength } from './validate.js';
+import { requireSameLength } from './input-checks.js';
 
 export interface McNemarOptions {
   /** Exact binomial test (default) rather than the χ² approximation. */
@@ -52,7 +52,10 @@ export function mcnemarTest(
   const exact = options.exact ?? true;
   const correction = options.correction ?? true;
   if (typeof exact !== 'boolean' || typeof correction !== 'boolean') {
-    throw new LearnError('DW_INVALID_OPTION', 'options exact and correction must be booleans');
+    throw new LearnError(
+      'DW_LEARN_INVALID_OPTION',
+      'options exact and correction must be booleans',
+    );
   }
   requireSameLength(championCorrect, 'championCorrect', challengerCorrect, 'challengerCorrect');
   let b = 0;
@@ -77,7 +80,7 @@ function correctness(value: boolean | number | undefined, what: string): boolean
   if (value === true || value === 1) return true;
   if (value === false || value === 0) return false;
   throw new LearnError(
-    'DW_INVALID_INPUT',
+    'DW_LEARN_INVALID_INPUT',
     `${what} must be a boolean or 0/1, got ${String(value)}`,
   );
 }

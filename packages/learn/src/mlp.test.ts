@@ -183,7 +183,7 @@ describe('Mlp', () => {
     for (const options of invalid) {
       assert.throws(
         () => new Mlp(options),
-        (error: unknown) => error instanceof LearnError && error.code === 'DW_INVALID_OPTION',
+        (error: unknown) => error instanceof LearnError && error.code === 'DW_LEARN_INVALID_OPTION',
         JSON.stringify(options),
       );
     }
@@ -192,7 +192,7 @@ describe('Mlp', () => {
   it('rejects one-class labels', () => {
     assert.throws(
       () => new Mlp().fit([[1], [2]], [0, 0], ['x']),
-      (error: unknown) => error instanceof LearnError && error.code === 'DW_INVALID_INPUT',
+      (error: unknown) => error instanceof LearnError && error.code === 'DW_LEARN_ONE_CLASS',
     );
   });
 });

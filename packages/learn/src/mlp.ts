@@ -5,14 +5,8 @@ import { LearnError } from './errors.js';
 import { fitStandardization, standardize } from './standardization.js';
 import { mlpActivations, type MlpActivation, type MlpModel } from './trained-model.js';
 import { trainingData } from './training-data.js';
-import {
-  optionNonNegativeFinite,
-  optionNonNegativeInteger,
-  optionOneOf,
-  optionPositiveFinite,
-  optionPositiveInteger,
-  type FeatureRows,
-} from './validate.js';
+import { type FeatureRows } from './input-checks.js';
+import { option } from './errors.js';
 
 export interface MlpOptions {
   /** Units in the hidden layer. */
@@ -89,26 +83,26 @@ export class Mlp {
   readonly #random: Random | undefined;
 
   constructor(options: MlpOptions = {}) {
-    this.hiddenUnits = optionPositiveInteger(options.hiddenUnits ?? 16, 'hiddenUnits');
-    this.activation = optionOneOf(options.activation ?? 'tanh', 'activation', mlpActivations);
-    this.l2 = optionNonNegativeFinite(options.l2 ?? 1e-4, 'l2');
-    this.epochs = optionPositiveInteger(options.epochs ?? 100, 'epochs');
-    this.batchSize = optionPositiveInteger(options.batchSize ?? 32, 'batchSize');
-    this.learningRate = optionPositiveFinite(options.learningRate ?? 0.01, 'learningRate');
+    this.hiddenUnits = option.positiveInteger(options.hiddenUnits ?? 16, 'hiddenUnits');
+    this.activation = option.oneOf(options.activation ?? 'tanh', 'activation', mlpActivations);
+    this.l2 = option.nonNegativeFinite(options.l2 ?? 1e-4, 'l2');
+    this.epochs = option.positiveInteger(options.epochs ?? 100, 'epochs');
+    this.batchSize = option.positiveInteger(options.batchSize ?? 32, 'batchSize');
+    this.learningRate = option.positiveFinite(options.learningRate ?? 0.01, 'learningRate');
     if (options.random !== undefined) {
       if (options.seed !== undefined) {
-        throw new LearnError('DW_INVALID_OPTION', 'options seed and random are exclusive');
+        throw new LearnError('DW_LEARN_INVALID_OPTION', 'options seed and random are exclusive');
       }
       if (typeof options.random !== 'function') {
-        throw new LearnError('DW_INVALID_OPTION', 'option random must be a function');
+        throw new LearnError('DW_LEARN_INVALID_OPTION', 'option random must be a function');
       }
       this.#random = options.random;
       this.seed = undefined;
     } else {
-      const seed = optionNonNegativeInteger(options.seed ?? 0, 'seed');
+      const seed = option.nonNegativeInteger(options.seed ?? 0, 'seed');
       if (seed > 0xffffffff) {
         throw new LearnError(
-          'DW_INVALID_OPTION',
+          'DW_LEARN_INVALID_OPTION',
           `option seed must be a 32-bit unsigned integer, got ${seed}`,
         );
       }

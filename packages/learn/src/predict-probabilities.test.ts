@@ -78,7 +78,7 @@ describe('predictProbabilities', () => {
     for (const bad of [[[1]], [[1, 2, 3]], [[1, Number.NaN]], [[Infinity, 0]]]) {
       assert.throws(
         () => predictProbabilities(logistic, bad),
-        (error: unknown) => error instanceof LearnError && error.code === 'DW_INVALID_INPUT',
+        (error: unknown) => error instanceof LearnError && error.code === 'DW_LEARN_INVALID_INPUT',
       );
     }
   });

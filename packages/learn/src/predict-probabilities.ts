@@ -1,7 +1,7 @@
 import { activate, sigmoid } from './activations.js';
 import { standardize } from './standardization.js';
 import type { TrainedModel } from './trained-model.js';
-import { flattenRows, type FeatureRows } from './validate.js';
+import { flattenRows, type FeatureRows } from './input-checks.js';
 
 /**
  * P(class 1) for each row, computed in float64 exactly as the model's formulas read (standardize,

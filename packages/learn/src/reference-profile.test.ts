@@ -69,23 +69,26 @@ describe('buildReferenceProfile', () => {
 
   it('rejects invalid input', () => {
     const cases: [() => unknown, string][] = [
-      [() => buildReferenceProfile({ featureNames: ['a'], rows: [] }), 'DW_INVALID_INPUT'],
-      [() => buildReferenceProfile({ featureNames: ['a'], rows: [[1, 2]] }), 'DW_INVALID_INPUT'],
+      [() => buildReferenceProfile({ featureNames: ['a'], rows: [] }), 'DW_LEARN_INVALID_INPUT'],
+      [
+        () => buildReferenceProfile({ featureNames: ['a'], rows: [[1, 2]] }),
+        'DW_LEARN_INVALID_INPUT',
+      ],
       [
         () => buildReferenceProfile({ featureNames: ['a'], rows: [[Number.NaN]] }),
-        'DW_INVALID_INPUT',
+        'DW_LEARN_INVALID_INPUT',
       ],
       [
         () => buildReferenceProfile({ featureNames: ['a'], rows: [[1]], scores: [] }),
-        'DW_INVALID_INPUT',
+        'DW_LEARN_INVALID_INPUT',
       ],
       [
         () => buildReferenceProfile({ featureNames: ['a'], rows: [[1]], scores: [Infinity] }),
-        'DW_INVALID_INPUT',
+        'DW_LEARN_INVALID_INPUT',
       ],
       [
         () => buildReferenceProfile({ featureNames: ['a'], rows: [[1]], bins: 0 }),
-        'DW_INVALID_OPTION',
+        'DW_LEARN_INVALID_OPTION',
       ],
     ];
     for (const [run, code] of cases) {

@@ -1,12 +1,8 @@
 import { PsiReference } from '@driftwatch/drift';
 
 import { LearnError } from './errors.js';
-import {
-  flattenRows,
-  optionPositiveInteger,
-  requireFeatureNames,
-  type FeatureRows,
-} from './validate.js';
+import { flattenRows, requireFeatureNames, type FeatureRows } from './input-checks.js';
+import { option } from './errors.js';
 
 /** One distribution of the training data as PSI bins: `edges.length === proportions.length + 1`. */
 export interface BinnedDistribution {
@@ -54,11 +50,11 @@ export interface ReferenceProfileInput {
  */
 export function buildReferenceProfile(input: ReferenceProfileInput): ReferenceProfile {
   const featureNames = requireFeatureNames(input.featureNames);
-  const bins = optionPositiveInteger(input.bins ?? 10, 'bins');
+  const bins = option.positiveInteger(input.bins ?? 10, 'bins');
   const width = featureNames.length;
   const rowCount = input.rows.length;
   if (rowCount === 0) {
-    throw new LearnError('DW_INVALID_INPUT', 'a reference profile needs at least one row');
+    throw new LearnError('DW_LEARN_INVALID_INPUT', 'a reference profile needs at least one row');
   }
   const values = flattenRows(input.rows, width);
   const column = new Float64Array(rowCount);
@@ -69,13 +65,13 @@ export function buildReferenceProfile(input: ReferenceProfileInput): ReferencePr
   const scores = input.scores ?? null;
   if (scores === null) return { features, score: null };
   if (scores.length === 0) {
-    throw new LearnError('DW_INVALID_INPUT', 'scores must not be empty when given');
+    throw new LearnError('DW_LEARN_INVALID_INPUT', 'scores must not be empty when given');
   }
   for (let i = 0; i < scores.length; i++) {
     const score = scores[i];
     if (typeof score !== 'number' || !Number.isFinite(score)) {
       throw new LearnError(
-        'DW_INVALID_INPUT',
+        'DW_LEARN_INVALID_INPUT',
         `scores[${i}] must be a finite number, got ${String(score)}`,
       );
     }

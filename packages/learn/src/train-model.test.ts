@@ -37,7 +37,7 @@ describe('trainModel', () => {
   it('rejects an unknown family, which can only come from configuration', () => {
     assert.throws(
       () => trainModel('forest' as ModelFamily, rows, labels, names),
-      (error: unknown) => error instanceof LearnError && error.code === 'DW_INVALID_OPTION',
+      (error: unknown) => error instanceof LearnError && error.code === 'DW_LEARN_INVALID_OPTION',
     );
   });
 });

@@ -1,7 +1,8 @@
 import { LogisticRegression, type LogisticRegressionOptions } from './logistic-regression.js';
 import { Mlp, type MlpOptions } from './mlp.js';
 import { modelFamilies, type ModelFamily, type TrainedModel } from './trained-model.js';
-import { optionOneOf, type FeatureRows } from './validate.js';
+import { type FeatureRows } from './input-checks.js';
+import { option } from './errors.js';
 
 /** Options for each family; only the chosen family's are read, so a config may carry both. */
 export interface TrainModelOptions {
@@ -12,8 +13,8 @@ export interface TrainModelOptions {
 /**
  * Trains a model of the given family: the one entry point a trainer needs when the family comes
  * from configuration. `rows` are raw feature values in `featureNames` order, `labels` 0/1 with
- * both classes present. Throws `LearnError` (`DW_INVALID_OPTION`, `DW_INVALID_INPUT`,
- * `DW_NOT_CONVERGED`).
+ * both classes present. Throws `LearnError` (`DW_LEARN_INVALID_OPTION`, `DW_LEARN_INVALID_INPUT`,
+ * `DW_LEARN_NOT_CONVERGED`).
  *
  * @example
  * ```ts
@@ -30,7 +31,7 @@ export function trainModel(
   featureNames: readonly string[],
   options: TrainModelOptions = {},
 ): TrainedModel {
-  switch (optionOneOf(family, 'family', modelFamilies)) {
+  switch (option.oneOf(family, 'family', modelFamilies)) {
     case 'logistic':
       return new LogisticRegression(options.logistic).fit(rows, labels, featureNames).model;
     case 'mlp':

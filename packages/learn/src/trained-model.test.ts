@@ -48,7 +48,7 @@ describe('parseTrainedModel', () => {
         () => parseTrainedModel(json),
         (error: unknown) =>
           error instanceof LearnError &&
-          error.code === 'DW_INVALID_INPUT' &&
+          error.code === 'DW_LEARN_INVALID_INPUT' &&
           message.test(error.message),
         String(message),
       );

@@ -1,5 +1,5 @@
 import { LearnError } from './errors.js';
-import { requireFeatureNames } from './validate.js';
+import { requireFeatureNames } from './input-checks.js';
 
 export type ModelFamily = 'logistic' | 'mlp';
 export const modelFamilies: readonly ModelFamily[] = ['logistic', 'mlp'];
@@ -68,7 +68,7 @@ export type TrainedModel = LogisticModel | MlpModel;
  */
 export function parseTrainedModel(json: unknown): TrainedModel {
   const invalid = (reason: string): LearnError =>
-    new LearnError('DW_INVALID_INPUT', `invalid trained model: ${reason}`);
+    new LearnError('DW_LEARN_INVALID_INPUT', `invalid trained model: ${reason}`);
   if (typeof json !== 'object' || json === null) throw invalid('not an object');
   const candidate = json as Record<string, unknown>;
   const { family, featureNames, standardization } = candidate;

@@ -5,7 +5,7 @@ import {
   requireFeatureNames,
   requireSameLength,
   type FeatureRows,
-} from './validate.js';
+} from './input-checks.js';
 
 /** Validated training inputs, flattened row-major for the fitting loops. */
 export interface TrainingData {
@@ -37,7 +37,7 @@ export function trainingData(
   for (const label of y) positives += label;
   if (positives === 0 || positives === y.length) {
     throw new LearnError(
-      'DW_INVALID_INPUT',
+      'DW_LEARN_ONE_CLASS',
       `training labels must contain both classes, got ${y.length} rows of class ${positives === 0 ? 0 : 1} only`,
     );
   }

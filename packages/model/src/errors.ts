@@ -1,20 +1,28 @@
+import { DriftwatchError } from '@driftwatch/errors';
+
+/**
+ * - `DW_MODEL_CHECKSUM_MISMATCH`: the ONNX bytes do not hash to the SHA-256 they came with.
+ * - `DW_MODEL_INVALID`: onnxruntime cannot load the graph, or its inputs/outputs are not ours.
+ * - `DW_MODEL_EXPORT_MISMATCH`: the exported ONNX does not score like the in-memory model.
+ * - `DW_MODEL_RELEASED`: a scorer was used after `release()`.
+ * - `DW_MODEL_SCORING_FAILED`: onnxruntime failed on a batch it had accepted.
+ * - `DW_MODEL_INVALID_INPUT`: the caller passed a matrix or rows of the wrong shape or values.
+ */
 export type ModelErrorCode =
   | 'DW_MODEL_CHECKSUM_MISMATCH'
   | 'DW_MODEL_INVALID'
   | 'DW_MODEL_EXPORT_MISMATCH'
   | 'DW_MODEL_RELEASED'
-  | 'DW_SCORING_FAILED'
-  | 'DW_INVALID_INPUT';
+  | 'DW_MODEL_SCORING_FAILED'
+  | 'DW_MODEL_INVALID_INPUT';
 
 /**
  * Errors of the model runtime. None is retriable: the same bytes fail the same checksum, the same
  * graph fails to load the same way, the same export disagrees the same way. `details` carries the
  * numbers a log line or a rejected model-version record should show (checksums, the worst row).
  */
-export class ModelError extends Error {
+export class ModelError extends DriftwatchError<ModelErrorCode> {
   override readonly name = 'ModelError';
-  readonly code: ModelErrorCode;
-  readonly retriable = false;
   readonly details: Readonly<Record<string, string | number>>;
 
   constructor(
@@ -22,8 +30,7 @@ export class ModelError extends Error {
     message: string,
     options: { cause?: unknown; details?: Record<string, string | number> } = {},
   ) {
-    super(message, { cause: options.cause });
-    this.code = code;
+    super(code, message, { cause: options.cause, retriable: false });
     this.details = Object.freeze({ ...options.details });
   }
 }

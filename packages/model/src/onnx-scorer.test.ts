@@ -240,19 +240,19 @@ describe('OnnxScorer', () => {
       const width = featureNames.length;
       await assert.rejects(
         scorer.score(new Float32Array(width * 2), 3),
-        modelError('DW_INVALID_INPUT'),
+        modelError('DW_MODEL_INVALID_INPUT'),
       );
       await assert.rejects(
         scorer.score(new Float32Array(width), -1),
-        modelError('DW_INVALID_INPUT'),
+        modelError('DW_MODEL_INVALID_INPUT'),
       );
       await assert.rejects(
         scorer.score(new Float32Array(width), 0.5),
-        modelError('DW_INVALID_INPUT'),
+        modelError('DW_MODEL_INVALID_INPUT'),
       );
       await assert.rejects(
         scorer.score(new Float64Array(width) as unknown as Float32Array, 1),
-        modelError('DW_INVALID_INPUT'),
+        modelError('DW_MODEL_INVALID_INPUT'),
       );
     } finally {
       await scorer.release();
@@ -277,7 +277,7 @@ describe('OnnxScorer', () => {
   it('rejects an invalid thread count', async () => {
     await assert.rejects(
       OnnxScorer.load(exportOnnx(models.logistic), { intraOpNumThreads: 0 }),
-      modelError('DW_INVALID_INPUT'),
+      modelError('DW_MODEL_INVALID_INPUT'),
     );
     const scorer = await OnnxScorer.load(exportOnnx(models.logistic), { intraOpNumThreads: 1 });
     await scorer.release();

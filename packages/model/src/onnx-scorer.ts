@@ -91,7 +91,7 @@ export class OnnxScorer {
     const threads = options.intraOpNumThreads;
     if (threads !== undefined && (!Number.isSafeInteger(threads) || threads <= 0)) {
       throw new ModelError(
-        'DW_INVALID_INPUT',
+        'DW_MODEL_INVALID_INPUT',
         `option intraOpNumThreads must be a positive integer, got ${String(threads)}`,
       );
     }
@@ -127,13 +127,13 @@ export class OnnxScorer {
     const width = this.featureNames.length;
     if (!Number.isSafeInteger(rowCount) || rowCount < 0) {
       throw new ModelError(
-        'DW_INVALID_INPUT',
+        'DW_MODEL_INVALID_INPUT',
         `rowCount must be a non-negative integer, got ${String(rowCount)}`,
       );
     }
     if (!(matrix instanceof Float32Array) || matrix.length !== rowCount * width) {
       throw new ModelError(
-        'DW_INVALID_INPUT',
+        'DW_MODEL_INVALID_INPUT',
         `matrix must be a Float32Array of ${rowCount} × ${width} = ${rowCount * width} values, got ${matrix instanceof Float32Array ? matrix.length : typeof matrix}`,
       );
     }
@@ -147,7 +147,7 @@ export class OnnxScorer {
       output = await run;
     } catch (error) {
       throw new ModelError(
-        'DW_SCORING_FAILED',
+        'DW_MODEL_SCORING_FAILED',
         `onnxruntime failed to score ${rowCount} rows: ${(error as Error).message}`,
         { cause: error },
       );
@@ -158,7 +158,7 @@ export class OnnxScorer {
     const data: unknown = probability?.data;
     if (!(data instanceof Float32Array) || data.length !== rowCount) {
       throw new ModelError(
-        'DW_SCORING_FAILED',
+        'DW_MODEL_SCORING_FAILED',
         `model output "${OUTPUT_NAME}" must be ${rowCount} float32 values`,
       );
     }

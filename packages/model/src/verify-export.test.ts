@@ -60,10 +60,10 @@ describe('verifyExport', () => {
     const model = models.logistic;
     const bytes = exportOnnx(model);
     const cases: [Promise<unknown>, string][] = [
-      [verifyExport(model, bytes, []), 'DW_INVALID_INPUT'],
-      [verifyExport(model, bytes, [[1, 2]]), 'DW_INVALID_INPUT'],
-      [verifyExport(model, bytes, [[1, 2, 3, 4, 1e39]]), 'DW_INVALID_INPUT'],
-      [verifyExport(model, bytes, rows, { tolerance: -1 }), 'DW_INVALID_INPUT'],
+      [verifyExport(model, bytes, []), 'DW_MODEL_INVALID_INPUT'],
+      [verifyExport(model, bytes, [[1, 2]]), 'DW_MODEL_INVALID_INPUT'],
+      [verifyExport(model, bytes, [[1, 2, 3, 4, 1e39]]), 'DW_MODEL_INVALID_INPUT'],
+      [verifyExport(model, bytes, rows, { tolerance: -1 }), 'DW_MODEL_INVALID_INPUT'],
       [verifyExport(model, new Uint8Array([1, 2, 3]), rows), 'DW_MODEL_INVALID'],
     ];
     for (const [promise, code] of cases) {

@@ -24,7 +24,7 @@ export interface VerifyExportResult {
  * Also checks the ONNX metadata lists the model's feature names in the model's order.
  *
  * Throws `ModelError` `DW_MODEL_EXPORT_MISMATCH` naming the worst row when any difference exceeds
- * `tolerance` (default 1e-6) or is not finite; `DW_INVALID_INPUT` for no rows or values beyond
+ * `tolerance` (default 1e-6) or is not finite; `DW_MODEL_INVALID_INPUT` for no rows or values beyond
  * float32; whatever `OnnxScorer.load` throws for unloadable bytes.
  *
  * @example
@@ -44,19 +44,19 @@ export async function verifyExport(
   const tolerance = options.tolerance ?? 1e-6;
   if (typeof tolerance !== 'number' || !(tolerance >= 0) || !Number.isFinite(tolerance)) {
     throw new ModelError(
-      'DW_INVALID_INPUT',
+      'DW_MODEL_INVALID_INPUT',
       `option tolerance must be a non-negative finite number, got ${String(tolerance)}`,
     );
   }
   const width = model.featureNames.length;
   if (rows.length === 0) {
-    throw new ModelError('DW_INVALID_INPUT', 'verifying an export needs at least one row');
+    throw new ModelError('DW_MODEL_INVALID_INPUT', 'verifying an export needs at least one row');
   }
   const matrix = new Float32Array(rows.length * width);
   const rounded = rows.map((row, i) => {
     if (row.length !== width) {
       throw new ModelError(
-        'DW_INVALID_INPUT',
+        'DW_MODEL_INVALID_INPUT',
         `rows[${i}] must have ${width} values, got ${row.length}`,
       );
     }
@@ -64,7 +64,7 @@ export async function verifyExport(
       const single = Math.fround(value);
       if (!Number.isFinite(single)) {
         throw new ModelError(
-          'DW_INVALID_INPUT',
+          'DW_MODEL_INVALID_INPUT',
           `rows[${i}][${j}] must be finite in float32, got ${value}`,
         );
       }

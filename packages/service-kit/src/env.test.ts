@@ -29,7 +29,7 @@ describe('parseEnv', () => {
         ),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        assert.equal(error.code, 'DW_CONFIG_INVALID');
+        assert.equal(error.code, 'DW_SERVICE_CONFIG_INVALID');
         assert.deepEqual(error.problems.map((p) => p.variable).sort(), [
           'BATCH',
           'HTTP_PORT',

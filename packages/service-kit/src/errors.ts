@@ -1,16 +1,21 @@
+import { DriftwatchError } from '@driftwatch/errors';
+
+/** - `DW_SERVICE_CONFIG_INVALID`: environment variables missing or malformed at start. */
+export type ServiceErrorCode = 'DW_SERVICE_CONFIG_INVALID';
+
 export interface ConfigProblem {
   variable: string;
   problem: string;
 }
 
 /** Thrown once at start when environment variables are missing or malformed; names every bad one. */
-export class ConfigError extends Error {
+export class ConfigError extends DriftwatchError<ServiceErrorCode> {
   override readonly name = 'ConfigError';
-  readonly code = 'DW_CONFIG_INVALID';
   readonly problems: readonly ConfigProblem[];
 
   constructor(problems: readonly ConfigProblem[]) {
     super(
+      'DW_SERVICE_CONFIG_INVALID',
       `invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.problem}`).join('\n')}`,
     );
     this.problems = problems;

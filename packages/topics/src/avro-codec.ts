@@ -118,7 +118,7 @@ function unencodable(error: unknown, topic: string): EncodeError {
     : [];
   const where = fields.length > 0 ? ` (at ${fields.map((field) => field || '.').join(', ')})` : '';
   return new EncodeError(
-    'DW_UNENCODABLE_MESSAGE',
+    'DW_TOPICS_UNENCODABLE_MESSAGE',
     `cannot encode a ${topic} message as Avro${where}: ${messageOf(error)}`,
     { cause: error },
   );

@@ -1,35 +1,36 @@
-export type DecodeErrorCode =
-  'DW_MALFORMED_JSON' | 'DW_SCHEMA_VIOLATION' | 'DW_MALFORMED_AVRO' | 'DW_EMPTY_MESSAGE';
+import { DriftwatchError } from '@driftwatch/errors';
+
+import type { DeadLetterCode } from './messages/dead-letter-code.js';
+
+/** Decoding failures are dead-letter codes: the record goes to `dead-letter` with this code. */
+export type DecodeErrorCode = Extract<
+  DeadLetterCode,
+  'DW_MALFORMED_JSON' | 'DW_SCHEMA_VIOLATION' | 'DW_MALFORMED_AVRO' | 'DW_EMPTY_MESSAGE'
+>;
 
 /**
  * A record that cannot be read as its topic's message. Never retriable: the same bytes fail the
  * same way, so the record goes to the dead-letter topic with this reason.
  */
-export class DecodeError extends Error {
+export class DecodeError extends DriftwatchError<DecodeErrorCode> {
   override readonly name = 'DecodeError';
-  readonly code: DecodeErrorCode;
-  readonly retriable = false;
 
   constructor(code: DecodeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+    super(code, message, { ...options, retriable: false });
   }
 }
 
-export type EncodeErrorCode = 'DW_UNENCODABLE_MESSAGE';
+export type EncodeErrorCode = 'DW_TOPICS_UNENCODABLE_MESSAGE';
 
 /**
  * A message that does not fit its topic's Avro schema: a bug in the producing code, so never
  * retriable. The message names the offending fields, not their values (an ONNX model is large).
  */
-export class EncodeError extends Error {
+export class EncodeError extends DriftwatchError<EncodeErrorCode> {
   override readonly name = 'EncodeError';
-  readonly code: EncodeErrorCode;
-  readonly retriable = false;
 
   constructor(code: EncodeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+    super(code, message, { ...options, retriable: false });
   }
 }
 
@@ -42,10 +43,8 @@ export type SchemaRegistryErrorCode =
  * timing out, 5xx) is retriable and the batch is retried, so good data is not dead-lettered; a
  * registry that rejects a request (an incompatible schema, bad credentials) is not.
  */
-export class SchemaRegistryError extends Error {
+export class SchemaRegistryError extends DriftwatchError<SchemaRegistryErrorCode> {
   override readonly name = 'SchemaRegistryError';
-  readonly code: SchemaRegistryErrorCode;
-  readonly retriable: boolean;
   /** The HTTP status the registry answered with; undefined when it did not answer. */
   readonly status: number | undefined;
 
@@ -54,9 +53,7 @@ export class SchemaRegistryError extends Error {
     message: string,
     options: { retriable: boolean; status?: number | undefined; cause?: unknown },
   ) {
-    super(message, { cause: options.cause });
-    this.code = code;
-    this.retriable = options.retriable;
+    super(code, message, { retriable: options.retriable, cause: options.cause });
     this.status = options.status;
   }
 }

@@ -10,6 +10,7 @@ export {
 } from './errors.js';
 export { jsonCodec } from './json-codec.js';
 export { deadLetterSchema, type DeadLetter } from './messages/dead-letter.js';
+export { deadLetterCodes, type DeadLetterCode } from './messages/dead-letter-code.js';
 export { driftAlertSchema, type DriftAlert } from './messages/drift-alert.js';
 export { featureEventSchema, type FeatureEvent } from './messages/feature-event.js';
 export { labelEventSchema, type LabelEvent } from './messages/label-event.js';

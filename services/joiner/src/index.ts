@@ -9,8 +9,8 @@ export {
   type JoinSide,
   type JoinState,
 } from './join-lifecycle.js';
+export { JoinStoreUnavailableError, type JoinerErrorCode } from './errors.js';
 export {
-  JoinStoreUnavailableError,
   RedisJoinStore,
   type ExpirySweep,
   type JoinInput,

@@ -1,6 +1,7 @@
 import type { Redis, Result } from 'ioredis';
 
 import { applyJoinScript } from './apply-join-script.js';
+import { JoinStoreUnavailableError } from './errors.js';
 import type { JoinEffect, JoinSide } from './join-lifecycle.js';
 import { sweepExpiredScript } from './sweep-expired-script.js';
 
@@ -45,13 +46,6 @@ export interface JoinOutcome {
 export interface ExpirySweep {
   expiredPredictions: number;
   orphanLabels: number;
-}
-
-/** A Redis failure that retrying the batch may fix (connection lost, failover, timeout). */
-export class JoinStoreUnavailableError extends Error {
-  override readonly name = 'JoinStoreUnavailableError';
-  readonly code = 'DW_JOIN_STORE_UNAVAILABLE';
-  readonly retriable = true;
 }
 
 /**

@@ -172,4 +172,19 @@ describe('trainForRequest', () => {
     });
     assert.equal(oneClass.kind === 'skipped' ? oneClass.reason : oneClass.kind, 'one-class');
   });
+
+  it('tells invalid rows apart from one class (learn codes are its own, not shared)', async () => {
+    // Both classes present, but one feature has an empty name: learn refuses the input. Before
+    // codes were per package, every DW_INVALID_INPUT from learn was reported as one-class.
+    const rows = window(9, 500).map((row) => ({ ...row, features: { ...row.features, '': 1 } }));
+    const outcome = await trainForRequest(request(), {
+      ledger: ledgerOf(),
+      readWindow: () => Promise.resolve(rows),
+      policy,
+      now: () => 1,
+    });
+    assert.equal(outcome.kind, 'skipped');
+    assert.equal(outcome.kind === 'skipped' && outcome.reason, 'invalid-input');
+    assert.match(outcome.kind === 'skipped' ? outcome.detail : '', /featureNames\[0\]/);
+  });
 });

@@ -22,7 +22,8 @@ export interface VersionLedger {
   newestCreatedAt(model: string): number | undefined;
 }
 
-export type SkipReason = 'superseded' | 'not-enough-data' | 'one-class' | 'export-mismatch';
+export type SkipReason =
+  'superseded' | 'not-enough-data' | 'one-class' | 'invalid-input' | 'export-mismatch';
 
 export type TrainingOutcome =
   | { kind: 'published'; version: ModelVersion; trainMs: number }
@@ -81,8 +82,13 @@ export async function trainForRequest(
       deps.policy.candidate,
     );
   } catch (error) {
-    if (error instanceof LearnError && error.code === 'DW_INVALID_INPUT') {
+    if (error instanceof LearnError && error.code === 'DW_LEARN_ONE_CLASS') {
       return { kind: 'skipped', reason: 'one-class', detail: error.message };
+    }
+    // Rows the window holds but training cannot take (an unnamed feature): the same window fails
+    // the same way however often it is retried, so the request is answered by skipping it.
+    if (error instanceof LearnError && error.code === 'DW_LEARN_INVALID_INPUT') {
+      return { kind: 'skipped', reason: 'invalid-input', detail: error.message };
     }
     if (error instanceof ModelError && error.code === 'DW_MODEL_EXPORT_MISMATCH') {
       return { kind: 'skipped', reason: 'export-mismatch', detail: error.message };

@@ -63,7 +63,7 @@ describe('scoreDetections', () => {
     for (const { detections, changePoints } of bad) {
       assert.throws(
         () => scoreDetections({ detections, changePoints, length, tolerance }),
-        (error) => error instanceof DriftError && error.code === 'DW_INVALID_INPUT',
+        (error) => error instanceof DriftError && error.code === 'DW_DRIFT_INVALID_INPUT',
       );
     }
     for (const options of [
@@ -72,7 +72,7 @@ describe('scoreDetections', () => {
     ]) {
       assert.throws(
         () => scoreDetections({ detections: [], changePoints: [], ...options }),
-        (error) => error instanceof DriftError && error.code === 'DW_INVALID_OPTION',
+        (error) => error instanceof DriftError && error.code === 'DW_DRIFT_INVALID_OPTION',
       );
     }
   });

@@ -1,5 +1,5 @@
 import { DriftError } from '../errors.js';
-import { optionPositiveInteger } from '../validate.js';
+import { option } from '../errors.js';
 
 export interface ScoreDetectionsInput {
   /** 0-based indices where the detector fired, ascending. */
@@ -52,8 +52,8 @@ export interface DetectionScore {
  */
 export function scoreDetections(input: ScoreDetectionsInput): DetectionScore {
   const { detections, changePoints } = input;
-  const length = optionPositiveInteger(input.length, 'length');
-  const tolerance = optionPositiveInteger(input.tolerance, 'tolerance');
+  const length = option.positiveInteger(input.length, 'length');
+  const tolerance = option.positiveInteger(input.tolerance, 'tolerance');
   requireSortedIndices(detections, length, 'detections');
   requireSortedIndices(changePoints, length, 'changePoints');
 
@@ -159,7 +159,7 @@ function requireSortedIndices(indices: readonly number[], length: number, what: 
   for (const index of indices) {
     if (!Number.isInteger(index) || index <= previous || index >= length) {
       throw new DriftError(
-        'DW_INVALID_INPUT',
+        'DW_DRIFT_INVALID_INPUT',
         `${what} must be strictly increasing integers in [0, ${length}), got ${index} after ${previous}`,
       );
     }

@@ -75,7 +75,7 @@ describe('syntheticStream', () => {
     for (const options of invalid) {
       assert.throws(
         () => syntheticStream(options),
-        (error) => error instanceof DriftError && error.code === 'DW_INVALID_OPTION',
+        (error) => error instanceof DriftError && error.code === 'DW_DRIFT_INVALID_OPTION',
       );
     }
   });

@@ -1,11 +1,6 @@
 import { DriftError } from '../errors.js';
 import type { Random } from '../random.js';
-import {
-  optionFinite,
-  optionInOpenInterval,
-  optionNonNegativeInteger,
-  optionPositiveInteger,
-} from '../validate.js';
+import { option } from '../errors.js';
 
 /** How one concept gives way to the next. `stationary` has no change: a control for false alarms. */
 export type StreamFamily = 'abrupt' | 'gradual' | 'incremental' | 'stationary';
@@ -77,28 +72,31 @@ export function syntheticStream(options: SyntheticStreamOptions): SyntheticStrea
   const { family, kind, random } = options;
   if (!families.includes(family)) {
     throw new DriftError(
-      'DW_INVALID_OPTION',
+      'DW_DRIFT_INVALID_OPTION',
       `option family must be one of ${families.join(', ')}`,
     );
   }
   if (!kinds.includes(kind)) {
-    throw new DriftError('DW_INVALID_OPTION', `option kind must be one of ${kinds.join(', ')}`);
+    throw new DriftError(
+      'DW_DRIFT_INVALID_OPTION',
+      `option kind must be one of ${kinds.join(', ')}`,
+    );
   }
-  const length = optionPositiveInteger(options.length ?? 20_000, 'length');
-  const changeEvery = optionPositiveInteger(options.changeEvery ?? 5_000, 'changeEvery');
+  const length = option.positiveInteger(options.length ?? 20_000, 'length');
+  const changeEvery = option.positiveInteger(options.changeEvery ?? 5_000, 'changeEvery');
   const transitionWidth =
     family === 'abrupt' || family === 'stationary'
       ? 0
-      : optionNonNegativeInteger(options.transitionWidth ?? 1_000, 'transitionWidth');
+      : option.nonNegativeInteger(options.transitionWidth ?? 1_000, 'transitionWidth');
   if (transitionWidth > changeEvery) {
     throw new DriftError(
-      'DW_INVALID_OPTION',
+      'DW_DRIFT_INVALID_OPTION',
       `option transitionWidth (${transitionWidth}) must not exceed changeEvery (${changeEvery})`,
     );
   }
-  const meanShift = optionFinite(options.meanShift ?? 1, 'meanShift');
-  const baseErrorRate = optionInOpenInterval(options.baseErrorRate ?? 0.1, 'baseErrorRate', 0, 1);
-  const errorRateStep = optionFinite(options.errorRateStep ?? 0.1, 'errorRateStep');
+  const meanShift = option.finite(options.meanShift ?? 1, 'meanShift');
+  const baseErrorRate = option.inOpenInterval(options.baseErrorRate ?? 0.1, 'baseErrorRate', 0, 1);
+  const errorRateStep = option.finite(options.errorRateStep ?? 0.1, 'errorRateStep');
 
   const changePoints: number[] = [];
   if (family !== 'stationary') {
@@ -107,7 +105,7 @@ export function syntheticStream(options: SyntheticStreamOptions): SyntheticStrea
   const lastRate = baseErrorRate + changePoints.length * errorRateStep;
   if (kind === 'binary' && !(errorRateStep >= 0 && lastRate <= 1)) {
     throw new DriftError(
-      'DW_INVALID_OPTION',
+      'DW_DRIFT_INVALID_OPTION',
       `options baseErrorRate and errorRateStep must keep every error rate in [0, 1], the last is ${lastRate}`,
     );
   }

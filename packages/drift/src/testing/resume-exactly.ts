@@ -79,7 +79,7 @@ export function splitPoints(length: number, marks: Iterable<number> = [], extra 
   return [...points].filter((point) => point >= 0 && point <= length).sort((a, b) => a - b);
 }
 
-/** Asserts that each state is refused with `DW_INVALID_STATE`, naming `className`. */
+/** Asserts that each state is refused with `DW_DRIFT_INVALID_STATE`, naming `className`. */
 export function assertRejectsStates(
   className: string,
   revive: (state: unknown) => unknown,
@@ -90,7 +90,7 @@ export function assertRejectsStates(
       () => revive(state),
       (error: unknown) =>
         error instanceof DriftError &&
-        error.code === 'DW_INVALID_STATE' &&
+        error.code === 'DW_DRIFT_INVALID_STATE' &&
         error.message.startsWith(`invalid ${className} state: `),
       what,
     );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import type { DeadLetterCode } from './dead-letter-code.js';
 import { bytes, timestampMs } from './common.js';
 
 /** `dead-letter`, key = the original key: a record a service could not process, kept whole. */
@@ -9,7 +10,10 @@ export const deadLetterSchema = z.object({
   partition: z.number().int().nonnegative(),
   /** Kafka offsets are 64-bit; kept as a decimal string. */
   offset: z.string().regex(/^\d+$/),
-  /** A closed code (DW_…) for dashboards, and the human reason. */
+  /**
+   * A {@link DeadLetterCode} for dashboards, and the human reason. Read as any string: a reader
+   * must not refuse a letter written by a newer service that knows one more code.
+   */
   code: z.string().min(1),
   reason: z.string().min(1),
   key: bytes.nullable(),

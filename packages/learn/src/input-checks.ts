@@ -3,97 +3,21 @@ import { LearnError } from './errors.js';
 /** Rows of feature values, one inner array per example, columns in `featureNames` order. */
 export type FeatureRows = readonly (readonly number[])[];
 
-export function optionPositiveInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new LearnError(
-      'DW_INVALID_OPTION',
-      `option ${name} must be a positive integer, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-export function optionNonNegativeInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new LearnError(
-      'DW_INVALID_OPTION',
-      `option ${name} must be a non-negative integer, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-export function optionPositiveFinite(value: number, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new LearnError(
-      'DW_INVALID_OPTION',
-      `option ${name} must be a positive finite number, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-export function optionNonNegativeFinite(value: number, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new LearnError(
-      'DW_INVALID_OPTION',
-      `option ${name} must be a non-negative finite number, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-export function optionFinite(value: number, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new LearnError(
-      'DW_INVALID_OPTION',
-      `option ${name} must be a finite number, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-/** `low < value < high` (open interval), e.g. a significance level in (0, 1). */
-export function optionInOpenInterval(
-  value: number,
-  name: string,
-  low: number,
-  high: number,
-): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= low || value >= high) {
-    throw new LearnError(
-      'DW_INVALID_OPTION',
-      `option ${name} must be in (${low}, ${high}), got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-export function optionOneOf<T extends string>(value: T, name: string, allowed: readonly T[]): T {
-  if (!allowed.includes(value)) {
-    throw new LearnError(
-      'DW_INVALID_OPTION',
-      `option ${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${value}`,
-    );
-  }
-  return value;
-}
-
 /** At least one name, each a non-empty string, no repeats: they key the features at serving. */
 export function requireFeatureNames(featureNames: readonly string[]): readonly string[] {
   if (!isArray(featureNames) || featureNames.length === 0) {
-    throw new LearnError('DW_INVALID_INPUT', 'featureNames must be a non-empty array');
+    throw new LearnError('DW_LEARN_INVALID_INPUT', 'featureNames must be a non-empty array');
   }
   const seen = new Set<string>();
   for (const [i, name] of (featureNames as readonly unknown[]).entries()) {
     if (typeof name !== 'string' || name.length === 0) {
       throw new LearnError(
-        'DW_INVALID_INPUT',
+        'DW_LEARN_INVALID_INPUT',
         `featureNames[${i}] must be a non-empty string, got ${JSON.stringify(name)}`,
       );
     }
     if (seen.has(name)) {
-      throw new LearnError('DW_INVALID_INPUT', `featureNames repeats "${name}"`);
+      throw new LearnError('DW_LEARN_INVALID_INPUT', `featureNames repeats "${name}"`);
     }
     seen.add(name);
   }
@@ -106,13 +30,13 @@ export function requireFeatureNames(featureNames: readonly string[]): readonly s
  */
 export function flattenRows(rows: FeatureRows, width: number, what = 'rows'): Float64Array {
   if (!isArray(rows)) {
-    throw new LearnError('DW_INVALID_INPUT', `${what} must be an array of rows`);
+    throw new LearnError('DW_LEARN_INVALID_INPUT', `${what} must be an array of rows`);
   }
   const flat = new Float64Array(rows.length * width);
   for (const [i, row] of (rows as readonly unknown[]).entries()) {
     if (!isArray(row) || row.length !== width) {
       throw new LearnError(
-        'DW_INVALID_INPUT',
+        'DW_LEARN_INVALID_INPUT',
         `${what}[${i}] must have ${width} values, got ${isArray(row) ? row.length : typeof row}`,
       );
     }
@@ -120,7 +44,7 @@ export function flattenRows(rows: FeatureRows, width: number, what = 'rows'): Fl
       const value = row[j];
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         throw new LearnError(
-          'DW_INVALID_INPUT',
+          'DW_LEARN_INVALID_INPUT',
           `${what}[${i}][${j}] must be a finite number, got ${String(value)}`,
         );
       }
@@ -138,7 +62,7 @@ export function binaryLabels(labels: ArrayLike<number | boolean>, what = 'labels
     typeof candidate !== 'object' ||
     typeof (candidate as { length?: unknown }).length !== 'number'
   ) {
-    throw new LearnError('DW_INVALID_INPUT', `${what} must be an array of 0/1 values`);
+    throw new LearnError('DW_LEARN_INVALID_INPUT', `${what} must be an array of 0/1 values`);
   }
   const copy = new Float64Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
@@ -146,7 +70,7 @@ export function binaryLabels(labels: ArrayLike<number | boolean>, what = 'labels
     if (label === 1 || label === true) copy[i] = 1;
     else if (label !== 0 && label !== false) {
       throw new LearnError(
-        'DW_INVALID_INPUT',
+        'DW_LEARN_INVALID_INPUT',
         `${what}[${i}] must be 0 or 1, got ${String(label)}`,
       );
     }
@@ -163,7 +87,7 @@ export function requireSameLength(
 ): void {
   if (a.length !== b.length) {
     throw new LearnError(
-      'DW_INVALID_INPUT',
+      'DW_LEARN_INVALID_INPUT',
       `${aName} and ${bName} must have the same length, got ${a.length} and ${b.length}`,
     );
   }

@@ -1,0 +1,2 @@
+export { DriftwatchError } from './driftwatch-error.js';
+export { optionChecks, type OptionChecks } from './option-checks.js';

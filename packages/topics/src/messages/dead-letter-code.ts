@@ -1,0 +1,23 @@
+/**
+ * Why a record went to `dead-letter`: the closed set dashboards, alert rules and
+ * `driftwatch dead-letters --code` match on. These are the wire's vocabulary, shared by every
+ * service, so they carry no package prefix; a new way to fail adds a code here first.
+ *
+ * - `DW_EMPTY_MESSAGE`, `DW_MALFORMED_JSON`, `DW_MALFORMED_AVRO`, `DW_SCHEMA_VIOLATION`: the bytes
+ *   are not the topic's message (see {@link DecodeError}).
+ * - `DW_UNKNOWN_MODEL`: an event for a model no promoted version serves.
+ * - `DW_MISSING_FEATURE`, `DW_NON_FINITE_FEATURE`: an event lacks a feature the model takes, or
+ *   carries NaN/±Infinity for it.
+ * - `DW_SCORING_FAILED`: the model failed on the event or returned a non-finite score.
+ */
+export const deadLetterCodes = [
+  'DW_EMPTY_MESSAGE',
+  'DW_MALFORMED_JSON',
+  'DW_MALFORMED_AVRO',
+  'DW_SCHEMA_VIOLATION',
+  'DW_UNKNOWN_MODEL',
+  'DW_MISSING_FEATURE',
+  'DW_NON_FINITE_FEATURE',
+  'DW_SCORING_FAILED',
+] as const;
+export type DeadLetterCode = (typeof deadLetterCodes)[number];
