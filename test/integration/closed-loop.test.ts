@@ -20,7 +20,7 @@ const elec2Path =
 /** Detector and trainer tuned for streams of a few thousand events per concept. */
 const loopEnv = {
   DETECTOR_WINDOW: '500',
-  DETECTOR_ALERT_COOLDOWN: '1000',
+  DETECTOR_ADWIN_COOLDOWN: '1000',
   DETECTOR_BLOCK_SIZE: '500',
   DETECTOR_BLOCK_ACCURACY_THRESHOLD: '0.8',
   RETRAIN_MIN_ROWS: '500',

@@ -238,7 +238,7 @@ describe('the detector on the real broker', { timeout: 600_000 }, () => {
     const env = {
       ...policiesOff,
       DETECTOR_BLOCK_ACCURACY_THRESHOLD: '0.8',
-      DETECTOR_ALERT_COOLDOWN: '500',
+      DETECTOR_ADWIN_COOLDOWN: '500',
     };
     const run = async (killAt: number | null): Promise<DriftAlert[]> => {
       const pipeline = await createTestPipeline(kafka);

@@ -229,7 +229,7 @@ describe('replayStream against the local broker', () => {
     await assert.rejects(replayStream({ ...base, rate: 0 }), { code: 'DW_CLI_BAD_OPTION' });
     await assert.rejects(replayStream({ ...base, rate: NaN }), { code: 'DW_CLI_BAD_OPTION' });
     await assert.rejects(replayStream({ ...base, streamName: '-bad' }), {
-      code: 'DW_INVALID_OPTION',
+      code: 'DW_DATASET_INVALID_OPTION',
     });
     await assert.rejects(
       replayStream({

@@ -6,7 +6,7 @@ import {
   followModelRegistry,
   followTopic,
   provisionTopics,
-  recordCoordinate,
+  type InputRecord,
   type TopicFollower,
 } from '@driftwatch/bus';
 import { eventId, type StreamRow } from '@driftwatch/datasets';
@@ -148,7 +148,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
     const requests: RetrainRequest[] = [];
     const follow = async (
       topic: string,
-      onValue: (value: Buffer, timestamp: number, coordinate: string) => Promise<void>,
+      onValue: (value: Buffer, timestamp: number, record: InputRecord) => Promise<void>,
     ) => {
       const follower = await followTopic({
         kafka,
@@ -157,24 +157,27 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
         groupIdPrefix: `${prefix}demo-reader`,
         onRecord: async (record) => {
           if (record.value) {
-            await onValue(record.value, Number(record.timestamp), recordCoordinate(record));
+            await onValue(record.value, Number(record.timestamp), record);
           }
         },
       });
       followers.push(follower);
     };
-    await follow(names.predictionsLabeled, async (value, writtenAt, coordinate) => {
-      const record = await codecs.predictionsLabeled.decode(value);
-      const index = indexOf.get(record.id);
-      if (index === undefined) return;
-      labeled.push({
-        index,
-        modelVersion: record.modelVersion,
-        correct: record.label === record.predicted,
-        writtenAt,
-        coordinate,
-      });
-    });
+    await follow(
+      names.predictionsLabeled,
+      async (value, writtenAt, { topic, partition, offset }) => {
+        const record = await codecs.predictionsLabeled.decode(value);
+        const index = indexOf.get(record.id);
+        if (index === undefined) return;
+        labeled.push({
+          index,
+          modelVersion: record.modelVersion,
+          correct: record.label === record.predicted,
+          writtenAt,
+          evidence: { topic, partition, offset },
+        });
+      },
+    );
     await follow(names.driftAlerts, async (value) => {
       const alert = await codecs.driftAlerts.decode(value);
       alerts.push(alert);

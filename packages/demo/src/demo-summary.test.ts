@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { alertIdFor } from '@driftwatch/detector';
 import type { DriftAlert, ModelVersion, RetrainRequest } from '@driftwatch/topics';
 
 import { summarizeDemo, type LabeledOutcome, type SummaryInput } from './demo-summary.js';
@@ -15,13 +14,13 @@ function labeled(): LabeledOutcome[] {
     modelVersion: index < 1400 ? 1 : 2,
     correct: index < 1000 ? index % 10 !== 0 : index < 1400 ? index % 4 !== 0 : index % 10 !== 0,
     writtenAt: index < 1000 ? 10_000 + index : 20_000,
-    coordinate: `${topic}/0@${index}`,
+    evidence: { topic, partition: 0, offset: String(index) },
   }));
 }
 
 function alertAt(index: number, writtenAt: number, detector = 'adwin'): DriftAlert {
   return {
-    alertId: alertIdFor(`${topic}/0@${index}`, detector, null),
+    alertId: `${detector}-${index}`,
     model: 'sea',
     modelVersion: 1,
     kind: 'concept',
@@ -33,6 +32,7 @@ function alertAt(index: number, writtenAt: number, detector = 'adwin'): DriftAle
     windowEnd: writtenAt,
     observedAt: 0,
     severity: 'warning',
+    evidence: { topic, partition: 0, offset: String(index) },
   };
 }
 

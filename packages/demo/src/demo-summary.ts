@@ -1,4 +1,3 @@
-import { alertIdFor } from '@driftwatch/detector';
 import type { DriftAlert, ModelVersion, RetrainRequest } from '@driftwatch/topics';
 
 /** One served prediction with its label, as read back from `predictions-labeled`. */
@@ -9,8 +8,8 @@ export interface LabeledOutcome {
   correct: boolean;
   /** Kafka timestamp of the labeled record: the clock alerts' `windowEnd` is on. */
   writtenAt: number;
-  /** Where the labeled record sits (`topic/partition@offset`): what concept alert ids derive from. */
-  coordinate: string;
+  /** Where the labeled record is: an alert's `evidence` names the one that completed it. */
+  evidence: NonNullable<DriftAlert['evidence']>;
 }
 
 export interface SummaryInput {
@@ -107,12 +106,15 @@ export function summarizeDemo(input: SummaryInput): DemoSummary {
       else high = middle;
     }
     // A service that fell behind writes thousands of records in one millisecond: among those,
-    // the alert's id names the one that completed its evidence.
-    for (let i = low - 1; i >= 0 && byWrite[i]?.writtenAt === alert.windowEnd; i--) {
+    // the alert's evidence names the one that completed it.
+    const { evidence } = alert;
+    for (let i = low - 1; evidence && i >= 0 && byWrite[i]?.writtenAt === alert.windowEnd; i--) {
       const outcome = byWrite[i];
       if (
         outcome &&
-        alertIdFor(outcome.coordinate, alert.detector, alert.feature) === alert.alertId
+        outcome.evidence.topic === evidence.topic &&
+        outcome.evidence.partition === evidence.partition &&
+        outcome.evidence.offset === evidence.offset
       )
         return outcome.index;
     }

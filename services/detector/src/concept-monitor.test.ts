@@ -16,7 +16,7 @@ const options: ConceptMonitorOptions = {
   blockSize: 500,
   blockAccuracyThreshold: 0,
   accuracyThreshold: 0,
-  hysteresis: 0.02,
+  rearmMargin: 0.02,
   adwinCooldown: 1000,
 };
 

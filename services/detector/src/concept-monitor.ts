@@ -21,7 +21,7 @@ export interface ConceptMonitorOptions {
   blockAccuracyThreshold: number;
   /** 0 turns the window-accuracy (performance) rule off. */
   accuracyThreshold: number;
-  hysteresis: number;
+  rearmMargin: number;
   /** Labeled predictions after an ADWIN alert before ADWIN may alert again. */
   adwinCooldown: number;
 }
@@ -73,8 +73,8 @@ export interface ConceptMonitorState {
   labeled: number;
 }
 
-function belowWithHysteresis(options: ConceptMonitorOptions) {
-  return { direction: 'below', rearmMargin: () => options.hysteresis } as const;
+function belowWithRearmMargin(options: ConceptMonitorOptions) {
+  return { direction: 'below', rearmMargin: () => options.rearmMargin } as const;
 }
 
 /**
@@ -106,8 +106,8 @@ export class ConceptMonitor {
       this.#adwin = Adwin.fromJSON(state.adwin);
       this.#blocks = BlockAccuracy.fromJSON(state.blocks);
       this.#prequential = PrequentialAccuracy.fromJSON(state.prequential);
-      this.#blockGate = new ThresholdGate(belowWithHysteresis(options), state.blockGate);
-      this.#accuracyGate = new ThresholdGate(belowWithHysteresis(options), state.accuracyGate);
+      this.#blockGate = new ThresholdGate(belowWithRearmMargin(options), state.blockGate);
+      this.#accuracyGate = new ThresholdGate(belowWithRearmMargin(options), state.accuracyGate);
       this.#blockStartTs = state.blockStartTs;
       this.#labeledSinceAdwinAlert = state.labeledSinceAdwinAlert;
       this.#labeled = state.labeled;
@@ -121,8 +121,8 @@ export class ConceptMonitor {
       threshold: options.blockAccuracyThreshold,
     });
     this.#prequential = new PrequentialAccuracy();
-    this.#blockGate = new ThresholdGate(belowWithHysteresis(options));
-    this.#accuracyGate = new ThresholdGate(belowWithHysteresis(options));
+    this.#blockGate = new ThresholdGate(belowWithRearmMargin(options));
+    this.#accuracyGate = new ThresholdGate(belowWithRearmMargin(options));
     this.#labeledSinceAdwinAlert = options.adwinCooldown;
   }
 

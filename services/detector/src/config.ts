@@ -18,9 +18,9 @@ export const detectorEnv = {
   /** Alert (kind performance) when the full window's accuracy falls below this; 0: off. */
   DETECTOR_ACCURACY_THRESHOLD: decimal(0, { min: 0, max: 1 }),
   /** Once a threshold rule fired, it re-arms only after the value recovers by this much. */
-  DETECTOR_HYSTERESIS: decimal(0.02, { min: 0, max: 1 }),
-  /** After an ADWIN alert, labeled predictions before ADWIN may alert again for the same model version. */
-  DETECTOR_ALERT_COOLDOWN: integer(1000, { min: 0 }),
+  DETECTOR_REARM_MARGIN: decimal(0.02, { min: 0, max: 1 }),
+  /** After an ADWIN alert, labeled predictions before it may alert again for the same model version. */
+  DETECTOR_ADWIN_COOLDOWN: integer(1000, { min: 0 }),
 
   // Data drift, on the unlabeled stream.
   /** Predictions per PSI window. */

@@ -13,14 +13,16 @@ export {
   type ReferenceProfile,
   type UnlabeledObservation,
 } from './data-monitor.js';
-export {
-  alertIdFor,
-  createDetectorHandler,
-  stableId,
-  type DetectorDependencies,
-} from './detect-batch.js';
+export { createDetectorHandler } from './create-detector-handler.js';
+export type { DetectorDependencies } from './detector-dependencies.js';
+export { DetectorOutput } from './detector-output.js';
 export { createDetectorDiagnostics, type DetectorDiagnostics } from './diagnostics.js';
-export { featureBatchSchema, internalTopicNames, type FeatureBatch } from './internal-topics.js';
+export {
+  featureBatchSchema,
+  internalTopicNames,
+  type FeatureBatch,
+  type InternalTopicNames,
+} from './internal-topics.js';
 export { ConceptState, DataState } from './model-states.js';
 export {
   RetrainPolicy,
@@ -28,5 +30,9 @@ export {
   type RetrainDecision,
   type RetrainPolicyOptions,
 } from './retrain-policy.js';
+export { restoreAfterRebalance } from './restore-after-rebalance.js';
+export { restoreFromChangelog } from './restore-from-changelog.js';
+export { alertIdFor, stableId } from './stable-id.js';
+export { formatStateKey, parseStateKey, type StateKey, type StateStream } from './state-key.js';
 export { StateStore, type StateSnapshot } from './state-store.js';
 export { ThresholdGate } from './threshold-gate.js';

@@ -8,11 +8,16 @@ import { z } from 'zod';
  *   batch for one model version, as columns. `predictions` is keyed by event id, so one model's
  *   predictions are spread over every partition; re-keyed by model, each model's data drift is
  *   judged by exactly one consumer, whatever the number of detector instances.
- * - `<prefix>driftwatch-detector-state-changelog`, compacted, key `concept/<model>` or
- *   `data/<model>`: the state of each model's monitors, written in the same transaction as the
+ * - `<prefix>driftwatch-detector-state-changelog`, compacted, key a `StateKey` (`concept/<model>`
+ *   or `data/<model>`): the state of each model's monitors, written in the same transaction as the
  *   alerts and offsets of the batch that produced it, so a restarted detector resumes exactly.
  */
-export function internalTopicNames(prefix: string): { features: string; state: string } {
+export interface InternalTopicNames {
+  features: string;
+  state: string;
+}
+
+export function internalTopicNames(prefix: string): InternalTopicNames {
   return {
     features: `${prefix}driftwatch-detector-features-repartition`,
     state: `${prefix}driftwatch-detector-state-changelog`,

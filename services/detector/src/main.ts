@@ -3,12 +3,11 @@ import {
   followModelRegistry,
   followTopic,
   startTransactionalProcessor,
-  type BatchHandler,
 } from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
 
 import { detectorEnv } from './config.js';
-import { createDetectorHandler } from './detect-batch.js';
+import { createDetectorHandler } from './create-detector-handler.js';
 import { createDetectorDiagnostics } from './diagnostics.js';
 import { internalTopicNames } from './internal-topics.js';
 import {
@@ -17,7 +16,9 @@ import {
   type ConceptStateJson,
   type DataStateJson,
 } from './model-states.js';
-import { StateStore, type StateSnapshot } from './state-store.js';
+import { restoreAfterRebalance } from './restore-after-rebalance.js';
+import { restoreFromChangelog } from './restore-from-changelog.js';
+import { StateStore } from './state-store.js';
 
 await runService({
   name: 'detector',
@@ -56,8 +57,8 @@ await runService({
         blockSize: config.DETECTOR_BLOCK_SIZE,
         blockAccuracyThreshold: config.DETECTOR_BLOCK_ACCURACY_THRESHOLD,
         accuracyThreshold: config.DETECTOR_ACCURACY_THRESHOLD,
-        hysteresis: config.DETECTOR_HYSTERESIS,
-        adwinCooldown: config.DETECTOR_ALERT_COOLDOWN,
+        rearmMargin: config.DETECTOR_REARM_MARGIN,
+        adwinCooldown: config.DETECTOR_ADWIN_COOLDOWN,
       },
       data: {
         window: config.DETECTOR_PSI_WINDOW,
@@ -70,7 +71,7 @@ await runService({
         onDrift: config.RETRAIN_ON_DRIFT,
         onDataDrift: config.RETRAIN_ON_DATA_DRIFT,
         accuracyBelow: config.RETRAIN_ACCURACY_BELOW,
-        hysteresis: config.DETECTOR_HYSTERESIS,
+        rearmMargin: config.DETECTOR_REARM_MARGIN,
         intervalMs: config.RETRAIN_INTERVAL_MS,
         afterLabeled: config.RETRAIN_AFTER_LABELED,
         minRows: config.RETRAIN_MIN_ROWS,
@@ -96,8 +97,8 @@ await runService({
       (_key, json) => ConceptState.revive(json, options.concept, options.policy),
       unrevivable,
     );
-    const data = new StateStore<DataState, DataStateJson>((key, json) => {
-      const version = registry.get(key.slice('data/'.length), json.version);
+    const data = new StateStore<DataState, DataStateJson>((model, json) => {
+      const version = registry.get(model, json.version);
       return version
         ? DataState.revive(json, version.reference, options.data, options.policy)
         : undefined;
@@ -108,20 +109,7 @@ await runService({
       logger,
       groupIdPrefix: `${config.TOPIC_PREFIX}driftwatch-detector-restore`,
       onRecord: (record) => {
-        const key = record.key?.toString() ?? '';
-        if (!record.value) return;
-        try {
-          const snapshot = JSON.parse(record.value.toString('utf8')) as StateSnapshot<unknown>;
-          if (key.startsWith('concept/'))
-            concept.restore(key, snapshot as StateSnapshot<ConceptStateJson>);
-          else if (key.startsWith('data/'))
-            data.restore(key, snapshot as StateSnapshot<DataStateJson>);
-        } catch (error) {
-          logger.warn(
-            { event: 'state.unreadable', key, offset: record.offset, err: error },
-            'unreadable state snapshot; skipped',
-          );
-        }
+        restoreFromChangelog(record, { concept, data }, logger);
       },
     });
     await Promise.all([registryFollower.caughtUp, changelog.caughtUp]);
@@ -142,26 +130,18 @@ await runService({
       now: Date.now,
       diagnostics,
     });
-    let rebalanced = false;
-    const handle: BatchHandler = async (batch, context) => {
-      if (rebalanced) {
-        // Another member may have moved our new partitions' state on: read the changelog to its end.
-        rebalanced = false;
-        await changelog.catchUp();
-        concept.forgetLive();
-        data.forgetLive();
-      }
-      return detect(batch, context);
-    };
+    const { handle, onGroupJoin } = restoreAfterRebalance(detect, {
+      catchUp: () => changelog.catchUp(),
+      concept,
+      data,
+    });
     const processor = await startTransactionalProcessor({
       kafka,
       groupId,
       transactionalId,
       topics: [names.predictions, internal.features, names.predictionsLabeled],
       handle,
-      onGroupJoin: () => {
-        rebalanced = true;
-      },
+      onGroupJoin,
       logger,
       diagnostics,
     });

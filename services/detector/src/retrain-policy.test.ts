@@ -7,7 +7,7 @@ const off: RetrainPolicyOptions = {
   onDrift: false,
   onDataDrift: false,
   accuracyBelow: 0,
-  hysteresis: 0.02,
+  rearmMargin: 0.02,
   intervalMs: 0,
   afterLabeled: 0,
   minRows: 0,
@@ -106,7 +106,7 @@ describe('RetrainPolicy', () => {
   });
 
   it('performance: one request when the full window falls below the floor, again only after recovery', () => {
-    const policy = new RetrainPolicy({ ...off, accuracyBelow: 0.8, hysteresis: 0.05 });
+    const policy = new RetrainPolicy({ ...off, accuracyBelow: 0.8, rearmMargin: 0.05 });
     const accuracy = (i: number): number =>
       i < 100 ? 0.9 : i < 200 ? 0.7 : i < 300 ? 0.83 : i < 400 ? 0.9 : 0.6;
     const outcomes = feed(

@@ -10,7 +10,7 @@ export interface RetrainPolicyOptions {
   /** Ask when the full window's accuracy is below this; 0: off. */
   accuracyBelow: number;
   /** Re-arm margin of the accuracy rule. */
-  hysteresis: number;
+  rearmMargin: number;
   /** Ask every interval while the model has traffic; 0: off. */
   intervalMs: number;
   /** Ask once a version has this many labeled predictions; 0: off. */
@@ -143,7 +143,7 @@ export class RetrainPolicy {
           fromTs: tick.windowStart,
           toTs: tick.ts,
         };
-      } else if (tick.windowAccuracy >= options.accuracyBelow + options.hysteresis) {
+      } else if (tick.windowAccuracy >= options.accuracyBelow + options.rearmMargin) {
         state.accuracyArmed = true;
       }
     }

@@ -10,7 +10,7 @@ export interface ThresholdGateState {
 }
 
 /**
- * Hysteresis for a threshold rule: it fires once when the value crosses the threshold, and not
+ * Re-arming for a threshold rule (hysteresis): it fires once when the value crosses the threshold, and not
  * again until the value has recovered past threshold ± margin. A metric hovering around its
  * threshold therefore raises one alert, not one per record.
  *

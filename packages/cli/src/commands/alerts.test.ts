@@ -23,6 +23,7 @@ function alert(alertId: string, model: string, fields: Partial<DriftAlert> = {})
     windowEnd: 1_717_200_000_000,
     observedAt: 1_717_200_000_000,
     severity: 'warning',
+    evidence: null,
     ...fields,
   };
 }

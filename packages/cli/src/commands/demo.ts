@@ -41,7 +41,7 @@ interface DemoStream {
 /** Tuned for concepts a few thousand events long, so a person sees each drift answered. */
 const demoServiceEnv = {
   DETECTOR_WINDOW: '500',
-  DETECTOR_ALERT_COOLDOWN: '1000',
+  DETECTOR_ADWIN_COOLDOWN: '1000',
   DETECTOR_BLOCK_SIZE: '500',
   DETECTOR_BLOCK_ACCURACY_THRESHOLD: '0.8',
   RETRAIN_MIN_ROWS: '500',

@@ -17,5 +17,18 @@ export const driftAlertSchema = z.object({
   windowEnd: timestampMs,
   observedAt: timestampMs,
   severity: z.enum(['info', 'warning', 'critical']),
+  /**
+   * The Kafka record that completed the alert's evidence (a labeled prediction, or a batch of
+   * features), so a reader can find it without knowing how the detector derives alert ids. Null
+   * when the alert does not come from one record.
+   */
+  evidence: z
+    .object({
+      topic: z.string().min(1),
+      partition: z.number().int().nonnegative(),
+      /** Kafka offsets are 64-bit; kept as a decimal string. */
+      offset: z.string().regex(/^\d+$/),
+    })
+    .nullable(),
 });
 export type DriftAlert = z.infer<typeof driftAlertSchema>;

@@ -151,6 +151,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       windowEnd: 1_717_103_600_000,
       observedAt: 1_717_103_600_250,
       severity: 'warning',
+      evidence: { topic: 'predictions', partition: 3, offset: '9007199254740993' },
     },
     {
       alertId: 'alert-91c3',
@@ -165,6 +166,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       windowEnd: 1_717_103_600_000,
       observedAt: 1_717_103_600_300,
       severity: 'critical',
+      evidence: null,
     },
   ],
   retrainRequested: [

@@ -17,7 +17,9 @@ import {
 } from '@driftwatch/topics';
 import { Registry } from 'prom-client';
 
-import { createDetectorHandler, type DetectorDependencies } from './detect-batch.js';
+import { createDetectorHandler } from './create-detector-handler.js';
+import { restoreFromChangelog } from './restore-from-changelog.js';
+import type { DetectorDependencies } from './detector-dependencies.js';
 import { createDetectorDiagnostics } from './diagnostics.js';
 import { internalTopicNames } from './internal-topics.js';
 import type { DataState } from './model-states.js';
@@ -35,7 +37,7 @@ const options: DetectorDependencies['options'] = {
     blockSize: 200,
     blockAccuracyThreshold: 0,
     accuracyThreshold: 0,
-    hysteresis: 0.02,
+    rearmMargin: 0.02,
     adwinCooldown: 500,
   },
   data: { window: 200, kind: 'tumbling', psiThreshold: 0.2, rearmRatio: 0.5, ksAlpha: 0 },
@@ -43,7 +45,7 @@ const options: DetectorDependencies['options'] = {
     onDrift: true,
     onDataDrift: false,
     accuracyBelow: 0,
-    hysteresis: 0.02,
+    rearmMargin: 0.02,
     intervalMs: 0,
     afterLabeled: 0,
     minRows: 100,
@@ -215,12 +217,15 @@ describe('detector batch handler', () => {
     // The restarted detector knows only what the changelog holds: the last snapshot per key.
     const snapshots = ofTopic(before, internal.state);
     const restarted = newDeps();
-    for (const snapshot of snapshots) {
-      restarted.concept.restore(
-        String(snapshot.key),
-        JSON.parse(snapshot.value.toString()) as never,
+    const unreadable: unknown[] = [];
+    for (const [offset, snapshot] of snapshots.entries()) {
+      restoreFromChangelog(
+        { key: Buffer.from(snapshot.key ?? ''), value: snapshot.value, offset: String(offset) },
+        restarted,
+        { warn: (fields) => unreadable.push(fields) },
       );
     }
+    assert.deepEqual(unreadable, [], 'every snapshot key names a stream and a model');
     const after = await handleInBatches(restarted, records.slice(1500), 250);
     const alertsOf = (outputs: OutputMessage[]) =>
       ofTopic(outputs, names.driftAlerts).map((o) => o.value.toString());
@@ -245,7 +250,7 @@ describe('detector batch handler', () => {
       await bump(records[3]!, 3),
     ];
     await attempt(handle, { topic: names.predictionsLabeled, partition: 0, records: batch });
-    const state = deps.concept.get('concept/sea');
+    const state = deps.concept.get('sea');
     assert.equal(state?.version, 3);
     assert.equal(state.monitor.metrics().labeled, 1);
   });

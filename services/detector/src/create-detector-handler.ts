@@ -1,0 +1,35 @@
+import { untilCommitted, type BatchHandler } from '@driftwatch/bus';
+
+import { detectConceptDrift } from './detect-concept-drift.js';
+import { detectDataDrift } from './detect-data-drift.js';
+import type { DetectorDependencies } from './detector-dependencies.js';
+import { DetectorOutput } from './detector-output.js';
+import { repartitionPredictions } from './repartition-predictions.js';
+
+/**
+ * The detector's logic, one batch at a time, for three inputs:
+ * - `predictions` (keyed by id): re-keyed by model onto the features repartition topic;
+ * - the repartition topic: data drift per model version (PSI per feature and score, KS);
+ * - `predictions-labeled` (keyed by model): concept drift per model version and retrain policies.
+ * Every state change rides in the batch's transaction as a changelog snapshot.
+ */
+export function createDetectorHandler(deps: DetectorDependencies): BatchHandler {
+  const { names, internal } = deps;
+  return async (batch, context) => {
+    deps.concept.begin();
+    deps.data.begin();
+    // What this attempt staged becomes the state the next batch starts from only if it commits.
+    context.afterCommit(() => {
+      deps.concept.committed();
+      deps.data.committed();
+    });
+    const attempt = { ...deps, diagnostics: untilCommitted(deps.diagnostics, context) };
+    const output = new DetectorOutput(attempt, deps.now());
+    if (batch.topic === names.predictions) await repartitionPredictions(attempt, batch, output);
+    else if (batch.topic === internal.features) await detectDataDrift(attempt, batch, output);
+    else if (batch.topic === names.predictionsLabeled)
+      await detectConceptDrift(attempt, batch, output);
+    else throw new Error(`detector: no handler for topic ${batch.topic}`);
+    return output.messages;
+  };
+}

@@ -1,0 +1,75 @@
+import type { InputRecord, RecordBatch } from '@driftwatch/bus';
+import { DecodeError, type LabeledPrediction } from '@driftwatch/topics';
+
+import { ConceptMonitor } from './concept-monitor.js';
+import type { DetectorDependencies } from './detector-dependencies.js';
+import type { DetectorOutput } from './detector-output.js';
+import { ConceptState } from './model-states.js';
+import { RetrainPolicy } from './retrain-policy.js';
+import { writeSnapshots } from './write-snapshots.js';
+
+/**
+ * `predictions-labeled` (keyed by model): concept drift per model version — windowed metrics,
+ * ADWIN, block accuracy — and the retrain policy each labeled prediction ticks.
+ */
+export async function detectConceptDrift(
+  deps: DetectorDependencies,
+  batch: RecordBatch,
+  output: DetectorOutput,
+): Promise<void> {
+  const touched = new Map<string, InputRecord>();
+  const { now } = output;
+  const isAnswered = (requestId: string): boolean => deps.registry.hasAnswered(requestId);
+  for (const record of batch.records) {
+    let labeled: LabeledPrediction;
+    try {
+      labeled = await deps.codecs.predictionsLabeled.decode(record.value);
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      await output.deadLetter(record, error);
+      continue;
+    }
+    const { model, modelVersion } = labeled;
+    const ts = Number(record.timestamp);
+    let state = deps.concept.get(model);
+    if (state && modelVersion < state.version) {
+      // Labels still arriving for a version that no longer serves: not evidence about this one.
+      deps.diagnostics.staleVersion(model, 'concept');
+      continue;
+    }
+    if (!state || modelVersion > state.version) {
+      const policy = state?.policy ?? new RetrainPolicy(deps.options.policy);
+      policy.startVersion(ts);
+      if (state) deps.diagnostics.versionRetired(model, state.version);
+      state = new ConceptState(modelVersion, new ConceptMonitor(deps.options.concept), policy);
+      deps.concept.set(model, state);
+    }
+    deps.diagnostics.labelDelay(model, labeled.labelDelayMs);
+    const signals = state.monitor.observe({
+      label: labeled.label,
+      predicted: labeled.predicted,
+      score: labeled.score,
+      ts,
+    });
+    // This record is the policy's tick before it is evidence: a drift trigger waits for the
+    // labeled predictions that come after the alert.
+    const outcome = state.policy.onLabeled(
+      {
+        ts,
+        now,
+        windowAccuracy: state.monitor.fullWindowAccuracy,
+        windowStart: state.monitor.windowStart,
+      },
+      isAnswered,
+    );
+    if (outcome) await output.retrainRequest(model, state.policy, outcome, record);
+    for (const signal of signals) {
+      const alert = await output.alert(signal, model, modelVersion, record);
+      state.policy.onConceptAlert(alert.alertId, ts);
+    }
+    touched.set(model, record);
+  }
+  writeSnapshots('concept', deps.concept, touched, output, (model, state) => {
+    deps.diagnostics.conceptMetrics(model, state.version, state.monitor.metrics());
+  });
+}

@@ -1,0 +1,86 @@
+import type { InputRecord, RecordBatch } from '@driftwatch/bus';
+import { DecodeError, validate } from '@driftwatch/topics';
+
+import { DataMonitor } from './data-monitor.js';
+import type { DetectorDependencies } from './detector-dependencies.js';
+import type { DetectorOutput } from './detector-output.js';
+import { featureBatchSchema, type FeatureBatch } from './internal-topics.js';
+import { DataState } from './model-states.js';
+import { RetrainPolicy } from './retrain-policy.js';
+import { writeSnapshots } from './write-snapshots.js';
+
+/**
+ * The features repartition topic (keyed by model): data drift per model version — PSI per
+ * feature and on the score, KS — against the version's reference profile.
+ */
+export async function detectDataDrift(
+  deps: DetectorDependencies,
+  batch: RecordBatch,
+  output: DetectorOutput,
+): Promise<void> {
+  const touched = new Map<string, InputRecord>();
+  const { now } = output;
+  const isAnswered = (requestId: string): boolean => deps.registry.hasAnswered(requestId);
+  for (const record of batch.records) {
+    let features: FeatureBatch;
+    try {
+      features = validate(featureBatchSchema, JSON.parse(record.value?.toString('utf8') ?? 'null'));
+    } catch (error) {
+      const decodeError =
+        error instanceof DecodeError ? error : new DecodeError('DW_MALFORMED_JSON', String(error));
+      await output.deadLetter(record, decodeError);
+      continue;
+    }
+    const { model, modelVersion } = features;
+    let state = deps.data.get(model);
+    if (state && modelVersion < state.version) {
+      deps.diagnostics.staleVersion(model, 'data');
+      continue;
+    }
+    if (!state || modelVersion > state.version) {
+      let version = deps.registry.get(model, modelVersion);
+      if (!version) {
+        // Inference served it, so it is on model-versions; our registry may just be behind.
+        await deps.refreshRegistry();
+        version = deps.registry.get(model, modelVersion);
+      }
+      if (!version) {
+        deps.diagnostics.unknownVersion(model, modelVersion);
+        continue;
+      }
+      if (state) deps.diagnostics.versionRetired(model, state.version);
+      state = new DataState(
+        modelVersion,
+        new DataMonitor(version.reference, deps.options.data),
+        state?.policy ?? new RetrainPolicy(deps.options.policy),
+      );
+      deps.data.set(model, state);
+    }
+    for (let row = 0; row < features.timestamps.length; row++) {
+      const ts = features.timestamps[row] ?? 0;
+      const values: Record<string, number | null> = {};
+      for (const [name, column] of Object.entries(features.features))
+        values[name] = column[row] ?? null;
+      for (const signal of state.monitor.observe({
+        features: values,
+        score: features.scores[row] ?? 0,
+        ts,
+      })) {
+        // Several signals of one record differ by detector and feature, rows by their index.
+        const alert = await output.alert(signal, model, modelVersion, record, row);
+        const outcome = state.policy.onDataAlert(
+          alert.alertId,
+          signal.windowStart,
+          ts,
+          now,
+          isAnswered,
+        );
+        if (outcome) await output.retrainRequest(model, state.policy, outcome, record);
+      }
+    }
+    touched.set(model, record);
+  }
+  writeSnapshots('data', deps.data, touched, output, (model, state) => {
+    deps.diagnostics.dataMetrics(model, state.version, state.monitor.psiByFeature());
+  });
+}

@@ -1,0 +1,48 @@
+import type { ModelRegistry } from '@driftwatch/bus';
+import type {
+  Codec,
+  DeadLetter,
+  DriftAlert,
+  LabeledPrediction,
+  Prediction,
+  RetrainRequest,
+  TopicNames,
+} from '@driftwatch/topics';
+
+import type { ConceptMonitorOptions } from './concept-monitor.js';
+import type { DataMonitorOptions } from './data-monitor.js';
+import type { DetectorDiagnostics } from './diagnostics.js';
+import type { InternalTopicNames } from './internal-topics.js';
+import type { ConceptState, ConceptStateJson, DataState, DataStateJson } from './model-states.js';
+import type { RetrainPolicyOptions } from './retrain-policy.js';
+import type { StateStore } from './state-store.js';
+
+/** What the detector's batch handler works with; `main.ts` builds it, tests build their own. */
+export interface DetectorDependencies {
+  names: Pick<
+    TopicNames,
+    'predictions' | 'predictionsLabeled' | 'driftAlerts' | 'retrainRequested' | 'deadLetter'
+  >;
+  internal: InternalTopicNames;
+  codecs: {
+    predictions: Codec<Prediction>;
+    predictionsLabeled: Codec<LabeledPrediction>;
+    driftAlerts: Codec<DriftAlert>;
+    retrainRequested: Codec<RetrainRequest>;
+    deadLetter: Codec<DeadLetter>;
+  };
+  registry: ModelRegistry;
+  /** Resolves once the registry holds every model version published so far. */
+  refreshRegistry: () => Promise<void>;
+  /** Concept-drift state per model (keyed by model name). */
+  concept: StateStore<ConceptState, ConceptStateJson>;
+  /** Data-drift state per model (keyed by model name). */
+  data: StateStore<DataState, DataStateJson>;
+  options: {
+    concept: ConceptMonitorOptions;
+    data: DataMonitorOptions;
+    policy: RetrainPolicyOptions;
+  };
+  now: () => number;
+  diagnostics: DetectorDiagnostics;
+}

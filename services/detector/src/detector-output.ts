@@ -1,0 +1,138 @@
+import {
+  deadLetterMessage,
+  recordCoordinate,
+  type InputRecord,
+  type OutputMessage,
+} from '@driftwatch/bus';
+import type { DecodeError, DriftAlert, RetrainRequest } from '@driftwatch/topics';
+
+import type { ConceptSignal } from './concept-monitor.js';
+import type { DataSignal } from './data-monitor.js';
+import type { DetectorDependencies } from './detector-dependencies.js';
+import type { FeatureBatch } from './internal-topics.js';
+import type { PolicyOutcome, RetrainPolicy } from './retrain-policy.js';
+import { alertIdFor, stableId } from './stable-id.js';
+import { formatStateKey, type StateKey } from './state-key.js';
+import type { StateSnapshot } from './state-store.js';
+
+/**
+ * What one attempt at a batch produces, in order: dead letters, alerts, retrain requests,
+ * re-keyed feature batches and state snapshots. Every message goes out in the batch's transaction
+ * or not at all; counting it waits for the commit (the diagnostics given are `untilCommitted`).
+ */
+export class DetectorOutput {
+  readonly messages: OutputMessage[] = [];
+  readonly #deps: Pick<DetectorDependencies, 'names' | 'internal' | 'codecs' | 'diagnostics'>;
+  /** The attempt's clock reading: one per batch, so a retried batch stamps what it stamped. */
+  readonly now: number;
+
+  constructor(
+    deps: Pick<DetectorDependencies, 'names' | 'internal' | 'codecs' | 'diagnostics'>,
+    now: number,
+  ) {
+    this.#deps = deps;
+    this.now = now;
+  }
+
+  async deadLetter(record: InputRecord, error: DecodeError): Promise<void> {
+    this.#deps.diagnostics.deadLettered(error.code);
+    this.messages.push(
+      await deadLetterMessage({
+        service: 'detector',
+        record,
+        why: { code: error.code, reason: error.message },
+        deadLetterTopic: this.#deps.names.deadLetter,
+        codec: this.#deps.codecs.deadLetter,
+        now: this.now,
+      }),
+    );
+  }
+
+  /**
+   * The alert for `signal`, raised on `record` (the evidence), published. `distinguish` tells
+   * apart several alerts of one record that would otherwise share an id (rows of a feature batch).
+   */
+  async alert(
+    signal: ConceptSignal | DataSignal,
+    model: string,
+    modelVersion: number,
+    record: InputRecord,
+    distinguish?: number,
+  ): Promise<DriftAlert> {
+    const feature = 'feature' in signal ? signal.feature : null;
+    const id = alertIdFor(recordCoordinate(record), signal.detector, feature);
+    const alert: DriftAlert = {
+      alertId: distinguish === undefined ? id : stableId(id, distinguish),
+      model,
+      modelVersion,
+      kind: signal.kind,
+      detector: signal.detector,
+      feature,
+      statistic: signal.statistic,
+      threshold: signal.threshold,
+      windowStart: signal.windowStart,
+      windowEnd: signal.windowEnd,
+      observedAt: this.now,
+      severity: signal.severity,
+      evidence: { topic: record.topic, partition: record.partition, offset: record.offset },
+    };
+    this.#deps.diagnostics.alerted(alert);
+    this.messages.push({
+      topic: this.#deps.names.driftAlerts,
+      key: alert.model,
+      value: await this.#deps.codecs.driftAlerts.encode(alert),
+    });
+    return alert;
+  }
+
+  /**
+   * Publishes the retrain request a policy decided on, with an id derived from the record that
+   * tipped it; a request the policy de-duplicated is only counted.
+   */
+  async retrainRequest(
+    model: string,
+    policy: RetrainPolicy,
+    outcome: PolicyOutcome,
+    record: InputRecord,
+  ): Promise<void> {
+    const { decision } = outcome;
+    if (outcome.deduplicated) {
+      this.#deps.diagnostics.retrainDeduplicated(model, decision.reason);
+      return;
+    }
+    const request: RetrainRequest = {
+      requestId: stableId('retrain', recordCoordinate(record), decision.reason),
+      model,
+      reason: decision.reason,
+      alertId: decision.alertId,
+      fromTs: Math.min(decision.fromTs, decision.toTs),
+      toTs: decision.toTs,
+      requestedAt: this.now,
+    };
+    policy.requested(request.requestId, this.now);
+    this.#deps.diagnostics.retrainRequested(request);
+    this.messages.push({
+      topic: this.#deps.names.retrainRequested,
+      key: model,
+      value: await this.#deps.codecs.retrainRequested.encode(request),
+    });
+  }
+
+  /** One model version's predictions of the batch, re-keyed by model for data drift. */
+  featureBatch(batch: FeatureBatch): void {
+    this.messages.push({
+      topic: this.#deps.internal.features,
+      key: batch.model,
+      value: Buffer.from(JSON.stringify(batch)),
+    });
+  }
+
+  /** A state snapshot for the changelog, in the batch's transaction. */
+  snapshot(key: StateKey, snapshot: StateSnapshot<unknown>): void {
+    this.messages.push({
+      topic: this.#deps.internal.state,
+      key: formatStateKey(key),
+      value: Buffer.from(JSON.stringify(snapshot)),
+    });
+  }
+}

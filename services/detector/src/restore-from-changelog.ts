@@ -1,0 +1,35 @@
+import type { InputRecord } from '@driftwatch/bus';
+
+import type { ConceptState, ConceptStateJson, DataState, DataStateJson } from './model-states.js';
+import { parseStateKey } from './state-key.js';
+import type { StateSnapshot, StateStore } from './state-store.js';
+
+/**
+ * Folds one changelog record into the store its key names. A record this release cannot read —
+ * another key, broken JSON — is logged and skipped: the detector must start whatever history
+ * the compacted topic holds.
+ */
+export function restoreFromChangelog(
+  record: Pick<InputRecord, 'key' | 'value' | 'offset'>,
+  stores: {
+    concept: StateStore<ConceptState, ConceptStateJson>;
+    data: StateStore<DataState, DataStateJson>;
+  },
+  logger: { warn(fields: object, message: string): void },
+): void {
+  const text = record.key?.toString() ?? '';
+  if (!record.value) return;
+  const key = parseStateKey(text);
+  try {
+    if (!key) throw new Error(`not a state key: ${JSON.stringify(text)}`);
+    const snapshot = JSON.parse(record.value.toString('utf8')) as StateSnapshot<unknown>;
+    if (key.stream === 'concept')
+      stores.concept.restore(key.model, snapshot as StateSnapshot<ConceptStateJson>);
+    else stores.data.restore(key.model, snapshot as StateSnapshot<DataStateJson>);
+  } catch (error) {
+    logger.warn(
+      { event: 'state.unreadable', key: text, offset: record.offset, err: error },
+      'unreadable state snapshot; skipped',
+    );
+  }
+}
