@@ -7,7 +7,7 @@
 import {
   mulberry32,
   WindowedClassificationMetrics,
-  type LabeledPrediction,
+  type ScoredOutcome,
 } from '@driftwatch/drift';
 
 import { timeSeconds, withRatio, type BenchContext } from '../report.js';
@@ -19,7 +19,7 @@ const BASELINE_UPDATES: Record<number, number> = { 1000: 20_000, 10_000: 2_000 }
 const STREAM_LENGTH = 1 << 18;
 
 /** 30% positives, scores to 3 decimals (so ties occur) leaning towards the true class. */
-function labeledPredictions(): LabeledPrediction[] {
+function labeledPredictions(): ScoredOutcome[] {
   const random = mulberry32(1);
   return Array.from({ length: STREAM_LENGTH }, () => {
     const positive = random() < 0.3;
@@ -29,7 +29,7 @@ function labeledPredictions(): LabeledPrediction[] {
 }
 
 interface MetricsUnderTest {
-  update(prediction: LabeledPrediction): void;
+  update(prediction: ScoredOutcome): void;
   readonly accuracy: number;
   readonly f1: number;
   readonly rocAuc: number;
@@ -37,7 +37,7 @@ interface MetricsUnderTest {
 
 /** Confusion counts kept incrementally, but the AUC from both classes' scores sorted afresh. */
 class ResortingMetrics implements MetricsUnderTest {
-  readonly #window: LabeledPrediction[] = [];
+  readonly #window: ScoredOutcome[] = [];
   readonly #size: number;
   #correct = 0;
   #truePositives = 0;
@@ -82,7 +82,7 @@ class ResortingMetrics implements MetricsUnderTest {
     return twiceWins / (2 * p * n);
   }
 
-  update(prediction: LabeledPrediction): void {
+  update(prediction: ScoredOutcome): void {
     this.#window.push(prediction);
     this.#tally(prediction, 1);
     if (this.#window.length > this.#size) {
@@ -91,7 +91,7 @@ class ResortingMetrics implements MetricsUnderTest {
     }
   }
 
-  #tally({ label, predicted }: LabeledPrediction, sign: 1 | -1): void {
+  #tally({ label, predicted }: ScoredOutcome, sign: 1 | -1): void {
     if (label === predicted) this.#correct += sign;
     if (label === 1 && predicted === 1) this.#truePositives += sign;
     if (label !== 1 && predicted === 1) this.#falsePositives += sign;
@@ -102,16 +102,16 @@ class ResortingMetrics implements MetricsUnderTest {
 /** Updates per second over `updates` predictions, after the window has been filled untimed. */
 async function updatesPerSecond(
   metrics: MetricsUnderTest,
-  stream: readonly LabeledPrediction[],
+  stream: readonly ScoredOutcome[],
   window: number,
   updates: number,
 ): Promise<{ rate: number; checksum: number }> {
   for (let index = 0; index < window; index++)
-    metrics.update(stream[index % STREAM_LENGTH] as LabeledPrediction);
+    metrics.update(stream[index % STREAM_LENGTH] as ScoredOutcome);
   let checksum = 0;
   const seconds = await timeSeconds(() => {
     for (let index = window; index < window + updates; index++) {
-      metrics.update(stream[index % STREAM_LENGTH] as LabeledPrediction);
+      metrics.update(stream[index % STREAM_LENGTH] as ScoredOutcome);
       checksum += metrics.accuracy + metrics.f1 + metrics.rocAuc;
     }
   });
@@ -119,7 +119,7 @@ async function updatesPerSecond(
 }
 
 /** The two must compute the same numbers, or the ratio compares different work. */
-function assertAgreement(stream: readonly LabeledPrediction[]): void {
+function assertAgreement(stream: readonly ScoredOutcome[]): void {
   const windowed = new WindowedClassificationMetrics({ window: 1000, positiveLabel: 1 });
   const resorting = new ResortingMetrics(1000);
   for (const prediction of stream.slice(0, 3000)) {

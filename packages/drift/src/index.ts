@@ -22,7 +22,7 @@ export {
   WindowedClassificationMetrics,
   type ClassLabel,
   type ClassificationMetricsSnapshot,
-  type LabeledPrediction,
+  type ScoredOutcome,
   type WindowedClassificationMetricsOptions,
   type WindowedClassificationMetricsState,
 } from './windowed-classification-metrics.js';

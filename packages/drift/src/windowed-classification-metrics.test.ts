@@ -13,7 +13,7 @@ import {
   WindowedClassificationMetrics,
   type ClassLabel,
   type ClassificationMetricsSnapshot,
-  type LabeledPrediction,
+  type ScoredOutcome,
   type WindowedClassificationMetricsState,
 } from './windowed-classification-metrics.js';
 
@@ -49,7 +49,7 @@ function assertClose(actual: number, expected: number, what: string): void {
 
 /** The definitions, recomputed from scratch over the window: O(W log W) per call. */
 function naiveMetrics(
-  window: readonly LabeledPrediction[],
+  window: readonly ScoredOutcome[],
   positiveLabel: ClassLabel,
 ): ClassificationMetricsSnapshot {
   let correct = 0;
@@ -94,7 +94,7 @@ function naiveRocAuc(pairs: readonly (readonly [boolean, number])[]): number {
   return twiceU / (2 * positives * negatives);
 }
 
-function randomStream(random: Random, length: number): LabeledPrediction[] {
+function randomStream(random: Random, length: number): ScoredOutcome[] {
   const labels: ClassLabel[] = [0, 1, 'a', 'b'];
   const scores = [-0, 0, 0.25, 0.5, 0.5000000000000001, 0.75, 1, -3];
   return Array.from({ length }, () => {
@@ -259,7 +259,7 @@ describe('WindowedClassificationMetrics snapshots', () => {
   // Binary, multiclass, string labels, heavy score ties, window 1, a window the stream never fills.
   for (const golden of goldens.cases) {
     it(`resumes exactly on "${golden.name}", split anywhere`, () => {
-      const stream = golden.stream.map(([label, predicted, score]): LabeledPrediction => ({
+      const stream = golden.stream.map(([label, predicted, score]): ScoredOutcome => ({
         label,
         predicted,
         score,
@@ -269,7 +269,7 @@ describe('WindowedClassificationMetrics snapshots', () => {
         create: () =>
           new WindowedClassificationMetrics({ window, positiveLabel: golden.positiveLabel }),
         revive: (state) => WindowedClassificationMetrics.fromJSON(state),
-        update: (metrics, prediction: LabeledPrediction) => {
+        update: (metrics, prediction: ScoredOutcome) => {
           metrics.update(prediction);
         },
         observe,

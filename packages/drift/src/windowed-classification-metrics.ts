@@ -8,7 +8,7 @@ import { option } from './errors.js';
 /** A class label as the model and the ground truth name it; labels are compared with `===`. */
 export type ClassLabel = string | number;
 
-export interface LabeledPrediction {
+export interface ScoredOutcome {
   /** The true class, once it is known. */
   label: ClassLabel;
   /** The class the model predicted. */
@@ -212,7 +212,7 @@ export class WindowedClassificationMetrics {
     return { window: this.window, positiveLabel: this.positiveLabel, outcomes, scores };
   }
 
-  update({ label, predicted, score }: LabeledPrediction): void {
+  update({ label, predicted, score }: ScoredOutcome): void {
     requireLabel(label, 'label', 'DW_DRIFT_INVALID_INPUT');
     requireLabel(predicted, 'predicted', 'DW_DRIFT_INVALID_INPUT');
     requireFinite(score, 'score');

@@ -30,8 +30,8 @@ export {
   type PromotionMetric,
 } from './decide-promotion.js';
 export {
-  buildReferenceProfile,
-  type BinnedDistribution,
-  type ReferenceProfile,
-  type ReferenceProfileInput,
-} from './reference-profile.js';
+  buildQuantileProfile,
+  type QuantileBins,
+  type QuantileProfile,
+  type QuantileProfileInput,
+} from './quantile-profile.js';

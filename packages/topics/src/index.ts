@@ -15,11 +15,13 @@ export { driftAlertSchema, type DriftAlert } from './messages/drift-alert.js';
 export { featureEventSchema, type FeatureEvent } from './messages/feature-event.js';
 export { labelEventSchema, type LabelEvent } from './messages/label-event.js';
 export {
-  binnedReferenceSchema,
+  binnedDistributionSchema,
   modelVersionKey,
   modelVersionSchema,
-  type BinnedReference,
+  referenceProfileSchema,
+  type BinnedDistribution,
   type ModelVersion,
+  type ReferenceProfile,
 } from './messages/model-version.js';
 export {
   labeledPredictionSchema,

@@ -2,14 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { mulberry32 } from '@driftwatch/drift';
-import { buildReferenceProfile } from '@driftwatch/learn';
+import { buildQuantileProfile } from '@driftwatch/learn';
+import type { ReferenceProfile } from '@driftwatch/topics';
 
-import {
-  DataMonitor,
-  type DataMonitorOptions,
-  type ReferenceProfile,
-  type DataSignal,
-} from './data-monitor.js';
+import { DataMonitor, type DataMonitorOptions, type DataSignal } from './data-monitor.js';
 
 const options: DataMonitorOptions = {
   window: 500,
@@ -30,7 +26,7 @@ function uniformRows(
 
 function referenceOf(withSample: boolean): ReferenceProfile {
   const rows = uniformRows(5000, 1);
-  const profile = buildReferenceProfile({ featureNames: ['x1', 'x2', 'x3'], rows, bins: 10 });
+  const profile = buildQuantileProfile({ featureNames: ['x1', 'x2', 'x3'], rows, bins: 10 });
   return {
     features: profile.features.map((f, column) => ({
       name: f.name,

@@ -5,7 +5,7 @@ import {
   type PsiWindowKind,
   type StreamingPsiState,
 } from '@driftwatch/drift';
-import type { BinnedReference } from '@driftwatch/topics';
+import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
 
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';
@@ -18,12 +18,6 @@ export interface DataMonitorOptions {
   rearmRatio: number;
   /** 0: no KS test. */
   ksAlpha: number;
-}
-
-/** The reference profile a model version carries: its training data, binned. */
-export interface ReferenceProfile {
-  features: readonly BinnedReference[];
-  score: BinnedReference | null;
 }
 
 export interface UnlabeledObservation {

@@ -10,7 +10,6 @@ export {
   DataMonitor,
   type DataMonitorOptions,
   type DataSignal,
-  type ReferenceProfile,
   type UnlabeledObservation,
 } from './data-monitor.js';
 export { createDetectorHandler } from './create-detector-handler.js';

@@ -1,14 +1,11 @@
+import type { ReferenceProfile } from '@driftwatch/topics';
+
 import {
   ConceptMonitor,
   type ConceptMonitorOptions,
   type ConceptMonitorState,
 } from './concept-monitor.js';
-import {
-  DataMonitor,
-  type DataMonitorOptions,
-  type DataMonitorState,
-  type ReferenceProfile,
-} from './data-monitor.js';
+import { DataMonitor, type DataMonitorOptions, type DataMonitorState } from './data-monitor.js';
 import {
   RetrainPolicy,
   type RetrainPolicyOptions,

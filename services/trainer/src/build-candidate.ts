@@ -1,5 +1,5 @@
 import {
-  buildReferenceProfile,
+  buildQuantileProfile,
   evaluateBinaryClassifier,
   predictProbabilities,
   trainModel,
@@ -81,7 +81,7 @@ export async function buildCandidate(
     holdoutScores,
     (score, i) => (score >= 0.5 ? 1 : 0) === holdout.labels[i],
   );
-  const profile = buildReferenceProfile({
+  const profile = buildQuantileProfile({
     featureNames,
     rows: train.rows,
     scores: predictProbabilities(trained, train.rows),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { binnedReferenceSchema } from './model-version.js';
+import { binnedDistributionSchema } from './model-version.js';
 
 /** What the drift package's `PsiReference.fit([1, …, 9], { bins: 4 }).toJSON()` gives, named. */
 const fitted = {
@@ -11,16 +11,16 @@ const fitted = {
 };
 
 function issues(value: unknown): string[] {
-  const result = binnedReferenceSchema.safeParse(value);
+  const result = binnedDistributionSchema.safeParse(value);
   if (result.success) assert.fail('accepted');
   return result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
 }
 
-describe('binnedReferenceSchema', () => {
+describe('binnedDistributionSchema', () => {
   it('accepts a PSI reference as the drift package writes it, with an empty sample by default', () => {
-    assert.deepEqual(binnedReferenceSchema.parse(fitted), { ...fitted, sample: [] });
+    assert.deepEqual(binnedDistributionSchema.parse(fitted), { ...fitted, sample: [] });
     const withSample = { ...fitted, sample: [2, 4, 8] };
-    assert.deepEqual(binnedReferenceSchema.parse(withSample), withSample);
+    assert.deepEqual(binnedDistributionSchema.parse(withSample), withSample);
   });
 
   it('wants numpy histogram edges: one more than there are bins', () => {

@@ -8,7 +8,7 @@ import { bytes, modelName, modelVersionNumber, timestampMs } from './common.js';
  * one more edge than there are bins; the consumer treats the first and last bins as open-ended,
  * which is why the outer edges are still carried (they document the training range).
  */
-export const binnedReferenceSchema = z
+export const binnedDistributionSchema = z
   .object({
     name: z.string().min(1),
     edges: z.array(z.number()),
@@ -42,7 +42,17 @@ export const binnedReferenceSchema = z
       }
     }
   });
-export type BinnedReference = z.infer<typeof binnedReferenceSchema>;
+export type BinnedDistribution = z.infer<typeof binnedDistributionSchema>;
+
+/**
+ * What the detector compares live traffic with: each feature's and the score's distribution in
+ * the version's training data, binned, with a sample for KS tests.
+ */
+export const referenceProfileSchema = z.object({
+  features: z.array(binnedDistributionSchema),
+  score: binnedDistributionSchema.nullable(),
+});
+export type ReferenceProfile = z.infer<typeof referenceProfileSchema>;
 
 export const modelMetricsSchema = z.record(z.string(), z.number());
 
@@ -63,10 +73,7 @@ export const modelVersionSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
   onnx: bytes,
   featureNames: z.array(z.string().min(1)).min(1),
-  reference: z.object({
-    features: z.array(binnedReferenceSchema),
-    score: binnedReferenceSchema.nullable(),
-  }),
+  reference: referenceProfileSchema,
   metrics: z.object({
     challenger: modelMetricsSchema,
     champion: modelMetricsSchema.nullable(),

@@ -4,15 +4,15 @@ import { describe, it } from 'node:test';
 import { mulberry32, PsiReference } from '@driftwatch/drift';
 
 import { LearnError } from './errors.js';
-import { buildReferenceProfile } from './reference-profile.js';
+import { buildQuantileProfile } from './quantile-profile.js';
 
 const random = mulberry32(11);
 const rows = Array.from({ length: 500 }, () => [random() * 100, Math.round(random() * 3), 42]);
 const scores = rows.map(() => random());
 
-describe('buildReferenceProfile', () => {
+describe('buildQuantileProfile', () => {
   it('bins each column exactly as PsiReference.fit does, so the detector can rebuild it', () => {
-    const profile = buildReferenceProfile({
+    const profile = buildQuantileProfile({
       featureNames: ['amount', 'count', 'version'],
       rows,
       scores,
@@ -49,17 +49,17 @@ describe('buildReferenceProfile', () => {
   });
 
   it('defaults to 10 bins and no score profile', () => {
-    const profile = buildReferenceProfile({ featureNames: ['a', 'b', 'c'], rows });
+    const profile = buildQuantileProfile({ featureNames: ['a', 'b', 'c'], rows });
     assert.equal(profile.features[0]!.proportions.length, 10);
     assert.equal(profile.score, null);
     assert.equal(
-      buildReferenceProfile({ featureNames: ['a', 'b', 'c'], rows, scores: null }).score,
+      buildQuantileProfile({ featureNames: ['a', 'b', 'c'], rows, scores: null }).score,
       null,
     );
   });
 
   it('bins a constant column around its value', () => {
-    const profile = buildReferenceProfile({ featureNames: ['a', 'b', 'c'], rows, bins: 2 });
+    const profile = buildQuantileProfile({ featureNames: ['a', 'b', 'c'], rows, bins: 2 });
     assert.deepEqual(profile.features[2], {
       name: 'c',
       edges: [41.5, 42, 42.5],
@@ -69,25 +69,25 @@ describe('buildReferenceProfile', () => {
 
   it('rejects invalid input', () => {
     const cases: [() => unknown, string][] = [
-      [() => buildReferenceProfile({ featureNames: ['a'], rows: [] }), 'DW_LEARN_INVALID_INPUT'],
+      [() => buildQuantileProfile({ featureNames: ['a'], rows: [] }), 'DW_LEARN_INVALID_INPUT'],
       [
-        () => buildReferenceProfile({ featureNames: ['a'], rows: [[1, 2]] }),
+        () => buildQuantileProfile({ featureNames: ['a'], rows: [[1, 2]] }),
         'DW_LEARN_INVALID_INPUT',
       ],
       [
-        () => buildReferenceProfile({ featureNames: ['a'], rows: [[Number.NaN]] }),
+        () => buildQuantileProfile({ featureNames: ['a'], rows: [[Number.NaN]] }),
         'DW_LEARN_INVALID_INPUT',
       ],
       [
-        () => buildReferenceProfile({ featureNames: ['a'], rows: [[1]], scores: [] }),
+        () => buildQuantileProfile({ featureNames: ['a'], rows: [[1]], scores: [] }),
         'DW_LEARN_INVALID_INPUT',
       ],
       [
-        () => buildReferenceProfile({ featureNames: ['a'], rows: [[1]], scores: [Infinity] }),
+        () => buildQuantileProfile({ featureNames: ['a'], rows: [[1]], scores: [Infinity] }),
         'DW_LEARN_INVALID_INPUT',
       ],
       [
-        () => buildReferenceProfile({ featureNames: ['a'], rows: [[1]], bins: 0 }),
+        () => buildQuantileProfile({ featureNames: ['a'], rows: [[1]], bins: 0 }),
         'DW_LEARN_INVALID_OPTION',
       ],
     ];

@@ -5,7 +5,7 @@ import { flattenRows, requireFeatureNames, type FeatureRows } from './input-chec
 import { option } from './errors.js';
 
 /** One distribution of the training data as PSI bins: `edges.length === proportions.length + 1`. */
-export interface BinnedDistribution {
+export interface QuantileBins {
   readonly name: string;
   /** Ascending bin edges; the first and last bins are open-ended when a sample is binned. */
   readonly edges: readonly number[];
@@ -14,13 +14,13 @@ export interface BinnedDistribution {
 }
 
 /** What the detector compares live traffic with: each feature's and the score's distribution. */
-export interface ReferenceProfile {
-  readonly features: readonly BinnedDistribution[];
+export interface QuantileProfile {
+  readonly features: readonly QuantileBins[];
   /** The model's scores on the reference rows, or null when none were given. */
-  readonly score: BinnedDistribution | null;
+  readonly score: QuantileBins | null;
 }
 
-export interface ReferenceProfileInput {
+export interface QuantileProfileInput {
   readonly featureNames: readonly string[];
   /** Raw feature values, columns in `featureNames` order; at least one row. */
   readonly rows: FeatureRows;
@@ -38,7 +38,7 @@ export interface ReferenceProfileInput {
  *
  * @example
  * ```ts
- * const profile = buildReferenceProfile({
+ * const profile = buildQuantileProfile({
  *   featureNames: ['x'],
  *   rows: [[1], [2], [3], [4], [5], [6], [7], [8], [9]],
  *   scores: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
@@ -48,7 +48,7 @@ export interface ReferenceProfileInput {
  * profile.score.name; // => "score"
  * ```
  */
-export function buildReferenceProfile(input: ReferenceProfileInput): ReferenceProfile {
+export function buildQuantileProfile(input: QuantileProfileInput): QuantileProfile {
   const featureNames = requireFeatureNames(input.featureNames);
   const bins = option.positiveInteger(input.bins ?? 10, 'bins');
   const width = featureNames.length;
@@ -79,7 +79,7 @@ export function buildReferenceProfile(input: ReferenceProfileInput): ReferencePr
   return { features, score: binned('score', scores, bins) };
 }
 
-function binned(name: string, values: ArrayLike<number>, bins: number): BinnedDistribution {
+function binned(name: string, values: ArrayLike<number>, bins: number): QuantileBins {
   const reference = PsiReference.fit(values, { bins, binning: 'quantile' });
   return { name, edges: [...(reference.edges ?? [])], proportions: [...reference.proportions] };
 }
