@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { produceRequests } from './transactional-processor.js';
+import { produceRequests } from './produce-requests.js';
 
 const message = (topic: string, index: number, bytes: number) => ({
   topic,

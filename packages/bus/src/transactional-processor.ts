@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Kafka, Producer, TopicMessages } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
 
 import { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 import { BusError, isRetriable } from './errors.js';
+import { processBatch } from './process-batch.js';
 import { toInputRecord, type InputRecord, type OutputMessage } from './records.js';
-import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
+import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 
 export interface RecordBatch {
   topic: string;
@@ -61,78 +62,6 @@ export interface RunningProcessor {
   /** Rejects if processing fails in a way retrying cannot fix; the service should then exit. */
   readonly done: Promise<void>;
   readonly healthy: () => boolean;
-}
-
-/**
- * Output is sent in requests of at most this many value bytes. The broker refuses a record batch
- * over `max.message.bytes` (1 MiB by default), and kafkajs puts everything one request holds for a
- * partition into one batch, so a large input batch must not become one produce request.
- */
-const MAX_REQUEST_BYTES = 512 * 1024;
-
-/** Splits output into produce requests of bounded size, each grouped by topic, order kept. */
-export function produceRequests(
-  messages: readonly OutputMessage[],
-  maxBytes = MAX_REQUEST_BYTES,
-): TopicMessages[][] {
-  const requests: TopicMessages[][] = [];
-  let byTopic = new Map<string, TopicMessages>();
-  let bytes = 0;
-  for (const { topic, key, value, headers } of messages) {
-    const size = value.length + (key?.length ?? 0);
-    if (bytes > 0 && bytes + size > maxBytes) {
-      requests.push([...byTopic.values()]);
-      byTopic = new Map();
-      bytes = 0;
-    }
-    let entry = byTopic.get(topic);
-    if (!entry) {
-      entry = { topic, messages: [] };
-      byTopic.set(topic, entry);
-    }
-    entry.messages.push(headers ? { key, value, headers } : { key, value });
-    bytes += size;
-  }
-  if (byTopic.size > 0) requests.push([...byTopic.values()]);
-  return requests;
-}
-
-async function commitInTransaction(
-  producer: Producer,
-  groupId: string,
-  batch: RecordBatch,
-  outputs: readonly OutputMessage[],
-  isStale: () => boolean,
-): Promise<'committed' | 'stale'> {
-  const lastOffset = batch.records.at(-1)?.offset ?? '0';
-  const transaction = await producer.transaction();
-  try {
-    for (const topicMessages of produceRequests(outputs)) {
-      await transaction.sendBatch({ topicMessages });
-    }
-    // The partition moved to another member during the batch: it will redo the batch; we must
-    // not commit offsets for a partition we no longer own.
-    if (isStale()) {
-      await transaction.abort();
-      return 'stale';
-    }
-    await transaction.sendOffsets({
-      consumerGroupId: groupId,
-      topics: [
-        {
-          topic: batch.topic,
-          partitions: [
-            { partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() },
-          ],
-        },
-      ],
-    });
-    await transaction.commit();
-    return 'committed';
-  } catch (error) {
-    await transaction.abort().catch(() => undefined);
-    throw error;
-  }
 }
 
 /**
@@ -239,46 +168,34 @@ export async function startTransactionalProcessor(
       };
       const started = performance.now();
       try {
-        let produced = 0;
-        const outcome = await withRetry(
-          async () => {
-            // Effects of this attempt only: a failed attempt's are dropped with it.
-            const effects: (() => void)[] = [];
-            const outputs = await options.handle(recordBatch, {
-              signal: stopping.signal,
-              afterCommit: (effect) => effects.push(effect),
+        const { outcome, produced } = await processBatch({
+          producer,
+          groupId,
+          batch: recordBatch,
+          handle: options.handle,
+          isStale: () => payload.isStale(),
+          policy,
+          signal: stopping.signal,
+          onRetry: (error, attempt, delayMs) => {
+            diagnostics.batchRetried({
+              topic: batch.topic,
+              partition: batch.partition,
+              attempt,
+              error,
             });
-            produced = outputs.length;
-            const outcome = await commitInTransaction(producer, groupId, recordBatch, outputs, () =>
-              payload.isStale(),
-            );
-            if (outcome === 'committed') for (const effect of effects) effect();
-            return outcome;
-          },
-          {
-            policy,
-            signal: stopping.signal,
-            onRetry: (error, attempt, delayMs) => {
-              diagnostics.batchRetried({
+            logger.warn(
+              {
+                event: 'batch.retry',
                 topic: batch.topic,
                 partition: batch.partition,
                 attempt,
-                error,
-              });
-              logger.warn(
-                {
-                  event: 'batch.retry',
-                  topic: batch.topic,
-                  partition: batch.partition,
-                  attempt,
-                  delayMs,
-                  err: error,
-                },
-                'retrying batch',
-              );
-            },
+                delayMs,
+                err: error,
+              },
+              'retrying batch',
+            );
           },
-        );
+        });
         if (outcome === 'committed') {
           payload.resolveOffset(batch.lastOffset());
           diagnostics.batchProcessed({

@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+
+import type { BatchHandler, InputRecord, OutputMessage } from '@driftwatch/bus';
+import { createCodecs, topicNames, type FeatureEvent, type Prediction } from '@driftwatch/topics';
+
+import type { InferenceDiagnostics } from './diagnostics.js';
+import { createInferenceHandler } from './score-batch.js';
+import { ServingModels } from './serving-models.js';
+import { logisticScore, logisticVersion } from './testing/logistic-version.js';
+import { recordingLoader } from './testing/recording-loader.js';
+
+const names = topicNames('unit.');
+const codecs = await createCodecs({ schemaRegistryUrl: '', names });
+const now = 7_000_000;
+const seaV1 = { weights: [2, -1], bias: 0 } as const;
+const seaV2 = { weights: [-2, 1], bias: 0.5 } as const;
+
+const opened: ServingModels[] = [];
+after(async () => {
+  await Promise.all(opened.map((models) => models.releaseAll()));
+});
+
+/** Records every diagnostics call, as `method arg…`, leaving out durations. */
+function recordingDiagnostics(): InferenceDiagnostics & { calls: string[] } {
+  const calls: string[] = [];
+  const record = (...parts: unknown[]): void => {
+    calls.push(parts.map(String).join(' '));
+  };
+  return {
+    calls,
+    batchProcessed: () => undefined,
+    batchRetried: () => undefined,
+    scored: (model, version, events) => {
+      record('scored', model, version, events);
+    },
+    deadLettered: (code) => {
+      record('deadLettered', code);
+    },
+    serving: (model, version) => {
+      record('serving', model, version);
+    },
+    modelLoadFailed: (model, version) => {
+      record('modelLoadFailed', model, version);
+    },
+  };
+}
+
+async function inference(versions: readonly ReturnType<typeof logisticVersion>[]) {
+  const loader = recordingLoader();
+  const models = new ServingModels(loader.load, () => undefined);
+  opened.push(models);
+  await models.goLive();
+  for (const version of versions) assert.equal(await models.apply(version), 'served');
+  const diagnostics = recordingDiagnostics();
+  const handle = createInferenceHandler({
+    names,
+    codecs,
+    models,
+    threshold: 0.6,
+    now: () => now,
+    diagnostics,
+  });
+  return { handle, models, loader, diagnostics };
+}
+
+function event(id: string, model: string, features: Record<string, number>): FeatureEvent {
+  return { id, model, ts: 1_000 + Number(id.slice(1)), features };
+}
+
+let offset = 0;
+function record(value: Buffer | null, key = `k${offset}`): InputRecord {
+  return {
+    topic: names.events,
+    partition: 0,
+    offset: String(offset++),
+    key: Buffer.from(key),
+    value,
+    timestamp: '0',
+    headers: {},
+  };
+}
+
+async function eventRecord(message: FeatureEvent): Promise<InputRecord> {
+  return record(await codecs.events.encode(message), message.id);
+}
+
+/** Handles a batch as the bus does: the attempt's effects run only if its transaction commits. */
+async function attempt(
+  handle: BatchHandler,
+  records: InputRecord[],
+  commits = true,
+): Promise<OutputMessage[]> {
+  const effects: (() => void)[] = [];
+  const outputs = await handle(
+    { topic: names.events, partition: 0, records },
+    { signal: new AbortController().signal, afterCommit: (effect) => effects.push(effect) },
+  );
+  if (commits) for (const effect of effects) effect();
+  return outputs;
+}
+
+async function predictionsOf(outputs: OutputMessage[]): Promise<Prediction[]> {
+  return Promise.all(
+    outputs
+      .filter((output) => output.topic === names.predictions)
+      .map((output) => codecs.predictions.decode(output.value)),
+  );
+}
+
+function near(actual: number | undefined, expected: number): void {
+  assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-6, `${actual} ≉ ${expected}`);
+}
+
+describe('inference handler', () => {
+  it('scores each event with the served model, one output per event, in input order', async () => {
+    const { handle, diagnostics } = await inference([logisticVersion('sea', 1, seaV1.weights)]);
+    const events = [
+      event('e0', 'sea', { x1: 1, x2: 1 }),
+      event('e1', 'sea', { x2: -0.5, x1: -0.25, unused: 9 }),
+      event('e2', 'sea', { x1: 0.3, x2: 0 }),
+    ];
+    const outputs = await attempt(handle, await Promise.all(events.map(eventRecord)));
+
+    assert.deepEqual(
+      outputs.map((output) => [output.topic, output.key]),
+      events.map((e) => [names.predictions, e.id]),
+    );
+    const predictions = await predictionsOf(outputs);
+    for (const [i, prediction] of predictions.entries()) {
+      const source = events[i]!;
+      const expected = logisticScore(seaV1.weights, seaV1.bias, {
+        x1: source.features['x1']!,
+        x2: source.features['x2']!,
+      });
+      near(prediction.score, expected);
+      assert.equal(prediction.predicted, expected >= 0.6 ? 1 : 0);
+      assert.deepEqual(
+        { ...prediction, score: 0, predicted: 0 },
+        { ...source, modelVersion: 1, scoredAt: now, score: 0, predicted: 0 },
+      );
+    }
+    // σ(1) ≈ 0.73, σ(0) = 0.5, σ(0.6) ≈ 0.65: both sides of the 0.6 threshold.
+    assert.deepEqual(
+      predictions.map((p) => p.predicted),
+      [1, 0, 1],
+    );
+    assert.deepEqual(diagnostics.calls, ['scored sea 1 3']);
+  });
+
+  it('dead-letters what it cannot score, with its code, in place; scores the rest', async () => {
+    const { handle, diagnostics } = await inference([logisticVersion('sea', 1, seaV1.weights)]);
+    const garbage = Buffer.from('{"id": "e9", ');
+    const records = [
+      await eventRecord(event('e0', 'sea', { x1: 1, x2: 1 })),
+      await eventRecord(event('e1', 'unknown', { x1: 1, x2: 1 })),
+      await eventRecord(event('e2', 'sea', { x1: 1 })),
+      // Finite as a double, infinite as the model's float32 input.
+      await eventRecord(event('e3', 'sea', { x1: 1e39, x2: 0 })),
+      record(garbage, 'e4'),
+      record(null, 'e5'),
+      await eventRecord(event('e6', 'sea', { x1: 0, x2: 0 })),
+    ];
+    const outputs = await attempt(handle, records);
+
+    assert.deepEqual(
+      outputs.map((output) =>
+        output.topic === names.deadLetter ? output.headers?.['dw-code'] : output.topic,
+      ),
+      [
+        names.predictions,
+        'DW_UNKNOWN_MODEL',
+        'DW_MISSING_FEATURE',
+        'DW_NON_FINITE_FEATURE',
+        'DW_MALFORMED_JSON',
+        'DW_EMPTY_MESSAGE',
+        names.predictions,
+      ],
+    );
+    const letters = await Promise.all(
+      outputs
+        .filter((output) => output.topic === names.deadLetter)
+        .map((output) => codecs.deadLetter.decode(output.value)),
+    );
+    assert.deepEqual(
+      letters.map((letter) => [letter.service, letter.sourceTopic, letter.offset, letter.failedAt]),
+      records.slice(1, 6).map((r) => ['inference', names.events, r.offset, now]),
+    );
+    assert.match(letters[0]!.reason, /"unknown"/);
+    assert.match(letters[1]!.reason, /"x2" is missing/);
+    assert.deepEqual(letters[3]!.value, garbage, 'the original bytes, kept for a replay');
+    assert.deepEqual(letters[3]!.key, Buffer.from('e4'));
+    assert.deepEqual(
+      (await predictionsOf(outputs)).map((p) => p.id),
+      ['e0', 'e6'],
+    );
+    assert.deepEqual(diagnostics.calls.sort(), [
+      'deadLettered DW_EMPTY_MESSAGE',
+      'deadLettered DW_MALFORMED_JSON',
+      'deadLettered DW_MISSING_FEATURE',
+      'deadLettered DW_NON_FINITE_FEATURE',
+      'deadLettered DW_UNKNOWN_MODEL',
+      'scored sea 1 2',
+    ]);
+  });
+
+  it('an attempt that does not commit counts nothing', async () => {
+    const { handle, diagnostics } = await inference([logisticVersion('sea', 1, seaV1.weights)]);
+    const records = [await eventRecord(event('e0', 'sea', { x1: 1, x2: 1 })), record(null)];
+    const failed = await attempt(handle, records, false);
+    assert.deepEqual(diagnostics.calls, []);
+    assert.deepEqual(await attempt(handle, records), failed, 'handled again, the same output');
+    assert.deepEqual(diagnostics.calls, ['deadLettered DW_EMPTY_MESSAGE', 'scored sea 1 1']);
+  });
+
+  it('hot swap: a version promoted during a batch scores from the next batch on', async () => {
+    const { handle, models, loader } = await inference([
+      logisticVersion('sea', 1, seaV1.weights),
+      logisticVersion('credit', 1, seaV1.weights),
+    ]);
+    const creditV2 = logisticVersion('credit', 2, seaV2.weights, seaV2.bias);
+    let swapped: string | undefined;
+    // While the batch scores `sea`, `credit` v2 is promoted and swapped in.
+    loader.beforeScore('sea', 1, async () => {
+      swapped ??= await models.apply(creditV2);
+    });
+    const batch = async (): Promise<InputRecord[]> => [
+      await eventRecord(event('e0', 'sea', { x1: 1, x2: 0 })),
+      await eventRecord(event('e1', 'credit', { x1: 1, x2: 0 })),
+    ];
+
+    const during = await predictionsOf(await attempt(handle, await batch()));
+    assert.equal(swapped, 'served', 'the swap happened inside the batch');
+    assert.deepEqual(
+      during.map((p) => [p.id, p.modelVersion]),
+      [
+        ['e0', 1],
+        ['e1', 1],
+      ],
+    );
+    near(during[1]?.score, logisticScore(seaV1.weights, seaV1.bias, { x1: 1, x2: 0 }));
+    assert.deepEqual(loader.releases, ['credit v1'], 'v1 released once the batch returned it');
+
+    const next = await predictionsOf(await attempt(handle, await batch()));
+    assert.deepEqual(
+      next.map((p) => [p.id, p.modelVersion]),
+      [
+        ['e0', 1],
+        ['e1', 2],
+      ],
+    );
+    near(next[1]?.score, logisticScore(seaV2.weights, seaV2.bias, { x1: 1, x2: 0 }));
+  });
+
+  it('a late older promotion does not roll a model back', async () => {
+    const { handle, models } = await inference([
+      logisticVersion('sea', 2, seaV2.weights, seaV2.bias),
+    ]);
+    assert.equal(await models.apply(logisticVersion('sea', 1, seaV1.weights)), 'not-newer');
+    const [prediction] = await predictionsOf(
+      await attempt(handle, [await eventRecord(event('e0', 'sea', { x1: 1, x2: 0 }))]),
+    );
+    assert.equal(prediction?.modelVersion, 2);
+    near(prediction.score, logisticScore(seaV2.weights, seaV2.bias, { x1: 1, x2: 0 }));
+  });
+});

@@ -1,0 +1,65 @@
+import { OnnxScorer } from '@driftwatch/model';
+import type { ModelVersion } from '@driftwatch/topics';
+
+import type { ModelLoader, ScoringModel } from '../serving-models.js';
+
+export interface RecordingLoader {
+  load: ModelLoader;
+  /** `<model> v<version>` of every load started, in order. */
+  readonly loads: string[];
+  /** `<model> v<version>` of every release, in order. */
+  readonly releases: string[];
+  /** Holds back the load of `<model> v<version>` until `open` is called; returns `open`. */
+  gate(model: string, version: number): () => void;
+  /** Runs `hook` before each scoring call of that version (then scores as usual). */
+  beforeScore(model: string, version: number, hook: () => Promise<void>): void;
+}
+
+/**
+ * The inference service's loader (onnxruntime, checksum verified), instrumented: what was loaded
+ * and released, and hooks to order a load or a scoring call against the rest of a test.
+ */
+export function recordingLoader(): RecordingLoader {
+  const loads: string[] = [];
+  const releases: string[] = [];
+  const gates = new Map<string, Promise<void>>();
+  const hooks = new Map<string, () => Promise<void>>();
+  const name = (model: string, version: number): string => `${model} v${version}`;
+  const load = async (version: ModelVersion): Promise<ScoringModel> => {
+    const id = name(version.model, version.version);
+    loads.push(id);
+    await gates.get(id);
+    const scorer = await OnnxScorer.load(version.onnx, { expectedSha256: version.sha256 });
+    return {
+      featureNames: scorer.featureNames,
+      score: async (matrix, rowCount) => {
+        await hooks.get(id)?.();
+        return scorer.score(matrix, rowCount);
+      },
+      release: () => {
+        releases.push(id);
+        return scorer.release();
+      },
+    };
+  };
+  return {
+    load,
+    loads,
+    releases,
+    gate: (model, version) => {
+      let open: () => void = () => undefined;
+      gates.set(
+        name(model, version),
+        new Promise<void>((resolve) => {
+          open = resolve;
+        }),
+      );
+      return () => {
+        open();
+      };
+    },
+    beforeScore: (model, version, hook) => {
+      hooks.set(name(model, version), hook);
+    },
+  };
+}
