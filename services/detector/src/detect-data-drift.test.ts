@@ -31,6 +31,7 @@ import {
   createDetectorHandler,
   featureBatchSchema,
   internalTopicNames,
+  parseStateKey,
   type DetectorDependencies,
   type StateSnapshot,
 } from './index.js';
@@ -51,7 +52,7 @@ const options: DetectorDependencies['options'] = {
     blockSize: 200,
     blockAccuracyThreshold: 0,
     accuracyThreshold: 0,
-    hysteresis: 0.02,
+    rearmMargin: 0.02,
     adwinCooldown: 500,
   },
   data: { window, kind: 'tumbling', psiThreshold: 0.2, rearmRatio: 0.5, ksAlpha: 0 },
@@ -59,7 +60,7 @@ const options: DetectorDependencies['options'] = {
     onDrift: true,
     onDataDrift: false,
     accuracyBelow: 0,
-    hysteresis: 0.02,
+    rearmMargin: 0.02,
     intervalMs: 0,
     afterLabeled: 0,
     minRows: 100,
@@ -361,8 +362,11 @@ describe('detector handler, data drift', () => {
     const before = await runDataDrift(first, predictions.slice(0, 1100));
     assert.deepEqual(await alertsOf(before.outputs), []);
     const restarted = detector(registryWith(seaVersion(1)));
-    for (const { key, snapshot } of snapshotsOf(before.outputs))
-      restarted.deps.data.restore(key, snapshot);
+    for (const { key, snapshot } of snapshotsOf(before.outputs)) {
+      const stateKey = parseStateKey(key);
+      assert.equal(stateKey?.stream, 'data');
+      restarted.deps.data.restore(stateKey.model, snapshot);
+    }
     const after = await runDataDrift(restarted, predictions.slice(1100), {
       firstOffset: before.featureRecords.length,
     });
