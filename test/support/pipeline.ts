@@ -11,7 +11,7 @@ import {
   type ModelVersion,
   type TopicNames,
 } from '@driftwatch/topics';
-import { bootstrapVersion } from '@driftwatch/trainer';
+import { bootstrapVersion } from '@driftwatch/model';
 import type { Kafka, Producer } from 'kafkajs';
 
 export interface TestPipeline {

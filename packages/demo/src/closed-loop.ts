@@ -23,7 +23,7 @@ import {
   type RetrainRequest,
   type TopicNames,
 } from '@driftwatch/topics';
-import { bootstrapVersion } from '@driftwatch/trainer';
+import { bootstrapVersion } from '@driftwatch/model';
 import type { Kafka, Producer } from 'kafkajs';
 
 import { summarizeDemo, type DemoSummary, type LabeledOutcome } from './demo-summary.js';

@@ -13,3 +13,12 @@ export {
   type VerifyExportOptions,
   type VerifyExportResult,
 } from './verify-export.js';
+export { bootstrapVersion } from './bootstrap-version.js';
+export {
+  buildCandidate,
+  type Candidate,
+  type CandidateOptions,
+  type LabeledRows,
+} from './build-candidate.js';
+export { evaluateChampion, type ChampionEvaluation } from './evaluate-champion.js';
+export { metricsRecord } from './metrics-record.js';

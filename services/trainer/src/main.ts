@@ -5,11 +5,11 @@ import {
   startTransactionalProcessor,
 } from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
-import { DecodeError, type LabeledPrediction } from '@driftwatch/topics';
 
 import { trainerEnv } from './config.js';
 import { createTrainerDiagnostics } from './diagnostics.js';
-import { createTrainerHandler } from './train-batch.js';
+import { createTrainerHandler } from './create-trainer-handler.js';
+import { readTrainingWindow } from './read-training-window.js';
 
 await runService({
   name: 'trainer',
@@ -33,30 +33,11 @@ await runService({
     });
     await registryFollower.caughtUp;
 
-    const readWindow = async (
-      model: string,
-      fromTs: number,
-      toTs: number,
-    ): Promise<LabeledPrediction[]> => {
-      // predictions-labeled is keyed by model: other models' records are skipped undecoded.
-      const records = await readTimeRange({
-        kafka,
-        topic: names.predictionsLabeled,
-        fromTs,
-        toTs,
-        filter: (record) => record.key?.toString() === model,
-      });
-      const labeled: LabeledPrediction[] = [];
-      for (const record of records) {
-        try {
-          labeled.push(await codecs.predictionsLabeled.decode(record.value));
-        } catch (error) {
-          // The detector dead-letters such records; for training they are simply not data.
-          if (!(error instanceof DecodeError)) throw error;
-        }
-      }
-      return labeled;
-    };
+    const readWindow = readTrainingWindow({
+      readRecords: (fromTs, toTs, keep) =>
+        readTimeRange({ kafka, topic: names.predictionsLabeled, fromTs, toTs, filter: keep }),
+      codec: codecs.predictionsLabeled,
+    });
 
     const processor = await startTransactionalProcessor({
       kafka,

@@ -1,6 +1,6 @@
 import { catalogTopicSpecs, provisionTopics } from '@driftwatch/bus';
 import { createCodecs, modelVersionKey } from '@driftwatch/topics';
-import { bootstrapVersion } from '@driftwatch/trainer';
+import { bootstrapVersion } from '@driftwatch/model';
 import { Command, Option } from 'commander';
 
 import { readCliConfig } from '../cli-config.js';

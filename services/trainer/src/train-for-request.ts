@@ -1,10 +1,14 @@
 import { LearnError, decidePromotion, type PromotionCriteria } from '@driftwatch/learn';
-import { ModelError } from '@driftwatch/model';
+import {
+  ModelError,
+  buildCandidate,
+  evaluateChampion,
+  metricsRecord,
+  type CandidateOptions,
+} from '@driftwatch/model';
 import type { LabeledPrediction, ModelVersion, RetrainRequest } from '@driftwatch/topics';
 
-import { buildCandidate, metricsRecord, type CandidateOptions } from './build-candidate.js';
-import { evaluateChampion } from './evaluate-champion.js';
-import { splitTrainingRows } from './training-rows.js';
+import { splitTrainingRows } from './split-training-rows.js';
 
 export interface TrainingPolicy {
   candidate: CandidateOptions;

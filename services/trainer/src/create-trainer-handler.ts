@@ -18,7 +18,7 @@ import {
 import type { Logger } from '@driftwatch/service-kit';
 
 import type { TrainerDiagnostics } from './diagnostics.js';
-import { trainForRequest, type TrainingPolicy, type VersionLedger } from './train-request.js';
+import { trainForRequest, type TrainingPolicy, type VersionLedger } from './train-for-request.js';
 
 export interface TrainerDependencies {
   names: Pick<TopicNames, 'modelVersions' | 'deadLetter'>;

@@ -1,7 +1,8 @@
 import type { FeatureRows } from '@driftwatch/learn';
 import type { ModelVersion } from '@driftwatch/topics';
 
-import { buildCandidate, metricsRecord, type CandidateOptions } from './build-candidate.js';
+import { buildCandidate, type CandidateOptions } from './build-candidate.js';
+import { metricsRecord } from './metrics-record.js';
 
 /**
  * Version 1 of a model, so a pipeline can run before any retraining: trained on a reference

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import type { LabeledPrediction } from '@driftwatch/topics';
 
-import { splitTrainingRows } from './training-rows.js';
+import { splitTrainingRows } from './split-training-rows.js';
 
 const labeled = (
   id: string,

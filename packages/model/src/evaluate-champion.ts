@@ -1,8 +1,8 @@
 import { evaluateBinaryClassifier, type BinaryClassifierMetrics } from '@driftwatch/learn';
-import { OnnxScorer } from '@driftwatch/model';
 import type { ModelVersion } from '@driftwatch/topics';
 
 import type { LabeledRows } from './build-candidate.js';
+import { OnnxScorer } from './onnx-scorer.js';
 
 export interface ChampionEvaluation {
   metrics: BinaryClassifierMetrics;

@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 
 import { ModelRegistry } from '@driftwatch/bus';
 import { seaStream } from '@driftwatch/datasets';
+import { bootstrapVersion } from '@driftwatch/model';
 import type { LabeledPrediction, ModelVersion, RetrainRequest } from '@driftwatch/topics';
 
-import { bootstrapVersion } from './bootstrap-version.js';
-import { trainForRequest, type TrainingPolicy, type VersionLedger } from './train-request.js';
+import { trainForRequest, type TrainingPolicy, type VersionLedger } from './train-for-request.js';
 
 const policy: TrainingPolicy = {
   candidate: { family: 'logistic', training: {}, referenceBins: 10 },

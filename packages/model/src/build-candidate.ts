@@ -9,8 +9,11 @@ import {
   type TrainedModel,
   type TrainModelOptions,
 } from '@driftwatch/learn';
-import { exportOnnx, sha256Hex, verifyExport } from '@driftwatch/model';
 import type { ModelVersion } from '@driftwatch/topics';
+
+import { exportOnnx } from './export-onnx.js';
+import { sha256Hex } from './sha256-hex.js';
+import { verifyExport } from './verify-export.js';
 
 export interface LabeledRows {
   rows: FeatureRows;
@@ -113,9 +116,4 @@ export async function buildCandidate(
     holdoutCorrect,
     exportDifference: verification.maxAbsDifference,
   };
-}
-
-/** Holdout metrics as the model-version message carries them (numbers only; NaN dropped). */
-export function metricsRecord(metrics: BinaryClassifierMetrics): Record<string, number> {
-  return Object.fromEntries(Object.entries(metrics).filter(([, value]) => Number.isFinite(value)));
 }

@@ -1,6 +1,6 @@
 import type { LabeledPrediction } from '@driftwatch/topics';
 
-import type { LabeledRows } from './build-candidate.js';
+import type { LabeledRows } from '@driftwatch/model';
 
 export interface TrainingSplit {
   featureNames: string[];

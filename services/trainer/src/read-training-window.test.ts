@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import type { InputRecord } from '@driftwatch/bus';
+import { createCodecs, topicNames, type LabeledPrediction } from '@driftwatch/topics';
+
+import { readTrainingWindow } from './read-training-window.js';
+
+const names = topicNames('unit.');
+const codecs = await createCodecs({ schemaRegistryUrl: '', names });
+
+function labeled(id: string, model: string): LabeledPrediction {
+  return {
+    id,
+    model,
+    modelVersion: 1,
+    ts: 1,
+    scoredAt: 1,
+    score: 0.7,
+    predicted: 1,
+    features: { x1: 0.5 },
+    label: 1,
+    labelTs: 2,
+    labelDelayMs: 1,
+  };
+}
+
+async function record(offset: number, key: string, value: Buffer | null): Promise<InputRecord> {
+  return {
+    topic: names.predictionsLabeled,
+    partition: 0,
+    offset: String(offset),
+    key: Buffer.from(key),
+    value,
+    timestamp: String(offset),
+    headers: {},
+  };
+}
+
+describe('readTrainingWindow', () => {
+  it("decodes the model's records in order, skipping other models and records that do not decode", async () => {
+    const encode = (message: LabeledPrediction) => codecs.predictionsLabeled.encode(message);
+    const topic = [
+      await record(0, 'sea', await encode(labeled('a', 'sea'))),
+      await record(1, 'elec2', await encode(labeled('b', 'elec2'))),
+      await record(2, 'sea', Buffer.from('{not json')),
+      await record(3, 'sea', await encode(labeled('c', 'sea'))),
+    ];
+    const asked: [number, number][] = [];
+    const read = readTrainingWindow({
+      readRecords: (fromTs, toTs, keep) => {
+        asked.push([fromTs, toTs]);
+        return Promise.resolve(topic.filter(keep));
+      },
+      codec: codecs.predictionsLabeled,
+    });
+    const window = await read('sea', 100, 200);
+    assert.deepEqual(asked, [[100, 200]]);
+    assert.deepEqual(
+      window.map((row) => row.id),
+      ['a', 'c'],
+    );
+  });
+
+  it('lets a failure that is not about the bytes through (the bus retries it)', async () => {
+    const outage = Object.assign(new Error('broker gone'), { retriable: true });
+    const read = readTrainingWindow({
+      readRecords: () => Promise.reject(outage),
+      codec: codecs.predictionsLabeled,
+    });
+    await assert.rejects(read('sea', 0, 1), outage);
+  });
+});
