@@ -11,5 +11,6 @@ describeDocExamples({
   sourceDir: dirname(fileURLToPath(import.meta.url)),
   exports: model,
   scope: learn,
-  withoutExample: ['ModelError'],
+  // Training a model to show one takes seconds and prints kilobytes; the trainer's tests run them.
+  withoutExample: ['ModelError', 'bootstrapVersion', 'buildCandidate', 'evaluateChampion'],
 });
