@@ -4,11 +4,7 @@
  * detector service does when it publishes. The baseline costs O(W log W) per update, so it runs
  * on fewer updates; both are reported per update.
  */
-import {
-  mulberry32,
-  WindowedClassificationMetrics,
-  type ScoredOutcome,
-} from '@driftwatch/drift';
+import { mulberry32, WindowedClassificationMetrics, type ScoredOutcome } from '@driftwatch/drift';
 
 import { timeSeconds, withRatio, type BenchContext } from '../report.js';
 

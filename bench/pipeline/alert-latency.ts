@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { recordCoordinate } from '@driftwatch/bus';
+import { deploymentNames, recordCoordinate } from '@driftwatch/bus';
 import type { ServiceProcess } from '@driftwatch/demo';
 import { stableId } from '@driftwatch/detector';
 import { mulberry32, type Random } from '@driftwatch/drift';
@@ -267,7 +267,7 @@ export async function endToEndAlertLatencies(
       await waitForLabeled(labeled, labeledByModel, model, STATIONARY);
       await committedPast(
         pipeline.kafka,
-        `${pipeline.prefix}driftwatch-detector`,
+        deploymentNames(pipeline.prefix).consumerGroup('detector'),
         lastOffsets(names.predictionsLabeled, labeledByModel.get(model) ?? []),
         { timeoutMs: 60_000 },
       );

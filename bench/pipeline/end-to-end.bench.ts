@@ -8,6 +8,7 @@
  *   (alert-latency.ts), against a produce → consume round trip; then the same through inference
  *   and joiner, from the label that completed the evidence to the alert.
  */
+import { deploymentNames } from '@driftwatch/bus';
 import { metricValue, serviceNames, type ServiceName, type ServiceProcess } from '@driftwatch/demo';
 import type { Producer } from 'kafkajs';
 
@@ -278,7 +279,7 @@ async function measurePipelineThroughput(
       labeledSeconds = (performance.now() - started) / 1000;
       return committedPast(
         pipeline.kafka,
-        `${pipeline.prefix}driftwatch-detector`,
+        deploymentNames(pipeline.prefix).consumerGroup('detector'),
         counter.lastOffsets,
         { timeoutMs: TIMEOUT_MS },
       );

@@ -1,3 +1,8 @@
+export {
+  deploymentNames,
+  type DeploymentMember,
+  type DeploymentNames,
+} from './deployment-names.js';
 export { deadLetterMessage, type DeadLetterReason } from './dead-letter.js';
 export { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 export { BusError, isRetriable, type BusErrorCode } from './errors.js';

@@ -9,6 +9,11 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 
 import { catalogTopicSpecs } from './catalog-topics.js';
+import {
+  deploymentNames,
+  type DeploymentMember,
+  type DeploymentNames,
+} from './deployment-names.js';
 import { createKafkaClient } from './kafka-client.js';
 import { withRetry } from './retry.js';
 import { provisionTopics, type TopicSpec } from './topic-provisioning.js';
@@ -27,6 +32,8 @@ export interface ServiceBus {
   kafka: Kafka;
   names: TopicNames;
   codecs: Codecs;
+  /** Every Kafka name of the deployment (follower groups, internal topics). */
+  deployment: DeploymentNames;
   /** The consumer group: the override, or `<TOPIC_PREFIX>driftwatch-<service>`. */
   groupId: string;
   /** Stable across restarts of one instance, unique per instance: a restart fences its predecessor. */
@@ -39,7 +46,7 @@ export interface ServiceBus {
  * codecs — retried while a schema registry is unreachable, so services may start before it.
  */
 export async function connectServiceBus(options: {
-  service: string;
+  service: DeploymentMember;
   config: ServiceBusConfig;
   logger: Logger;
   topics: readonly TopicId[];
@@ -50,9 +57,10 @@ export async function connectServiceBus(options: {
 }): Promise<ServiceBus> {
   const { config, logger } = options;
   const names = topicNames(config.TOPIC_PREFIX);
+  const deployment = deploymentNames(config.TOPIC_PREFIX);
   const kafka = createKafkaClient({
     brokers: config.KAFKA_BROKERS,
-    clientId: `driftwatch-${options.service}-${config.INSTANCE_ID}`,
+    clientId: deployment.clientId(options.service, config.INSTANCE_ID),
     logger,
   });
   const admin = kafka.admin();
@@ -90,7 +98,8 @@ export async function connectServiceBus(options: {
     kafka,
     names,
     codecs,
-    groupId: options.groupId || `${config.TOPIC_PREFIX}driftwatch-${options.service}`,
-    transactionalId: `${config.TOPIC_PREFIX}driftwatch-${options.service}-${config.INSTANCE_ID}`,
+    deployment,
+    groupId: options.groupId || deployment.consumerGroup(options.service),
+    transactionalId: deployment.transactionalId(options.service, config.INSTANCE_ID),
   };
 }

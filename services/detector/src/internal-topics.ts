@@ -1,3 +1,4 @@
+import { deploymentNames } from '@driftwatch/bus';
 import { z } from 'zod';
 
 /**
@@ -18,9 +19,10 @@ export interface InternalTopicNames {
 }
 
 export function internalTopicNames(prefix: string): InternalTopicNames {
+  const deployment = deploymentNames(prefix);
   return {
-    features: `${prefix}driftwatch-detector-features-repartition`,
-    state: `${prefix}driftwatch-detector-state-changelog`,
+    features: deployment.internalTopic('detector', 'features-repartition'),
+    state: deployment.internalTopic('detector', 'state-changelog'),
   };
 }
 

@@ -30,7 +30,7 @@ await runService({
       partitions: config.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     };
-    const { kafka, names, codecs, groupId, transactionalId } = await connectServiceBus({
+    const { kafka, names, codecs, deployment, groupId, transactionalId } = await connectServiceBus({
       service: 'detector',
       config,
       logger,
@@ -84,7 +84,7 @@ await runService({
       topic: names.modelVersions,
       codec: codecs.modelVersions,
       logger,
-      groupIdPrefix: `${config.TOPIC_PREFIX}driftwatch-detector-registry`,
+      groupIdPrefix: deployment.followerGroupPrefix('detector', 'registry'),
     });
     const { registry } = registryFollower;
     const unrevivable = (key: string, error: unknown): void => {
@@ -107,7 +107,7 @@ await runService({
       kafka,
       topic: internal.state,
       logger,
-      groupIdPrefix: `${config.TOPIC_PREFIX}driftwatch-detector-restore`,
+      groupIdPrefix: deployment.followerGroupPrefix('detector', 'restore'),
       onRecord: (record) => {
         restoreFromChangelog(record, { concept, data }, logger);
       },

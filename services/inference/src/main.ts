@@ -16,7 +16,7 @@ await runService({
   env: inferenceEnv,
   start: async ({ config, logger, metrics, health, shutdown }) => {
     const diagnostics = createInferenceDiagnostics(metrics);
-    const { kafka, names, codecs, groupId, transactionalId } = await connectServiceBus({
+    const { kafka, names, codecs, deployment, groupId, transactionalId } = await connectServiceBus({
       service: 'inference',
       config,
       logger,
@@ -45,7 +45,7 @@ await runService({
       topic: names.modelVersions,
       codec: codecs.modelVersions,
       logger,
-      groupIdPrefix: `${config.TOPIC_PREFIX}driftwatch-inference-registry`,
+      groupIdPrefix: deployment.followerGroupPrefix('inference', 'registry'),
       onVersion: async (version) => {
         const outcome = await models.apply(version);
         if (outcome === 'served') {

@@ -16,7 +16,7 @@ await runService({
   env: trainerEnv,
   start: async ({ config, logger, metrics, health, shutdown }) => {
     const diagnostics = createTrainerDiagnostics(metrics);
-    const { kafka, names, codecs, groupId, transactionalId } = await connectServiceBus({
+    const { kafka, names, codecs, deployment, groupId, transactionalId } = await connectServiceBus({
       service: 'trainer',
       config,
       logger,
@@ -29,7 +29,7 @@ await runService({
       topic: names.modelVersions,
       codec: codecs.modelVersions,
       logger,
-      groupIdPrefix: `${config.TOPIC_PREFIX}driftwatch-trainer-registry`,
+      groupIdPrefix: deployment.followerGroupPrefix('trainer', 'registry'),
     });
     await registryFollower.caughtUp;
 
