@@ -12,14 +12,8 @@ export type BusErrorCode =
  */
 export class BusError extends DriftwatchError<BusErrorCode> {
   override readonly name = 'BusError';
-
-  constructor(
-    code: BusErrorCode,
-    message: string,
-    options: { retriable: boolean; cause?: unknown },
-  ) {
-    super(code, message, options);
-  }
+  /** Every bus error says whether it is retriable: the caller must not assume either way. */
+  declare readonly retriable: boolean;
 }
 
 /** Whether an error from a handler, Redis or kafkajs says "try again" (they all use `retriable`). */

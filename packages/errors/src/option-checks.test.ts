@@ -23,7 +23,6 @@ describe('optionChecks', () => {
       () => option.positiveInteger(0, 'window'),
       (error: unknown) =>
         error instanceof ExampleError &&
-        error.code === 'DW_EXAMPLE_INVALID_OPTION' &&
         !error.retriable &&
         error.message === 'option window must be a positive integer, got 0',
     );

@@ -5,7 +5,7 @@ import {
   type PsiWindowKind,
   type StreamingPsiState,
 } from '@driftwatch/drift';
-import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
+import type { ReferenceProfile } from '@driftwatch/topics';
 
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';

@@ -25,7 +25,7 @@ function labeled(id: string, model: string): LabeledPrediction {
   };
 }
 
-async function record(offset: number, key: string, value: Buffer | null): Promise<InputRecord> {
+function record(offset: number, key: string, value: Buffer | null): InputRecord {
   return {
     topic: names.predictionsLabeled,
     partition: 0,
@@ -41,10 +41,10 @@ describe('readTrainingWindow', () => {
   it("decodes the model's records in order, skipping other models and records that do not decode", async () => {
     const encode = (message: LabeledPrediction) => codecs.predictionsLabeled.encode(message);
     const topic = [
-      await record(0, 'sea', await encode(labeled('a', 'sea'))),
-      await record(1, 'elec2', await encode(labeled('b', 'elec2'))),
-      await record(2, 'sea', Buffer.from('{not json')),
-      await record(3, 'sea', await encode(labeled('c', 'sea'))),
+      record(0, 'sea', await encode(labeled('a', 'sea'))),
+      record(1, 'elec2', await encode(labeled('b', 'elec2'))),
+      record(2, 'sea', Buffer.from('{not json')),
+      record(3, 'sea', await encode(labeled('c', 'sea'))),
     ];
     const asked: [number, number][] = [];
     const read = readTrainingWindow({

@@ -183,8 +183,8 @@ describe('trainForRequest', () => {
       policy,
       now: () => 1,
     });
-    assert.equal(outcome.kind, 'skipped');
-    assert.equal(outcome.kind === 'skipped' && outcome.reason, 'invalid-input');
-    assert.match(outcome.kind === 'skipped' ? outcome.detail : '', /featureNames\[0\]/);
+    assert.ok(outcome.kind === 'skipped', `expected a skip, got ${outcome.kind}`);
+    assert.equal(outcome.reason, 'invalid-input');
+    assert.match(outcome.detail, /featureNames\[0\]/);
   });
 });

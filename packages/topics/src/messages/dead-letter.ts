@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-import type { DeadLetterCode } from './dead-letter-code.js';
 import { bytes, timestampMs } from './common.js';
 
 /** `dead-letter`, key = the original key: a record a service could not process, kept whole. */
@@ -11,7 +10,7 @@ export const deadLetterSchema = z.object({
   /** Kafka offsets are 64-bit; kept as a decimal string. */
   offset: z.string().regex(/^\d+$/),
   /**
-   * A {@link DeadLetterCode} for dashboards, and the human reason. Read as any string: a reader
+   * A `DeadLetterCode` for dashboards, and the human reason. Read as any string: a reader
    * must not refuse a letter written by a newer service that knows one more code.
    */
   code: z.string().min(1),
