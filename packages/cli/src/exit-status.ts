@@ -16,6 +16,7 @@ const expectedErrorNames = new Set([
   'DecodeError',
   'EncodeError',
   'SchemaRegistryError',
+  'ReportError',
 ]);
 
 /**

@@ -5,6 +5,7 @@ import { bootstrapCommand } from './commands/bootstrap.js';
 import { demoCommand } from './commands/demo.js';
 import { modelsCommand } from './commands/models.js';
 import { replayCommand } from './commands/replay.js';
+import { reportCommand } from './commands/report.js';
 import { retrainCommand } from './commands/retrain.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
@@ -31,6 +32,7 @@ for (const command of [
   modelsCommand(),
   retrainCommand(),
   statusCommand(),
+  reportCommand(),
   runCommand(),
   bootstrapCommand(),
   demoCommand(),

@@ -83,6 +83,11 @@ export interface ClosedLoopOptions {
   keepTopics: boolean;
   /** How long to wait for the last labels and retrains after the replay. */
   settleTimeoutMs?: number;
+  /**
+   * Called once the run has settled and been summarised, while its topics still exist (they are
+   * deleted afterwards unless `keepTopics`): where the demo reads them back for its report.
+   */
+  beforeCleanup?: (run: { prefix: string; names: TopicNames }) => Promise<void>;
   onEvent?: (event: LoopEvent) => void;
   logger?: Logger;
 }
@@ -272,6 +277,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       requests,
       versions: registry.registry.versions(model),
     });
+    await options.beforeCleanup?.({ prefix, names });
     return {
       summary,
       prefix,

@@ -1,12 +1,20 @@
 import { join } from 'node:path';
 
-import { readElec2, seaDemoConcepts, seaStream, type StreamRow } from '@driftwatch/datasets';
+import {
+  eventId,
+  readElec2,
+  seaDemoConcepts,
+  seaStream,
+  type StreamRow,
+} from '@driftwatch/datasets';
 import { repoRoot, runClosedLoop, type DemoSummary, type LoopEvent } from '@driftwatch/demo';
 import { parseEnv, redisEnv } from '@driftwatch/service-kit';
+import { topicNames } from '@driftwatch/topics';
 import Table from 'cli-table3';
 import { Command, Option } from 'commander';
 
-import { readCliConfig } from '../cli-config.js';
+import { buildModelReport } from '../build-model-report.js';
+import { readCliConfig, type CliConfig } from '../cli-config.js';
 import { CliError } from '../errors.js';
 import { cliKafka } from '../kafka-client.js';
 import { parseDuration } from '../duration.js';
@@ -14,6 +22,7 @@ import { parsePositiveInteger, parseRate } from '../number-options.js';
 import { optionParser } from '../option-parser.js';
 import { referenceSample } from '../reference-sample.js';
 import { replayStream } from '../replay-stream.js';
+import { reportFileText, reportSummaryLine, writeReportFile } from './report.js';
 
 interface DemoCommandOptions {
   dataset: 'sea' | 'elec2';
@@ -25,6 +34,7 @@ interface DemoCommandOptions {
   family: 'logistic' | 'mlp';
   keepTopics: boolean;
   json: boolean;
+  report?: string;
 }
 
 /** The stream a demo replays, the sample version 1 learns from, and the drifts it holds. */
@@ -192,6 +202,45 @@ export function renderDemoSummary(summary: DemoSummary): string {
   return lines.join('\n');
 }
 
+/**
+ * The run's report, read back from its topics before they are deleted, as `driftwatch report`
+ * would write it with TOPIC_PREFIX set to the run's prefix — plus the drifts the demo knows.
+ * A report that cannot be written is said, not fatal: the summary still stands.
+ */
+async function writeDemoReport(options: {
+  config: CliConfig;
+  kafka: ReturnType<typeof cliKafka>;
+  prefix: string;
+  stream: DemoStream;
+  path: string;
+}): Promise<{ path: string; line: string } | { error: string }> {
+  const { stream } = options;
+  try {
+    const report = await buildModelReport({
+      kafka: options.kafka,
+      // The demo's own topics, in JSON: it never uses the Schema Registry.
+      config: {
+        ...options.config,
+        topicPrefix: options.prefix,
+        schemaRegistryUrl: '',
+        names: topicNames(options.prefix),
+      },
+      model: stream.model,
+      from: null,
+      to: null,
+      knownDrifts: stream.knownDrifts.map((index) => ({
+        id: eventId(stream.model, index),
+        label: `drift at event ${count(index)}`,
+      })),
+    });
+    const text = await reportFileText(report, 'html');
+    const path = await writeReportFile(options.path, text);
+    return { path, line: reportSummaryLine(report, Buffer.byteLength(text)) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 async function runDemoCommand(options: DemoCommandOptions): Promise<void> {
   const config = readCliConfig();
   const { REDIS_URL } = parseEnv(redisEnv);
@@ -205,6 +254,7 @@ async function runDemoCommand(options: DemoCommandOptions): Promise<void> {
     `driftwatch demo — ${stream.title}; ${count(options.rate)} events/s, labels ${options.labelDelay} ms late`,
   );
   const kafka = cliKafka(config.brokers, { retries: 8 });
+  let report: Awaited<ReturnType<typeof writeDemoReport>> | undefined;
   const result = await runClosedLoop({
     kafka,
     brokers: config.brokers,
@@ -224,12 +274,27 @@ async function runDemoCommand(options: DemoCommandOptions): Promise<void> {
     logDir: join(repoRoot, '.cache', 'demo-logs'),
     keepTopics: options.keepTopics,
     onEvent: narrate(started, print),
+    beforeCleanup: async ({ prefix }) => {
+      report = await writeDemoReport({
+        config,
+        kafka,
+        prefix,
+        stream,
+        path: options.report ?? join(repoRoot, '.cache', 'demo-reports', `${prefix}html`),
+      });
+    },
   });
   print(
     `${options.keepTopics ? 'kept' : 'deleted'} topics ${result.prefix}*; service logs: ${join(repoRoot, '.cache', 'demo-logs')}`,
   );
-  if (options.json) console.log(JSON.stringify(result.summary));
-  else console.log(`\n${renderDemoSummary(result.summary)}`);
+  const reportPath = report && 'path' in report ? report.path : null;
+  if (report && 'error' in report) print(`report not written: ${report.error}`);
+  if (options.json) {
+    console.log(JSON.stringify({ ...result.summary, report: reportPath }));
+    return;
+  }
+  console.log(`\n${renderDemoSummary(result.summary)}`);
+  if (report && 'line' in report) console.log(`Report: ${report.path} (${report.line})`);
 }
 
 export function demoCommand(): Command {
@@ -270,6 +335,10 @@ export function demoCommand(): Command {
     )
     .option('--keep-topics', 'keep the run’s topics (demo-<id>.*) for inspection', false)
     .option('--json', 'print the summary as one JSON object instead of the tables', false)
+    .option(
+      '--report <file>',
+      "where to write the run's HTML report (default: .cache/demo-reports/<run>.html)",
+    )
     .addHelpText(
       'after',
       `
