@@ -2,6 +2,7 @@ import {
   createCodecs,
   topicNames,
   type Codecs,
+  type ModelVersion,
   type TopicId,
   type TopicNames,
 } from '@driftwatch/topics';
@@ -15,8 +16,14 @@ import {
   type DeploymentNames,
 } from './deployment-names.js';
 import { createKafkaClient } from './kafka-client.js';
+import { followModelRegistry, type ModelRegistryFollower } from './model-registry-follower.js';
 import { withRetry } from './retry.js';
 import { provisionTopics, type TopicSpec } from './topic-provisioning.js';
+import {
+  startTransactionalProcessor,
+  type RunningProcessor,
+  type TransactionalProcessorOptions,
+} from './transactional-processor.js';
 
 /** The variables of a service's configuration the bus needs (service-kit's `commonEnv`). */
 export interface ServiceBusConfig {
@@ -38,6 +45,14 @@ export interface ServiceBus {
   groupId: string;
   /** Stable across restarts of one instance, unique per instance: a restart fences its predecessor. */
   transactionalId: string;
+  /** Follows `model-versions` into a registry, in a follower group named for this service. */
+  followRegistry(options?: {
+    onVersion?: (version: ModelVersion) => Promise<void> | void;
+  }): Promise<ModelRegistryFollower>;
+  /** Starts the service's exactly-once processor in its consumer group, under its transactional id. */
+  startProcessor(
+    options: Omit<TransactionalProcessorOptions, 'kafka' | 'groupId' | 'transactionalId'>,
+  ): Promise<RunningProcessor>;
 }
 
 /**
@@ -94,12 +109,25 @@ export async function connectServiceBus(options: {
       },
     },
   );
+  const groupId = options.groupId || deployment.consumerGroup(options.service);
+  const transactionalId = deployment.transactionalId(options.service, config.INSTANCE_ID);
   return {
     kafka,
     names,
     codecs,
     deployment,
-    groupId: options.groupId || deployment.consumerGroup(options.service),
-    transactionalId: deployment.transactionalId(options.service, config.INSTANCE_ID),
+    groupId,
+    transactionalId,
+    followRegistry: (follow = {}) =>
+      followModelRegistry({
+        kafka,
+        topic: names.modelVersions,
+        codec: codecs.modelVersions,
+        logger,
+        groupIdPrefix: deployment.followerGroupPrefix(options.service, 'registry'),
+        ...follow,
+      }),
+    startProcessor: (processor) =>
+      startTransactionalProcessor({ kafka, groupId, transactionalId, ...processor }),
   };
 }

@@ -25,33 +25,13 @@ import { internalTopicNames } from './internal-topics.js';
 import type { DataState } from './model-states.js';
 import { ConceptState, type ConceptStateJson, type DataStateJson } from './model-states.js';
 import { StateStore } from './state-store.js';
+import { unitDetectorOptions } from './testing/unit-detector-options.js';
 
 const names = topicNames('unit.');
 const internal = internalTopicNames('unit.');
 const codecs = await createCodecs({ schemaRegistryUrl: '', names });
 
-const options: DetectorDependencies['options'] = {
-  concept: {
-    window: 200,
-    adwinDelta: 0.002,
-    blockSize: 200,
-    blockAccuracyThreshold: 0,
-    accuracyThreshold: 0,
-    rearmMargin: 0.02,
-    adwinCooldown: 500,
-  },
-  data: { window: 200, kind: 'tumbling', psiThreshold: 0.2, rearmRatio: 0.5, ksAlpha: 0 },
-  policy: {
-    onDrift: true,
-    onDataDrift: false,
-    accuracyBelow: 0,
-    rearmMargin: 0.02,
-    intervalMs: 0,
-    afterLabeled: 0,
-    minRows: 100,
-    inFlightTimeoutMs: 60_000,
-  },
-};
+const options = unitDetectorOptions;
 
 function newDeps(metrics = new Registry()): DetectorDependencies {
   const registry = new ModelRegistry();

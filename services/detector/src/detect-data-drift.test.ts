@@ -35,6 +35,7 @@ import {
   type DetectorDependencies,
   type StateSnapshot,
 } from './index.js';
+import { unitDetectorOptions } from './testing/unit-detector-options.js';
 
 type ConceptJson = ReturnType<ConceptState['toJSON']>;
 type DataJson = ReturnType<DataState['toJSON']>;
@@ -43,30 +44,9 @@ const names = topicNames('unit.');
 const internal = internalTopicNames('unit.');
 const codecs = await createCodecs({ schemaRegistryUrl: '', names });
 const now = 9_000_000;
-const window = 200;
 
-const options: DetectorDependencies['options'] = {
-  concept: {
-    window: 200,
-    adwinDelta: 0.002,
-    blockSize: 200,
-    blockAccuracyThreshold: 0,
-    accuracyThreshold: 0,
-    rearmMargin: 0.02,
-    adwinCooldown: 500,
-  },
-  data: { window, kind: 'tumbling', psiThreshold: 0.2, rearmRatio: 0.5, ksAlpha: 0 },
-  policy: {
-    onDrift: true,
-    onDataDrift: false,
-    accuracyBelow: 0,
-    rearmMargin: 0.02,
-    intervalMs: 0,
-    afterLabeled: 0,
-    minRows: 100,
-    inFlightTimeoutMs: 60_000,
-  },
-};
+const options = unitDetectorOptions;
+const window = options.data.window;
 
 /** `sea` at `version`: x1 and the score trained uniform on [0, 1], in quartiles / halves. */
 function seaVersion(version: number): ModelVersion {

@@ -1,9 +1,4 @@
-import {
-  connectServiceBus,
-  followModelRegistry,
-  followTopic,
-  startTransactionalProcessor,
-} from '@driftwatch/bus';
+import { connectServiceBus, followTopic } from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
 
 import { detectorEnv } from './config.js';
@@ -30,7 +25,7 @@ await runService({
       partitions: config.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     };
-    const { kafka, names, codecs, deployment, groupId, transactionalId } = await connectServiceBus({
+    const bus = await connectServiceBus({
       service: 'detector',
       config,
       logger,
@@ -49,6 +44,7 @@ await runService({
       ],
       signal: shutdown.signal,
     });
+    const { kafka, names, codecs, deployment } = bus;
 
     const options = {
       concept: {
@@ -79,13 +75,7 @@ await runService({
       },
     };
 
-    const registryFollower = await followModelRegistry({
-      kafka,
-      topic: names.modelVersions,
-      codec: codecs.modelVersions,
-      logger,
-      groupIdPrefix: deployment.followerGroupPrefix('detector', 'registry'),
-    });
+    const registryFollower = await bus.followRegistry();
     const { registry } = registryFollower;
     const unrevivable = (key: string, error: unknown): void => {
       logger.warn(
@@ -135,10 +125,7 @@ await runService({
       concept,
       data,
     });
-    const processor = await startTransactionalProcessor({
-      kafka,
-      groupId,
-      transactionalId,
+    const processor = await bus.startProcessor({
       topics: [names.predictions, internal.features, names.predictionsLabeled],
       handle,
       onGroupJoin,

@@ -1,8 +1,4 @@
-import {
-  connectServiceBus,
-  followModelRegistry,
-  startTransactionalProcessor,
-} from '@driftwatch/bus';
+import { connectServiceBus } from '@driftwatch/bus';
 import { OnnxScorer } from '@driftwatch/model';
 import { runService } from '@driftwatch/service-kit';
 
@@ -16,7 +12,7 @@ await runService({
   env: inferenceEnv,
   start: async ({ config, logger, metrics, health, shutdown }) => {
     const diagnostics = createInferenceDiagnostics(metrics);
-    const { kafka, names, codecs, deployment, groupId, transactionalId } = await connectServiceBus({
+    const bus = await connectServiceBus({
       service: 'inference',
       config,
       logger,
@@ -24,6 +20,7 @@ await runService({
       topics: ['events', 'predictions', 'modelVersions', 'deadLetter'],
       signal: shutdown.signal,
     });
+    const { names, codecs } = bus;
 
     const models = new ServingModels(
       (version) => OnnxScorer.load(version.onnx, { expectedSha256: version.sha256 }),
@@ -40,12 +37,7 @@ await runService({
         );
       },
     );
-    const follower = await followModelRegistry({
-      kafka,
-      topic: names.modelVersions,
-      codec: codecs.modelVersions,
-      logger,
-      groupIdPrefix: deployment.followerGroupPrefix('inference', 'registry'),
+    const follower = await bus.followRegistry({
       onVersion: async (version) => {
         const outcome = await models.apply(version);
         if (outcome === 'served') {
@@ -66,10 +58,7 @@ await runService({
       'model registry caught up',
     );
 
-    const processor = await startTransactionalProcessor({
-      kafka,
-      groupId,
-      transactionalId,
+    const processor = await bus.startProcessor({
       topics: [names.events],
       handle: createInferenceHandler({
         names,

@@ -1,4 +1,4 @@
-import { connectServiceBus, startTransactionalProcessor } from '@driftwatch/bus';
+import { connectServiceBus } from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
 import { Redis } from 'ioredis';
 
@@ -34,7 +34,7 @@ await runService({
       graceMs: Math.max(60_000, 10 * config.JOIN_SWEEP_INTERVAL_MS),
     });
 
-    const { kafka, names, codecs, groupId, transactionalId } = await connectServiceBus({
+    const bus = await connectServiceBus({
       service: 'joiner',
       config,
       logger,
@@ -43,10 +43,8 @@ await runService({
       signal: shutdown.signal,
     });
 
-    const processor = await startTransactionalProcessor({
-      kafka,
-      groupId,
-      transactionalId,
+    const { names, codecs } = bus;
+    const processor = await bus.startProcessor({
       topics: [names.predictions, names.labels],
       handle: createJoinHandler({ names, codecs, store, now: Date.now, diagnostics }),
       logger,

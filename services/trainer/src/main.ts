@@ -1,9 +1,4 @@
-import {
-  connectServiceBus,
-  followModelRegistry,
-  readTimeRange,
-  startTransactionalProcessor,
-} from '@driftwatch/bus';
+import { connectServiceBus, readTimeRange } from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
 
 import { trainerEnv } from './config.js';
@@ -16,7 +11,7 @@ await runService({
   env: trainerEnv,
   start: async ({ config, logger, metrics, health, shutdown }) => {
     const diagnostics = createTrainerDiagnostics(metrics);
-    const { kafka, names, codecs, deployment, groupId, transactionalId } = await connectServiceBus({
+    const bus = await connectServiceBus({
       service: 'trainer',
       config,
       logger,
@@ -24,13 +19,8 @@ await runService({
       topics: ['retrainRequested', 'predictionsLabeled', 'modelVersions', 'deadLetter'],
       signal: shutdown.signal,
     });
-    const registryFollower = await followModelRegistry({
-      kafka,
-      topic: names.modelVersions,
-      codec: codecs.modelVersions,
-      logger,
-      groupIdPrefix: deployment.followerGroupPrefix('trainer', 'registry'),
-    });
+    const { kafka, names, codecs } = bus;
+    const registryFollower = await bus.followRegistry();
     await registryFollower.caughtUp;
 
     const readWindow = readTrainingWindow({
@@ -39,10 +29,7 @@ await runService({
       codec: codecs.predictionsLabeled,
     });
 
-    const processor = await startTransactionalProcessor({
-      kafka,
-      groupId,
-      transactionalId,
+    const processor = await bus.startProcessor({
       topics: [names.retrainRequested],
       handle: createTrainerHandler({
         names,
