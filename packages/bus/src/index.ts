@@ -1,3 +1,4 @@
+export { attemptBatch } from './attempt-batch.js';
 export {
   deploymentNames,
   type DeploymentMember,

@@ -6,13 +6,13 @@ import {
   type BlockAccuracyResult,
   type BlockAccuracyState,
 } from './block-accuracy.js';
-import { DriftError } from './errors.js';
 import { mulberry32 } from './random.js';
 import {
   assertRejectsStates,
   assertResumesExactly,
   splitPoints,
 } from './testing/resume-exactly.js';
+import { assertDriftError } from './testing/assert-drift-error.js';
 
 function completedBlocks(
   blocks: BlockAccuracy,
@@ -30,13 +30,6 @@ function completedBlocks(
 function degradingStream(): boolean[] {
   const random = mulberry32(2013);
   return Array.from({ length: 1000 }, (_, index) => random() < (index < 600 ? 0.9 : 0.6));
-}
-
-function assertInvalid(
-  code: 'DW_DRIFT_INVALID_OPTION' | 'DW_DRIFT_INVALID_INPUT',
-  run: () => unknown,
-): void {
-  assert.throws(run, (error) => error instanceof DriftError && error.code === code);
 }
 
 describe('BlockAccuracy', () => {
@@ -99,20 +92,20 @@ describe('BlockAccuracy', () => {
 
   it('rejects invalid options and inputs', () => {
     for (const blockSize of [0, -1, 2.5, NaN]) {
-      assertInvalid(
+      assertDriftError(
         'DW_DRIFT_INVALID_OPTION',
         () => new BlockAccuracy({ blockSize, threshold: 0.5 }),
       );
     }
     for (const threshold of [-0.1, 1.1, NaN, Infinity]) {
-      assertInvalid(
+      assertDriftError(
         'DW_DRIFT_INVALID_OPTION',
         () => new BlockAccuracy({ blockSize: 10, threshold }),
       );
     }
     const blocks = new BlockAccuracy({ blockSize: 2, threshold: 0.5 });
     blocks.update(true);
-    assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
+    assertDriftError('DW_DRIFT_INVALID_INPUT', () => {
       blocks.update('no' as unknown as boolean);
     });
     assert.deepEqual(blocks.update(false), { blockIndex: 0, accuracy: 0.5, belowThreshold: false });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DriftError } from './errors.js';
 import { PrequentialAccuracy, type PrequentialAccuracyState } from './prequential-accuracy.js';
 import { mulberry32 } from './random.js';
 import {
@@ -9,6 +8,7 @@ import {
   assertResumesExactly,
   splitPoints,
 } from './testing/resume-exactly.js';
+import { assertDriftError } from './testing/assert-drift-error.js';
 
 /** Gama et al. (2013), the faded prequential accuracy written out: Σ αⁿ⁻ᵏ·cₖ / Σ αⁿ⁻ᵏ. */
 function closedForm(outcomes: readonly boolean[], fadingFactor: number): number {
@@ -21,13 +21,6 @@ function closedForm(outcomes: readonly boolean[], fadingFactor: number): number 
     if (correct) weightedCorrect += w;
   });
   return weightedCorrect / weight;
-}
-
-function assertInvalid(
-  code: 'DW_DRIFT_INVALID_OPTION' | 'DW_DRIFT_INVALID_INPUT',
-  run: () => unknown,
-): void {
-  assert.throws(run, (error) => error instanceof DriftError && error.code === code);
 }
 
 describe('PrequentialAccuracy', () => {
@@ -73,11 +66,11 @@ describe('PrequentialAccuracy', () => {
 
   it('rejects invalid options and inputs', () => {
     for (const fadingFactor of [0, -0.5, 1.0001, NaN, Infinity]) {
-      assertInvalid('DW_DRIFT_INVALID_OPTION', () => new PrequentialAccuracy({ fadingFactor }));
+      assertDriftError('DW_DRIFT_INVALID_OPTION', () => new PrequentialAccuracy({ fadingFactor }));
     }
     const accuracy = new PrequentialAccuracy();
     for (const correct of [2, 'yes', undefined, NaN]) {
-      assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
+      assertDriftError('DW_DRIFT_INVALID_INPUT', () => {
         accuracy.update(correct as unknown as boolean);
       });
     }

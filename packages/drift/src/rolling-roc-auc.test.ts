@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DriftError } from './errors.js';
 import { mulberry32 } from './random.js';
 import { RollingRocAuc, type RollingRocAucState } from './rolling-roc-auc.js';
 import {
@@ -9,6 +8,7 @@ import {
   assertResumesExactly,
   splitPoints,
 } from './testing/resume-exactly.js';
+import { assertDriftError } from './testing/assert-drift-error.js';
 
 type Pair = readonly [isPositive: boolean, score: number];
 
@@ -20,13 +20,6 @@ function pairwiseRocAuc(pairs: readonly Pair[]): number {
   let twiceWins = 0;
   for (const p of positives) for (const n of negatives) twiceWins += p > n ? 2 : p === n ? 1 : 0;
   return twiceWins / (2 * positives.length * negatives.length);
-}
-
-function assertInvalid(
-  code: 'DW_DRIFT_INVALID_OPTION' | 'DW_DRIFT_INVALID_INPUT',
-  run: () => unknown,
-): void {
-  assert.throws(run, (error) => error instanceof DriftError && error.code === code);
 }
 
 describe('RollingRocAuc', () => {
@@ -85,15 +78,15 @@ describe('RollingRocAuc', () => {
 
   it('rejects invalid options and inputs', () => {
     for (const window of [0, -3, 2.5, NaN]) {
-      assertInvalid('DW_DRIFT_INVALID_OPTION', () => new RollingRocAuc({ window }));
+      assertDriftError('DW_DRIFT_INVALID_OPTION', () => new RollingRocAuc({ window }));
     }
     const auc = new RollingRocAuc({ window: 3 });
     for (const score of [NaN, Infinity, -Infinity]) {
-      assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
+      assertDriftError('DW_DRIFT_INVALID_INPUT', () => {
         auc.update(true, score);
       });
     }
-    assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
+    assertDriftError('DW_DRIFT_INVALID_INPUT', () => {
       auc.update('yes' as unknown as boolean, 0.5);
     });
     assert.equal(auc.count, 0);

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
-import { DriftError } from './errors.js';
 import { mulberry32, type Random } from './random.js';
 import {
   assertRejectsStates,
@@ -16,6 +15,7 @@ import {
   type ScoredOutcome,
   type WindowedClassificationMetricsState,
 } from './windowed-classification-metrics.js';
+import { assertDriftError } from './testing/assert-drift-error.js';
 
 interface GoldenCheckpoint extends Omit<ClassificationMetricsSnapshot, 'rocAuc'> {
   index: number;
@@ -103,13 +103,6 @@ function randomStream(random: Random, length: number): ScoredOutcome[] {
     const score = scores[Math.floor(random() * scores.length)]!;
     return { label, predicted, score };
   });
-}
-
-function assertInvalid(
-  code: 'DW_DRIFT_INVALID_OPTION' | 'DW_DRIFT_INVALID_INPUT',
-  run: () => unknown,
-): void {
-  assert.throws(run, (error) => error instanceof DriftError && error.code === code);
 }
 
 describe('WindowedClassificationMetrics', () => {
@@ -211,13 +204,13 @@ describe('WindowedClassificationMetrics', () => {
 
   it('rejects invalid options', () => {
     for (const window of [0, -1, 1.5, NaN, Infinity]) {
-      assertInvalid(
+      assertDriftError(
         'DW_DRIFT_INVALID_OPTION',
         () => new WindowedClassificationMetrics({ window, positiveLabel: 1 }),
       );
     }
     for (const positiveLabel of [NaN, Infinity, undefined, null, true, {}] as unknown[]) {
-      assertInvalid(
+      assertDriftError(
         'DW_DRIFT_INVALID_OPTION',
         () =>
           new WindowedClassificationMetrics({
@@ -234,15 +227,15 @@ describe('WindowedClassificationMetrics', () => {
     metrics.update({ label: 0, predicted: 1, score: 0.6 });
     const before = metrics.snapshot();
     for (const score of [NaN, Infinity, -Infinity, '0.5']) {
-      assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
+      assertDriftError('DW_DRIFT_INVALID_INPUT', () => {
         metrics.update({ label: 1, predicted: 1, score: score as number });
       });
     }
     for (const label of [NaN, undefined, null, false, [1]] as unknown[]) {
-      assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
+      assertDriftError('DW_DRIFT_INVALID_INPUT', () => {
         metrics.update({ label: label as ClassLabel, predicted: 1, score: 0.5 });
       });
-      assertInvalid('DW_DRIFT_INVALID_INPUT', () => {
+      assertDriftError('DW_DRIFT_INVALID_INPUT', () => {
         metrics.update({ label: 1, predicted: label as ClassLabel, score: 0.5 });
       });
     }

@@ -7,6 +7,7 @@ import {
   type InputRecord,
   type OutputMessage,
   type RecordBatch,
+  attemptBatch,
 } from '@driftwatch/bus';
 import { mulberry32 } from '@driftwatch/drift';
 import {
@@ -88,19 +89,8 @@ async function labeledRecords(count: number): Promise<InputRecord[]> {
 }
 
 /** Handles a batch as the bus does: the attempt's effects run only if its transaction `commits`. */
-async function attempt(
-  handle: BatchHandler,
-  batch: RecordBatch,
-  commits = true,
-): Promise<OutputMessage[]> {
-  const effects: (() => void)[] = [];
-  const outputs = await handle(batch, {
-    signal: new AbortController().signal,
-    afterCommit: (effect) => effects.push(effect),
-  });
-  if (commits) for (const effect of effects) effect();
-  return outputs;
-}
+const attempt = (handle: BatchHandler, batch: RecordBatch, commits = true) =>
+  attemptBatch(handle, batch, { commits });
 
 const ofTopic = (outputs: OutputMessage[], topic: string): OutputMessage[] =>
   outputs.filter((output) => output.topic === topic);

@@ -12,6 +12,7 @@ import {
   type BatchHandler,
   type InputRecord,
   type OutputMessage,
+  attemptBatch,
 } from '@driftwatch/bus';
 import { mulberry32 } from '@driftwatch/drift';
 import {
@@ -168,20 +169,8 @@ const shiftedFrom =
     i < from ? random() : 0.75 + 0.25 * random();
 
 /** Handles a batch as the bus does: the attempt's effects run only if its transaction commits. */
-async function attempt(
-  handle: BatchHandler,
-  topic: string,
-  records: InputRecord[],
-  commits = true,
-): Promise<OutputMessage[]> {
-  const effects: (() => void)[] = [];
-  const outputs = await handle(
-    { topic, partition: 0, records },
-    { signal: new AbortController().signal, afterCommit: (effect) => effects.push(effect) },
-  );
-  if (commits) for (const effect of effects) effect();
-  return outputs;
-}
+const attempt = (handle: BatchHandler, topic: string, records: InputRecord[], commits = true) =>
+  attemptBatch(handle, { topic, partition: 0, records }, { commits });
 
 const ofTopic = (outputs: readonly OutputMessage[], topic: string): OutputMessage[] =>
   outputs.filter((output) => output.topic === topic);

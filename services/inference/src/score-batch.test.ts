@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { attemptBatch } from '@driftwatch/bus';
 import { after, describe, it } from 'node:test';
 
 import type { BatchHandler, InputRecord, OutputMessage } from '@driftwatch/bus';
@@ -86,19 +87,8 @@ async function eventRecord(message: FeatureEvent): Promise<InputRecord> {
 }
 
 /** Handles a batch as the bus does: the attempt's effects run only if its transaction commits. */
-async function attempt(
-  handle: BatchHandler,
-  records: InputRecord[],
-  commits = true,
-): Promise<OutputMessage[]> {
-  const effects: (() => void)[] = [];
-  const outputs = await handle(
-    { topic: names.events, partition: 0, records },
-    { signal: new AbortController().signal, afterCommit: (effect) => effects.push(effect) },
-  );
-  if (commits) for (const effect of effects) effect();
-  return outputs;
-}
+const attempt = (handle: BatchHandler, records: InputRecord[], commits = true) =>
+  attemptBatch(handle, { topic: names.events, partition: 0, records }, { commits });
 
 async function predictionsOf(outputs: OutputMessage[]): Promise<Prediction[]> {
   return Promise.all(

@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import {
-  isRetriable,
-  type BatchHandler,
-  type InputRecord,
-  type OutputMessage,
-  type RecordBatch,
-} from '@driftwatch/bus';
+import { attemptBatch, isRetriable, type BatchHandler, type InputRecord } from '@driftwatch/bus';
 import { createCodecs, topicNames, type LabelEvent, type Prediction } from '@driftwatch/topics';
 import { Redis } from 'ioredis';
 
@@ -83,20 +77,12 @@ function rawRecord(
 }
 
 /** Handles a batch as the bus does: the attempt's effects run only if its transaction commits. */
-async function attempt(
-  handle: BatchHandler,
-  records: InputRecord[],
-  commits = true,
-): Promise<OutputMessage[]> {
-  const effects: (() => void)[] = [];
-  const batch: RecordBatch = { topic: records[0]?.topic ?? names.labels, partition: 1, records };
-  const outputs = await handle(batch, {
-    signal: new AbortController().signal,
-    afterCommit: (effect) => effects.push(effect),
-  });
-  if (commits) for (const effect of effects) effect();
-  return outputs;
-}
+const attempt = (handle: BatchHandler, records: InputRecord[], commits = true) =>
+  attemptBatch(
+    handle,
+    { topic: records[0]?.topic ?? names.labels, partition: 1, records },
+    { commits },
+  );
 
 function joiner<Store extends JoinHandlerDependencies['store']>(store: Store) {
   const diagnostics = recordingDiagnostics();
