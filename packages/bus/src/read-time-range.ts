@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Kafka } from 'kafkajs';
-
+import type { Kafka } from './kafka.js';
 import { toInputRecord, type InputRecord } from './records.js';
 
 /**

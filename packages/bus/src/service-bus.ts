@@ -1,3 +1,4 @@
+import type { Logger } from '@driftwatch/service-kit';
 import {
   createCodecs,
   topicNames,
@@ -5,10 +6,9 @@ import {
   type TopicId,
   type TopicNames,
 } from '@driftwatch/topics';
-import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
 
 import { catalogTopicSpecs } from './catalog-topics.js';
+import type { Kafka } from './kafka.js';
 import { createKafkaClient } from './kafka-client.js';
 import { withRetry } from './retry.js';
 import { provisionTopics, type TopicSpec } from './topic-provisioning.js';

@@ -1,6 +1,5 @@
-import { isRetriable, readTimeRange, type InputRecord } from '@driftwatch/bus';
+import { isRetriable, readTimeRange, type InputRecord, type Kafka } from '@driftwatch/bus';
 import type { Codec, DriftAlert } from '@driftwatch/topics';
-import type { Kafka } from 'kafkajs';
 
 import { withinDeadline } from './deadline.js';
 

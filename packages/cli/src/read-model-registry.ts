@@ -1,6 +1,5 @@
-import { followModelRegistry, type ModelRegistry } from '@driftwatch/bus';
+import { followModelRegistry, type Kafka, type ModelRegistry } from '@driftwatch/bus';
 import type { Codec, ModelVersion } from '@driftwatch/topics';
-import type { Kafka } from 'kafkajs';
 
 import { withinDeadline } from './deadline.js';
 import { silentLogger } from './silent-logger.js';

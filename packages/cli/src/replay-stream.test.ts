@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import type { Producer } from '@driftwatch/bus';
 import { deliverySchedule, eventId, openStream, type StreamRow } from '@driftwatch/datasets';
 import type { FeatureEvent, LabelEvent } from '@driftwatch/topics';
-import type { Producer } from 'kafkajs';
 
 import { cliKafka, connectProducer } from './kafka-client.js';
 import { replayStream, type ReplayProgress } from './replay-stream.js';

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import type { Message, Producer } from '@driftwatch/bus';
 import {
   deliverySchedule,
   eventId,
@@ -8,7 +9,6 @@ import {
   type StreamRow,
 } from '@driftwatch/datasets';
 import type { Codecs, FeatureEvent, LabelEvent, TopicNames } from '@driftwatch/topics';
-import type { Message, Producer } from 'kafkajs';
 
 import { CliError } from './errors.js';
 import { checkLabelDelay } from './label-delay.js';

@@ -7,6 +7,8 @@ import {
   followTopic,
   provisionTopics,
   recordCoordinate,
+  type Kafka,
+  type Producer,
   type TopicFollower,
 } from '@driftwatch/bus';
 import { eventId, type StreamRow } from '@driftwatch/datasets';
@@ -24,7 +26,6 @@ import {
   type TopicNames,
 } from '@driftwatch/topics';
 import { bootstrapVersion } from '@driftwatch/trainer';
-import type { Kafka, Producer } from 'kafkajs';
 
 import { summarizeDemo, type DemoSummary, type LabeledOutcome } from './demo-summary.js';
 import { serviceNames, startService, type ServiceProcess } from './service-runner.js';

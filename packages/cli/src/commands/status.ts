@@ -1,3 +1,4 @@
+import type { Admin } from '@driftwatch/bus';
 import { parseEnv, redisEnv, text } from '@driftwatch/service-kit';
 import {
   answersPing,
@@ -8,7 +9,6 @@ import {
 } from '@driftwatch/stack';
 import { createCodecs, topicIds, type TopicId } from '@driftwatch/topics';
 import { Command } from 'commander';
-import type { Admin } from 'kafkajs';
 
 import { readCliConfig, type CliConfig } from '../cli-config.js';
 import { groupLag, type PartitionWatermarks } from '../consumer-lag.js';
