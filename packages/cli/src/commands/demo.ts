@@ -13,7 +13,6 @@ import { parseDuration } from '../duration.js';
 import { parsePositiveInteger, parseRate } from '../number-options.js';
 import { optionParser } from '../option-parser.js';
 import { referenceSample } from '../reference-sample.js';
-import { replayStream } from '../replay-stream.js';
 
 interface DemoCommandOptions {
   dataset: 'sea' | 'elec2';
@@ -215,7 +214,6 @@ async function runDemoCommand(options: DemoCommandOptions): Promise<void> {
     reference: stream.reference,
     rows: stream.rows,
     knownDrifts: stream.knownDrifts,
-    replay: replayStream,
     rate: options.rate,
     labelDelayMs: options.labelDelay,
     seed: options.seed,

@@ -8,6 +8,7 @@ import {
   type LabelDelay,
   type StreamName,
 } from '@driftwatch/datasets';
+import { replayStream, type ReplaySummary } from '@driftwatch/demo';
 import { createCodecs } from '@driftwatch/topics';
 import { Presets, SingleBar } from 'cli-progress';
 import { Argument, Command, Option } from 'commander';
@@ -21,7 +22,6 @@ import { formatLabelDelay, parseLabelDelay } from '../label-delay.js';
 import { parseModelName } from '../model-name.js';
 import { parseFraction, parseInteger, parsePositiveInteger, parseRate } from '../number-options.js';
 import { optionParser } from '../option-parser.js';
-import { replayStream, type ReplaySummary } from '../replay-stream.js';
 
 interface ReplayOptions {
   model?: string;
