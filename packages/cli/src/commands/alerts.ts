@@ -1,9 +1,9 @@
+import { createShutdown } from '@driftwatch/service-kit';
 import { createCodecs, type DriftAlert } from '@driftwatch/topics';
 import { Command, Option } from 'commander';
 
 import { readCliConfig } from '../cli-config.js';
 import { CliError } from '../errors.js';
-import { onInterrupt } from '../interrupt.js';
 import { cliKafka, connectAdmin, missingTopics } from '../kafka-client.js';
 import { parseModelName } from '../model-name.js';
 import { optionParser } from '../option-parser.js';
@@ -119,7 +119,7 @@ async function printAlerts(options: AlertsOptions): Promise<void> {
     return;
   }
 
-  const interrupt = onInterrupt();
+  const interrupt = createShutdown();
   try {
     await tailTopic({
       kafka,

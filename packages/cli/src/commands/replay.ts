@@ -9,6 +9,7 @@ import {
   type StreamName,
 } from '@driftwatch/datasets';
 import { replayStream, type ReplaySummary } from '@driftwatch/demo';
+import { createShutdown } from '@driftwatch/service-kit';
 import { createCodecs } from '@driftwatch/topics';
 import { Presets, SingleBar } from 'cli-progress';
 import { Argument, Command, Option } from 'commander';
@@ -16,7 +17,6 @@ import { Argument, Command, Option } from 'commander';
 import { readCliConfig } from '../cli-config.js';
 import { formatDuration } from '../duration.js';
 import { CliError } from '../errors.js';
-import { onInterrupt } from '../interrupt.js';
 import { cliKafka, connectAdmin, connectProducer } from '../kafka-client.js';
 import { formatLabelDelay, parseLabelDelay } from '../label-delay.js';
 import { parseModelName } from '../model-name.js';
@@ -182,7 +182,7 @@ async function replay(dataset: StreamName, options: ReplayOptions): Promise<void
     await admin.disconnect();
   }
   const producer = await connectProducer(kafka, config.brokers);
-  const interrupt = onInterrupt();
+  const interrupt = createShutdown();
   const bar = process.stderr.isTTY
     ? new SingleBar(
         {
