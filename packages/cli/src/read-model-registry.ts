@@ -23,10 +23,11 @@ export async function readModelRegistry(options: {
     groupIdPrefix: options.groupIdPrefix,
   });
   try {
+    // The follower stops below whether or not it caught up in time.
     await withinDeadline(
-      follower.caughtUp,
       options.timeoutMs ?? 30_000,
       `reading ${options.topic} to its end`,
+      () => follower.caughtUp,
     );
   } finally {
     await follower.stop();

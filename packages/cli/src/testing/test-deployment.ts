@@ -70,10 +70,8 @@ export async function testDeployment(label: string): Promise<TestDeployment> {
     },
     // Bounded, so a stalled read fails the test instead of holding the run.
     readTopic: (topic) =>
-      withinDeadline(
-        readTimeRange({ kafka, topic, fromTs: 0, toTs: Number.MAX_SAFE_INTEGER }),
-        30_000,
-        `reading ${topic}`,
+      withinDeadline(30_000, `reading ${topic}`, (signal) =>
+        readTimeRange({ kafka, topic, fromTs: 0, toTs: Number.MAX_SAFE_INTEGER, signal }),
       ),
     cleanup: async () => {
       const admin = kafka.admin();
