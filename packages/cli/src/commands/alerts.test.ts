@@ -7,7 +7,7 @@ import type { DriftAlert } from '@driftwatch/topics';
 
 import { jsonLines, runCli, spawnCli } from '../testing/run-cli.js';
 import { testDeployment, type TestDeployment } from '../testing/test-deployment.js';
-import { formatAlert } from './alerts.js';
+import { alertsTable, formatAlert } from './alerts.js';
 
 function alert(alertId: string, model: string, fields: Partial<DriftAlert> = {}): DriftAlert {
   return {
@@ -46,6 +46,29 @@ describe('formatAlert', () => {
         }),
       ),
       '2024-06-01T00:00:00.000Z  elec2 v13   concept/adwin         -           0.25 vs 0.002  critical',
+    );
+  });
+});
+
+describe('alertsTable', () => {
+  it('lines the columns up to the widest cell of each', () => {
+    assert.deepEqual(
+      alertsTable([
+        alert('a', 'sea'),
+        alert('b', 'electricity-prices', {
+          kind: 'concept',
+          detector: 'adwin',
+          feature: null,
+          statistic: 0.25,
+          threshold: 0.002,
+          severity: 'critical',
+          modelVersion: 13,
+        }),
+      ]),
+      [
+        '2024-06-01T00:00:00.000Z  sea v2                  data/psi       x1  0.3123 vs 0.2  warning',
+        '2024-06-01T00:00:00.000Z  electricity-prices v13  concept/adwin  -   0.25 vs 0.002  critical',
+      ],
     );
   });
 });
@@ -131,7 +154,7 @@ describe('driftwatch alerts', () => {
   it('prints one human line per alert', async () => {
     const result = await runCli(['alerts', '--model', 'elec2'], deployment.env);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, `${formatAlert(early[1]!)}\n`);
+    assert.equal(result.stdout, `${alertsTable([early[1]!]).join('\n')}\n`);
   });
 
   it('--follow prints what exists, then new alerts, until Ctrl-C', async () => {

@@ -9,7 +9,7 @@ import {
   type StreamName,
 } from '@driftwatch/datasets';
 import { replayStream, type ReplaySummary } from '@driftwatch/demo';
-import { createShutdown } from '@driftwatch/service-kit';
+import { createShutdown, textTable } from '@driftwatch/service-kit';
 import { createCodecs } from '@driftwatch/topics';
 import { Presets, SingleBar } from 'cli-progress';
 import { Argument, Command, Option } from 'commander';
@@ -75,7 +75,9 @@ function parseIdPrefix(spec: string): string {
 }
 
 export function replayCommand(): Command {
-  const datasets = streamCatalog.map((entry) => `  ${entry.name.padEnd(16)}${entry.summary}`);
+  const datasets = textTable(streamCatalog.map((entry) => [entry.name, entry.summary])).map(
+    (line) => `  ${line}`,
+  );
   return new Command('replay')
     .description('stream a dataset through Kafka: events now, each label after a delay')
     .addArgument(
