@@ -1,5 +1,5 @@
-import type { Codec, ModelVersion } from '@driftwatch/topics';
 import type { Logger } from '@driftwatch/service-kit';
+import type { Codec, ModelVersion } from '@driftwatch/topics';
 
 import { isRetriable } from './errors.js';
 import type { Kafka } from './kafka.js';
