@@ -27,6 +27,17 @@ function alert(alertId: string, model: string, fields: Partial<DriftAlert> = {})
   };
 }
 
+/** A concept-drift alert, critical, on a later version: every column differs from `alert`'s. */
+const conceptAlert: Partial<DriftAlert> = {
+  kind: 'concept',
+  detector: 'adwin',
+  feature: null,
+  statistic: 0.25,
+  threshold: 0.002,
+  severity: 'critical',
+  modelVersion: 13,
+};
+
 describe('formatAlert', () => {
   it('prints time, model and version, kind/detector, feature, statistic vs threshold, severity', () => {
     assert.equal(
@@ -34,17 +45,7 @@ describe('formatAlert', () => {
       '2024-06-01T00:00:00.000Z  sea v2      data/psi              x1          0.3123 vs 0.2  warning',
     );
     assert.equal(
-      formatAlert(
-        alert('b', 'elec2', {
-          kind: 'concept',
-          detector: 'adwin',
-          feature: null,
-          statistic: 0.25,
-          threshold: 0.002,
-          severity: 'critical',
-          modelVersion: 13,
-        }),
-      ),
+      formatAlert(alert('b', 'elec2', conceptAlert)),
       '2024-06-01T00:00:00.000Z  elec2 v13   concept/adwin         -           0.25 vs 0.002  critical',
     );
   });
@@ -53,18 +54,7 @@ describe('formatAlert', () => {
 describe('alertsTable', () => {
   it('lines the columns up to the widest cell of each', () => {
     assert.deepEqual(
-      alertsTable([
-        alert('a', 'sea'),
-        alert('b', 'electricity-prices', {
-          kind: 'concept',
-          detector: 'adwin',
-          feature: null,
-          statistic: 0.25,
-          threshold: 0.002,
-          severity: 'critical',
-          modelVersion: 13,
-        }),
-      ]),
+      alertsTable([alert('a', 'sea'), alert('b', 'electricity-prices', conceptAlert)]),
       [
         '2024-06-01T00:00:00.000Z  sea v2                  data/psi       x1  0.3123 vs 0.2  warning',
         '2024-06-01T00:00:00.000Z  electricity-prices v13  concept/adwin  -   0.25 vs 0.002  critical',
