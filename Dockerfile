@@ -3,7 +3,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY . .
-RUN npm ci --no-audit --no-fund && npx tsc -b && npm prune --omit=dev
+# The CPU runtime ships in onnxruntime-node; skip its install script's CUDA download.
+RUN ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund && npx tsc -b && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ARG SERVICE

@@ -28,6 +28,18 @@ export default tseslint.config(
     },
   },
   {
+    // kafkajs is a detail of the bus package: everything else reaches Kafka through @driftwatch/bus.
+    ignores: ['packages/bus/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'kafkajs', message: "Import it from '@driftwatch/bus' instead." }],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: {
       // node:test's describe/it return promises the runner awaits itself.

@@ -13,5 +13,8 @@ node -e '
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "installing npm dependencies (npm ci) …"
-  npm ci --no-audit --no-fund --loglevel=error
+  # onnxruntime-node's install script would fetch the CUDA provider (hundreds of MB) on linux/x64;
+  # the CPU runtime ships in the package. An environment variable, as `.npmrc` can only hold npm's
+  # own settings (anything else makes every npm command warn).
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -6,12 +6,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { deploymentNames, recordCoordinate } from '@driftwatch/bus';
+import { deploymentNames, recordCoordinate, type Producer } from '@driftwatch/bus';
 import type { ServiceProcess } from '@driftwatch/demo';
 import { stableId } from '@driftwatch/detector';
 import { mulberry32, type Random } from '@driftwatch/drift';
 import type { DriftAlert, LabeledPrediction } from '@driftwatch/topics';
-import type { Producer } from 'kafkajs';
 
 import { publishModelVersion, seaModelVersion } from '../../test/support/pipeline.js';
 import type { BenchPipeline } from './bench-pipeline.js';

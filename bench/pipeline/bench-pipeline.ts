@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 
+import type { Kafka } from '@driftwatch/bus';
 import { repoRoot, startService, type ServiceName, type ServiceProcess } from '@driftwatch/demo';
 import { Redis } from 'ioredis';
-import type { Kafka } from 'kafkajs';
 
 import { kafkaBrokers, redisUrl } from '../../test/support/environment.js';
 import { createTestPipeline, type TestPipeline } from '../../test/support/pipeline.js';

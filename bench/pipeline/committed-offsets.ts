@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@driftwatch/bus';
 
 /**
  * `performance.now()` once consumer group `groupId` has committed past every record in

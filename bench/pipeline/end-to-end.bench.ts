@@ -8,9 +8,8 @@
  *   (alert-latency.ts), against a produce → consume round trip; then the same through inference
  *   and joiner, from the label that completed the evidence to the alert.
  */
-import { deploymentNames } from '@driftwatch/bus';
+import { deploymentNames, type Producer } from '@driftwatch/bus';
 import { metricValue, serviceNames, type ServiceName, type ServiceProcess } from '@driftwatch/demo';
-import type { Producer } from 'kafkajs';
 
 import { withRatio, type BenchContext, type BenchRow } from '../report.js';
 import { testKafka } from '../../test/support/environment.js';

@@ -11,9 +11,15 @@
  */
 import { fork } from 'node:child_process';
 
-import { createKafkaClient, startTransactionalProcessor } from '@driftwatch/bus';
+import {
+  createKafkaClient,
+  createSilentKafkaClient,
+  Partitioners,
+  startTransactionalProcessor,
+  type KafkaMessage,
+  type Message,
+} from '@driftwatch/bus';
 import { createLogger } from '@driftwatch/service-kit';
-import { Kafka, logLevel, Partitioners, type KafkaMessage, type Message } from 'kafkajs';
 
 export type PassthroughMode = 'bare' | 'exactly-once' | 'bus';
 
@@ -72,10 +78,9 @@ const consumerSettings = {
 /** Runs a passthrough in this process; resolves once its consumer has joined its group. */
 export async function startPassthrough(options: PassthroughOptions): Promise<RunningPassthrough> {
   if (options.mode === 'bus') return startBusPassthrough(options);
-  const kafka = new Kafka({
+  const kafka = createSilentKafkaClient({
     brokers: [...options.brokers],
     clientId: `bench-passthrough-${options.mode}`,
-    logLevel: logLevel.NOTHING,
   });
   const stats: PassthroughStats = { batches: 0, records: 0, batchMs: [], cpuSeconds: 0 };
   const consumer = kafka.consumer({ groupId: options.groupId, ...consumerSettings });

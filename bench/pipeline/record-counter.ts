@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka, KafkaMessage } from '@driftwatch/bus';
 
 export interface RecordCounter {
   /** Committed records read so far. */

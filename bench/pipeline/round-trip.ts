@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { Producer } from '@driftwatch/bus';
 
 import type { BenchPipeline } from './bench-pipeline.js';
 import { PACE_MS } from './alert-latency.js';

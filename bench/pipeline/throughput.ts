@@ -1,5 +1,5 @@
+import type { Kafka } from '@driftwatch/bus';
 import { metricValue, type ServiceName, type ServiceProcess } from '@driftwatch/demo';
-import type { Kafka } from 'kafkajs';
 
 import { kafkaBrokers } from '../../test/support/environment.js';
 import type { BenchPipeline } from './bench-pipeline.js';

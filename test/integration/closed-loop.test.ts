@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
-import { replayStream } from '@driftwatch/cli';
 import { readElec2, seaDemoConcepts, seaStream, type StreamRow } from '@driftwatch/datasets';
 import { metricValue, repoRoot, runClosedLoop, type ClosedLoopOptions } from '@driftwatch/demo';
 
@@ -39,7 +38,6 @@ function loop(
     streamName: 'sea',
     featureNames: ['x1', 'x2', 'x3'],
     knownDrifts: [],
-    replay: replayStream,
     rate: 1000,
     labelDelayMs: 300,
     seed: 1,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { Admin, Consumer, Producer } from '@driftwatch/bus';
 
 import { testKafka, uniqueName } from '../support/environment.js';
 

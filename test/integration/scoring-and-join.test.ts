@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import type { Producer } from '@driftwatch/bus';
 import { eventId, seaStream } from '@driftwatch/datasets';
 import { mulberry32 } from '@driftwatch/drift';
 import type { FeatureEvent, LabeledPrediction, LabelEvent, Prediction } from '@driftwatch/topics';
-import type { Producer } from 'kafkajs';
 
 import { testKafka } from '../support/environment.js';
 import {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { Kafka, logLevel } from 'kafkajs';
+import { createSilentKafkaClient, type Kafka } from '@driftwatch/bus';
 
 /** The local stack `npm test` brings up; the same variables the services read. */
 export const kafkaBrokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
@@ -12,5 +12,5 @@ export function uniqueName(prefix: string): string {
 }
 
 export function testKafka(brokers: string[] = kafkaBrokers): Kafka {
-  return new Kafka({ brokers, clientId: 'driftwatch-test', logLevel: logLevel.NOTHING });
+  return createSilentKafkaClient({ brokers, clientId: 'driftwatch-test' });
 }

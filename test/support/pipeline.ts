@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { catalogTopicSpecs, provisionTopics } from '@driftwatch/bus';
+import { catalogTopicSpecs, provisionTopics, type Kafka, type Producer } from '@driftwatch/bus';
 import { seaStream, type SeaConcept } from '@driftwatch/datasets';
 import {
   createCodecs,
@@ -12,7 +12,6 @@ import {
   type TopicNames,
 } from '@driftwatch/topics';
 import { bootstrapVersion } from '@driftwatch/model';
-import type { Kafka, Producer } from 'kafkajs';
 
 export interface TestPipeline {
   prefix: string;

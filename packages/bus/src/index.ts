@@ -9,7 +9,26 @@ export { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 export { BusError, isRetriable, type BusErrorCode } from './errors.js';
 export { catalogTopicSpecs } from './catalog-topics.js';
 export { connectServiceBus, type ServiceBus, type ServiceBusConfig } from './service-bus.js';
-export { createKafkaClient, type KafkaClientOptions } from './kafka-client.js';
+export {
+  createKafkaClient,
+  createSilentKafkaClient,
+  type KafkaClientOptions,
+} from './kafka-client.js';
+export {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type ITopicConfig,
+  type KafkaConfig,
+  type KafkaMessage,
+  type LogEntry,
+  type Message,
+  type Producer,
+  type TopicMessages,
+} from './kafka.js';
 export {
   recordCoordinate,
   toInputRecord,

@@ -1,5 +1,6 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
-import type { Logger } from 'pino';
+import type { Logger } from '@driftwatch/service-kit';
+
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from './kafka.js';
 
 /**
  * kafkajs logs a protocol-level "[Connection] Response …" error for every retriable broker answer
@@ -43,4 +44,15 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
     // Ride out a broker restart (tens of seconds) instead of crashing the service.
     retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 12 },
   });
+}
+
+/**
+ * A client that logs nothing, for the tools around the services (CLI, stack, tests, benches):
+ * a person reads their output, and a failure reaches them as the error of the call that failed.
+ * Timeouts and retries are kafkajs' defaults unless the caller sets them.
+ */
+export function createSilentKafkaClient(
+  options: Omit<KafkaConfig, 'logLevel' | 'logCreator'>,
+): Kafka {
+  return new Kafka({ ...options, logLevel: logLevel.NOTHING });
 }

@@ -1,8 +1,8 @@
+import type { Logger } from '@driftwatch/service-kit';
 import type { Codec, ModelVersion } from '@driftwatch/topics';
-import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
 
 import { isRetriable } from './errors.js';
+import type { Kafka } from './kafka.js';
 import { ModelRegistry } from './model-registry.js';
 import { followTopic, type TopicFollower } from './topic-follower.js';
 

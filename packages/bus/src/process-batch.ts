@@ -1,4 +1,4 @@
-import type { Transaction } from 'kafkajs';
+import type { Transaction } from './kafka.js';
 
 import { produceRequests } from './produce-requests.js';
 import type { OutputMessage } from './records.js';

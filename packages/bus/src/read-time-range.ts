@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Kafka } from 'kafkajs';
-
+import type { Kafka } from './kafka.js';
 import { toInputRecord, type InputRecord } from './records.js';
 
 /**
  * The committed records of a topic whose timestamps fall in [fromTs, toTs], in partition order:
  * how the trainer reads its training window. Offsets are looked up by time on the broker, so only
  * the window is read, not the topic from its beginning. Reads end where each partition ended
- * when the call began; records written later are not waited for.
+ * when the call began; records written later are not waited for. An aborted `signal` (say,
+ * `AbortSignal.timeout(ms)`) stops the read and rejects with its reason.
  */
 export async function readTimeRange(options: {
   kafka: Kafka;
@@ -17,8 +17,10 @@ export async function readTimeRange(options: {
   toTs: number;
   /** Keep only records this accepts (e.g. one model's), so memory holds just those. */
   filter?: (record: InputRecord) => boolean;
+  signal?: AbortSignal;
 }): Promise<InputRecord[]> {
-  const { kafka, topic, fromTs, toTs } = options;
+  const { kafka, topic, fromTs, toTs, signal } = options;
+  signal?.throwIfAborted();
   const admin = kafka.admin();
   await admin.connect();
   let starts: Map<number, bigint>;
@@ -45,8 +47,12 @@ export async function readTimeRange(options: {
   const groupId = `driftwatch-range-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
   let finish: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => {
+  let abort: () => void = () => undefined;
+  const finished = new Promise<void>((resolve, reject) => {
     finish = resolve;
+    abort = () => {
+      reject(signal?.reason as Error);
+    };
   });
   // Like the topic follower: progress counts transaction markers, which eachBatch never sees.
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
@@ -83,8 +89,11 @@ export async function readTimeRange(options: {
         return Promise.resolve();
       },
     });
+    signal?.throwIfAborted();
+    signal?.addEventListener('abort', abort, { once: true });
     await finished;
   } finally {
+    signal?.removeEventListener('abort', abort);
     await consumer.disconnect();
     const cleanup = kafka.admin();
     await cleanup.connect();

@@ -1,4 +1,4 @@
-import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { IHeaders, KafkaMessage } from './kafka.js';
 
 /** A consumed record, with where it came from: what a batch handler sees. */
 export interface InputRecord {

@@ -1,3 +1,4 @@
+import type { Logger } from '@driftwatch/service-kit';
 import {
   createCodecs,
   topicNames,
@@ -6,8 +7,6 @@ import {
   type TopicId,
   type TopicNames,
 } from '@driftwatch/topics';
-import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
 
 import { catalogTopicSpecs } from './catalog-topics.js';
 import {
@@ -15,6 +14,7 @@ import {
   type DeploymentMember,
   type DeploymentNames,
 } from './deployment-names.js';
+import type { Kafka } from './kafka.js';
 import { createKafkaClient } from './kafka-client.js';
 import { followModelRegistry, type ModelRegistryFollower } from './model-registry-follower.js';
 import { withRetry } from './retry.js';

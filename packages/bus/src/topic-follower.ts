@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Admin, Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
+import type { Logger } from '@driftwatch/service-kit';
 
+import type { Admin, Kafka } from './kafka.js';
 import { toInputRecord, type InputRecord } from './records.js';
 
 export interface TopicFollower {

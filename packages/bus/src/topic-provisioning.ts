@@ -1,6 +1,5 @@
-import type { Admin, ITopicConfig } from 'kafkajs';
-
 import { BusError } from './errors.js';
+import type { Admin, ITopicConfig } from './kafka.js';
 
 export interface TopicSpec {
   topic: string;

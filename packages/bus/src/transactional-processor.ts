@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Kafka } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
-import type { Logger } from 'pino';
+import type { Logger } from '@driftwatch/service-kit';
 
 import { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 import { BusError, isRetriable } from './errors.js';
+import { Partitioners, type Kafka } from './kafka.js';
 import { processBatch } from './process-batch.js';
 import { toInputRecord, type InputRecord, type OutputMessage } from './records.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';

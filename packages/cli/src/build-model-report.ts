@@ -1,5 +1,5 @@
+import type { Kafka } from '@driftwatch/bus';
 import { computeModelReport, type ModelReport } from '@driftwatch/report';
-import type { Kafka } from 'kafkajs';
 
 import type { CliConfig } from './cli-config.js';
 import { neverRetrainedPredictions } from './never-retrained-predictions.js';

@@ -65,17 +65,28 @@ describe('parseDuration', () => {
 });
 
 describe('formatDuration', () => {
-  it('uses the largest unit that fits, with up to two decimals', () => {
+  it('writes units from the largest that fits down, seconds with up to one decimal', () => {
     assert.equal(formatDuration(0), '0ms');
     assert.equal(formatDuration(999), '999ms');
     assert.equal(formatDuration(1000), '1s');
-    assert.equal(formatDuration(1234), '1.23s');
-    assert.equal(formatDuration(5_400_000), '1.5h');
+    assert.equal(formatDuration(1234), '1.2s');
+    assert.equal(formatDuration(90_000), '1m30s');
+    assert.equal(formatDuration(5_400_000), '1h30m');
     assert.equal(formatDuration(172_800_000), '2d');
+    assert.equal(formatDuration(400 * 86_400_000), '400d');
   });
 
-  it('reads back as the same duration for whole numbers of a unit', () => {
-    for (const ms of [500, 2000, 90_000, 3_600_000, 604_800_000]) {
+  it('reads back as the same duration to the tenth of a second', () => {
+    for (const ms of [
+      500,
+      2000,
+      61_500,
+      90_000,
+      3_600_000,
+      5_400_000,
+      604_800_000,
+      400 * 86_400_000,
+    ]) {
       assert.equal(parseDuration(formatDuration(ms)), ms);
     }
   });

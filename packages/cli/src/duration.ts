@@ -1,16 +1,13 @@
+import parse from 'parse-duration';
+import prettyMilliseconds from 'pretty-ms';
+
 import { CliError } from './errors.js';
 
-const unitMs: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  min: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-};
-
-/** One `<number><unit>` term; a duration is one or more of them (`1h30m`). */
-const term = /(\d+(?:\.\d+)?|\.\d+)(ms|min|s|m|h|d)/y;
+/**
+ * What the CLI accepts, stricter than parse-duration alone (which reads a bare `500` as ms and lets
+ * spaces, capitals and signs through): one or more `<number><unit>` terms, nothing between them.
+ */
+const durationSyntax = /^(?:(?:\d+(?:\.\d+)?|\.\d+)(?:ms|min|s|m|h|d))+$/;
 
 /**
  * A duration as people write it on a command line, in whole milliseconds (rounded): a number and
@@ -27,16 +24,10 @@ const term = /(\d+(?:\.\d+)?|\.\d+)(ms|min|s|m|h|d)/y;
 export function parseDuration(spec: string): number {
   const text = spec.trim();
   if (text === '0') return 0;
-  let total = 0;
-  term.lastIndex = 0;
-  while (term.lastIndex < text.length) {
-    const match = term.exec(text);
-    if (match === null) throw badDuration(spec);
-    const [, amount = '', unit = ''] = match;
-    total += Number(amount) * (unitMs[unit] ?? NaN);
-  }
-  if (text.length === 0 || !Number.isSafeInteger(Math.round(total))) throw badDuration(spec);
-  return Math.round(total);
+  if (!durationSyntax.test(text)) throw badDuration(spec);
+  const ms = Math.round(parse(text) ?? NaN);
+  if (!Number.isSafeInteger(ms)) throw badDuration(spec);
+  return ms;
 }
 
 function badDuration(spec: string): CliError {
@@ -48,23 +39,16 @@ function badDuration(spec: string): CliError {
 }
 
 /**
- * The short way back, for summaries: `500ms`, `1.5s`, `2m`, `1.25h`, `3d`.
+ * The short way back, for summaries, in the syntax {@link parseDuration} reads: `500ms`, `1.2s`,
+ * `1m30s`, `1h30m`, `400d` (days, never years).
  *
  * @example
  * ```ts
  * formatDuration(1500); // => "1.5s"
- * formatDuration(90_000); // => "1.5m"
+ * formatDuration(90_000); // => "1m30s"
  * ```
  */
 export function formatDuration(ms: number): string {
-  const units: [string, number][] = [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-  ];
-  for (const [unit, size] of units) {
-    if (Math.abs(ms) >= size) return `${Number((ms / size).toFixed(2))}${unit}`;
-  }
-  return `${Math.round(ms)}ms`;
+  // pretty-ms separates units with a space, which a duration on the command line cannot hold.
+  return prettyMilliseconds(Math.round(ms), { hideYear: true }).replaceAll(' ', '');
 }

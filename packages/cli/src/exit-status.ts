@@ -10,6 +10,7 @@ export interface ExitStatus {
 /** Error classes of this repository's packages whose messages are written for people. */
 const expectedErrorNames = new Set([
   'CliError',
+  'DemoError',
   'DatasetError',
   'StackError',
   'BusError',

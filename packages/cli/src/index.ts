@@ -4,10 +4,3 @@ export { formatDuration, parseDuration } from './duration.js';
 export { parseLabelDelay } from './label-delay.js';
 export { parseTimePoint } from './time-point.js';
 export { parseRate } from './number-options.js';
-export {
-  replayStream,
-  type ReplayOptions,
-  type ReplayProgress,
-  type ReplaySchedule,
-  type ReplaySummary,
-} from './replay-stream.js';

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { createSilentKafkaClient, type Admin, type Kafka, type Producer } from '@driftwatch/bus';
 
 import { CliError } from './errors.js';
 
@@ -8,10 +8,9 @@ import { CliError } from './errors.js';
  * minute as a service would.
  */
 export function cliKafka(brokers: readonly string[], { retries = 3 } = {}): Kafka {
-  return new Kafka({
+  return createSilentKafkaClient({
     brokers: [...brokers],
     clientId: 'driftwatch-cli',
-    logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
     requestTimeout: 10_000,
     retry: { initialRetryTime: 200, maxRetryTime: 1000, retries },

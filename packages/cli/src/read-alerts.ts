@@ -1,6 +1,5 @@
-import { isRetriable, readTimeRange, type InputRecord } from '@driftwatch/bus';
+import { isRetriable, readTimeRange, type InputRecord, type Kafka } from '@driftwatch/bus';
 import type { Codec, DriftAlert } from '@driftwatch/topics';
-import type { Kafka } from 'kafkajs';
 
 import { withinDeadline } from './deadline.js';
 
@@ -25,15 +24,17 @@ export async function readAlerts(options: {
 }): Promise<{ alerts: DriftAlert[]; unreadable: UnreadableRecord[] }> {
   const { model } = options;
   const records = await withinDeadline(
-    readTimeRange({
-      kafka: options.kafka,
-      topic: options.topic,
-      fromTs: options.sinceTs ?? 0,
-      toTs: Number.MAX_SAFE_INTEGER,
-      ...(model === undefined ? {} : { filter: (record) => record.key?.toString() === model }),
-    }),
     options.timeoutMs ?? 30_000,
     `reading ${options.topic}`,
+    (signal) =>
+      readTimeRange({
+        kafka: options.kafka,
+        topic: options.topic,
+        fromTs: options.sinceTs ?? 0,
+        toTs: Number.MAX_SAFE_INTEGER,
+        ...(model === undefined ? {} : { filter: (record) => record.key?.toString() === model }),
+        signal,
+      }),
   );
   const alerts: DriftAlert[] = [];
   const unreadable: UnreadableRecord[] = [];

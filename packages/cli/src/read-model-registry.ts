@@ -1,6 +1,5 @@
-import { followModelRegistry, type ModelRegistry } from '@driftwatch/bus';
+import { followModelRegistry, type Kafka, type ModelRegistry } from '@driftwatch/bus';
 import type { Codec, ModelVersion } from '@driftwatch/topics';
-import type { Kafka } from 'kafkajs';
 
 import { withinDeadline } from './deadline.js';
 import { silentLogger } from './silent-logger.js';
@@ -24,10 +23,11 @@ export async function readModelRegistry(options: {
     groupIdPrefix: options.groupIdPrefix,
   });
   try {
+    // The follower stops below whether or not it caught up in time.
     await withinDeadline(
-      follower.caughtUp,
       options.timeoutMs ?? 30_000,
       `reading ${options.topic} to its end`,
+      () => follower.caughtUp,
     );
   } finally {
     await follower.stop();

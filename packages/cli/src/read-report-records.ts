@@ -1,4 +1,4 @@
-import { isRetriable, readTimeRange, type InputRecord } from '@driftwatch/bus';
+import { isRetriable, readTimeRange, type InputRecord, type Kafka } from '@driftwatch/bus';
 import { utcTime } from '@driftwatch/report';
 import {
   createCodecs,
@@ -8,7 +8,6 @@ import {
   type ModelVersion,
   type RetrainRequest,
 } from '@driftwatch/topics';
-import type { Kafka } from 'kafkajs';
 
 import type { CliConfig } from './cli-config.js';
 import { withinDeadline } from './deadline.js';
@@ -115,28 +114,26 @@ export async function readReportRecords(options: {
   const ofModel = (record: InputRecord): boolean => record.key?.toString() === model;
   const notes: string[] = [];
   const [labeledRecords, alerts, requestRecords] = await Promise.all([
-    withinDeadline(
+    withinDeadline(timeoutMs, `reading ${names.predictionsLabeled}`, (signal) =>
       readTimeRange({
         kafka,
         topic: names.predictionsLabeled,
         fromTs: from ?? 0,
         toTs: Number.MAX_SAFE_INTEGER,
         filter: ofModel,
+        signal,
       }),
-      timeoutMs,
-      `reading ${names.predictionsLabeled}`,
     ),
     readAlerts({ kafka, topic: names.driftAlerts, codec: codecs.driftAlerts, model, timeoutMs }),
-    withinDeadline(
+    withinDeadline(timeoutMs, `reading ${names.retrainRequested}`, (signal) =>
       readTimeRange({
         kafka,
         topic: names.retrainRequested,
         fromTs: 0,
         toTs: Number.MAX_SAFE_INTEGER,
         filter: ofModel,
+        signal,
       }),
-      timeoutMs,
-      `reading ${names.retrainRequested}`,
     ),
   ]);
   const inRange = (ts: number): boolean =>

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { toInputRecord, type InputRecord } from '@driftwatch/bus';
-import type { Kafka } from 'kafkajs';
+import { toInputRecord, type InputRecord, type Kafka } from '@driftwatch/bus';
 
 /**
  * Follows a topic until `signal` aborts, handing each committed record over once, in partition

@@ -7,6 +7,7 @@ import {
   followTopic,
   provisionTopics,
   type InputRecord,
+  type Kafka,
   type TopicFollower,
 } from '@driftwatch/bus';
 import { eventId, type StreamRow } from '@driftwatch/datasets';
@@ -17,36 +18,16 @@ import {
   modelVersionKey,
   topicIds,
   topicNames,
-  type Codecs,
   type DriftAlert,
   type ModelVersion,
   type RetrainRequest,
   type TopicNames,
 } from '@driftwatch/topics';
 import { bootstrapVersion } from '@driftwatch/model';
-import type { Kafka, Producer } from 'kafkajs';
 
 import { summarizeDemo, type DemoSummary, type LabeledOutcome } from './demo-summary.js';
+import { replayStream } from './replay-stream.js';
 import { serviceNames, startService, type ServiceProcess } from './service-runner.js';
-
-/** How rows become timed events and labels; the CLI's `replayStream` has this shape. */
-export type ReplayFunction = (options: {
-  producer: Producer;
-  codecs: Pick<Codecs, 'events' | 'labels'>;
-  names: Pick<TopicNames, 'events' | 'labels'>;
-  model: string;
-  streamName: string;
-  rows: Iterable<StreamRow>;
-  schedule: {
-    seed: number;
-    labelDelay: { kind: 'fixed'; ms: number };
-    missingLabelRate?: number;
-    duplicateLabelRate?: number;
-  };
-  rate: number;
-  signal?: AbortSignal;
-  onProgress?: (progress: { events: number; labels: number; total: number }) => void;
-}) => Promise<{ events: number; labels: number; duplicateLabels: number; missingLabels: number }>;
 
 export type LoopEvent =
   | { kind: 'bootstrapped'; version: ModelVersion }
@@ -70,7 +51,6 @@ export interface ClosedLoopOptions {
   rows: readonly StreamRow[];
   /** Indices in `rows` where a new concept starts; empty when unknown. */
   knownDrifts: readonly number[];
-  replay: ReplayFunction;
   /** Events per second. */
   rate: number;
   labelDelayMs: number;
@@ -230,7 +210,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       })),
     });
 
-    const replayed = await options.replay({
+    const replayed = await replayStream({
       producer,
       codecs,
       names,

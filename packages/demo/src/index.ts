@@ -3,8 +3,8 @@ export {
   type ClosedLoopOptions,
   type ClosedLoopResult,
   type LoopEvent,
-  type ReplayFunction,
 } from './closed-loop.js';
+export { DemoError, type DemoErrorCode } from './errors.js';
 export {
   summarizeDemo,
   type DemoSummary,
@@ -13,6 +13,13 @@ export {
   type SegmentSummary,
   type SummaryInput,
 } from './demo-summary.js';
+export {
+  replayStream,
+  type ReplayOptions,
+  type ReplayProgress,
+  type ReplaySchedule,
+  type ReplaySummary,
+} from './replay-stream.js';
 export {
   metricValue,
   repoRoot,

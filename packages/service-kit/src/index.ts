@@ -24,3 +24,4 @@ export { createLogger, type Logger } from './logger.js';
 export { createShutdown, type Shutdown } from './shutdown.js';
 export { HealthChecks } from './health.js';
 export { runService, type RunningService, type ServiceContext } from './run-service.js';
+export { textTable } from './text-table.js';

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from './logger.js';
 
 export interface Shutdown {
   /** Aborted on the first SIGTERM/SIGINT (or `trigger`); long-running loops watch it. */
@@ -6,14 +6,18 @@ export interface Shutdown {
   /** Resolves when the process has been asked to stop. */
   readonly requested: Promise<string>;
   trigger(reason: string): void;
+  /** Removes the signal handlers, so a later signal ends the process as usual. */
+  dispose(): void;
 }
 
 /**
- * One place that turns SIGTERM/SIGINT into an orderly stop: the service's main awaits
- * `requested`, then finishes its batch, commits and closes in its own order. A second signal
- * while stopping exits at once, for the operator who really means it.
+ * One place that turns SIGTERM/SIGINT (Ctrl-C) into an orderly stop, for a service and for a CLI
+ * command alike: the service's main awaits `requested`, then finishes its batch, commits and
+ * closes in its own order; a command watches `signal`, flushes and disconnects. A second signal
+ * while stopping exits at once with 130, for the person who really means it. With a `logger`, the
+ * request and a forced exit are logged (a CLI passes none: its output is for a person).
  */
-export function createShutdown(logger: Logger): Shutdown {
+export function createShutdown(logger?: Logger): Shutdown {
   const controller = new AbortController();
   let resolveRequested: (reason: string) => void = () => undefined;
   const requested = new Promise<string>((resolve) => {
@@ -21,18 +25,25 @@ export function createShutdown(logger: Logger): Shutdown {
   });
   const trigger = (reason: string): void => {
     if (controller.signal.aborted) return;
-    logger.info({ event: 'shutdown.requested', reason }, 'shutting down');
+    logger?.info({ event: 'shutdown.requested', reason }, 'shutting down');
     controller.abort(reason);
     resolveRequested(reason);
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      if (controller.signal.aborted) {
-        logger.warn({ event: 'shutdown.forced', signal }, 'second signal: exiting now');
-        process.exit(130);
-      }
-      trigger(signal);
-    });
-  }
-  return { signal: controller.signal, requested, trigger };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      logger?.warn({ event: 'shutdown.forced', signal }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    trigger(signal);
+  };
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+  return {
+    signal: controller.signal,
+    requested,
+    trigger,
+    dispose: () => {
+      for (const signal of signals) process.off(signal, onSignal);
+    },
+  };
 }

@@ -4,7 +4,7 @@
  */
 import { relative } from 'node:path';
 
-import { ConfigError } from '@driftwatch/service-kit';
+import { ConfigError, textTable } from '@driftwatch/service-kit';
 import { Command } from 'commander';
 
 import { StackError } from './errors.js';
@@ -60,21 +60,15 @@ program
     const report = await stackStatus(readStackConfig());
     if (options.json) console.log(JSON.stringify(report, null, 2));
     else {
-      for (const server of [report.kafka, report.redis]) {
-        const pid = server.pid === undefined ? '' : `pid ${server.pid}`;
-        console.log(
-          [
-            server.name.padEnd(6),
-            server.state.padEnd(9),
-            server.address.padEnd(16),
-            pid.padEnd(10),
-            shortPath(server.dataDir),
-            server.detail ?? '',
-          ]
-            .join('  ')
-            .trimEnd(),
-        );
-      }
+      const rows = [report.kafka, report.redis].map((server) => [
+        server.name,
+        server.state,
+        server.address,
+        server.pid === undefined ? '' : `pid ${server.pid}`,
+        shortPath(server.dataDir),
+        server.detail ?? '',
+      ]);
+      for (const line of textTable(rows)) console.log(line);
     }
     if (report.kafka.state !== 'running' || report.redis.state !== 'running') process.exitCode = 3;
   });

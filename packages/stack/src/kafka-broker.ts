@@ -5,7 +5,7 @@ import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { Kafka, logLevel } from 'kafkajs';
+import { createSilentKafkaClient } from '@driftwatch/bus';
 
 import { StackError } from './errors.js';
 import { requireJava } from './java.js';
@@ -80,10 +80,9 @@ async function ownPid(kafka: KafkaConfig): Promise<number | undefined> {
 }
 
 export async function answersMetadata(kafka: KafkaConfig, timeoutMs = 3000): Promise<boolean> {
-  const client = new Kafka({
+  const client = createSilentKafkaClient({
     brokers: [`${kafka.host}:${kafka.port}`],
     clientId: 'driftwatch-stack',
-    logLevel: logLevel.NOTHING,
     connectionTimeout: timeoutMs,
     requestTimeout: timeoutMs,
     retry: { retries: 0 },

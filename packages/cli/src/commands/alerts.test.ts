@@ -7,7 +7,7 @@ import type { DriftAlert } from '@driftwatch/topics';
 
 import { jsonLines, runCli, spawnCli } from '../testing/run-cli.js';
 import { testDeployment, type TestDeployment } from '../testing/test-deployment.js';
-import { formatAlert } from './alerts.js';
+import { alertsTable, formatAlert } from './alerts.js';
 
 function alert(alertId: string, model: string, fields: Partial<DriftAlert> = {}): DriftAlert {
   return {
@@ -28,6 +28,17 @@ function alert(alertId: string, model: string, fields: Partial<DriftAlert> = {})
   };
 }
 
+/** A concept-drift alert, critical, on a later version: every column differs from `alert`'s. */
+const conceptAlert: Partial<DriftAlert> = {
+  kind: 'concept',
+  detector: 'adwin',
+  feature: null,
+  statistic: 0.25,
+  threshold: 0.002,
+  severity: 'critical',
+  modelVersion: 13,
+};
+
 describe('formatAlert', () => {
   it('prints time, model and version, kind/detector, feature, statistic vs threshold, severity', () => {
     assert.equal(
@@ -35,18 +46,20 @@ describe('formatAlert', () => {
       '2024-06-01T00:00:00.000Z  sea v2      data/psi              x1          0.3123 vs 0.2  warning',
     );
     assert.equal(
-      formatAlert(
-        alert('b', 'elec2', {
-          kind: 'concept',
-          detector: 'adwin',
-          feature: null,
-          statistic: 0.25,
-          threshold: 0.002,
-          severity: 'critical',
-          modelVersion: 13,
-        }),
-      ),
+      formatAlert(alert('b', 'elec2', conceptAlert)),
       '2024-06-01T00:00:00.000Z  elec2 v13   concept/adwin         -           0.25 vs 0.002  critical',
+    );
+  });
+});
+
+describe('alertsTable', () => {
+  it('lines the columns up to the widest cell of each', () => {
+    assert.deepEqual(
+      alertsTable([alert('a', 'sea'), alert('b', 'electricity-prices', conceptAlert)]),
+      [
+        '2024-06-01T00:00:00.000Z  sea v2                  data/psi       x1  0.3123 vs 0.2  warning',
+        '2024-06-01T00:00:00.000Z  electricity-prices v13  concept/adwin  -   0.25 vs 0.002  critical',
+      ],
     );
   });
 });
@@ -132,7 +145,7 @@ describe('driftwatch alerts', () => {
   it('prints one human line per alert', async () => {
     const result = await runCli(['alerts', '--model', 'elec2'], deployment.env);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, `${formatAlert(early[1]!)}\n`);
+    assert.equal(result.stdout, `${alertsTable([early[1]!]).join('\n')}\n`);
   });
 
   it('--follow prints what exists, then new alerts, until Ctrl-C', async () => {

@@ -1,9 +1,9 @@
+import { createShutdown, textTable } from '@driftwatch/service-kit';
 import { createCodecs, type DriftAlert } from '@driftwatch/topics';
 import { Command, Option } from 'commander';
 
 import { readCliConfig } from '../cli-config.js';
 import { CliError } from '../errors.js';
-import { onInterrupt } from '../interrupt.js';
 import { cliKafka, connectAdmin, missingTopics } from '../kafka-client.js';
 import { parseModelName } from '../model-name.js';
 import { optionParser } from '../option-parser.js';
@@ -24,21 +24,34 @@ function number(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
 }
 
+/** When, model and version, kind/detector, feature, statistic vs threshold, severity. */
+function alertCells(alert: DriftAlert): string[] {
+  return [
+    new Date(alert.observedAt).toISOString(),
+    `${alert.model} v${alert.modelVersion}`,
+    `${alert.kind}/${alert.detector}`,
+    alert.feature ?? '-',
+    `${number(alert.statistic)} vs ${number(alert.threshold)}`,
+    alert.severity,
+  ];
+}
+
+/** The alerts there are, one line each, as a table: every column as wide as its widest cell. */
+export function alertsTable(alerts: readonly DriftAlert[]): string[] {
+  return textTable(alerts.map(alertCells));
+}
+
 /**
- * One line per alert, columns in a fixed order so lines line up for the usual widths:
- * when, model and version, kind/detector, feature, statistic vs threshold, severity.
+ * One alert as `--follow` prints it when it arrives, before the next is known: columns padded to
+ * fixed widths, so lines line up for the usual model names and detectors.
  *
  * `2024-06-01T00:00:00.000Z  sea v2      data/psi              x1          0.3123 vs 0.2  warning`
  */
 export function formatAlert(alert: DriftAlert): string {
-  return [
-    new Date(alert.observedAt).toISOString(),
-    `${alert.model} v${alert.modelVersion}`.padEnd(10),
-    `${alert.kind}/${alert.detector}`.padEnd(20),
-    (alert.feature ?? '-').padEnd(10),
-    `${number(alert.statistic)} vs ${number(alert.threshold)}`,
-    alert.severity,
-  ].join('  ');
+  const minWidths = [0, 10, 20, 10, 0, 0];
+  return alertCells(alert)
+    .map((cell, i) => cell.padEnd(minWidths[i] ?? 0))
+    .join('  ');
 }
 
 export function alertsCommand(): Command {
@@ -113,13 +126,17 @@ async function printAlerts(options: AlertsOptions): Promise<void> {
       ...(options.since === undefined ? {} : { sinceTs: options.since }),
       ...(options.model === undefined ? {} : { model: options.model }),
     });
-    alerts.forEach(print);
+    if (options.json) alerts.forEach(print);
+    else
+      alertsTable(alerts).forEach((line) => {
+        console.log(line);
+      });
     unreadable.forEach(warn);
     if (alerts.length === 0 && !options.json) console.error(`no drift alerts in ${topic}`);
     return;
   }
 
-  const interrupt = onInterrupt();
+  const interrupt = createShutdown();
   try {
     await tailTopic({
       kafka,

@@ -21,7 +21,6 @@ import { parseDuration } from '../duration.js';
 import { parsePositiveInteger, parseRate } from '../number-options.js';
 import { optionParser } from '../option-parser.js';
 import { referenceSample } from '../reference-sample.js';
-import { replayStream } from '../replay-stream.js';
 import { reportFileText, reportSummaryLine, writeReportFile } from './report.js';
 
 interface DemoCommandOptions {
@@ -265,7 +264,6 @@ async function runDemoCommand(options: DemoCommandOptions): Promise<void> {
     reference: stream.reference,
     rows: stream.rows,
     knownDrifts: stream.knownDrifts,
-    replay: replayStream,
     rate: options.rate,
     labelDelayMs: options.labelDelay,
     seed: options.seed,

@@ -1,6 +1,6 @@
 import type { ModelRegistry } from '@driftwatch/bus';
+import { textTable } from '@driftwatch/service-kit';
 import { createCodecs, type ModelVersion } from '@driftwatch/topics';
-import Table from 'cli-table3';
 import { Command } from 'commander';
 
 import { readCliConfig } from '../cli-config.js';
@@ -75,28 +75,6 @@ function truncate(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }
 
-/** Borderless: columns two spaces apart, so the table fits a terminal. */
-const plainTable = {
-  chars: {
-    top: '',
-    'top-mid': '',
-    'top-left': '',
-    'top-right': '',
-    bottom: '',
-    'bottom-mid': '',
-    'bottom-left': '',
-    'bottom-right': '',
-    left: '',
-    'left-mid': '',
-    mid: '',
-    'mid-mid': '',
-    right: '',
-    'right-mid': '',
-    middle: '  ',
-  },
-  style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-};
-
 /**
  * The runs table: one row per version; `*` marks the serving one. Metrics read "challenger vs
  * champion" (the champion on the same holdout), or the challenger's alone for a bootstrap model.
@@ -105,38 +83,29 @@ export function versionsTable(versions: readonly ModelVersionSummary[]): string 
   const metrics = headlineMetrics.filter((name) =>
     versions.some((v) => v.metrics.challenger[name] !== undefined),
   );
-  const table = new Table({
-    ...plainTable,
-    head: [
-      'model',
-      'version',
-      'parent',
-      'status',
-      'created (UTC)',
-      'train/holdout',
-      ...metrics,
-      'sha256',
-      'reason',
-    ],
-  });
-  for (const v of versions) {
-    table.push([
-      v.model,
-      `v${v.version}${v.serving ? ' *' : ''}`,
-      v.parentVersion === null ? '-' : `v${v.parentVersion}`,
-      v.status,
-      shortTime(v.createdAt),
-      `${v.trainingWindow.trainRows}/${v.trainingWindow.holdoutRows}`,
-      ...metrics.map((name) => metricCell(v, name)),
-      v.sha256.slice(0, 12),
-      truncate(v.reason, 40),
-    ]);
-  }
-  return table
-    .toString()
-    .split('\n')
-    .map((line) => line.trimEnd())
-    .join('\n');
+  const rows = versions.map((v) => [
+    v.model,
+    `v${v.version}${v.serving ? ' *' : ''}`,
+    v.parentVersion === null ? '-' : `v${v.parentVersion}`,
+    v.status,
+    shortTime(v.createdAt),
+    `${v.trainingWindow.trainRows}/${v.trainingWindow.holdoutRows}`,
+    ...metrics.map((name) => metricCell(v, name)),
+    v.sha256.slice(0, 12),
+    truncate(v.reason, 40),
+  ]);
+  const head = [
+    'model',
+    'version',
+    'parent',
+    'status',
+    'created (UTC)',
+    'train/holdout',
+    ...metrics,
+    'sha256',
+    'reason',
+  ];
+  return textTable(rows, { head }).join('\n');
 }
 
 /** One model's lineage: each version under the one it was trained to replace. */

@@ -8,6 +8,8 @@ import {
   type LabelDelay,
   type StreamName,
 } from '@driftwatch/datasets';
+import { replayStream, type ReplaySummary } from '@driftwatch/demo';
+import { createShutdown, textTable } from '@driftwatch/service-kit';
 import { createCodecs } from '@driftwatch/topics';
 import { Presets, SingleBar } from 'cli-progress';
 import { Argument, Command, Option } from 'commander';
@@ -15,13 +17,11 @@ import { Argument, Command, Option } from 'commander';
 import { readCliConfig } from '../cli-config.js';
 import { formatDuration } from '../duration.js';
 import { CliError } from '../errors.js';
-import { onInterrupt } from '../interrupt.js';
 import { cliKafka, connectAdmin, connectProducer } from '../kafka-client.js';
 import { formatLabelDelay, parseLabelDelay } from '../label-delay.js';
 import { parseModelName } from '../model-name.js';
 import { parseFraction, parseInteger, parsePositiveInteger, parseRate } from '../number-options.js';
 import { optionParser } from '../option-parser.js';
-import { replayStream, type ReplaySummary } from '../replay-stream.js';
 
 interface ReplayOptions {
   model?: string;
@@ -75,7 +75,9 @@ function parseIdPrefix(spec: string): string {
 }
 
 export function replayCommand(): Command {
-  const datasets = streamCatalog.map((entry) => `  ${entry.name.padEnd(16)}${entry.summary}`);
+  const datasets = textTable(streamCatalog.map((entry) => [entry.name, entry.summary])).map(
+    (line) => `  ${line}`,
+  );
   return new Command('replay')
     .description('stream a dataset through Kafka: events now, each label after a delay')
     .addArgument(
@@ -182,7 +184,7 @@ async function replay(dataset: StreamName, options: ReplayOptions): Promise<void
     await admin.disconnect();
   }
   const producer = await connectProducer(kafka, config.brokers);
-  const interrupt = onInterrupt();
+  const interrupt = createShutdown();
   const bar = process.stderr.isTTY
     ? new SingleBar(
         {

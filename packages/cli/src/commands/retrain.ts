@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { catalogTopicSpecs, provisionTopics } from '@driftwatch/bus';
+import { catalogTopicSpecs, provisionTopics, type Producer } from '@driftwatch/bus';
 import {
   createCodecs,
   retrainRequestSchema,
@@ -9,7 +9,6 @@ import {
   type RetrainRequest,
 } from '@driftwatch/topics';
 import { Command, Option } from 'commander';
-import type { Producer } from 'kafkajs';
 
 import { readCliConfig } from '../cli-config.js';
 import { CliError } from '../errors.js';

@@ -1,4 +1,5 @@
-import { parseEnv, redisEnv, text } from '@driftwatch/service-kit';
+import type { Admin } from '@driftwatch/bus';
+import { parseEnv, redisEnv, text, textTable } from '@driftwatch/service-kit';
 import {
   answersPing,
   readStackConfig,
@@ -8,7 +9,6 @@ import {
 } from '@driftwatch/stack';
 import { createCodecs, topicIds, type TopicId } from '@driftwatch/topics';
 import { Command } from 'commander';
-import type { Admin } from 'kafkajs';
 
 import { readCliConfig, type CliConfig } from '../cli-config.js';
 import { groupLag, type PartitionWatermarks } from '../consumer-lag.js';
@@ -16,7 +16,6 @@ import { cliKafka, connectAdmin, unreachable } from '../kafka-client.js';
 import { readAlerts } from '../read-alerts.js';
 import { readModelRegistry } from '../read-model-registry.js';
 import { serviceNames, type ServiceName } from '../service-names.js';
-import { textColumns } from '../text-columns.js';
 
 /** The services' own overrides of their group ids; unset, `<TOPIC_PREFIX>driftwatch-<service>`. */
 const groupIdEnv = {
@@ -234,7 +233,7 @@ export function formatStatus(report: StatusReport): string[] {
             report.stack.redis.address,
           ],
         ];
-  lines.push(...indent(textColumns(stackRows)));
+  lines.push(...indent(textTable(stackRows)));
   if (!report.kafka.reachable) {
     lines.push('', `kafka: ${report.kafka.error}`);
     return lines;
@@ -243,7 +242,7 @@ export function formatStatus(report: StatusReport): string[] {
   lines.push('', 'topics');
   lines.push(
     ...indent(
-      textColumns(
+      textTable(
         report.topics.map((t) =>
           t.exists
             ? [
@@ -260,7 +259,7 @@ export function formatStatus(report: StatusReport): string[] {
   lines.push('', 'services (consumer groups)');
   lines.push(
     ...indent(
-      textColumns(
+      textTable(
         report.services.map((s) =>
           s.state === 'none'
             ? [s.service, s.groupId, 'no group: not started']
@@ -280,7 +279,7 @@ export function formatStatus(report: StatusReport): string[] {
   if (report.models.length === 0) lines.push('  none yet');
   lines.push(
     ...indent(
-      textColumns(
+      textTable(
         report.models.map((m) => [
           m.model,
           m.servingVersion === null ? 'nothing promoted' : `serving v${m.servingVersion}`,

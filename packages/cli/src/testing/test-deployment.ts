@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 
 import {
   catalogTopicSpecs,
+  createSilentKafkaClient,
   provisionTopics,
   readTimeRange,
   type InputRecord,
+  type Kafka,
 } from '@driftwatch/bus';
 import {
   createCodecs,
@@ -13,7 +15,6 @@ import {
   type TopicId,
   type TopicNames,
 } from '@driftwatch/topics';
-import { Kafka, logLevel } from 'kafkajs';
 
 import { withinDeadline } from '../deadline.js';
 
@@ -41,11 +42,7 @@ export interface TestDeployment {
 export async function testDeployment(label: string): Promise<TestDeployment> {
   const prefix = `test-cli-${label}-${randomUUID().slice(0, 8)}.`;
   const names = topicNames(prefix);
-  const kafka = new Kafka({
-    brokers: testBrokers,
-    clientId: 'driftwatch-cli-test',
-    logLevel: logLevel.NOTHING,
-  });
+  const kafka = createSilentKafkaClient({ brokers: testBrokers, clientId: 'driftwatch-cli-test' });
   const codecs = await createCodecs({ schemaRegistryUrl: '', names });
   return {
     prefix,
@@ -73,10 +70,8 @@ export async function testDeployment(label: string): Promise<TestDeployment> {
     },
     // Bounded, so a stalled read fails the test instead of holding the run.
     readTopic: (topic) =>
-      withinDeadline(
-        readTimeRange({ kafka, topic, fromTs: 0, toTs: Number.MAX_SAFE_INTEGER }),
-        30_000,
-        `reading ${topic}`,
+      withinDeadline(30_000, `reading ${topic}`, (signal) =>
+        readTimeRange({ kafka, topic, fromTs: 0, toTs: Number.MAX_SAFE_INTEGER, signal }),
       ),
     cleanup: async () => {
       const admin = kafka.admin();

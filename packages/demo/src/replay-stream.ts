@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import type { Message, Producer } from '@driftwatch/bus';
 import {
   deliverySchedule,
   eventId,
@@ -7,12 +8,15 @@ import {
   type LabelDelay,
   type StreamRow,
 } from '@driftwatch/datasets';
-import type { Codecs, FeatureEvent, LabelEvent, TopicNames } from '@driftwatch/topics';
-import type { Message, Producer } from 'kafkajs';
+import {
+  retrainRequestSchema,
+  type Codecs,
+  type FeatureEvent,
+  type LabelEvent,
+  type TopicNames,
+} from '@driftwatch/topics';
 
-import { CliError } from './errors.js';
-import { checkLabelDelay } from './label-delay.js';
-import { parseModelName } from './model-name.js';
+import { DemoError } from './errors.js';
 
 export interface ReplayProgress {
   events: number;
@@ -93,10 +97,10 @@ const scheduleUnitsPerMs = 1000;
  */
 export async function replayStream(options: ReplayOptions): Promise<ReplaySummary> {
   const { producer, codecs, names, streamName, rate, signal, onProgress } = options;
-  const model = parseModelName(options.model);
+  const model = checkModelName(options.model);
   if (!(rate > 0)) {
-    throw new CliError(
-      'DW_CLI_BAD_OPTION',
+    throw new DemoError(
+      'DW_DEMO_BAD_OPTION',
       `rate must be a positive number of events per second or Infinity, got ${rate}`,
     );
   }
@@ -178,7 +182,9 @@ function scheduleDeliveries(
   schedule: ReplaySchedule,
   rate: number,
 ): Delivery[] {
-  const delay = checkLabelDelay(schedule.labelDelay);
+  // Checked in the caller's units first, so an error names the delay as it was given.
+  deliverySchedule([], schedule);
+  const delay = schedule.labelDelay;
   const scale = scheduleUnitsPerMs;
   const scaledDelay: LabelDelay =
     delay.kind === 'fixed'
@@ -197,6 +203,19 @@ function scheduleDeliveries(
     ...(schedule.duplicateLabelRate === undefined
       ? {}
       : { duplicateLabelRate: schedule.duplicateLabelRate }),
+  });
+}
+
+/**
+ * A model name, checked by the topics' own schema (the same rule for every message), so a typo is
+ * reported before anything is sent rather than as records the services dead-letter.
+ */
+function checkModelName(name: string): string {
+  const result = retrainRequestSchema.shape.model.safeParse(name);
+  if (result.success) return result.data;
+  const problem = result.error.issues[0]?.message ?? 'is not a model name';
+  throw new DemoError('DW_DEMO_BAD_OPTION', `model name ${JSON.stringify(name)} ${problem}`, {
+    input: name,
   });
 }
 

@@ -1,0 +1,25 @@
+import { DriftwatchError } from '@driftwatch/errors';
+
+/**
+ * - `DW_DEMO_BAD_OPTION`: an option of the replay is out of range (a rate, a model name).
+ */
+export type DemoErrorCode = 'DW_DEMO_BAD_OPTION';
+
+/**
+ * An expected failure of the demo package: the message is one line a person can act on. None is
+ * retriable: the same options fail the same way.
+ */
+export class DemoError extends DriftwatchError<DemoErrorCode> {
+  override readonly name = 'DemoError';
+  readonly input: string | undefined;
+
+  constructor(
+    code: DemoErrorCode,
+    message: string,
+    options: { input?: string; cause?: unknown } = {},
+  ) {
+    const { input, ...rest } = options;
+    super(code, message, { ...rest, retriable: false });
+    this.input = input;
+  }
+}
