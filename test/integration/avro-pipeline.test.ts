@@ -1,8 +1,9 @@
 /**
  * The services speak Avro when SCHEMA_REGISTRY_URL is set: events in, predictions and joined
- * records out, all in the Confluent wire format. No Schema Registry server can be had on this
- * machine, so the services talk to the in-test implementation of the registry's REST subset
- * (packages/topics/src/testing); docker-compose.yml runs the real one.
+ * records out, all in the Confluent wire format. They talk to the local stack's schema registry,
+ * a real server (Apicurio Registry's Confluent API), which `npm test` starts once for the run.
+ * Only when the stack runs without one (DRIFTWATCH_SCHEMA_REGISTRY off) does this fall back to
+ * the in-test implementation of the registry's REST subset (packages/topics/src/testing).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -15,25 +16,36 @@ import { InMemorySchemaRegistry } from '../../packages/topics/src/testing/in-mem
 import { testKafka, uniqueName } from '../support/environment.js';
 import { seaModelVersion, sendAll } from '../support/pipeline.js';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { stackSchemaRegistryUrl } from '../support/stack-schema-registry.js';
 import { collectTopic } from '../support/topic-reader.js';
 
+const stackRegistryUrl = await stackSchemaRegistryUrl();
+
 describe(
-  'Avro end to end, against an in-test implementation of the Schema Registry REST subset',
+  stackRegistryUrl === undefined
+    ? 'Avro end to end, against an in-test implementation of the Schema Registry REST subset'
+    : "Avro end to end, against the stack's schema registry (Apicurio, Confluent API)",
   { timeout: 300_000 },
   () => {
     const kafka = testKafka();
     const producer = kafka.producer({ idempotent: true });
     const services: ServiceProcess[] = [];
-    let registry: InMemorySchemaRegistry;
+    let inTestRegistry: InMemorySchemaRegistry | undefined;
+    let registryUrl: string;
 
     before(async () => {
-      registry = await InMemorySchemaRegistry.start();
+      if (stackRegistryUrl === undefined) {
+        inTestRegistry = await InMemorySchemaRegistry.start();
+        registryUrl = inTestRegistry.url;
+      } else {
+        registryUrl = stackRegistryUrl;
+      }
       await producer.connect();
     });
     after(async () => {
       await Promise.all(services.map((service) => service.stop('SIGKILL')));
       await producer.disconnect();
-      await registry.close();
+      await inTestRegistry?.close();
     });
 
     it('inference and joiner read and write Avro in the Confluent wire format', async () => {
@@ -46,7 +58,7 @@ describe(
         catalogTopicSpecs(names, topicIds, { partitions: 3, replicationFactor: 1 }),
       );
       await admin.disconnect();
-      const codecs = await createCodecs({ schemaRegistryUrl: registry.url, names });
+      const codecs = await createCodecs({ schemaRegistryUrl: registryUrl, names });
       const version = await seaModelVersion({ model: 'sea', version: 1 });
       await producer.send({
         topic: names.modelVersions,
@@ -57,7 +69,7 @@ describe(
       const env = {
         TOPIC_PREFIX: prefix,
         REDIS_KEY_PREFIX: `driftwatch-test:${prefix}`,
-        SCHEMA_REGISTRY_URL: registry.url,
+        SCHEMA_REGISTRY_URL: registryUrl,
       };
       services.push(
         await startServiceProcess('inference', env),
@@ -101,7 +113,7 @@ describe(
         assert.equal(labeled.modelVersion, 1);
         assert.equal(labeled.labelDelayMs, 5);
       }
-      const subjects = (await (await fetch(`${registry.url}/subjects`)).json()) as string[];
+      const subjects = (await (await fetch(`${registryUrl}/subjects`)).json()) as string[];
       for (const topic of [
         names.events,
         names.predictions,

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
+
+import { readStackConfig } from '@driftwatch/stack';
 
 import { freePort, isolatedStackEnv, runStackCli } from '../support/stack-cli.js';
 
@@ -66,6 +68,33 @@ describe('stack errors a newcomer can act on', { timeout: 180_000 }, () => {
     }
   });
 
+  it('refuses a schema registry port held by something else, and starts nothing', async () => {
+    const env = await isolated();
+    const port = await freePort();
+    const squatter = await listen(port);
+    try {
+      const result = await runStackCli(['up', '--with-registry'], {
+        ...env,
+        DRIFTWATCH_SCHEMA_REGISTRY_PORT: String(port),
+      });
+      assert.equal(result.code, 1);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `port ${port} \\(schema registry\\) is already in use by node \\(pid ${process.pid}\\)`,
+        ),
+      );
+      assert.match(result.stderr, /DRIFTWATCH_SCHEMA_REGISTRY_PORT=18081/);
+      const status = await runStackCli(['status', '--json'], env);
+      assert.equal(
+        (JSON.parse(status.stdout) as { redis: { state: string } }).redis.state,
+        'stopped',
+      );
+    } finally {
+      squatter.close();
+    }
+  });
+
   it('says Java is missing, and how to get it', async () => {
     const env = await isolated();
     const result = await runStackCli(['up'], { ...env, PATH: '/nonexistent', JAVA_HOME: '' });
@@ -115,6 +144,34 @@ describe('stack errors a newcomer can act on', { timeout: 180_000 }, () => {
       (JSON.parse(status.stdout) as { redis: { state: string } }).redis.state,
       'stopped',
     );
+  });
+
+  it('says Maven Central is unreachable when building the schema registry, and starts nothing', async () => {
+    const env = await isolated();
+    const scratch = await mkdtemp(join(tmpdir(), 'maven-unreachable-registry-'));
+    // The broker's jars as the machine has them, so that only the registry needs the network.
+    const kafkaDir = dirname(readStackConfig(process.env).kafka.libsDir);
+    await mkdir(join(scratch, 'cache'));
+    await symlink(kafkaDir, join(scratch, 'cache', basename(kafkaDir)));
+    const deadPort = await freePort();
+    await writeFile(
+      join(scratch, 'settings.xml'),
+      `<settings><mirrors><mirror><id>unreachable</id><mirrorOf>*</mirrorOf><url>http://127.0.0.1:${deadPort}/maven2</url></mirror></mirrors></settings>`,
+    );
+    const result = await runStackCli(['up', '--with-registry'], {
+      ...env,
+      DRIFTWATCH_CACHE_DIR: join(scratch, 'cache'),
+      DRIFTWATCH_MAVEN_ARGS: `-s ${join(scratch, 'settings.xml')} -Dmaven.repo.local=${join(scratch, 'repository')}`,
+    });
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      /could not download the schema registry \(Apicurio Registry 2\.4\.2\.Final\) from Maven Central: .*Connection refused/,
+    );
+    const status = await runStackCli(['status', '--json'], env);
+    const report = JSON.parse(status.stdout) as Record<string, { state: string }>;
+    assert.equal(report['redis']?.state, 'stopped');
+    assert.equal(report['kafka']?.state, 'stopped');
   });
 
   it('names a Kafka version Maven Central does not have', async () => {

@@ -47,9 +47,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** An isolated stack (own ports, own data dir) so these tests never disturb the shared one. */
+/**
+ * An isolated stack (own ports, own data dir) so these tests never disturb the shared one. Without
+ * a schema registry, whatever the test run's DRIFTWATCH_SCHEMA_REGISTRY says: the run already has
+ * one, and a second would cost a JVM start.
+ */
 export async function isolatedStackEnv(): Promise<Record<string, string>> {
-  const [kafkaPort, controllerPort, redisPort] = [
+  const [kafkaPort, controllerPort, redisPort, registryPort] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -60,5 +65,7 @@ export async function isolatedStackEnv(): Promise<Record<string, string>> {
     REDIS_URL: `redis://127.0.0.1:${redisPort}`,
     DRIFTWATCH_STACK_DIR: await mkdtemp(join(tmpdir(), 'driftwatch-stack-')),
     DRIFTWATCH_KAFKA_HEAP: '256m',
+    DRIFTWATCH_SCHEMA_REGISTRY: 'false',
+    DRIFTWATCH_SCHEMA_REGISTRY_PORT: String(registryPort),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run stack:up | stack:down [-- --wipe] | stack:status [-- --json]`.
+ * `npm run stack:up [-- --with-registry] | stack:down [-- --wipe] | stack:status [-- --json]`.
  * Exit codes: 0 ok; 1 an error (message on stderr); 3 from `status` when something is not running.
  */
 import { relative } from 'node:path';
@@ -18,14 +18,23 @@ const shortPath = (path: string): string =>
   path.startsWith(repoRoot) ? relative(process.cwd(), path) || '.' : path;
 
 const program = new Command('stack')
-  .description('the local Kafka (KRaft) + Redis stack driftwatch runs against')
+  .description(
+    'the local Kafka (KRaft) + Redis stack driftwatch runs against, and optionally a schema registry',
+  )
   .showHelpAfterError();
+
+const withRegistry = [
+  '--with-registry',
+  'also the schema registry (Apicurio, Confluent API), as DRIFTWATCH_SCHEMA_REGISTRY=1 does',
+  false,
+] as const;
 
 program
   .command('up')
   .description('provision and start Kafka and Redis; a no-op for what already runs')
-  .action(async () => {
-    const config = readStackConfig();
+  .option(...withRegistry)
+  .action(async (options: { withRegistry: boolean }) => {
+    const config = readStackConfig(process.env, options);
     const report = await stackUp(config, say);
     say(
       `redis ${report.redis.outcome.replace('-', ' ')} on ${config.redis.host}:${config.redis.port} (pid ${report.redis.pid})`,
@@ -33,11 +42,18 @@ program
     say(
       `kafka ${report.kafka.outcome.replace('-', ' ')} on ${config.kafka.host}:${config.kafka.port} (pid ${report.kafka.pid}, Apache Kafka ${config.kafka.version}, data in ${shortPath(config.kafka.dir)})`,
     );
+    const registry = config.schemaRegistry;
+    if (report.schemaRegistry) {
+      say(
+        `schema-registry ${report.schemaRegistry.outcome.replace('-', ' ')} on ${registry.host}:${registry.port} (pid ${report.schemaRegistry.pid}, Apicurio Registry ${registry.version}, data in ${shortPath(registry.dir)}); ` +
+          `for Avro, services and the CLI take SCHEMA_REGISTRY_URL=${registry.url}`,
+      );
+    }
   });
 
 program
   .command('down')
-  .description('stop Kafka and Redis cleanly (SIGTERM, then wait)')
+  .description('stop Kafka, Redis and the schema registry cleanly (SIGTERM, then wait)')
   .option('--wipe', 'also delete their data (topics, offsets, join state)', false)
   .action(async (options: { wipe: boolean }) => {
     const config = readStackConfig();
@@ -45,7 +61,10 @@ program
     for (const [name, stop] of [
       ['kafka', report.kafka],
       ['redis', report.redis],
+      ['schema-registry', report.schemaRegistry],
     ] as const) {
+      // Silent about a registry that was never asked for.
+      if (name === 'schema-registry' && stop.outcome === 'not-running' && !stop.wiped) continue;
       say(
         `${name} ${stop.outcome}${stop.pid === undefined ? '' : ` (pid ${stop.pid})`}${stop.wiped ? ', data wiped' : ''}`,
       );
@@ -54,13 +73,15 @@ program
 
 program
   .command('status')
-  .description('show whether Kafka and Redis run and answer')
+  .description('show whether Kafka, Redis and the schema registry run and answer')
   .option('--json', 'print as JSON', false)
-  .action(async (options: { json: boolean }) => {
-    const report = await stackStatus(readStackConfig());
+  .option(...withRegistry)
+  .action(async (options: { json: boolean; withRegistry: boolean }) => {
+    const config = readStackConfig(process.env, options);
+    const report = await stackStatus(config);
     if (options.json) console.log(JSON.stringify(report, null, 2));
     else {
-      const rows = [report.kafka, report.redis].map((server) => [
+      const rows = [report.kafka, report.redis, report.schemaRegistry].map((server) => [
         server.name,
         server.state,
         server.address,
@@ -70,7 +91,10 @@ program
       ]);
       for (const line of textTable(rows)) console.log(line);
     }
-    if (report.kafka.state !== 'running' || report.redis.state !== 'running') process.exitCode = 3;
+    const counted = [report.kafka, report.redis];
+    // A registry not asked for is not missing; one left running still shows.
+    if (config.schemaRegistry.enabled) counted.push(report.schemaRegistry);
+    if (counted.some((server) => server.state !== 'running')) process.exitCode = 3;
   });
 
 try {

@@ -4,13 +4,16 @@ import { StackError } from './errors.js';
 
 const minimumJava = 17;
 
-/** Kafka 4 brokers need Java 17+; say so plainly rather than letting the JVM fail cryptically. */
-export function requireJava(java: string): number {
+/**
+ * Kafka 4 brokers need Java 17+ (and the schema registry runs on the same Java); say so plainly
+ * rather than letting the JVM fail cryptically. `purpose` names what Java runs, for the message.
+ */
+export function requireJava(java: string, purpose = 'the Kafka broker'): number {
   const result = spawnSync(java, ['-version'], { encoding: 'utf8' });
   if (result.error) {
     throw new StackError(
       'DW_STACK_NO_JAVA',
-      `Java ${minimumJava} or newer is needed to run the Kafka broker, and \`${java}\` could not be run (${result.error.message}). ` +
+      `Java ${minimumJava} or newer is needed to run ${purpose}, and \`${java}\` could not be run (${result.error.message}). ` +
         `Install a JDK (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) or set JAVA_HOME to one.`,
     );
   }
@@ -18,7 +21,7 @@ export function requireJava(java: string): number {
   if (major === undefined || major < minimumJava) {
     throw new StackError(
       'DW_STACK_NO_JAVA',
-      `Java ${minimumJava} or newer is needed to run the Kafka broker; \`${java} -version\` says ${major === undefined ? 'something unrecognised' : `Java ${major}`}. ` +
+      `Java ${minimumJava} or newer is needed to run ${purpose}; \`${java} -version\` says ${major === undefined ? 'something unrecognised' : `Java ${major}`}. ` +
         `Install JDK 17+ (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) or set JAVA_HOME to one.`,
     );
   }

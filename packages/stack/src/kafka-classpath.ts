@@ -1,10 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 
 import { StackError } from './errors.js';
+import { isMavenNetworkFailure, mavenErrorLine, requireMaven, runMaven } from './maven.js';
 import { resourcesDir } from './stack-config.js';
 
 const completeMarker = '.complete';
@@ -21,7 +20,7 @@ export async function ensureKafkaClasspath(
   log: (message: string) => void,
 ): Promise<string> {
   if (existsSync(join(libsDir, completeMarker))) return libsDir;
-  requireMaven();
+  requireMaven('fetch the Kafka broker from Maven Central');
   log(
     `fetching Apache Kafka ${version} (org.apache.kafka:kafka_2.13) from Maven Central into ${libsDir} …`,
   );
@@ -51,37 +50,9 @@ export async function ensureKafkaClasspath(
   return libsDir;
 }
 
-function requireMaven(): void {
-  const result = spawnSync('mvn', ['-v'], { encoding: 'utf8' });
-  if (result.error || result.status !== 0) {
-    throw new StackError(
-      'DW_STACK_NO_MAVEN',
-      'Maven is needed once, to fetch the Kafka broker from Maven Central, and `mvn` could not be run. ' +
-        'Install it (Debian/Ubuntu: apt-get install maven) and run the command again.',
-    );
-  }
-}
-
-function runMaven(args: string[]): Promise<{ code: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      resolve({ code: code ?? 1, text });
-    });
-  });
-}
-
 /** Turns Maven's wall of text into the one thing the user must fix. */
 export function mavenFailure(output: string, version: string): StackError {
-  const lines = stripVTControlCharacters(output)
-    .split('\n')
-    .map((line) => line.trim());
-  const errorLine =
-    lines.find((line) => line.startsWith('[ERROR]'))?.replace(/^\[ERROR\]\s*/, '') ?? '';
+  const errorLine = mavenErrorLine(output);
   if (
     /Could not find artifact org\.apache\.kafka:kafka_2\.13|org\.apache\.kafka:kafka_2\.13:jar:\S+ was not found/.test(
       output,
@@ -92,20 +63,16 @@ export function mavenFailure(output: string, version: string): StackError {
       `Maven Central has no Apache Kafka ${version} (org.apache.kafka:kafka_2.13:${version}). Set DRIFTWATCH_KAFKA_VERSION to a released 4.x version, e.g. 4.4.0.`,
     );
   }
-  if (
-    /UnknownHost|Unknown host|Name or service not known|Temporary failure in name resolution|Connection refused|Connect to .* failed|timed out|Network is unreachable|No route to host|Could not transfer|PKIX path/i.test(
-      output,
-    )
-  ) {
+  if (isMavenNetworkFailure(output)) {
     return new StackError(
       'DW_STACK_MAVEN_UNREACHABLE',
-      `could not download Apache Kafka ${version} from Maven Central: ${errorLine || 'network error'}. ` +
+      `could not download Apache Kafka ${version} from Maven Central: ${errorLine}. ` +
         'Check that https://repo.maven.apache.org is reachable from this machine; a proxy or mirror goes in ~/.m2/settings.xml. ' +
         'Once downloaded, the broker is cached and no network is needed.',
     );
   }
   return new StackError(
     'DW_STACK_PROVISION_FAILED',
-    `Maven failed to resolve Apache Kafka ${version}: ${errorLine || lines.slice(-5).join(' ')}`,
+    `Maven failed to resolve Apache Kafka ${version}: ${errorLine}`,
   );
 }

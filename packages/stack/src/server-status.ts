@@ -1,5 +1,5 @@
 export interface ServerStatus {
-  name: 'kafka' | 'redis';
+  name: 'kafka' | 'redis' | 'schema-registry';
   /** `starting`: our process is alive but does not answer requests yet. */
   state: 'running' | 'starting' | 'stopped';
   address: string;

@@ -2,13 +2,28 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { commonEnv, parseEnv, port, redisEnv, text } from '@driftwatch/service-kit';
+import { commonEnv, flag, integer, parseEnv, port, redisEnv, text } from '@driftwatch/service-kit';
 import { z } from 'zod';
 
 import { StackError } from './errors.js';
 
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const resourcesDir = fileURLToPath(new URL('../resources/', import.meta.url));
+
+/**
+ * The only Apicurio Registry release resources/schema-registry.pom.xml is known to build from
+ * Maven Central alone; not a variable, since another release needs other workarounds there.
+ */
+export const apicurioVersion = '2.4.2.Final';
+
+/** Where the Confluent-compatible API lives on Apicurio Registry; what SCHEMA_REGISTRY_URL names. */
+export const confluentApiPath = '/apis/ccompat/v7';
+
+const heapSize = (defaultValue: string) =>
+  z
+    .string()
+    .regex(/^\d+[mMgG]$/, 'must be a JVM heap size like 512m or 1g')
+    .default(defaultValue);
 
 /** The variables the local stack reads. Ports come from the same variables the services read. */
 export const stackEnv = {
@@ -20,11 +35,13 @@ export const stackEnv = {
     .string()
     .regex(/^\d+\.\d+\.\d+$/, 'must be a Kafka release like 4.4.0')
     .default('4.4.0'),
-  DRIFTWATCH_KAFKA_HEAP: z
-    .string()
-    .regex(/^\d+[mMgG]$/, 'must be a JVM heap size like 512m or 1g')
-    .default('512m'),
+  DRIFTWATCH_KAFKA_HEAP: heapSize('512m'),
   DRIFTWATCH_KAFKA_CONTROLLER_PORT: port(0),
+  /** Also run the schema registry (as `stack:up -- --with-registry` does). */
+  DRIFTWATCH_SCHEMA_REGISTRY: flag(false),
+  /** Confluent's default port, so tools that assume it find the registry. */
+  DRIFTWATCH_SCHEMA_REGISTRY_PORT: integer(8081, { min: 1, max: 65535 }),
+  DRIFTWATCH_SCHEMA_REGISTRY_HEAP: heapSize('128m'),
   /** Extra Maven arguments for fetching the broker, e.g. `-s ~/.m2/mirror-settings.xml`. */
   DRIFTWATCH_MAVEN_ARGS: text(''),
   XDG_CACHE_HOME: text(''),
@@ -46,7 +63,29 @@ export interface StackConfig {
     mavenArgs: string[];
   };
   redis: { host: string; port: number; dir: string };
+  schemaRegistry: {
+    /** Whether `up` starts it and `status` counts it; `down` stops it either way. */
+    enabled: boolean;
+    /** Apicurio Registry's release. */
+    version: string;
+    host: string;
+    port: number;
+    /** Its Confluent-compatible API: what SCHEMA_REGISTRY_URL should be for services and the CLI. */
+    url: string;
+    heap: string;
+    /** Holds the pid file, the log and `data/` (the H2 database its schemas are kept in). */
+    dir: string;
+    /** The Quarkus build of Apicurio Registry, shared by every checkout on the machine. */
+    buildDir: string;
+    java: string;
+    mavenArgs: string[];
+  };
   stackDir: string;
+}
+
+export interface StackConfigOverrides {
+  /** `--with-registry`: run the schema registry whatever DRIFTWATCH_SCHEMA_REGISTRY says. */
+  withRegistry?: boolean;
 }
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -63,6 +102,7 @@ function loopbackAddress(variable: string, host: string): string {
 
 export function readStackConfig(
   env: Record<string, string | undefined> = process.env,
+  overrides: StackConfigOverrides = {},
 ): StackConfig {
   const vars = parseEnv(stackEnv, env);
   const [brokerHost = '', brokerPort = ''] = (vars.KAFKA_BROKERS[0] ?? '').split(':');
@@ -73,6 +113,9 @@ export function readStackConfig(
       join(vars.XDG_CACHE_HOME || join(homedir(), '.cache'), 'driftwatch'),
   );
   const kafkaPort = Number(brokerPort);
+  const java = vars.JAVA_HOME ? join(vars.JAVA_HOME, 'bin', 'java') : 'java';
+  const mavenArgs = vars.DRIFTWATCH_MAVEN_ARGS.split(/\s+/).filter(Boolean);
+  const registryPort = vars.DRIFTWATCH_SCHEMA_REGISTRY_PORT;
   return {
     kafka: {
       version: vars.DRIFTWATCH_KAFKA_VERSION,
@@ -82,13 +125,25 @@ export function readStackConfig(
       heap: vars.DRIFTWATCH_KAFKA_HEAP,
       dir: join(stackDir, 'kafka'),
       libsDir: join(cacheDir, `kafka-${vars.DRIFTWATCH_KAFKA_VERSION}`, 'libs'),
-      java: vars.JAVA_HOME ? join(vars.JAVA_HOME, 'bin', 'java') : 'java',
-      mavenArgs: vars.DRIFTWATCH_MAVEN_ARGS.split(/\s+/).filter(Boolean),
+      java,
+      mavenArgs,
     },
     redis: {
       host: loopbackAddress('REDIS_URL', redisUrl.hostname),
       port: Number(redisUrl.port || '6379'),
       dir: join(stackDir, 'redis'),
+    },
+    schemaRegistry: {
+      enabled: overrides.withRegistry === true || vars.DRIFTWATCH_SCHEMA_REGISTRY,
+      version: apicurioVersion,
+      host: '127.0.0.1',
+      port: registryPort,
+      url: `http://127.0.0.1:${registryPort}${confluentApiPath}`,
+      heap: vars.DRIFTWATCH_SCHEMA_REGISTRY_HEAP,
+      dir: join(stackDir, 'schema-registry'),
+      buildDir: join(cacheDir, `apicurio-registry-${apicurioVersion}`),
+      java,
+      mavenArgs,
     },
     stackDir,
   };

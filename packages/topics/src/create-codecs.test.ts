@@ -321,6 +321,24 @@ describe('Avro codecs against an in-test implementation of the Schema Registry R
     );
   });
 
+  it('fails to start, not retriable, naming the fix, when the subject has another compatibility level', async (t) => {
+    const registry = await startRegistry(t);
+    await createCodecs({ schemaRegistryUrl: registry.url, names, topics: ['labels'] });
+    // What Apicurio answers for a subject another client registered: its level reads as NONE.
+    await fetch(`${registry.url}/config/labels-value`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ compatibility: 'NONE' }),
+    });
+    await assert.rejects(
+      createCodecs({ schemaRegistryUrl: registry.url, names, topics: ['labels'] }),
+      assertRegistryError(
+        'DW_SCHEMA_REGISTRY_REJECTED',
+        /subject "labels-value": .*\(BACKWARD != NONE\)\. .*PUT \/config\/labels-value \{"compatibility":"BACKWARD"\}/,
+      ),
+    );
+  });
+
   it('a registry outage while looking up a schema id is retriable, not a DecodeError', async (t) => {
     const registry = await startRegistry(t);
     const writer = await createCodecs({ schemaRegistryUrl: registry.url, names });

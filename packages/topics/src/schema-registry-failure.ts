@@ -45,11 +45,14 @@ export function registrationFailure(error: unknown, subject: string): Error {
       { retriable: false, status: error.status, cause: error },
     );
   }
-  // The client refuses to register into a subject whose compatibility level an operator changed.
+  // The client refuses to register into a subject whose own compatibility level is not the one it
+  // registers with (BACKWARD): an operator changed it, or, on Apicurio Registry, another client
+  // registered the subject (Apicurio reads an unset level as NONE where Confluent reads unset).
   if (error instanceof Error && error.name === 'ConfluentSchemaRegistryCompatibilityError') {
     return new SchemaRegistryError(
       'DW_SCHEMA_REGISTRY_REJECTED',
-      `cannot register the schema for subject "${subject}": ${error.message}`,
+      `cannot register the schema for subject "${subject}": ${error.message}. ` +
+        `driftwatch registers with BACKWARD compatibility; set the subject's level to it with PUT /config/${subject} {"compatibility":"BACKWARD"}`,
       { retriable: false, cause: error },
     );
   }

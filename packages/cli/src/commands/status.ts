@@ -33,7 +33,7 @@ export interface StatusReport {
    * REDIS_URL point elsewhere, so only whether they answer.
    */
   stack:
-    | { mode: 'local'; kafka: ServerStatus; redis: ServerStatus }
+    | { mode: 'local'; kafka: ServerStatus; redis: ServerStatus; schemaRegistry: ServerStatus }
     | { mode: 'remote'; redis: { address: string; reachable: boolean } };
   kafka:
     { reachable: true; clusterId: string; brokers: number } | { reachable: false; error: string };
@@ -224,7 +224,11 @@ export function formatStatus(report: StatusReport): string[] {
   ];
   const stackRows =
     report.stack.mode === 'local'
-      ? [server(report.stack.kafka), server(report.stack.redis)]
+      ? [
+          server(report.stack.kafka),
+          server(report.stack.redis),
+          server(report.stack.schemaRegistry),
+        ]
       : [
           ['kafka', report.kafka.reachable ? 'reachable' : 'unreachable', report.brokers.join(',')],
           [
