@@ -2,6 +2,24 @@ export { ModelError, type ModelErrorCode } from './errors.js';
 export { sha256Hex } from './sha256-hex.js';
 export { exportOnnx, type ExportOnnxOptions } from './export-onnx.js';
 export { OnnxScorer, type OnnxScorerLoadOptions } from './onnx-scorer.js';
+export { ClassifierScorer, type ClassifierLoadOptions } from './classifier-scorer.js';
+export { inspectClassifier } from './inspect-classifier.js';
+export type {
+  ClassifierHints,
+  ClassifierInterpretation,
+  ClassifierOutput,
+  ClassifierOutputKind,
+  ClassesSource,
+  FeatureNamesSource,
+  OutputKindSource,
+  SingleOutputKind,
+} from './classifier-interpretation.js';
+export type { OnnxValueDescription } from './describe-onnx-value.js';
+export {
+  checkProbabilities,
+  ROW_SUM_TOLERANCE,
+  type ProbabilityCheck,
+} from './check-probabilities.js';
 export {
   buildFeatureMatrix,
   type FeatureMatrix,

@@ -13,6 +13,11 @@ export const METADATA_FORMAT = 'driftwatch.format';
 export const METADATA_FEATURE_NAMES = 'driftwatch.feature_names';
 export const METADATA_MODEL_FAMILY = 'driftwatch.model_family';
 export const METADATA_ACTIVATION = 'driftwatch.activation';
+/**
+ * Class labels (JSON array) in the order of the probability output: written by training programs
+ * (examples/sklearn-trainer/train.py) whose classifier node only knows class indices.
+ */
+export const METADATA_CLASSES = 'driftwatch.classes';
 
 /** Bumped if the graph's input, output or metadata contract ever changes. */
 export const FORMAT_VERSION = '1';

@@ -3,6 +3,7 @@ import onnxProto from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 
 import { ModelError } from './errors.js';
+import { longToNumber } from './long-to-number.js';
 import {
   INPUT_NAME,
   METADATA_FEATURE_NAMES,
@@ -220,20 +221,11 @@ function readContract(bytes: Uint8Array): ModelContract {
   const input = proto.graph?.input?.find((value) => value.name === INPUT_NAME);
   const tensorType = input?.type?.tensorType;
   const dims = tensorType?.shape?.dim ?? [];
-  const width = dims.length === 2 ? toNumber(dims[1]?.dimValue as unknown) : undefined;
+  const width = dims.length === 2 ? longToNumber(dims[1]?.dimValue as unknown) : undefined;
   if (tensorType?.elemType !== onnx.TensorProto.DataType.FLOAT || width !== featureNames.length) {
     throw invalid(
       `input "${INPUT_NAME}" must be float32 [N, ${featureNames.length}] to match ${featureNames.length} feature names`,
     );
   }
   return { featureNames: featureNames as string[], family, metadata };
-}
-
-/** protobufjs decodes int64 as a `Long` (with `toNumber`) when long.js is installed. */
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  const long = value as { toNumber?: unknown } | null | undefined;
-  return typeof long?.toNumber === 'function'
-    ? (long.toNumber as () => number).call(long)
-    : undefined;
 }
