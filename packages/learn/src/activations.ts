@@ -20,3 +20,28 @@ export function activate(activation: MlpActivation, x: number): number {
 export function activationSlope(activation: MlpActivation, a: number): number {
   return activation === 'tanh' ? 1 - a * a : a > 0 ? 1 : 0;
 }
+
+/**
+ * Softmax of `values[offset … offset + count)` in place: the largest is subtracted before `exp`,
+ * so no logit overflows, and the sum is taken in class order (the order of the exported graph).
+ */
+export function softmaxInPlace(values: Float64Array, offset: number, count: number): void {
+  let max = -Infinity;
+  for (let k = 0; k < count; k++) max = Math.max(max, values[offset + k] ?? 0);
+  let sum = 0;
+  for (let k = 0; k < count; k++) {
+    const e = Math.exp((values[offset + k] ?? 0) - max);
+    values[offset + k] = e;
+    sum += e;
+  }
+  for (let k = 0; k < count; k++) values[offset + k] = (values[offset + k] ?? 0) / sum;
+}
+
+/** log Σ exp(values[offset … offset + count)), without overflow. */
+export function logSumExp(values: Float64Array, offset: number, count: number): number {
+  let max = -Infinity;
+  for (let k = 0; k < count; k++) max = Math.max(max, values[offset + k] ?? 0);
+  let sum = 0;
+  for (let k = 0; k < count; k++) sum += Math.exp((values[offset + k] ?? 0) - max);
+  return max + Math.log(sum);
+}

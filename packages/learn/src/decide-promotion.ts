@@ -1,5 +1,6 @@
 import { LearnError } from './errors.js';
 import type { BinaryClassifierMetrics } from './evaluate-binary-classifier.js';
+import type { ClassifierMetrics } from './evaluate-classifier.js';
 import { mcnemarTest, type McNemarResult } from './mcnemar-test.js';
 import { option } from './errors.js';
 
@@ -18,9 +19,10 @@ export interface PromotionCriteria {
 }
 
 export interface PromotionInput {
-  readonly challenger: BinaryClassifierMetrics;
+  /** Binary metrics, or multiclass ones (macro F1, one-vs-rest macro ROC AUC). */
+  readonly challenger: BinaryClassifierMetrics | ClassifierMetrics;
   /** The serving model's metrics on the same holdout, or null when nothing is serving yet. */
-  readonly champion: BinaryClassifierMetrics | null;
+  readonly champion: BinaryClassifierMetrics | ClassifierMetrics | null;
   /** Per holdout row, whether the champion was right; required with `mcnemarAlpha`. */
   readonly championCorrect?: ArrayLike<boolean | number>;
   /** Per holdout row, whether the challenger was right; required with `mcnemarAlpha`. */

@@ -5,12 +5,15 @@ import { DriftwatchError, optionChecks } from '@driftwatch/errors';
  * - `DW_LEARN_INVALID_INPUT`: rows, labels or feature names are malformed (wrong width, NaN).
  * - `DW_LEARN_ONE_CLASS`: the training labels hold one class only, so there is nothing to learn
  *   to tell apart — a property of the data window, not a bug in the caller.
+ * - `DW_LEARN_MISSING_CLASS`: a multiclass fit has no training row of some class (while at least
+ *   two are present), so nothing can be learned about it — also a property of the data window.
  * - `DW_LEARN_NOT_CONVERGED`: a fit did not reach its tolerance.
  */
 export type LearnErrorCode =
   | 'DW_LEARN_INVALID_OPTION'
   | 'DW_LEARN_INVALID_INPUT'
   | 'DW_LEARN_ONE_CLASS'
+  | 'DW_LEARN_MISSING_CLASS'
   | 'DW_LEARN_NOT_CONVERGED';
 
 /**

@@ -1,11 +1,16 @@
 export { LearnError, type LearnErrorCode } from './errors.js';
 export type { FeatureRows } from './input-checks.js';
 export {
+  modelClassCount,
   parseTrainedModel,
+  type BinaryModel,
   type LogisticModel,
   type MlpActivation,
   type MlpModel,
   type ModelFamily,
+  type MulticlassModel,
+  type SoftmaxMlpModel,
+  type SoftmaxRegressionModel,
   type Standardization,
   type TrainedModel,
 } from './trained-model.js';
@@ -14,13 +19,21 @@ export {
   type LogisticRegressionFit,
   type LogisticRegressionOptions,
 } from './logistic-regression.js';
+export {
+  SoftmaxRegression,
+  type SoftmaxRegressionFit,
+  type SoftmaxRegressionOptions,
+} from './softmax-regression.js';
 export { Mlp, type MlpOptions } from './mlp.js';
+export { SoftmaxMlp } from './softmax-mlp.js';
 export { trainModel, type TrainModelOptions } from './train-model.js';
 export { predictProbabilities } from './predict-probabilities.js';
+export { predictClassProbabilities } from './predict-class-probabilities.js';
 export {
   evaluateBinaryClassifier,
   type BinaryClassifierMetrics,
 } from './evaluate-binary-classifier.js';
+export { evaluateClassifier, type ClassifierMetrics } from './evaluate-classifier.js';
 export { mcnemarTest, type McNemarOptions, type McNemarResult } from './mcnemar-test.js';
 export {
   decidePromotion,

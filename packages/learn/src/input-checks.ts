@@ -78,6 +78,48 @@ export function binaryLabels(labels: ArrayLike<number | boolean>, what = 'labels
   return copy;
 }
 
+/**
+ * Copies class indices (integers `0 … classCount − 1`; the caller maps class names to indices)
+ * into an Int32Array, rejecting anything else.
+ */
+export function classLabels(
+  labels: ArrayLike<number>,
+  classCount: number,
+  what = 'labels',
+): Int32Array {
+  const candidate: unknown = labels;
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    typeof (candidate as { length?: unknown }).length !== 'number'
+  ) {
+    throw new LearnError('DW_LEARN_INVALID_INPUT', `${what} must be an array of class indices`);
+  }
+  const copy = new Int32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= classCount) {
+      throw new LearnError(
+        'DW_LEARN_INVALID_INPUT',
+        `${what}[${i}] must be a class index in 0 … ${classCount - 1}, got ${String(label)}`,
+      );
+    }
+    copy[i] = label;
+  }
+  return copy;
+}
+
+/** A class count: an integer of at least `least` (2 for any classifier, 3 for a softmax model). */
+export function requireClassCount(classCount: unknown, least: number): number {
+  if (typeof classCount !== 'number' || !Number.isSafeInteger(classCount) || classCount < least) {
+    throw new LearnError(
+      'DW_LEARN_INVALID_OPTION',
+      `option classCount must be an integer ≥ ${least}, got ${String(classCount)}`,
+    );
+  }
+  return classCount;
+}
+
 /** Rejects a length mismatch between two parallel inputs. */
 export function requireSameLength(
   a: { length: number },

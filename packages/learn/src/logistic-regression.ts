@@ -1,6 +1,5 @@
 import { sigmoid, softplus } from './activations.js';
-import { solveSymmetricPositiveDefinite } from './cholesky.js';
-import { LearnError } from './errors.js';
+import { minimizeByNewton, type NewtonObjective } from './newton-minimize.js';
 import { fitStandardization, standardize } from './standardization.js';
 import type { LogisticModel } from './trained-model.js';
 import { trainingData } from './training-data.js';
@@ -87,65 +86,27 @@ export class LogisticRegression {
 
     // β = [w₀ … w_{F−1}, b]. Starting from the base rate's log-odds makes the first step small.
     const size = width + 1;
-    let beta: Float64Array = new Float64Array(size);
+    const beta = new Float64Array(size);
     let positives = 0;
     for (const label of y) positives += label;
     beta[width] = Math.log(positives / (n - positives));
 
-    let value = objective.value(beta);
-    for (let iteration = 0; ; iteration++) {
-      const { gradient, hessian } = objective.derivatives(beta);
-      const gradientMaxAbs = maxAbs(gradient);
-      if (gradientMaxAbs <= this.tolerance) {
-        return {
-          model: toModel(data.featureNames, standardization, beta),
-          iterations: iteration,
-          gradientMaxAbs,
-        };
-      }
-      if (iteration === this.maxIterations) {
-        throw new LearnError(
-          'DW_LEARN_NOT_CONVERGED',
-          `logistic regression did not converge in ${this.maxIterations} Newton iterations: largest gradient component ${gradientMaxAbs} > tolerance ${this.tolerance}`,
-        );
-      }
-      // The Hessian is positive definite in exact arithmetic; if rounding says otherwise, a
-      // gradient step (with the same line search) still makes progress.
-      const direction = solveSymmetricPositiveDefinite(hessian, gradient, size) ?? gradient;
-      let decrement = 0;
-      for (let k = 0; k < size; k++) decrement += (gradient[k] ?? 0) * (direction[k] ?? 0);
-      const stepTo = (t: number): Float64Array => beta.map((b, k) => b - t * (direction[k] ?? 0));
-      // Near the optimum the predicted decrease (decrement / 2) is below the objective's rounding,
-      // so comparing values would reject good steps: there the full Newton step is taken as is
-      // (it converges quadratically), and the gradient test above decides when to stop.
-      if (decrement < 1e-10 * Math.max(1, Math.abs(value))) {
-        beta = stepTo(1);
-        value = objective.value(beta);
-        continue;
-      }
-      let step = 1;
-      let candidate = stepTo(step);
-      let candidateValue = objective.value(candidate);
-      // Armijo: accept a step that achieves a tenth of the decrease its slope promises.
-      while (candidateValue > value - 1e-4 * step * decrement) {
-        step /= 2;
-        if (step < 1e-12) {
-          throw new LearnError(
-            'DW_LEARN_NOT_CONVERGED',
-            `logistic regression line search failed at iteration ${iteration}: largest gradient component ${gradientMaxAbs}`,
-          );
-        }
-        candidate = stepTo(step);
-        candidateValue = objective.value(candidate);
-      }
-      beta = candidate;
-      value = candidateValue;
-    }
+    const optimum = minimizeByNewton(objective, beta, {
+      maxIterations: this.maxIterations,
+      tolerance: this.tolerance,
+      what: 'logistic regression',
+    });
+    return {
+      model: toModel(data.featureNames, standardization, optimum.beta),
+      iterations: optimum.iterations,
+      gradientMaxAbs: optimum.gradientMaxAbs,
+    };
   }
 }
 
 /** The penalized mean log-loss and its derivatives, over standardized rows. */
-class LogisticObjective {
+class LogisticObjective implements NewtonObjective {
+  readonly size: number;
   readonly #z: Float64Array;
   readonly #y: Float64Array;
   readonly #n: number;
@@ -158,6 +119,7 @@ class LogisticObjective {
     this.#n = n;
     this.#width = width;
     this.#l2 = l2;
+    this.size = width + 1;
   }
 
   #logit(beta: Float64Array, row: number): number {
@@ -212,12 +174,6 @@ class LogisticObjective {
     }
     return { gradient, hessian };
   }
-}
-
-function maxAbs(values: Float64Array): number {
-  let max = 0;
-  for (const value of values) max = Math.max(max, Math.abs(value));
-  return max;
 }
 
 function toModel(

@@ -1,34 +1,18 @@
-import { mulberry32, type Random } from '@driftwatch/drift';
-
 import { activate, activationSlope, sigmoid } from './activations.js';
-import { LearnError } from './errors.js';
-import { fitStandardization, standardize } from './standardization.js';
-import { mlpActivations, type MlpActivation, type MlpModel } from './trained-model.js';
-import { trainingData } from './training-data.js';
+import { Adam } from './adam.js';
 import { type FeatureRows } from './input-checks.js';
-import { option } from './errors.js';
+import {
+  fitRandom,
+  resolveMlpOptions,
+  type MlpOptions,
+  type ResolvedMlpOptions,
+} from './mlp-options.js';
+import { shuffle } from './shuffle.js';
+import { fitStandardization, standardize } from './standardization.js';
+import type { MlpActivation, MlpModel } from './trained-model.js';
+import { trainingData } from './training-data.js';
 
-export interface MlpOptions {
-  /** Units in the hidden layer. */
-  readonly hiddenUnits?: number;
-  readonly activation?: MlpActivation;
-  /** L2 penalty λ on the weights (not the biases), added to the mean log-loss of each batch. */
-  readonly l2?: number;
-  /** Passes over the training rows. */
-  readonly epochs?: number;
-  /** Rows per Adam step; the last batch of an epoch may be smaller. */
-  readonly batchSize?: number;
-  /** Adam's step size α. */
-  readonly learningRate?: number;
-  /** Seed of the `mulberry32` that draws the initial weights and shuffles each epoch. */
-  readonly seed?: number;
-  /** A generator to draw from instead of `mulberry32(seed)`; it advances with every fit. */
-  readonly random?: Random;
-}
-
-const ADAM_BETA1 = 0.9;
-const ADAM_BETA2 = 0.999;
-const ADAM_EPSILON = 1e-8;
+export type { MlpOptions } from './mlp-options.js';
 
 /**
  * A multilayer perceptron with one hidden layer and a sigmoid output, trained on the log-loss by
@@ -80,35 +64,18 @@ export class Mlp {
   readonly learningRate: number;
   /** The seed each fit starts a fresh `mulberry32` from; `undefined` with a `random` option. */
   readonly seed: number | undefined;
-  readonly #random: Random | undefined;
+  readonly #options: ResolvedMlpOptions;
 
   constructor(options: MlpOptions = {}) {
-    this.hiddenUnits = option.positiveInteger(options.hiddenUnits ?? 16, 'hiddenUnits');
-    this.activation = option.oneOf(options.activation ?? 'tanh', 'activation', mlpActivations);
-    this.l2 = option.nonNegativeFinite(options.l2 ?? 1e-4, 'l2');
-    this.epochs = option.positiveInteger(options.epochs ?? 100, 'epochs');
-    this.batchSize = option.positiveInteger(options.batchSize ?? 32, 'batchSize');
-    this.learningRate = option.positiveFinite(options.learningRate ?? 0.01, 'learningRate');
-    if (options.random !== undefined) {
-      if (options.seed !== undefined) {
-        throw new LearnError('DW_LEARN_INVALID_OPTION', 'options seed and random are exclusive');
-      }
-      if (typeof options.random !== 'function') {
-        throw new LearnError('DW_LEARN_INVALID_OPTION', 'option random must be a function');
-      }
-      this.#random = options.random;
-      this.seed = undefined;
-    } else {
-      const seed = option.nonNegativeInteger(options.seed ?? 0, 'seed');
-      if (seed > 0xffffffff) {
-        throw new LearnError(
-          'DW_LEARN_INVALID_OPTION',
-          `option seed must be a 32-bit unsigned integer, got ${seed}`,
-        );
-      }
-      this.seed = seed;
-      this.#random = undefined;
-    }
+    const resolved = resolveMlpOptions(options);
+    this.hiddenUnits = resolved.hiddenUnits;
+    this.activation = resolved.activation;
+    this.l2 = resolved.l2;
+    this.epochs = resolved.epochs;
+    this.batchSize = resolved.batchSize;
+    this.learningRate = resolved.learningRate;
+    this.seed = resolved.seed;
+    this.#options = resolved;
   }
 
   /**
@@ -127,7 +94,7 @@ export class Mlp {
     const y = data.labels;
     const units = this.hiddenUnits;
     const activation = this.activation;
-    const random = this.#random ?? mulberry32(this.seed ?? 0);
+    const random = fitRandom(this.#options);
 
     // Parameters, flat: hidden weights unit-major (W[u][j] at u·width + j), then the rest.
     const hiddenWeights = new Float64Array(units * width);
@@ -144,21 +111,19 @@ export class Mlp {
 
     const parameters = [hiddenWeights, hiddenBias, outputWeights, outputBias];
     const gradients = parameters.map((p) => new Float64Array(p.length));
-    const firstMoments = parameters.map((p) => new Float64Array(p.length));
-    const secondMoments = parameters.map((p) => new Float64Array(p.length));
     const [gHiddenWeights, gHiddenBias, gOutputWeights, gOutputBias] = gradients as [
       Float64Array,
       Float64Array,
       Float64Array,
       Float64Array,
     ];
-    const penalized = [true, false, true, false];
+    // Weights are penalized, biases not.
+    const adam = new Adam(parameters, [this.l2, 0, this.l2, 0], this.learningRate);
 
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     const hidden = new Float64Array(units);
     const batchSize = Math.min(this.batchSize, n);
-    let step = 0;
 
     for (let epoch = 0; epoch < this.epochs; epoch++) {
       shuffle(order, random);
@@ -194,26 +159,7 @@ export class Mlp {
             }
           }
         }
-        step++;
-        const correction1 = 1 - ADAM_BETA1 ** step;
-        const correction2 = 1 - ADAM_BETA2 ** step;
-        for (const [index, p] of parameters.entries()) {
-          const g = gradients[index] as Float64Array;
-          const m = firstMoments[index] as Float64Array;
-          const v = secondMoments[index] as Float64Array;
-          const decay = penalized[index] === true ? this.l2 : 0;
-          for (let k = 0; k < p.length; k++) {
-            const gradient = (g[k] ?? 0) + decay * (p[k] ?? 0);
-            const mk = ADAM_BETA1 * (m[k] ?? 0) + (1 - ADAM_BETA1) * gradient;
-            const vk = ADAM_BETA2 * (v[k] ?? 0) + (1 - ADAM_BETA2) * gradient * gradient;
-            m[k] = mk;
-            v[k] = vk;
-            p[k] =
-              (p[k] ?? 0) -
-              (this.learningRate * (mk / correction1)) /
-                (Math.sqrt(vk / correction2) + ADAM_EPSILON);
-          }
-        }
+        adam.step(gradients);
       }
     }
 
@@ -230,15 +176,5 @@ export class Mlp {
       },
       output: { weights: Array.from(outputWeights), bias: outputBias[0] ?? 0 },
     };
-  }
-}
-
-/** Fisher–Yates, in place, drawing `length − 1` numbers from `random`. */
-function shuffle(order: Int32Array, random: Random): void {
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const swap = order[i] ?? 0;
-    order[i] = order[j] ?? 0;
-    order[j] = swap;
   }
 }

@@ -1,11 +1,12 @@
 import { activate, sigmoid } from './activations.js';
 import { standardize } from './standardization.js';
-import type { TrainedModel } from './trained-model.js';
+import type { BinaryModel } from './trained-model.js';
 import { flattenRows, type FeatureRows } from './input-checks.js';
 
 /**
- * P(class 1) for each row, computed in float64 exactly as the model's formulas read (standardize,
- * affine layers, activation, sigmoid). This is the reference the ONNX export is checked against.
+ * P(class 1) for each row of a binary model, computed in float64 exactly as the model's formulas
+ * read (standardize, affine layers, activation, sigmoid). This is the reference the ONNX export is
+ * checked against. For any model, binary or not, see {@link predictClassProbabilities}.
  *
  * `rows` are raw (unstandardized) feature values, one array per example, columns in
  * `model.featureNames` order; every value must be finite.
@@ -22,7 +23,7 @@ import { flattenRows, type FeatureRows } from './input-checks.js';
  * Array.from(predictProbabilities(model, [[10], [12], [6]])); // => [0.3775406687981454, 0.7310585786300049, 0.02931223075135632]
  * ```
  */
-export function predictProbabilities(model: TrainedModel, rows: FeatureRows): Float64Array {
+export function predictProbabilities(model: BinaryModel, rows: FeatureRows): Float64Array {
   const width = model.featureNames.length;
   const rowCount = rows.length;
   const z = standardize(flattenRows(rows, width), rowCount, width, model.standardization);

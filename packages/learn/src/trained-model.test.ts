@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import { LearnError } from './errors.js';
 import { Mlp } from './mlp.js';
-import { parseTrainedModel } from './trained-model.js';
+import { modelClassCount, parseTrainedModel } from './trained-model.js';
 import { trainModel } from './train-model.js';
 
 const rows = [
@@ -42,6 +42,64 @@ describe('parseTrainedModel', () => {
       [{ ...mlp, hidden: { ...mlp.hidden, bias: [0] } }, /hidden.bias must be an array of 3/],
       [{ ...mlp, output: { weights: [1, 2], bias: 0 } }, /output.weights must be an array of 3/],
       [{ ...mlp, output: null }, /output must be an object/],
+    ];
+    for (const [json, message] of cases) {
+      assert.throws(
+        () => parseTrainedModel(json),
+        (error: unknown) =>
+          error instanceof LearnError &&
+          error.code === 'DW_LEARN_INVALID_INPUT' &&
+          message.test(error.message),
+        String(message),
+      );
+    }
+  });
+
+  it('round-trips multiclass models through JSON, and counts their classes', () => {
+    const classes = [0, 1, 2, 2];
+    const softmax = trainModel('logistic', rows, classes, ['a', 'b'], {}, 3);
+    const mlp = trainModel('mlp', rows, classes, ['a', 'b'], { mlp: { hiddenUnits: 2 } }, 3);
+    for (const model of [softmax, mlp]) {
+      assert.deepEqual(parseTrainedModel(JSON.parse(JSON.stringify(model))), model);
+      assert.equal(modelClassCount(model), 3);
+    }
+    assert.equal(modelClassCount(trainModel('logistic', rows, labels, ['a', 'b'])), 2);
+  });
+
+  it('rejects malformed multiclass models, naming the field', () => {
+    const classes = [0, 1, 2, 2];
+    const softmax = trainModel('logistic', rows, classes, ['a', 'b'], {}, 3);
+    const mlp = trainModel('mlp', rows, classes, ['a', 'b'], { mlp: { hiddenUnits: 2 } }, 3);
+    const cases: [unknown, RegExp][] = [
+      [{ ...softmax, classCount: 2 }, /classCount must be an integer ≥ 3/],
+      [{ ...softmax, classCount: '3' }, /classCount must be an integer ≥ 3/],
+      [{ ...softmax, classCount: 4 }, /weights must be an array of 4 rows/],
+      [{ ...softmax, weights: [[1, 2], [3, 4], [5]] }, /weights\[2\] must be an array of 2/],
+      [{ ...softmax, bias: [0, 0] }, /bias must be an array of 3 finite numbers/],
+      [{ ...softmax, family: 'forest' }, /family must be/],
+      [
+        { ...mlp, output: { weights: [[1, 2]], bias: [0, 0, 0] } },
+        /output.weights must be an array of 3 rows/,
+      ],
+      [
+        { ...mlp, output: { weights: [[1], [2], [3]], bias: [0, 0, 0] } },
+        /output.weights\[0\] must be an array of 2/,
+      ],
+      [
+        {
+          ...mlp,
+          output: {
+            weights: [
+              [1, 2],
+              [3, 4],
+              [5, 6],
+            ],
+            bias: 0,
+          },
+        },
+        /output.bias must be an array of 3/,
+      ],
+      [{ ...mlp, activation: 'sigmoid' }, /activation must be/],
     ];
     for (const [json, message] of cases) {
       assert.throws(

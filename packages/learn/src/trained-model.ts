@@ -51,14 +51,75 @@ export interface MlpModel {
 }
 
 /**
- * A trained binary classifier as plain JSON-serializable data: what `trainModel` returns,
- * `predictProbabilities` evaluates, and `@driftwatch/model` exports to ONNX.
+ * Softmax (multinomial) logistic regression over `classCount` ≥ 3 classes:
+ * `P(y = k | x) = softmax(weights · z + bias)ₖ` on standardized `z`. The parametrization is the
+ * symmetric one: every class has its own weights and intercept, and the intercepts sum to 0.
  */
-export type TrainedModel = LogisticModel | MlpModel;
+export interface SoftmaxRegressionModel {
+  readonly family: 'logistic';
+  readonly classCount: number;
+  readonly featureNames: readonly string[];
+  readonly standardization: Standardization;
+  /** `weights[class][feature]`, on the standardized scale. */
+  readonly weights: readonly (readonly number[])[];
+  /** One intercept per class. */
+  readonly bias: readonly number[];
+}
+
+/**
+ * One hidden layer and `classCount` ≥ 3 softmax outputs: `h = activation(W·z + b)`,
+ * `P(y = k | x) = softmax(output.weights · h + output.bias)ₖ` on standardized `z`.
+ */
+export interface SoftmaxMlpModel {
+  readonly family: 'mlp';
+  readonly classCount: number;
+  readonly featureNames: readonly string[];
+  readonly standardization: Standardization;
+  readonly activation: MlpActivation;
+  readonly hidden: {
+    /** `weights[unit][feature]`. */
+    readonly weights: readonly (readonly number[])[];
+    readonly bias: readonly number[];
+  };
+  readonly output: {
+    /** `weights[class][unit]`. */
+    readonly weights: readonly (readonly number[])[];
+    /** One bias per class. */
+    readonly bias: readonly number[];
+  };
+}
+
+/** A two-class model: one probability, of class 1, per row. */
+export type BinaryModel = LogisticModel | MlpModel;
+
+/**
+ * A model over three or more classes: one probability per class per row. Two classes are always
+ * a {@link BinaryModel}, so each model has one representation; `classCount` tells the two apart.
+ */
+export type MulticlassModel = SoftmaxRegressionModel | SoftmaxMlpModel;
+
+/**
+ * A trained classifier as plain JSON-serializable data: what `trainModel` returns,
+ * `predictClassProbabilities` evaluates, and `@driftwatch/model` exports to ONNX.
+ */
+export type TrainedModel = BinaryModel | MulticlassModel;
+
+/**
+ * How many classes `model` tells apart: its `classCount`, or 2 for a binary model.
+ *
+ * @example
+ * ```ts
+ * modelClassCount({ family: 'logistic', featureNames: ['x'], standardization: { mean: [0], scale: [1] }, weights: [1], bias: 0 }); // => 2
+ * ```
+ */
+export function modelClassCount(model: TrainedModel): number {
+  return 'classCount' in model ? model.classCount : 2;
+}
 
 /**
  * Checks that `json` is a well-formed {@link TrainedModel} (it may come from storage or over the
- * wire): known family, consistent dimensions, finite numbers, positive scales. Returns it typed.
+ * wire): known family, consistent dimensions, finite numbers, positive scales, and for a
+ * multiclass model a `classCount` ≥ 3 matching its weights. Returns it typed.
  *
  * @example
  * ```ts
@@ -105,29 +166,70 @@ export function parseTrainedModel(json: unknown): TrainedModel {
   if (!vector(scale, width, 'standardization.scale').every((s) => s > 0)) {
     throw invalid('standardization.scale must be positive');
   }
+  const matrix = (value: unknown, rows: number, columns: number, what: string): void => {
+    if (!Array.isArray(value) || value.length !== rows) {
+      throw invalid(`${what} must be an array of ${rows} rows`);
+    }
+    value.forEach((row: unknown, i) => vector(row, columns, `${what}[${i}]`));
+  };
+  if ('classCount' in candidate) {
+    const { classCount } = candidate;
+    if (typeof classCount !== 'number' || !Number.isSafeInteger(classCount) || classCount < 3) {
+      throw invalid(
+        `classCount must be an integer ≥ 3 (two classes are a binary model), got ${String(classCount)}`,
+      );
+    }
+    if (family === 'logistic') {
+      matrix(candidate.weights, classCount, width, 'weights');
+      vector(candidate.bias, classCount, 'bias');
+      return json as SoftmaxRegressionModel;
+    }
+    if (family === 'mlp') {
+      const units = checkHidden(candidate, width, vector, invalid);
+      const output = candidate.output as Record<string, unknown>;
+      matrix(output.weights, classCount, units, 'output.weights');
+      vector(output.bias, classCount, 'output.bias');
+      return json as SoftmaxMlpModel;
+    }
+    throw invalid(`family must be 'logistic' or 'mlp', got ${String(family)}`);
+  }
   if (family === 'logistic') {
     vector(candidate.weights, width, 'weights');
     scalar(candidate.bias, 'bias');
     return json as LogisticModel;
   }
   if (family === 'mlp') {
-    const { activation, hidden, output } = candidate;
-    if (!mlpActivations.includes(activation as MlpActivation)) {
-      throw invalid(`activation must be 'tanh' or 'relu', got ${String(activation)}`);
-    }
-    if (typeof hidden !== 'object' || hidden === null) throw invalid('hidden must be an object');
-    if (typeof output !== 'object' || output === null) throw invalid('output must be an object');
-    const { weights: hiddenWeights, bias: hiddenBias } = hidden as Record<string, unknown>;
-    if (!Array.isArray(hiddenWeights) || hiddenWeights.length === 0) {
-      throw invalid('hidden.weights must be a non-empty array of rows');
-    }
-    const units = hiddenWeights.length;
-    hiddenWeights.forEach((row: unknown, unit) => vector(row, width, `hidden.weights[${unit}]`));
-    vector(hiddenBias, units, 'hidden.bias');
-    const { weights: outputWeights, bias: outputBias } = output as Record<string, unknown>;
+    const units = checkHidden(candidate, width, vector, invalid);
+    const { weights: outputWeights, bias: outputBias } = candidate.output as Record<
+      string,
+      unknown
+    >;
     vector(outputWeights, units, 'output.weights');
     scalar(outputBias, 'output.bias');
     return json as MlpModel;
   }
   throw invalid(`family must be 'logistic' or 'mlp', got ${String(family)}`);
+}
+
+/** Checks an MLP's activation, hidden layer and that `output` is an object; returns the units. */
+function checkHidden(
+  candidate: Record<string, unknown>,
+  width: number,
+  vector: (value: unknown, length: number, what: string) => number[],
+  invalid: (reason: string) => LearnError,
+): number {
+  const { activation, hidden, output } = candidate;
+  if (!mlpActivations.includes(activation as MlpActivation)) {
+    throw invalid(`activation must be 'tanh' or 'relu', got ${String(activation)}`);
+  }
+  if (typeof hidden !== 'object' || hidden === null) throw invalid('hidden must be an object');
+  if (typeof output !== 'object' || output === null) throw invalid('output must be an object');
+  const { weights: hiddenWeights, bias: hiddenBias } = hidden as Record<string, unknown>;
+  if (!Array.isArray(hiddenWeights) || hiddenWeights.length === 0) {
+    throw invalid('hidden.weights must be a non-empty array of rows');
+  }
+  const units = hiddenWeights.length;
+  hiddenWeights.forEach((row: unknown, unit) => vector(row, width, `hidden.weights[${unit}]`));
+  vector(hiddenBias, units, 'hidden.bias');
+  return units;
 }

@@ -1,6 +1,7 @@
 import { LearnError } from './errors.js';
 import {
   binaryLabels,
+  classLabels,
   flattenRows,
   requireFeatureNames,
   requireSameLength,
@@ -42,4 +43,63 @@ export function trainingData(
     );
   }
   return { featureNames: [...featureNames], values, labels: y, rowCount: rows.length, width };
+}
+
+/** Validated multiclass training inputs, flattened row-major for the fitting loops. */
+export interface MulticlassTrainingData {
+  readonly featureNames: readonly string[];
+  /** Raw feature values, `rowCount × width`, row-major. */
+  readonly values: Float64Array;
+  /** A class index `0 … classCount − 1` per row. */
+  readonly labels: Int32Array;
+  readonly classCount: number;
+  /** Rows of each class. */
+  readonly classSizes: readonly number[];
+  readonly rowCount: number;
+  readonly width: number;
+}
+
+/**
+ * Checks and copies what a softmax fit needs: as {@link trainingData}, with class indices
+ * `0 … classCount − 1` for labels and every class present. With one class there is nothing to
+ * tell apart (`DW_LEARN_ONE_CLASS`); with a class absent (`DW_LEARN_MISSING_CLASS`) the unpenalized
+ * intercept of that class has its optimum at −∞, and a model that can never predict a class would
+ * be published on a holdout that cannot show it.
+ */
+export function multiclassTrainingData(
+  rows: FeatureRows,
+  labels: ArrayLike<number>,
+  featureNames: readonly string[],
+  classCount: number,
+): MulticlassTrainingData {
+  requireFeatureNames(featureNames);
+  const width = featureNames.length;
+  const values = flattenRows(rows, width);
+  const y = classLabels(labels, classCount);
+  requireSameLength(rows, 'rows', y, 'labels');
+  const classSizes = new Array<number>(classCount).fill(0);
+  for (const label of y) classSizes[label] = (classSizes[label] ?? 0) + 1;
+  const present = classSizes.filter((size) => size > 0).length;
+  if (present < 2) {
+    throw new LearnError(
+      'DW_LEARN_ONE_CLASS',
+      `training labels must contain at least two classes, got ${y.length} rows of ${present === 0 ? 'no class' : `class ${classSizes.findIndex((size) => size > 0)} only`}`,
+    );
+  }
+  if (present < classCount) {
+    const missing = classSizes.flatMap((size, k) => (size === 0 ? [k] : []));
+    throw new LearnError(
+      'DW_LEARN_MISSING_CLASS',
+      `training labels must contain every one of the ${classCount} classes, class${missing.length > 1 ? 'es' : ''} ${missing.join(', ')} ha${missing.length > 1 ? 've' : 's'} no row`,
+    );
+  }
+  return {
+    featureNames: [...featureNames],
+    values,
+    labels: y,
+    classCount,
+    classSizes,
+    rowCount: rows.length,
+    width,
+  };
 }

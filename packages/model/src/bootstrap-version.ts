@@ -13,7 +13,8 @@ export async function bootstrapVersion(options: {
   model: string;
   featureNames: readonly string[];
   rows: FeatureRows;
-  labels: readonly (0 | 1)[];
+  /** A class index per row (0/1 unless `candidate.classCount` says more). */
+  labels: readonly number[];
   candidate: CandidateOptions;
   holdoutFraction?: number;
   createdAt: number;

@@ -1,23 +1,28 @@
 import {
   buildQuantileProfile,
   evaluateBinaryClassifier,
+  evaluateClassifier,
+  predictClassProbabilities,
   predictProbabilities,
   trainModel,
   type BinaryClassifierMetrics,
+  type ClassifierMetrics,
   type FeatureRows,
   type ModelFamily,
   type TrainedModel,
   type TrainModelOptions,
 } from '@driftwatch/learn';
-import type { ModelVersion } from '@driftwatch/topics';
+import type { BinnedDistribution, ModelVersion } from '@driftwatch/topics';
 
+import { argmaxCorrect } from './argmax-correct.js';
 import { exportOnnx } from './export-onnx.js';
 import { sha256Hex } from './sha256-hex.js';
 import { verifyExport } from './verify-export.js';
 
 export interface LabeledRows {
   rows: FeatureRows;
-  labels: readonly (0 | 1)[];
+  /** A class index per row, `0 … classCount − 1`: 0/1 for a binary model. */
+  labels: readonly number[];
 }
 
 export interface CandidateOptions {
@@ -27,6 +32,11 @@ export interface CandidateOptions {
   referenceBins: number;
   /** Values per feature kept as the reference sample (for KS tests downstream). */
   referenceSampleSize?: number;
+  /**
+   * Classes the labels index (default 2, a binary model). Three or more train the family's softmax
+   * form, whose every class must occur in the training rows.
+   */
+  classCount?: number;
 }
 
 /** A trained model ready to publish: its ONNX bytes were loaded back and score as it does. */
@@ -35,10 +45,16 @@ export interface Candidate {
   onnx: Uint8Array;
   sha256: string;
   reference: ModelVersion['reference'];
-  holdoutMetrics: BinaryClassifierMetrics;
+  /**
+   * Each class's probability on the training rows, binned as the reference's features are, named
+   * `score_<class index>`; null for a binary model, whose P(class 1) is `reference.score`.
+   */
+  classScores: BinnedDistribution[] | null;
+  /** `evaluateBinaryClassifier` at 0.5 for a binary model, else `evaluateClassifier`. */
+  holdoutMetrics: BinaryClassifierMetrics | ClassifierMetrics;
   /** Per holdout row, whether the candidate was right: McNemar's test pairs it with the champion's. */
   holdoutCorrect: boolean[];
-  /** Largest |ONNX − in-memory| probability on the holdout. */
+  /** Largest |ONNX − in-memory| probability on the holdout (over every class when multiclass). */
   exportDifference: number;
 }
 
@@ -58,6 +74,12 @@ function evenSample(rows: FeatureRows, column: number, count: number): number[] 
  * (the bytes must score as the in-memory model does, to 1e-6, or this throws and nothing is
  * published), evaluates it on the holdout, and profiles the training data for data-drift
  * detection. Deterministic: the same inputs give byte-identical ONNX.
+ *
+ * With `options.classCount` K ≥ 3 the labels are class indices, the model is the family's softmax
+ * form, the export outputs K probabilities (all checked), the holdout metrics are
+ * `evaluateClassifier`'s, a row is right when its most probable class is the label, the reference
+ * has no single `score` (null) and `classScores` bins each class's probability instead. Two
+ * classes (the default) give exactly what they always have.
  */
 export async function buildCandidate(
   featureNames: readonly string[],
@@ -65,12 +87,14 @@ export async function buildCandidate(
   holdout: LabeledRows,
   options: CandidateOptions,
 ): Promise<Candidate> {
+  const classCount = options.classCount ?? 2;
   const trained = trainModel(
     options.family,
     train.rows,
     train.labels,
     featureNames,
     options.training,
+    classCount,
   );
   const onnx = exportOnnx(trained);
   const verification = await verifyExport(
@@ -78,19 +102,46 @@ export async function buildCandidate(
     onnx,
     holdout.rows.length > 0 ? holdout.rows : train.rows,
   );
-  const holdoutScores = predictProbabilities(trained, holdout.rows);
-  const holdoutMetrics = evaluateBinaryClassifier(holdout.labels, holdoutScores);
-  const holdoutCorrect = Array.from(
-    holdoutScores,
-    (score, i) => (score >= 0.5 ? 1 : 0) === holdout.labels[i],
-  );
+  const sampleSize = options.referenceSampleSize ?? 500;
+  let holdoutMetrics: Candidate['holdoutMetrics'];
+  let holdoutCorrect: boolean[];
+  let trainScores: Float64Array | null;
+  let classScores: BinnedDistribution[] | null = null;
+  if ('classCount' in trained) {
+    const holdoutProbabilities = predictClassProbabilities(trained, holdout.rows);
+    holdoutMetrics = evaluateClassifier(holdout.labels, holdoutProbabilities, classCount);
+    holdoutCorrect = argmaxCorrect(holdoutProbabilities, holdout.labels, classCount);
+    trainScores = null;
+    const trainProbabilities = predictClassProbabilities(trained, train.rows);
+    const classNames = Array.from({ length: classCount }, (_, k) => `score_${k}`);
+    const columns = Array.from({ length: train.rows.length }, (_, i) =>
+      Array.from(trainProbabilities.subarray(i * classCount, (i + 1) * classCount)),
+    );
+    classScores = buildQuantileProfile({
+      featureNames: classNames,
+      rows: columns,
+      bins: options.referenceBins,
+    }).features.map((distribution) => ({
+      name: distribution.name,
+      edges: [...distribution.edges],
+      proportions: [...distribution.proportions],
+      sample: [],
+    }));
+  } else {
+    const holdoutScores = predictProbabilities(trained, holdout.rows);
+    holdoutMetrics = evaluateBinaryClassifier(holdout.labels, holdoutScores);
+    holdoutCorrect = Array.from(
+      holdoutScores,
+      (score, i) => (score >= 0.5 ? 1 : 0) === holdout.labels[i],
+    );
+    trainScores = predictProbabilities(trained, train.rows);
+  }
   const profile = buildQuantileProfile({
     featureNames,
     rows: train.rows,
-    scores: predictProbabilities(trained, train.rows),
+    scores: trainScores,
     bins: options.referenceBins,
   });
-  const sampleSize = options.referenceSampleSize ?? 500;
   const reference: ModelVersion['reference'] = {
     features: profile.features.map((distribution, column) => ({
       name: distribution.name,
@@ -112,6 +163,7 @@ export async function buildCandidate(
     onnx,
     sha256: sha256Hex(onnx),
     reference,
+    classScores,
     holdoutMetrics,
     holdoutCorrect,
     exportDifference: verification.maxAbsDifference,

@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import type { LogisticModel } from '@driftwatch/learn';
+import type { LogisticModel, SoftmaxRegressionModel } from '@driftwatch/learn';
 import onnxProto from 'onnx-proto';
 
 import { ModelError } from './errors.js';
 import { exportOnnx } from './export-onnx.js';
 import { sha256Hex } from './sha256-hex.js';
-import { featureNames, trainedModels } from './testing/seeded-models.js';
+import {
+  featureNames,
+  multiclassCount,
+  trainedModels,
+  trainedMulticlassModels,
+} from './testing/seeded-models.js';
 
 const { onnx } = onnxProto;
 const models = trainedModels();
@@ -22,6 +27,21 @@ describe('exportOnnx', () => {
       assert.deepEqual(again, first);
       assert.equal(sha256Hex(again), sha256Hex(first));
     }
+  });
+
+  it('writes the same bytes as before multiclass exports existed', () => {
+    // SHA-256 of these seeded models' exports when only binary models existed: a multiclass
+    // change must leave every binary export byte-identical.
+    assert.deepEqual(
+      Object.fromEntries(
+        Object.entries(models).map(([name, model]) => [name, sha256Hex(exportOnnx(model))]),
+      ),
+      {
+        logistic: '71ad53e27d5a4b48f75f1987216a242d39f90524f2824dc57ce447b365f5445b',
+        tanh: 'eee4f12cd8127df5214b58d2f852c657e158dbe2c9df696a6f87aaf04c165a25',
+        relu: 'b7b8074fdc51dc9bf9da8bdb3485f43d78006f5af44b75c76103ae545d74186b',
+      },
+    );
   });
 
   it('changes the bytes when the model or the options change', () => {
@@ -108,6 +128,90 @@ describe('exportOnnx', () => {
     for (const [bad, options] of invalid) {
       assert.throws(
         () => exportOnnx(bad as LogisticModel, options as object),
+        (error: unknown) => error instanceof ModelError && error.code === 'DW_MODEL_INVALID',
+      );
+    }
+  });
+});
+
+describe('exportOnnx (multiclass)', () => {
+  const multiclass = trainedMulticlassModels();
+  const shape = (info: onnxProto.onnx.IValueInfoProto) =>
+    info.type?.tensorType?.shape?.dim?.map((d) => d.dimParam || Number(d.dimValue));
+
+  it('is byte-deterministic, and the bytes follow the model', () => {
+    for (const model of Object.values(multiclass)) {
+      const first = exportOnnx(model, { producerVersion: '1.2.3' });
+      assert.deepEqual(exportOnnx(structuredClone(model), { producerVersion: '1.2.3' }), first);
+    }
+    const model = multiclass.logistic as SoftmaxRegressionModel;
+    const nudged = { ...model, bias: model.bias.map((b, k) => (k === 2 ? b + 1e-12 : b)) };
+    assert.notEqual(sha256Hex(exportOnnx(nudged)), sha256Hex(exportOnnx(model)));
+  });
+
+  it('ends in a softmax over K logits, output probabilities float32 [N, K], K in the metadata', () => {
+    const proto = onnx.ModelProto.decode(exportOnnx(multiclass.relu));
+    const metadata: Record<string, string> = {};
+    for (const { key, value } of proto.metadataProps) metadata[key ?? ''] = value ?? '';
+    assert.deepEqual(metadata, {
+      'driftwatch.format': '1',
+      'driftwatch.model_family': 'mlp',
+      'driftwatch.feature_names': JSON.stringify(featureNames),
+      'driftwatch.class_count': String(multiclassCount),
+      'driftwatch.activation': 'relu',
+    });
+    const graph = proto.graph as onnxProto.onnx.GraphProto;
+    assert.equal(graph.name, 'driftwatch_mlp_softmax');
+    assert.deepEqual(
+      graph.output.map((info) => [info.name, info.type?.tensorType?.elemType, shape(info)]),
+      [['probabilities', onnx.TensorProto.DataType.FLOAT, ['N', multiclassCount]]],
+    );
+    assert.deepEqual(
+      graph.node.map((node) => node.opType),
+      ['Cast', 'Sub', 'Div', 'MatMul', 'Add', 'Relu', 'MatMul', 'Add', 'Softmax', 'Cast'],
+    );
+    const softmax = graph.node.find((node) => node.opType === 'Softmax')!;
+    assert.deepEqual(
+      (softmax.attribute ?? []).map((a) => [a.name, Number(a.i)]),
+      [['axis', 1]],
+    );
+    const logistic = onnx.ModelProto.decode(exportOnnx(multiclass.logistic))
+      .graph as onnxProto.onnx.GraphProto;
+    assert.deepEqual(
+      logistic.node.map((node) => node.opType),
+      ['Cast', 'Sub', 'Div', 'MatMul', 'Add', 'Softmax', 'Cast'],
+    );
+  });
+
+  it('stores the class weights as float64 [features, classes], transposed', () => {
+    const model = multiclass.logistic as SoftmaxRegressionModel;
+    const graph = onnx.ModelProto.decode(exportOnnx(model)).graph as onnxProto.onnx.GraphProto;
+    const tensor = graph.initializer.find(
+      (t) => t.name === 'weights',
+    ) as onnxProto.onnx.TensorProto;
+    assert.equal(tensor.dataType, onnx.TensorProto.DataType.DOUBLE);
+    assert.deepEqual(tensor.dims.map(Number), [featureNames.length, multiclassCount]);
+    const view = new DataView(
+      tensor.rawData.buffer,
+      tensor.rawData.byteOffset,
+      tensor.rawData.byteLength,
+    );
+    for (let j = 0; j < featureNames.length; j++) {
+      for (let k = 0; k < multiclassCount; k++) {
+        assert.equal(view.getFloat64((j * multiclassCount + k) * 8, true), model.weights[k]![j]);
+      }
+    }
+  });
+
+  it('rejects a malformed multiclass model with DW_MODEL_INVALID', () => {
+    const model = multiclass.logistic as SoftmaxRegressionModel;
+    for (const bad of [
+      { ...model, classCount: 2 },
+      { ...model, bias: [0, 0] },
+      { ...model, weights: model.weights.slice(1) },
+    ]) {
+      assert.throws(
+        () => exportOnnx(bad),
         (error: unknown) => error instanceof ModelError && error.code === 'DW_MODEL_INVALID',
       );
     }

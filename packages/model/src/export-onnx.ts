@@ -1,12 +1,14 @@
-import { parseTrainedModel, type TrainedModel } from '@driftwatch/learn';
+import { modelClassCount, parseTrainedModel, type TrainedModel } from '@driftwatch/learn';
 import onnxProto from 'onnx-proto';
 
 import { ModelError } from './errors.js';
 import {
+  CLASS_PROBABILITIES_NAME,
   FORMAT_VERSION,
   INPUT_NAME,
   IR_VERSION,
   METADATA_ACTIVATION,
+  METADATA_CLASS_COUNT,
   METADATA_FEATURE_NAMES,
   METADATA_FORMAT,
   METADATA_MODEL_FAMILY,
@@ -32,6 +34,11 @@ export interface ExportOnnxOptions {
  *       mlp:      → MatMul → Add → Tanh | Relu → MatMul → Add → Sigmoid
  *     → Cast(float) → probability float32 [N, 1]
  *
+ * A multiclass model (K ≥ 3 classes, `SoftmaxRegression` or `SoftmaxMlp`) ends in K logits
+ * instead, and in every class's probability:
+ *
+ *     … → MatMul → Add → Softmax(axis 1) → Cast(float) → probabilities float32 [N, K]
+ *
  * The arithmetic runs in float64 with the model's float64 parameters, so the only rounding
  * beyond the TypeScript reference (`predictProbabilities` from `@driftwatch/learn`) is the float32
  * output; in float32, standardizing a feature far from zero (an amount around 10⁶ with a spread of
@@ -40,7 +47,8 @@ export interface ExportOnnxOptions {
  * The bytes are deterministic: the same model and options give the same bytes (no timestamps, no
  * generated ids), so a retrained model's checksum changes only when the model does. Metadata
  * (`metadata_props`): `driftwatch.feature_names` (JSON array in input column order),
- * `driftwatch.model_family`, `driftwatch.format` and, for MLPs, `driftwatch.activation`.
+ * `driftwatch.model_family`, `driftwatch.format`, for multiclass models `driftwatch.class_count`
+ * (K in decimal) and, for MLPs, `driftwatch.activation`. `OnnxScorer` reads them back.
  *
  * Throws `ModelError` `DW_MODEL_INVALID` when the model is malformed.
  *
@@ -87,49 +95,66 @@ export function exportOnnx(model: TrainedModel, options: ExportOnnxOptions = {})
     [METADATA_MODEL_FAMILY, checked.family],
     [METADATA_FEATURE_NAMES, JSON.stringify(checked.featureNames)],
   ];
+  const classCount = modelClassCount(checked);
+  const multiclass = classCount > 2;
+  // Output rows of the last layer: 1 (the logit of class 1) or K (one logit per class).
+  const outputs = multiclass ? classCount : 1;
+  if (multiclass) metadata.push([METADATA_CLASS_COUNT, String(classCount)]);
   if (checked.family === 'logistic') {
+    // MatMul wants [F, outputs]; a multiclass model keeps one row per class ([K, F]).
+    const weights = 'classCount' in checked ? transpose(checked.weights, width) : checked.weights;
+    const bias = 'classCount' in checked ? checked.bias : [checked.bias];
     initializers.push(
-      doubleTensor('weights', [width, 1], checked.weights),
-      doubleTensor('bias', [1], [checked.bias]),
+      doubleTensor('weights', [width, outputs], weights),
+      doubleTensor('bias', [outputs], bias),
     );
     nodes.push(
       node('MatMul', ['standardized', 'weights'], ['linear']),
-      node('Add', ['linear', 'bias'], ['logit']),
+      node('Add', ['linear', 'bias'], [multiclass ? 'logits' : 'logit']),
     );
   } else {
     const units = checked.hidden.weights.length;
-    // MatMul wants [F, H]; the model keeps one row per hidden unit ([H, F]).
-    const hiddenWeights: number[] = [];
-    for (let j = 0; j < width; j++) {
-      for (let unit = 0; unit < units; unit++)
-        hiddenWeights.push(checked.hidden.weights[unit]?.[j] ?? 0);
-    }
+    const outputWeights =
+      'classCount' in checked ? transpose(checked.output.weights, units) : checked.output.weights;
+    const outputBias = 'classCount' in checked ? checked.output.bias : [checked.output.bias];
     initializers.push(
-      doubleTensor('hidden_weights', [width, units], hiddenWeights),
+      // MatMul wants [F, H]; the model keeps one row per hidden unit ([H, F]).
+      doubleTensor('hidden_weights', [width, units], transpose(checked.hidden.weights, width)),
       doubleTensor('hidden_bias', [units], checked.hidden.bias),
-      doubleTensor('output_weights', [units, 1], checked.output.weights),
-      doubleTensor('output_bias', [1], [checked.output.bias]),
+      doubleTensor('output_weights', [units, outputs], outputWeights),
+      doubleTensor('output_bias', [outputs], outputBias),
     );
     nodes.push(
       node('MatMul', ['standardized', 'hidden_weights'], ['hidden_linear']),
       node('Add', ['hidden_linear', 'hidden_bias'], ['hidden_preactivation']),
       node(checked.activation === 'tanh' ? 'Tanh' : 'Relu', ['hidden_preactivation'], ['hidden']),
       node('MatMul', ['hidden', 'output_weights'], ['output_linear']),
-      node('Add', ['output_linear', 'output_bias'], ['logit']),
+      node('Add', ['output_linear', 'output_bias'], [multiclass ? 'logits' : 'logit']),
     );
     metadata.push([METADATA_ACTIVATION, checked.activation]);
   }
-  nodes.push(
-    node('Sigmoid', ['logit'], ['probability_f64']),
-    node('Cast', ['probability_f64'], [OUTPUT_NAME], [castTo(DataType.FLOAT)]),
-  );
+  if (multiclass) {
+    nodes.push(
+      node('Softmax', ['logits'], ['probabilities_f64'], [intAttribute('axis', 1)]),
+      node('Cast', ['probabilities_f64'], [CLASS_PROBABILITIES_NAME], [castTo(DataType.FLOAT)]),
+    );
+  } else {
+    nodes.push(
+      node('Sigmoid', ['logit'], ['probability_f64']),
+      node('Cast', ['probability_f64'], [OUTPUT_NAME], [castTo(DataType.FLOAT)]),
+    );
+  }
 
   const graph = onnx.GraphProto.create({
-    name: `driftwatch_${checked.family}`,
+    name: multiclass ? `driftwatch_${checked.family}_softmax` : `driftwatch_${checked.family}`,
     node: nodes,
     initializer: initializers,
     input: [tensorValueInfo(INPUT_NAME, width)],
-    output: [tensorValueInfo(OUTPUT_NAME, 1)],
+    output: [
+      multiclass
+        ? tensorValueInfo(CLASS_PROBABILITIES_NAME, classCount)
+        : tensorValueInfo(OUTPUT_NAME, 1),
+    ],
   });
   const proto = onnx.ModelProto.create({
     irVersion: IR_VERSION,
@@ -169,7 +194,20 @@ function node(
 }
 
 function castTo(dataType: number): onnxProto.onnx.IAttributeProto {
-  return { name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: dataType };
+  return intAttribute('to', dataType);
+}
+
+function intAttribute(name: string, value: number): onnxProto.onnx.IAttributeProto {
+  return { name, type: onnx.AttributeProto.AttributeType.INT, i: value };
+}
+
+/** `rows` ([R][columns]) transposed and flattened row-major: [columns][R]. */
+function transpose(rows: readonly (readonly number[])[], columns: number): number[] {
+  const flat: number[] = [];
+  for (let j = 0; j < columns; j++) {
+    for (const row of rows) flat.push(row[j] ?? 0);
+  }
+  return flat;
 }
 
 /** A float32 `[N, columns]` tensor with a symbolic batch dimension. */

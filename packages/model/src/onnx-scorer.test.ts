@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { mulberry32 } from '@driftwatch/drift';
-import { predictProbabilities, type LogisticModel, type TrainedModel } from '@driftwatch/learn';
+import {
+  predictClassProbabilities,
+  predictProbabilities,
+  type BinaryModel,
+  type LogisticModel,
+  type MulticlassModel,
+  type SoftmaxMlpModel,
+  type TrainedModel,
+} from '@driftwatch/learn';
 import onnxProto from 'onnx-proto';
 import { InferenceSession } from 'onnxruntime-node';
 
@@ -11,7 +19,12 @@ import { ModelError, type ModelErrorCode } from './errors.js';
 import { exportOnnx } from './export-onnx.js';
 import { OnnxScorer } from './onnx-scorer.js';
 import { sha256Hex } from './sha256-hex.js';
-import { featureNames, trainedModels, wideRangeRows } from './testing/seeded-models.js';
+import {
+  featureNames,
+  trainedModels,
+  trainedMulticlassModels,
+  wideRangeRows,
+} from './testing/seeded-models.js';
 
 const { onnx } = onnxProto;
 const models = trainedModels();
@@ -36,7 +49,7 @@ function edited(model: TrainedModel, edit: (proto: onnxProto.onnx.ModelProto) =>
 }
 
 /** A random model on the five test features with weights large enough to spread probabilities. */
-function randomMlp(seed: number, activation: 'tanh' | 'relu'): TrainedModel {
+function randomMlp(seed: number, activation: 'tanh' | 'relu'): BinaryModel {
   const random = mulberry32(seed);
   const weight = (): number => (random() * 2 - 1) * 3;
   const units = 7;
@@ -54,7 +67,7 @@ function randomMlp(seed: number, activation: 'tanh' | 'relu'): TrainedModel {
 }
 
 describe('OnnxScorer', () => {
-  const cases: [string, TrainedModel][] = [
+  const cases: [string, BinaryModel][] = [
     ['logistic (trained)', models.logistic],
     ['mlp tanh (trained)', models.tanh],
     ['mlp relu (trained)', models.relu],
@@ -281,5 +294,120 @@ describe('OnnxScorer', () => {
     );
     const scorer = await OnnxScorer.load(exportOnnx(models.logistic), { intraOpNumThreads: 1 });
     await scorer.release();
+  });
+});
+
+/** A random softmax MLP on the five test features, five classes, logits spread wide. */
+function randomSoftmaxMlp(seed: number, activation: 'tanh' | 'relu'): SoftmaxMlpModel {
+  const binary = randomMlp(seed, activation);
+  const random = mulberry32(seed + 100);
+  const weight = (): number => (random() * 2 - 1) * 3;
+  const units = binary.family === 'mlp' ? binary.hidden.weights.length : 0;
+  return {
+    ...(binary as Extract<BinaryModel, { family: 'mlp' }>),
+    classCount: 5,
+    output: {
+      weights: Array.from({ length: 5 }, () => Array.from({ length: units }, weight)),
+      bias: Array.from({ length: 5 }, weight),
+    },
+  };
+}
+
+describe('OnnxScorer (multiclass exports)', () => {
+  const multiclassModels = trainedMulticlassModels();
+  const cases: [string, MulticlassModel][] = [
+    ['softmax regression (trained)', multiclassModels.logistic],
+    ['softmax mlp tanh (trained)', multiclassModels.tanh],
+    ['softmax mlp relu (trained)', multiclassModels.relu],
+    ['softmax mlp tanh (random weights)', randomSoftmaxMlp(5, 'tanh')],
+    ['softmax mlp relu (random weights)', randomSoftmaxMlp(6, 'relu')],
+  ];
+  for (const [name, model] of cases) {
+    it(`scores every class like the float64 TypeScript model to 1e-6: ${name}`, async () => {
+      const scorer = await OnnxScorer.load(exportOnnx(model));
+      try {
+        assert.equal(scorer.classCount, model.classCount);
+        assert.equal(scorer.metadata['driftwatch.class_count'], String(model.classCount));
+        const rows = [...wideRangeRows(11, 2000), ...wideRangeRows(12, 2000, 20)];
+        const probabilities = await scorer.scoreProbabilities(float32Matrix(rows), rows.length);
+        const expected = predictClassProbabilities(
+          model,
+          rows.map((row) => row.map(Math.fround)),
+        );
+        assert.equal(probabilities.length, rows.length * model.classCount);
+        let worst = 0;
+        let spread = 0;
+        for (let i = 0; i < probabilities.length; i++) {
+          worst = Math.max(worst, Math.abs(probabilities[i]! - expected[i]!));
+          if (expected[i]! > 0.05 && expected[i]! < 0.95) spread++;
+        }
+        assert.ok(worst <= 1e-6, `max |ONNX − TypeScript| = ${worst}`);
+        assert.ok(spread > probabilities.length / 20, `${spread} values strictly in (0.05, 0.95)`);
+      } finally {
+        await scorer.release();
+      }
+    });
+  }
+
+  it('gives [1 − p, p] per row for a binary export, and one probability from score', async () => {
+    const scorer = await OnnxScorer.load(exportOnnx(models.tanh));
+    try {
+      assert.equal(scorer.classCount, 2);
+      const rows = wideRangeRows(13, 200);
+      const p = await scorer.score(float32Matrix(rows), rows.length);
+      const both = await scorer.scoreProbabilities(float32Matrix(rows), rows.length);
+      assert.deepEqual(both, Float32Array.from(Array.from(p).flatMap((x) => [1 - x, x])));
+      assert.equal((await scorer.scoreProbabilities(new Float32Array(0), 0)).length, 0);
+    } finally {
+      await scorer.release();
+    }
+  });
+
+  it('refuses score() on a multiclass export, which has no single probability', async () => {
+    const scorer = await OnnxScorer.load(exportOnnx(multiclassModels.logistic));
+    try {
+      const rows = wideRangeRows(14, 3);
+      await assert.rejects(
+        scorer.score(float32Matrix(rows), rows.length),
+        modelError('DW_MODEL_INVALID_INPUT', /4-class model .* use scoreProbabilities/),
+      );
+      await assert.rejects(
+        scorer.scoreProbabilities(new Float32Array(7), 2),
+        modelError('DW_MODEL_INVALID_INPUT'),
+      );
+    } finally {
+      await scorer.release();
+    }
+    await assert.rejects(
+      scorer.scoreProbabilities(new Float32Array(0), 0),
+      modelError('DW_MODEL_RELEASED'),
+    );
+  });
+
+  it('rejects a class count the graph does not have with DW_MODEL_INVALID', async () => {
+    const setClassCount = (value: string) => (proto: onnxProto.onnx.ModelProto) => {
+      for (const p of proto.metadataProps) if (p.key === 'driftwatch.class_count') p.value = value;
+    };
+    const invalid: [string, Uint8Array, RegExp][] = [
+      ['class count 2', edited(multiclassModels.logistic, setClassCount('2')), /integer ≥ 3/],
+      ['class count text', edited(multiclassModels.logistic, setClassCount('4x')), /integer ≥ 3/],
+      [
+        'class count other than the output width',
+        edited(multiclassModels.logistic, setClassCount('5')),
+        /output "probabilities" must be float32 \[N, 5\]/,
+      ],
+      [
+        'class count on a binary export',
+        edited(models.logistic, (proto) => {
+          proto.metadataProps.push(
+            onnx.StringStringEntryProto.create({ key: 'driftwatch.class_count', value: '3' }),
+          );
+        }),
+        /output "probabilities" must be float32 \[N, 3\]/,
+      ],
+    ];
+    for (const [name, bytes, message] of invalid) {
+      await assert.rejects(OnnxScorer.load(bytes), modelError('DW_MODEL_INVALID', message), name);
+    }
   });
 });

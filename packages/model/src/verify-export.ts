@@ -1,14 +1,21 @@
-import { predictProbabilities, type FeatureRows, type TrainedModel } from '@driftwatch/learn';
+import {
+  modelClassCount,
+  predictClassProbabilities,
+  predictProbabilities,
+  type FeatureRows,
+  type TrainedModel,
+} from '@driftwatch/learn';
 
 import { ModelError } from './errors.js';
 import { OnnxScorer } from './onnx-scorer.js';
 
 export interface VerifyExportOptions {
-  /** Largest allowed |ONNX − TypeScript| probability on any row. */
+  /** Largest allowed |ONNX − TypeScript| probability on any row (and class). */
   readonly tolerance?: number;
 }
 
 export interface VerifyExportResult {
+  /** Largest |ONNX − TypeScript| probability over every row and, for a multiclass model, class. */
   readonly maxAbsDifference: number;
   /** Rows compared. */
   readonly rows: number;
@@ -17,13 +24,15 @@ export interface VerifyExportResult {
 /**
  * Proves an export before it is published: loads `onnxBytes` with onnxruntime exactly as the
  * inference service will (`OnnxScorer`), scores `rows` in one run, and compares every probability
- * with `predictProbabilities(model, rows)` from `@driftwatch/learn`, computed in float64.
+ * with `predictProbabilities(model, rows)` from `@driftwatch/learn`, computed in float64. For a
+ * multiclass model, every class's probability (`OnnxScorer.scoreProbabilities` against
+ * `predictClassProbabilities`), after checking the export has the model's class count.
  *
  * Both sides see the rows rounded to float32, because that is what serving feeds the graph: the
  * check is that the graph computes the model's function, not that float32 inputs lose nothing.
  * Also checks the ONNX metadata lists the model's feature names in the model's order.
  *
- * Throws `ModelError` `DW_MODEL_EXPORT_MISMATCH` naming the worst row when any difference exceeds
+ * Throws `ModelError` `DW_MODEL_EXPORT_MISMATCH` naming the worst row (and class) when any difference exceeds
  * `tolerance` (default 1e-6) or is not finite; `DW_MODEL_INVALID_INPUT` for no rows or values beyond
  * float32; whatever `OnnxScorer.load` throws for unloadable bytes.
  *
@@ -33,6 +42,8 @@ export interface VerifyExportResult {
  * const result = await verifyExport(model, exportOnnx(model), [[0, 0], [0.5, 2], [1e4, -3]]);
  * result.rows; // => 3
  * result.maxAbsDifference < 1e-7; // => true
+ * const three = trainModel('logistic', [[0], [1], [2], [3], [4], [5]], [0, 0, 1, 1, 2, 2], ['x'], {}, 3);
+ * (await verifyExport(three, exportOnnx(three), [[0], [2.5], [9]])).maxAbsDifference < 1e-7; // => true
  * ```
  */
 export async function verifyExport(
@@ -72,7 +83,13 @@ export async function verifyExport(
       return single;
     });
   });
-  const expected = predictProbabilities(model, rounded);
+  const classCount = modelClassCount(model);
+  // Values per row: a binary model's P(class 1), or every class's probability.
+  const perRow = classCount > 2 ? classCount : 1;
+  const expected =
+    'classCount' in model
+      ? predictClassProbabilities(model, rounded)
+      : predictProbabilities(model, rounded);
 
   const scorer = await OnnxScorer.load(onnxBytes);
   try {
@@ -85,27 +102,40 @@ export async function verifyExport(
         `ONNX feature names ${JSON.stringify(scorer.featureNames)} differ from the model's ${JSON.stringify(model.featureNames)}`,
       );
     }
-    const actual = await scorer.score(matrix, rows.length);
-    let worstRow = 0;
+    if (scorer.classCount !== classCount) {
+      throw new ModelError(
+        'DW_MODEL_EXPORT_MISMATCH',
+        `ONNX export scores ${scorer.classCount} classes, the model ${classCount}`,
+      );
+    }
+    const actual =
+      perRow > 1
+        ? await scorer.scoreProbabilities(matrix, rows.length)
+        : await scorer.score(matrix, rows.length);
+    let worstIndex = 0;
     let worst = -1;
-    for (let i = 0; i < rows.length; i++) {
-      const difference = Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN));
+    for (let index = 0; index < rows.length * perRow; index++) {
+      const difference = Math.abs((actual[index] ?? NaN) - (expected[index] ?? NaN));
       // NaN compares false with everything: count it as the worst possible difference.
       const measured = Number.isNaN(difference) ? Infinity : difference;
       if (measured > worst) {
         worst = measured;
-        worstRow = i;
+        worstIndex = index;
       }
     }
     if (worst > tolerance) {
-      const onnxProbability = actual[worstRow] ?? NaN;
-      const expectedProbability = expected[worstRow] ?? NaN;
+      const worstRow = Math.floor(worstIndex / perRow);
+      const onnxProbability = actual[worstIndex] ?? NaN;
+      const expectedProbability = expected[worstIndex] ?? NaN;
+      const where =
+        perRow > 1 ? `row ${worstRow}, class ${worstIndex % perRow}` : `row ${worstRow}`;
       throw new ModelError(
         'DW_MODEL_EXPORT_MISMATCH',
-        `ONNX export disagrees with the model on row ${worstRow}: ONNX ${onnxProbability} vs TypeScript ${expectedProbability} (|Δ| ${worst} > ${tolerance})`,
+        `ONNX export disagrees with the model on ${where}: ONNX ${onnxProbability} vs TypeScript ${expectedProbability} (|Δ| ${worst} > ${tolerance})`,
         {
           details: {
             row: worstRow,
+            ...(perRow > 1 ? { class: worstIndex % perRow } : {}),
             onnxProbability,
             expectedProbability,
             maxAbsDifference: worst,

@@ -4,7 +4,12 @@
  * mishandled standardization or float32 would show.
  */
 import { mulberry32 } from '@driftwatch/drift';
-import { trainModel, type TrainedModel } from '@driftwatch/learn';
+import {
+  trainModel,
+  type BinaryModel,
+  type MulticlassModel,
+  type TrainedModel,
+} from '@driftwatch/learn';
 
 export const featureNames = ['unit', 'amount', 'tiny', 'count', 'epochMs'] as const;
 
@@ -32,18 +37,46 @@ export function labelsFor(rows: readonly (readonly number[])[], seed: number): n
 }
 
 export function trainedModels(): {
-  logistic: TrainedModel;
-  tanh: TrainedModel;
-  relu: TrainedModel;
+  logistic: BinaryModel;
+  tanh: BinaryModel;
+  relu: BinaryModel;
 } {
   const rows = wideRangeRows(1, 600);
   const labels = labelsFor(rows, 2);
   const names = [...featureNames];
+  const binary = (model: TrainedModel): BinaryModel => model as BinaryModel;
   return {
-    logistic: trainModel('logistic', rows, labels, names),
-    tanh: trainModel('mlp', rows, labels, names, { mlp: { epochs: 20, seed: 3 } }),
-    relu: trainModel('mlp', rows, labels, names, {
-      mlp: { activation: 'relu', hiddenUnits: 12, epochs: 20, seed: 4 },
-    }),
+    logistic: binary(trainModel('logistic', rows, labels, names)),
+    tanh: binary(trainModel('mlp', rows, labels, names, { mlp: { epochs: 20, seed: 3 } })),
+    relu: binary(
+      trainModel('mlp', rows, labels, names, {
+        mlp: { activation: 'relu', hiddenUnits: 12, epochs: 20, seed: 4 },
+      }),
+    ),
+  };
+}
+
+/** Four classes from the same signals: the binary label, split by the sign of `unit`. */
+export function multiclassLabelsFor(rows: readonly (readonly number[])[], seed: number): number[] {
+  return labelsFor(rows, seed).map((label, i) => 2 * label + ((rows[i]?.[0] ?? 0) > 0 ? 1 : 0));
+}
+
+export const multiclassCount = 4;
+
+export function trainedMulticlassModels(): {
+  logistic: MulticlassModel;
+  tanh: MulticlassModel;
+  relu: MulticlassModel;
+} {
+  const rows = wideRangeRows(1, 600);
+  const labels = multiclassLabelsFor(rows, 2);
+  const names = [...featureNames];
+  const multiclass = (model: TrainedModel): MulticlassModel => model as MulticlassModel;
+  const train = (family: 'logistic' | 'mlp', options = {}): MulticlassModel =>
+    multiclass(trainModel(family, rows, labels, names, options, multiclassCount));
+  return {
+    logistic: train('logistic'),
+    tanh: train('mlp', { mlp: { epochs: 20, seed: 3 } }),
+    relu: train('mlp', { mlp: { activation: 'relu', hiddenUnits: 12, epochs: 20, seed: 4 } }),
   };
 }

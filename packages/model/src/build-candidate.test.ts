@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import {
+  LearnError,
+  evaluateClassifier,
+  predictClassProbabilities,
+  type ClassifierMetrics,
+} from '@driftwatch/learn';
+
+import { buildCandidate, type CandidateOptions } from './build-candidate.js';
+import { metricsRecord } from './metrics-record.js';
+import { OnnxScorer } from './onnx-scorer.js';
+import {
+  featureNames,
+  labelsFor,
+  multiclassCount,
+  multiclassLabelsFor,
+  wideRangeRows,
+} from './testing/seeded-models.js';
+
+const rows = wideRangeRows(61, 500);
+const names = [...featureNames];
+const split = (labels: number[]) => ({
+  train: { rows: rows.slice(0, 400), labels: labels.slice(0, 400) },
+  holdout: { rows: rows.slice(400), labels: labels.slice(400) },
+});
+const binary = split(labelsFor(rows, 62));
+const multiclass = split(multiclassLabelsFor(rows, 62));
+const options: CandidateOptions = {
+  family: 'mlp',
+  training: { mlp: { hiddenUnits: 8, epochs: 10, seed: 1 } },
+  referenceBins: 10,
+};
+
+describe('buildCandidate', () => {
+  it('builds a binary candidate exactly as without a class count', async () => {
+    const implicit = await buildCandidate(names, binary.train, binary.holdout, options);
+    const explicit = await buildCandidate(names, binary.train, binary.holdout, {
+      ...options,
+      classCount: 2,
+    });
+    assert.deepEqual(explicit, implicit);
+    assert.equal(implicit.classScores, null);
+    assert.notEqual(implicit.reference.score, null);
+    assert.equal('classRecall' in implicit.holdoutMetrics, false);
+  });
+
+  for (const family of ['logistic', 'mlp'] as const) {
+    it(`builds a ${multiclassCount}-class ${family} candidate, its export proven on every class`, async () => {
+      const candidate = await buildCandidate(names, multiclass.train, multiclass.holdout, {
+        ...options,
+        family,
+        classCount: multiclassCount,
+      });
+      assert.ok('classCount' in candidate.trained);
+      assert.equal(candidate.trained.classCount, multiclassCount);
+      assert.ok(candidate.exportDifference <= 6e-8, `${candidate.exportDifference}`);
+
+      const probabilities = predictClassProbabilities(candidate.trained, multiclass.holdout.rows);
+      const metrics = candidate.holdoutMetrics as ClassifierMetrics;
+      assert.deepEqual(
+        metrics,
+        evaluateClassifier(multiclass.holdout.labels, probabilities, multiclassCount),
+      );
+      assert.ok(metrics.accuracy > 0.5, `accuracy ${metrics.accuracy}`);
+      const correct = multiclass.holdout.labels.map((label, i) => {
+        const row = Array.from(probabilities.subarray(i * 4, i * 4 + 4));
+        return row.indexOf(Math.max(...row)) === label;
+      });
+      assert.deepEqual(candidate.holdoutCorrect, correct);
+      assert.equal(
+        candidate.holdoutCorrect.filter(Boolean).length,
+        Math.round(metrics.accuracy * metrics.count),
+      );
+
+      // The loader serves the same probabilities from the published bytes.
+      const scorer = await OnnxScorer.load(candidate.onnx, { expectedSha256: candidate.sha256 });
+      try {
+        assert.equal(scorer.classCount, multiclassCount);
+      } finally {
+        await scorer.release();
+      }
+
+      // Features are profiled as for a binary model; each class's probability gets its own bins.
+      const binaryCandidate = await buildCandidate(names, binary.train, binary.holdout, options);
+      assert.deepEqual(candidate.reference.features, binaryCandidate.reference.features);
+      assert.equal(candidate.reference.score, null);
+      assert.ok(candidate.classScores);
+      assert.deepEqual(
+        candidate.classScores.map((score) => score.name),
+        ['score_0', 'score_1', 'score_2', 'score_3'],
+      );
+      for (const score of candidate.classScores) {
+        const total = score.proportions.reduce((sum, p) => sum + p, 0);
+        assert.ok(Math.abs(total - 1) < 1e-12);
+      }
+
+      const record = metricsRecord(metrics);
+      assert.equal(record.classCount, multiclassCount);
+      assert.equal(record['classRecall.0'], metrics.classRecall[0]);
+    });
+  }
+
+  it('is deterministic: the same inputs give byte-identical ONNX', async () => {
+    const build = () =>
+      buildCandidate(names, multiclass.train, multiclass.holdout, {
+        ...options,
+        classCount: multiclassCount,
+      });
+    const [first, second] = [await build(), await build()];
+    assert.equal(first.sha256, second.sha256);
+    assert.deepEqual(first.holdoutMetrics, second.holdoutMetrics);
+  });
+
+  it('refuses a training window without rows of some class', async () => {
+    const train = {
+      rows: multiclass.train.rows,
+      labels: multiclass.train.labels.map((label) => (label === 3 ? 0 : label)),
+    };
+    await assert.rejects(
+      buildCandidate(names, train, multiclass.holdout, { ...options, classCount: 4 }),
+      (error: unknown) => error instanceof LearnError && error.code === 'DW_LEARN_MISSING_CLASS',
+    );
+  });
+});
