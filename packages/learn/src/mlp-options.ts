@@ -67,3 +67,31 @@ export function resolveMlpOptions(options: MlpOptions): ResolvedMlpOptions {
 export function fitRandom(options: ResolvedMlpOptions): Random {
   return options.random ?? mulberry32(options.seed ?? 0);
 }
+
+/**
+ * What both MLP families expose of their options, resolved and checked once at construction: the
+ * binary {@link Mlp} and the multiclass {@link SoftmaxMlp} differ in their output layer only.
+ */
+export abstract class MlpHyperparameters {
+  readonly hiddenUnits: number;
+  readonly activation: MlpActivation;
+  readonly l2: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** The seed each fit starts a fresh `mulberry32` from; `undefined` with a `random` option. */
+  readonly seed: number | undefined;
+  protected readonly options: ResolvedMlpOptions;
+
+  constructor(options: MlpOptions = {}) {
+    const resolved = resolveMlpOptions(options);
+    this.hiddenUnits = resolved.hiddenUnits;
+    this.activation = resolved.activation;
+    this.l2 = resolved.l2;
+    this.epochs = resolved.epochs;
+    this.batchSize = resolved.batchSize;
+    this.learningRate = resolved.learningRate;
+    this.seed = resolved.seed;
+    this.options = resolved;
+  }
+}

@@ -1,15 +1,10 @@
 import { activate, activationSlope, sigmoid } from './activations.js';
 import { Adam } from './adam.js';
 import { type FeatureRows } from './input-checks.js';
-import {
-  fitRandom,
-  resolveMlpOptions,
-  type MlpOptions,
-  type ResolvedMlpOptions,
-} from './mlp-options.js';
+import { fitRandom, MlpHyperparameters } from './mlp-options.js';
 import { shuffle } from './shuffle.js';
 import { fitStandardization, standardize } from './standardization.js';
-import type { MlpActivation, MlpModel } from './trained-model.js';
+import type { MlpModel } from './trained-model.js';
 import { trainingData } from './training-data.js';
 
 export type { MlpOptions } from './mlp-options.js';
@@ -55,29 +50,7 @@ export type { MlpOptions } from './mlp-options.js';
  * @see Glorot and Bengio, "Understanding the difficulty of training deep feedforward neural
  * networks", AISTATS 2010; He et al., "Delving Deep into Rectifiers", ICCV 2015.
  */
-export class Mlp {
-  readonly hiddenUnits: number;
-  readonly activation: MlpActivation;
-  readonly l2: number;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  /** The seed each fit starts a fresh `mulberry32` from; `undefined` with a `random` option. */
-  readonly seed: number | undefined;
-  readonly #options: ResolvedMlpOptions;
-
-  constructor(options: MlpOptions = {}) {
-    const resolved = resolveMlpOptions(options);
-    this.hiddenUnits = resolved.hiddenUnits;
-    this.activation = resolved.activation;
-    this.l2 = resolved.l2;
-    this.epochs = resolved.epochs;
-    this.batchSize = resolved.batchSize;
-    this.learningRate = resolved.learningRate;
-    this.seed = resolved.seed;
-    this.#options = resolved;
-  }
-
+export class Mlp extends MlpHyperparameters {
   /**
    * Trains on `rows` (raw feature values, columns in `featureNames` order) and their 0/1
    * `labels`; both classes must be present. With a `seed`, every call starts from the same state.
@@ -94,7 +67,7 @@ export class Mlp {
     const y = data.labels;
     const units = this.hiddenUnits;
     const activation = this.activation;
-    const random = fitRandom(this.#options);
+    const random = fitRandom(this.options);
 
     // Parameters, flat: hidden weights unit-major (W[u][j] at u·width + j), then the rest.
     const hiddenWeights = new Float64Array(units * width);

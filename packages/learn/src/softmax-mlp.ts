@@ -1,15 +1,10 @@
 import { activate, activationSlope, softmaxInPlace } from './activations.js';
 import { Adam } from './adam.js';
 import { requireClassCount, type FeatureRows } from './input-checks.js';
-import {
-  fitRandom,
-  resolveMlpOptions,
-  type MlpOptions,
-  type ResolvedMlpOptions,
-} from './mlp-options.js';
+import { fitRandom, MlpHyperparameters } from './mlp-options.js';
 import { shuffle } from './shuffle.js';
 import { fitStandardization, standardize } from './standardization.js';
-import type { MlpActivation, SoftmaxMlpModel } from './trained-model.js';
+import type { SoftmaxMlpModel } from './trained-model.js';
 import { multiclassTrainingData } from './training-data.js';
 
 /**
@@ -44,29 +39,7 @@ import { multiclassTrainingData } from './training-data.js';
  *
  * @see Kingma and Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015.
  */
-export class SoftmaxMlp {
-  readonly hiddenUnits: number;
-  readonly activation: MlpActivation;
-  readonly l2: number;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly learningRate: number;
-  /** The seed each fit starts a fresh `mulberry32` from; `undefined` with a `random` option. */
-  readonly seed: number | undefined;
-  readonly #options: ResolvedMlpOptions;
-
-  constructor(options: MlpOptions = {}) {
-    const resolved = resolveMlpOptions(options);
-    this.hiddenUnits = resolved.hiddenUnits;
-    this.activation = resolved.activation;
-    this.l2 = resolved.l2;
-    this.epochs = resolved.epochs;
-    this.batchSize = resolved.batchSize;
-    this.learningRate = resolved.learningRate;
-    this.seed = resolved.seed;
-    this.#options = resolved;
-  }
-
+export class SoftmaxMlp extends MlpHyperparameters {
   /**
    * Trains on `rows` (raw feature values, columns in `featureNames` order) and their class indices
    * `labels`, each in `0 … classCount − 1`, every class present. With a `seed`, every call starts
@@ -86,7 +59,7 @@ export class SoftmaxMlp {
     const y = data.labels;
     const units = this.hiddenUnits;
     const activation = this.activation;
-    const random = fitRandom(this.#options);
+    const random = fitRandom(this.options);
 
     // Flat parameters: hidden weights unit-major (W[u][j] at u·width + j), output weights
     // class-major (V[k][u] at k·units + u).
