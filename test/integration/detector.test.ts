@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { deploymentNames } from '@driftwatch/bus';
 
 import { repoRoot } from '@driftwatch/demo';
 import { mulberry32 } from '@driftwatch/drift';
@@ -79,7 +80,10 @@ async function waitForCaughtUp(pipeline: TestPipeline, topic: string): Promise<v
     while (Date.now() < deadline) {
       const [ends, [committed]] = await Promise.all([
         admin.fetchTopicOffsets(topic),
-        admin.fetchOffsets({ groupId: `${pipeline.prefix}driftwatch-detector`, topics: [topic] }),
+        admin.fetchOffsets({
+          groupId: deploymentNames(pipeline.prefix).consumerGroup('detector'),
+          topics: [topic],
+        }),
       ]);
       const done = ends.every(({ partition, high }) => {
         const offset = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';

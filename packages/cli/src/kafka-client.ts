@@ -1,4 +1,10 @@
-import { createSilentKafkaClient, type Admin, type Kafka, type Producer } from '@driftwatch/bus';
+import {
+  deploymentNames,
+  createSilentKafkaClient,
+  type Admin,
+  type Kafka,
+  type Producer,
+} from '@driftwatch/bus';
 
 import { CliError } from './errors.js';
 
@@ -10,7 +16,7 @@ import { CliError } from './errors.js';
 export function cliKafka(brokers: readonly string[], { retries = 3 } = {}): Kafka {
   return createSilentKafkaClient({
     brokers: [...brokers],
-    clientId: 'driftwatch-cli',
+    clientId: deploymentNames('').clientId('cli'),
     connectionTimeout: 3000,
     requestTimeout: 10_000,
     retry: { initialRetryTime: 200, maxRetryTime: 1000, retries },

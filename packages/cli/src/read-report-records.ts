@@ -1,4 +1,10 @@
-import { isRetriable, readTimeRange, type InputRecord, type Kafka } from '@driftwatch/bus';
+import {
+  deploymentNames,
+  isRetriable,
+  readTimeRange,
+  type InputRecord,
+  type Kafka,
+} from '@driftwatch/bus';
 import { utcTime } from '@driftwatch/report';
 import {
   createCodecs,
@@ -99,7 +105,7 @@ export async function readReportRecords(options: {
     kafka,
     topic: names.modelVersions,
     codec: codecs.modelVersions,
-    groupIdPrefix: `${config.topicPrefix}driftwatch-cli-report`,
+    groupIdPrefix: deploymentNames(config.topicPrefix).followerGroupPrefix('cli', 'report'),
     timeoutMs,
   });
   const versions = registry.versions(model);

@@ -1,3 +1,4 @@
+import { deploymentNames } from '@driftwatch/bus';
 import { createShutdown, textTable } from '@driftwatch/service-kit';
 import { createCodecs, type DriftAlert } from '@driftwatch/topics';
 import { Command, Option } from 'commander';
@@ -142,7 +143,7 @@ async function printAlerts(options: AlertsOptions): Promise<void> {
       kafka,
       topic,
       ...(options.since === undefined ? {} : { fromTs: options.since }),
-      groupIdPrefix: `${config.topicPrefix}driftwatch-cli-alerts`,
+      groupIdPrefix: deploymentNames(config.topicPrefix).followerGroupPrefix('cli', 'alerts'),
       signal: interrupt.signal,
       onRecord: async (record) => {
         if (options.model !== undefined && record.key?.toString() !== options.model) return;

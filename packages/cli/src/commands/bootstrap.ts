@@ -1,4 +1,4 @@
-import { catalogTopicSpecs, provisionTopics } from '@driftwatch/bus';
+import { deploymentNames, catalogTopicSpecs, provisionTopics } from '@driftwatch/bus';
 import { createCodecs, modelVersionKey } from '@driftwatch/topics';
 import { bootstrapVersion } from '@driftwatch/model';
 import { Command, Option } from 'commander';
@@ -50,7 +50,7 @@ async function bootstrap(options: BootstrapOptions): Promise<void> {
     kafka,
     topic: config.names.modelVersions,
     codec: codecs.modelVersions,
-    groupIdPrefix: `${config.topicPrefix}driftwatch-cli-bootstrap`,
+    groupIdPrefix: deploymentNames(config.topicPrefix).followerGroupPrefix('cli', 'bootstrap'),
   });
   const existing = registry.highestVersionNumber(model);
   if (existing > 0 && !options.force) {

@@ -1,4 +1,4 @@
-import type { ModelRegistry } from '@driftwatch/bus';
+import { deploymentNames, type ModelRegistry } from '@driftwatch/bus';
 import { textTable } from '@driftwatch/service-kit';
 import { createCodecs, type ModelVersion } from '@driftwatch/topics';
 import { Command } from 'commander';
@@ -175,7 +175,7 @@ async function printModels(model: string | undefined, options: { json: boolean }
       kafka,
       topic,
       codec: codecs.modelVersions,
-      groupIdPrefix: `${config.topicPrefix}driftwatch-cli-models`,
+      groupIdPrefix: deploymentNames(config.topicPrefix).followerGroupPrefix('cli', 'models'),
     });
     models = registry.models();
     versions = summarizeVersions(registry, model);

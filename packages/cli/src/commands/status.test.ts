@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { deploymentNames } from '@driftwatch/bus';
 
 import { modelVersionKey } from '@driftwatch/topics';
 
@@ -47,7 +48,7 @@ describe('driftwatch status', () => {
     await admin.connect();
     try {
       await admin.setOffsets({
-        groupId: `${deployment.prefix}driftwatch-inference`,
+        groupId: deploymentNames(deployment.prefix).consumerGroup('inference'),
         topic: deployment.names.events,
         partitions: [
           { partition: 0, offset: '3' },
@@ -98,14 +99,14 @@ describe('driftwatch status', () => {
     assert.deepEqual(report.services, [
       {
         service: 'inference',
-        groupId: `${deployment.prefix}driftwatch-inference`,
+        groupId: deploymentNames(deployment.prefix).consumerGroup('inference'),
         state: 'Empty',
         members: 0,
         lag: 5 - 3 + (7 - 7),
       },
-      ...['joiner', 'detector', 'trainer'].map((service) => ({
+      ...(['joiner', 'detector', 'trainer'] as const).map((service) => ({
         service,
-        groupId: `${deployment.prefix}driftwatch-${service}`,
+        groupId: deploymentNames(deployment.prefix).consumerGroup(service),
         state: 'none',
         members: 0,
         lag: null,

@@ -1,4 +1,4 @@
-import type { Admin } from '@driftwatch/bus';
+import { deploymentNames, type Admin } from '@driftwatch/bus';
 import { parseEnv, redisEnv, text, textTable } from '@driftwatch/service-kit';
 import {
   answersPing,
@@ -108,7 +108,7 @@ export async function collectStatus(
             kafka,
             topic: config.names.modelVersions,
             codec: codecs.modelVersions,
-            groupIdPrefix: `${config.topicPrefix}driftwatch-cli-status`,
+            groupIdPrefix: deploymentNames(config.topicPrefix).followerGroupPrefix('cli', 'status'),
             timeoutMs: 15_000,
           }).then((registry) =>
             registry.models().map((model) => ({
@@ -180,7 +180,10 @@ async function serviceGroups(
 ): Promise<StatusReport['services']> {
   const groups = serviceNames.map((service) => {
     const override = overrides[`${service.toUpperCase() as Uppercase<ServiceName>}_GROUP_ID`];
-    return { service, groupId: override || `${config.topicPrefix}driftwatch-${service}` };
+    return {
+      service,
+      groupId: override || deploymentNames(config.topicPrefix).consumerGroup(service),
+    };
   });
   const described = await admin.describeGroups(groups.map((g) => g.groupId));
   return Promise.all(
