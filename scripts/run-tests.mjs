@@ -37,6 +37,11 @@ const child = spawn(
     'tsx',
     '--conditions=@driftwatch/source',
     '--test',
+    // A test file whose tests have all finished is done: once, with the demo running beside the
+    // suite, one file's process kept a broker connection open after its last test had passed, and
+    // the run waited on it forever. Exiting when the tests end keeps such a leak from hanging the
+    // run; a test that really hangs still never reports as passed.
+    '--test-force-exit',
     `--test-concurrency=${concurrency}`,
     '--test-reporter=spec',
     ...files,
