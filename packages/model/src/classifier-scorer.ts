@@ -14,6 +14,7 @@ import { resolveClassLabels } from './resolve-class-labels.js';
 import { resolveClassifierInputs } from './resolve-classifier-inputs.js';
 import { settleClassifierOutput } from './settle-classifier-output.js';
 import { sha256Hex } from './sha256-hex.js';
+import { requireFeatureMatrix } from './require-feature-matrix.js';
 
 export interface ClassifierLoadOptions extends ClassifierHints {
   /** Hex SHA-256 the bytes must have; checked before anything else reads them. */
@@ -168,18 +169,7 @@ export class ClassifierScorer {
   async score(matrix: Float32Array, rowCount: number): Promise<Float64Array> {
     if (this.#released) throw new ModelError('DW_MODEL_RELEASED', 'the model was released');
     const width = this.featureNames.length;
-    if (!Number.isSafeInteger(rowCount) || rowCount < 0) {
-      throw new ModelError(
-        'DW_MODEL_INVALID_INPUT',
-        `rowCount must be a non-negative integer, got ${String(rowCount)}`,
-      );
-    }
-    if (!(matrix instanceof Float32Array) || matrix.length !== rowCount * width) {
-      throw new ModelError(
-        'DW_MODEL_INVALID_INPUT',
-        `matrix must be a Float32Array of ${rowCount} × ${width} = ${rowCount * width} values, got ${matrix instanceof Float32Array ? matrix.length : typeof matrix}`,
-      );
-    }
+    requireFeatureMatrix(matrix, rowCount, width);
     if (rowCount === 0) return new Float64Array(0);
     const run = this.#runner.run(matrix, rowCount);
     this.#inFlight.add(run);

@@ -13,6 +13,7 @@ import {
   OUTPUT_NAME,
 } from './onnx-layout.js';
 import { sha256Hex } from './sha256-hex.js';
+import { requireFeatureMatrix } from './require-feature-matrix.js';
 
 const { onnx } = onnxProto;
 
@@ -186,18 +187,7 @@ export class OnnxScorer {
   ): Promise<Float32Array> {
     this.#checkOpen();
     const width = this.featureNames.length;
-    if (!Number.isSafeInteger(rowCount) || rowCount < 0) {
-      throw new ModelError(
-        'DW_MODEL_INVALID_INPUT',
-        `rowCount must be a non-negative integer, got ${String(rowCount)}`,
-      );
-    }
-    if (!(matrix instanceof Float32Array) || matrix.length !== rowCount * width) {
-      throw new ModelError(
-        'DW_MODEL_INVALID_INPUT',
-        `matrix must be a Float32Array of ${rowCount} × ${width} = ${rowCount * width} values, got ${matrix instanceof Float32Array ? matrix.length : typeof matrix}`,
-      );
-    }
+    requireFeatureMatrix(matrix, rowCount, width);
     if (rowCount === 0) return new Float32Array(0);
     const run = this.#session.run({
       [INPUT_NAME]: new Tensor('float32', matrix, [rowCount, width]),
