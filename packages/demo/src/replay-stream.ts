@@ -166,8 +166,15 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
       // Send what is due before waiting: at high rates, what fell due while the last request was
       // in flight goes out together.
       await flush();
-      const waitMs = dueAt - Date.now();
-      if (waitMs > 0 && !(await sleepUnlessAborted(waitMs, signal))) break;
+      // A timer may fire a millisecond early: wait again until the clock says the stamp is due,
+      // so nothing is ever sent before its time.
+      let waitMs = dueAt - Date.now();
+      let aborted = false;
+      while (waitMs > 0 && !aborted) {
+        aborted = !(await sleepUnlessAborted(waitMs, signal));
+        waitMs = dueAt - Date.now();
+      }
+      if (aborted) break;
     }
     pending.push({ delivery, ts: dueAt });
     if (pending.length >= maxBatchMessages) await flush();
