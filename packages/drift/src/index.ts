@@ -27,6 +27,13 @@ export {
   type WindowedClassificationMetricsState,
 } from './windowed-classification-metrics.js';
 export {
+  WindowedMulticlassMetrics,
+  type MulticlassMetricsSnapshot,
+  type MulticlassOutcome,
+  type WindowedMulticlassMetricsOptions,
+  type WindowedMulticlassMetricsState,
+} from './windowed-multiclass-metrics.js';
+export {
   PageHinkley,
   type PageHinkleyMode,
   type PageHinkleyOptions,
