@@ -23,7 +23,10 @@ function version(
     sha256: '0'.repeat(64),
     onnx: new Uint8Array([number]),
     featureNames: ['x'],
-    reference: { features: [], score: null },
+    classes: ['0', '1'],
+    threshold: 0.5,
+    outputKind: 'probability',
+    reference: { features: [], score: null, classProbabilities: [] },
     metrics: { challenger: {}, champion: null },
     trainingWindow: { fromTs: 0, toTs: 0, trainRows: 0, holdoutRows: 0 },
   };

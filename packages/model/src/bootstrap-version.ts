@@ -35,6 +35,12 @@ export async function bootstrapVersion(options: {
     sha256: candidate.sha256,
     onnx: candidate.onnx,
     featureNames: [...options.featureNames],
+    classes: options.candidate.classes
+      ? [...options.candidate.classes]
+      : Array.from({ length: options.candidate.classCount ?? 2 }, (_, k) => String(k)),
+    threshold: 0.5,
+    // exportOnnx writes a single [N, 1] output only for binary models, and it is a probability.
+    outputKind: (options.candidate.classCount ?? 2) === 2 ? 'probability' : null,
     reference: candidate.reference,
     metrics: { challenger: metricsRecord(candidate.holdoutMetrics), champion: null },
     trainingWindow: {

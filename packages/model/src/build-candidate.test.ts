@@ -41,7 +41,7 @@ describe('buildCandidate', () => {
       classCount: 2,
     });
     assert.deepEqual(explicit, implicit);
-    assert.equal(implicit.classScores, null);
+    assert.deepEqual(implicit.reference.classProbabilities, []);
     assert.notEqual(implicit.reference.score, null);
     assert.equal('classRecall' in implicit.holdoutMetrics, false);
   });
@@ -86,12 +86,11 @@ describe('buildCandidate', () => {
       const binaryCandidate = await buildCandidate(names, binary.train, binary.holdout, options);
       assert.deepEqual(candidate.reference.features, binaryCandidate.reference.features);
       assert.equal(candidate.reference.score, null);
-      assert.ok(candidate.classScores);
       assert.deepEqual(
-        candidate.classScores.map((score) => score.name),
-        ['score_0', 'score_1', 'score_2', 'score_3'],
+        candidate.reference.classProbabilities.map((score) => score.name),
+        ['0', '1', '2', '3'],
       );
-      for (const score of candidate.classScores) {
+      for (const score of candidate.reference.classProbabilities) {
         const total = score.proportions.reduce((sum, p) => sum + p, 0);
         assert.ok(Math.abs(total - 1) < 1e-12);
       }

@@ -37,6 +37,8 @@ export interface CandidateOptions {
    * form, whose every class must occur in the training rows.
    */
   classCount?: number;
+  /** The classes' names, in index order, naming `reference.classProbabilities` (default "0" … "K−1"). */
+  classes?: readonly string[];
 }
 
 /** A trained model ready to publish: its ONNX bytes were loaded back and score as it does. */
@@ -45,11 +47,6 @@ export interface Candidate {
   onnx: Uint8Array;
   sha256: string;
   reference: ModelVersion['reference'];
-  /**
-   * Each class's probability on the training rows, binned as the reference's features are, named
-   * `score_<class index>`; null for a binary model, whose P(class 1) is `reference.score`.
-   */
-  classScores: BinnedDistribution[] | null;
   /** `evaluateBinaryClassifier` at 0.5 for a binary model, else `evaluateClassifier`. */
   holdoutMetrics: BinaryClassifierMetrics | ClassifierMetrics;
   /** Per holdout row, whether the candidate was right: McNemar's test pairs it with the champion's. */
@@ -78,7 +75,8 @@ function evenSample(rows: FeatureRows, column: number, count: number): number[] 
  * With `options.classCount` K ≥ 3 the labels are class indices, the model is the family's softmax
  * form, the export outputs K probabilities (all checked), the holdout metrics are
  * `evaluateClassifier`'s, a row is right when its most probable class is the label, the reference
- * has no single `score` (null) and `classScores` bins each class's probability instead. Two
+ * has no single `score` (null) and `reference.classProbabilities` bins each class's probability
+ * on the training rows instead. Two
  * classes (the default) give exactly what they always have.
  */
 export async function buildCandidate(
@@ -106,18 +104,18 @@ export async function buildCandidate(
   let holdoutMetrics: Candidate['holdoutMetrics'];
   let holdoutCorrect: boolean[];
   let trainScores: Float64Array | null;
-  let classScores: BinnedDistribution[] | null = null;
+  let classProbabilities: BinnedDistribution[] = [];
   if ('classCount' in trained) {
     const holdoutProbabilities = predictClassProbabilities(trained, holdout.rows);
     holdoutMetrics = evaluateClassifier(holdout.labels, holdoutProbabilities, classCount);
     holdoutCorrect = argmaxCorrect(holdoutProbabilities, holdout.labels, classCount);
     trainScores = null;
     const trainProbabilities = predictClassProbabilities(trained, train.rows);
-    const classNames = Array.from({ length: classCount }, (_, k) => `score_${k}`);
+    const classNames = options.classes ?? Array.from({ length: classCount }, (_, k) => String(k));
     const columns = Array.from({ length: train.rows.length }, (_, i) =>
       Array.from(trainProbabilities.subarray(i * classCount, (i + 1) * classCount)),
     );
-    classScores = buildQuantileProfile({
+    classProbabilities = buildQuantileProfile({
       featureNames: classNames,
       rows: columns,
       bins: options.referenceBins,
@@ -157,13 +155,13 @@ export async function buildCandidate(
           sample: [],
         }
       : null,
+    classProbabilities,
   };
   return {
     trained,
     onnx,
     sha256: sha256Hex(onnx),
     reference,
-    classScores,
     holdoutMetrics,
     holdoutCorrect,
     exportDifference: verification.maxAbsDifference,

@@ -12,5 +12,11 @@ describeDocExamples({
   exports: model,
   scope: learn,
   // Training a model to show one takes seconds and prints kilobytes; the trainer's tests run them.
-  withoutExample: ['ModelError', 'bootstrapVersion', 'buildCandidate', 'evaluateChampion'],
+  withoutExample: [
+    'ModelError',
+    'bootstrapVersion',
+    'buildCandidate',
+    'evaluateChampion',
+    'loadVersionScorer',
+  ],
 });

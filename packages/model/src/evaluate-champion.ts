@@ -6,10 +6,10 @@ import {
 } from '@driftwatch/learn';
 import type { ModelVersion } from '@driftwatch/topics';
 
-import { argmaxCorrect } from './argmax-correct.js';
 import type { LabeledRows } from './build-candidate.js';
 import { ModelError } from './errors.js';
-import { OnnxScorer } from './onnx-scorer.js';
+import { loadVersionScorer } from './load-version-scorer.js';
+import { predictClasses } from './predict-classes.js';
 
 export interface ChampionEvaluation {
   /** `evaluateBinaryClassifier` at 0.5 for a binary champion, else `evaluateClassifier`. */
@@ -18,10 +18,11 @@ export interface ChampionEvaluation {
 }
 
 /**
- * Scores the holdout with the serving version exactly as inference serves it: its own ONNX bytes
- * in onnxruntime, checksum verified. The holdout's columns are the champion's feature names, its
- * labels class indices. A multiclass champion (its export says how many classes) is scored on
- * every class's probability and right where its most probable class is the label.
+ * Scores the holdout with the serving version exactly as inference serves it (`loadVersionScorer`:
+ * its own ONNX bytes in onnxruntime, checksum verified, read with its pinned hints), whether
+ * driftwatch trained it or the user registered it. The holdout's columns are the champion's
+ * feature names, its labels indices into the champion's classes. A binary champion predicts at its
+ * own threshold; a multiclass one is right where its most probable class is the label.
  *
  * `options.classCount`, when given, is the class count the caller's labels index; a champion
  * with another count cannot be compared on them (`DW_MODEL_INVALID_INPUT`).
@@ -31,9 +32,9 @@ export async function evaluateChampion(
   holdout: LabeledRows,
   options: { classCount?: number } = {},
 ): Promise<ChampionEvaluation> {
-  const scorer = await OnnxScorer.load(champion.onnx, { expectedSha256: champion.sha256 });
+  const scorer = await loadVersionScorer(champion);
   try {
-    const { classCount } = scorer;
+    const classCount = scorer.classes.length;
     if (options.classCount !== undefined && options.classCount !== classCount) {
       throw new ModelError(
         'DW_MODEL_INVALID_INPUT',
@@ -45,17 +46,19 @@ export async function evaluateChampion(
     holdout.rows.forEach((row, i) => {
       matrix.set(row, i * width);
     });
+    const probabilities = await scorer.score(matrix, holdout.rows.length);
+    const predicted = predictClasses(probabilities, classCount, champion.threshold);
+    const correct = predicted.map((k, i) => k === holdout.labels[i]);
     if (classCount > 2) {
-      const probabilities = await scorer.scoreProbabilities(matrix, holdout.rows.length);
-      return {
-        metrics: evaluateClassifier(holdout.labels, probabilities, classCount),
-        correct: argmaxCorrect(probabilities, holdout.labels, classCount),
-      };
+      return { metrics: evaluateClassifier(holdout.labels, probabilities, classCount), correct };
     }
-    const scores = await scorer.score(matrix, holdout.rows.length);
+    const scores = Float64Array.from(
+      { length: holdout.rows.length },
+      (_, i) => probabilities[2 * i + 1] ?? 0,
+    );
     return {
-      metrics: evaluateBinaryClassifier(holdout.labels, scores),
-      correct: Array.from(scores, (score, i) => (score >= 0.5 ? 1 : 0) === holdout.labels[i]),
+      metrics: evaluateBinaryClassifier(holdout.labels, scores, champion.threshold),
+      correct,
     };
   } finally {
     await scorer.release();

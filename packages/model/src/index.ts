@@ -4,6 +4,8 @@ export { exportOnnx, type ExportOnnxOptions } from './export-onnx.js';
 export { OnnxScorer, type OnnxScorerLoadOptions } from './onnx-scorer.js';
 export { ClassifierScorer, type ClassifierLoadOptions } from './classifier-scorer.js';
 export { inspectClassifier } from './inspect-classifier.js';
+export { loadVersionScorer } from './load-version-scorer.js';
+export { predictClasses } from './predict-classes.js';
 export type {
   ClassifierHints,
   ClassifierInterpretation,

@@ -10,7 +10,7 @@ export type ReportVersion = Omit<ModelVersion, 'onnx'>;
 
 /** What the never-retrained model predicted for one event. */
 export interface NeverRetrainedPrediction {
-  predicted: 0 | 1;
+  predicted: number;
   score: number;
 }
 

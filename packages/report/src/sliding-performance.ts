@@ -7,8 +7,8 @@ import { windowEnds } from './window-ends.js';
 /** One labeled prediction, reduced to what the metrics read, in event-time order. */
 export interface ScoredOutcome {
   ts: number;
-  label: 0 | 1;
-  predicted: 0 | 1;
+  label: number;
+  predicted: number;
   score: number;
 }
 

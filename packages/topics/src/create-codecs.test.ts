@@ -238,11 +238,10 @@ describe('Avro codecs against an in-test implementation of the Schema Registry R
     // Valid Avro, but not a valid label: the zod schema has the last word.
     const [label] = sampleMessages.labels;
     assert.ok(label);
-    const bad = await codecs.labels.encode({ ...label, id: '', label: 7 as 0 });
+    const bad = await codecs.labels.encode({ ...label, id: '', score: 1 } as typeof label);
     await assert.rejects(codecs.labels.decode(bad), (error: unknown) => {
       assertDecodeError('DW_SCHEMA_VIOLATION')(error);
       assert.match((error as Error).message, /id: must not be empty/);
-      assert.match((error as Error).message, /label: must be 0 or 1/);
       return true;
     });
   });

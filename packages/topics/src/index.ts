@@ -14,17 +14,21 @@ export { deadLetterCodes, type DeadLetterCode } from './messages/dead-letter-cod
 export { driftAlertSchema, type DriftAlert } from './messages/drift-alert.js';
 export { featureEventSchema, type FeatureEvent } from './messages/feature-event.js';
 export { labelEventSchema, type LabelEvent } from './messages/label-event.js';
+export { defaultBinaryClasses, labelClassName } from './messages/common.js';
 export {
   binnedDistributionSchema,
   modelVersionKey,
   modelVersionSchema,
   referenceProfileSchema,
+  versionClasses,
   type BinnedDistribution,
   type ModelVersion,
   type ReferenceProfile,
 } from './messages/model-version.js';
 export {
+  classProbabilities,
   labeledPredictionSchema,
+  predictionClasses,
   predictionSchema,
   type LabeledPrediction,
   type Prediction,

@@ -27,8 +27,10 @@ export interface ConceptMonitorOptions {
 }
 
 export interface LabeledObservation {
-  label: 0 | 1;
-  predicted: 0 | 1;
+  /** The true class's index. */
+  label: number;
+  /** The predicted class's index. */
+  predicted: number;
   score: number;
   /** When the labeled record was written (Kafka timestamp, epoch ms). */
   ts: number;

@@ -28,6 +28,7 @@ function referenceOf(withSample: boolean): ReferenceProfile {
   const rows = uniformRows(5000, 1);
   const profile = buildQuantileProfile({ featureNames: ['x1', 'x2', 'x3'], rows, bins: 10 });
   return {
+    classProbabilities: [],
     features: profile.features.map((f, column) => ({
       name: f.name,
       edges: [...f.edges],

@@ -62,7 +62,11 @@ function seaVersion(version: number): ModelVersion {
     sha256: '0'.repeat(64),
     onnx: new Uint8Array([1]),
     featureNames: ['x1', 'x2'],
+    classes: ['0', '1'],
+    threshold: 0.5,
+    outputKind: 'probability',
     reference: {
+      classProbabilities: [],
       features: [
         {
           name: 'x1',

@@ -5,6 +5,10 @@ export const inferenceEnv = {
   ...commonEnv,
   /** Default: `<TOPIC_PREFIX>driftwatch-inference`. */
   INFERENCE_GROUP_ID: text(''),
-  /** A score at or above it predicts class 1. */
-  INFERENCE_THRESHOLD: decimal(0.5, { min: 0, max: 1 }),
+  /**
+   * Overrides every binary version's own threshold (a probability of its second class at or
+   * above it predicts that class). 0, the default, keeps each version's (0.5 unless registered
+   * with another).
+   */
+  INFERENCE_THRESHOLD: decimal(0, { min: 0, max: 1 }),
 };

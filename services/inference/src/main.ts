@@ -1,5 +1,5 @@
 import { connectServiceBus } from '@driftwatch/bus';
-import { OnnxScorer } from '@driftwatch/model';
+import { loadVersionScorer } from '@driftwatch/model';
 import { runService } from '@driftwatch/service-kit';
 
 import { inferenceEnv } from './config.js';
@@ -23,7 +23,7 @@ await runService({
     const { names, codecs } = bus;
 
     const models = new ServingModels(
-      (version) => OnnxScorer.load(version.onnx, { expectedSha256: version.sha256 }),
+      (version) => loadVersionScorer(version),
       (version, error) => {
         diagnostics.modelLoadFailed(version.model, version.version);
         logger.error(
@@ -64,7 +64,7 @@ await runService({
         names,
         codecs,
         models,
-        threshold: config.INFERENCE_THRESHOLD,
+        threshold: config.INFERENCE_THRESHOLD > 0 ? config.INFERENCE_THRESHOLD : undefined,
         now: Date.now,
         diagnostics,
       }),

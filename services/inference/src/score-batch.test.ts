@@ -124,10 +124,20 @@ describe('inference handler', () => {
         x2: source.features['x2']!,
       });
       near(prediction.score, expected);
+      near(prediction.probabilities?.[0], 1 - expected);
+      near(prediction.probabilities?.[1], expected);
       assert.equal(prediction.predicted, expected >= 0.6 ? 1 : 0);
       assert.deepEqual(
-        { ...prediction, score: 0, predicted: 0 },
-        { ...source, modelVersion: 1, scoredAt: now, score: 0, predicted: 0 },
+        { ...prediction, score: 0, predicted: 0, probabilities: [] },
+        {
+          ...source,
+          modelVersion: 1,
+          scoredAt: now,
+          score: 0,
+          predicted: 0,
+          classes: ['0', '1'],
+          probabilities: [],
+        },
       );
     }
     // σ(1) ≈ 0.73, σ(0) = 0.5, σ(0.6) ≈ 0.65: both sides of the 0.6 threshold.

@@ -6,7 +6,7 @@ import {
   type InputRecord,
   type OutputMessage,
 } from '@driftwatch/bus';
-import { buildFeatureMatrix } from '@driftwatch/model';
+import { buildFeatureMatrix, predictClasses } from '@driftwatch/model';
 import {
   DecodeError,
   type Codec,
@@ -27,8 +27,11 @@ export interface InferenceHandlerDependencies {
     deadLetter: Codec<DeadLetter>;
   };
   models: ServingModels;
-  /** A score at or above it predicts the positive class. */
-  threshold: number;
+  /**
+   * Overrides every binary version's own threshold (a probability of the second class at or above
+   * it predicts that class); undefined: each version's.
+   */
+  threshold?: number | undefined;
   now: () => number;
   diagnostics: InferenceDiagnostics;
 }
@@ -103,9 +106,9 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
         }
         if (accepted.length === 0) continue;
         const started = performance.now();
-        let scores: Float32Array;
+        let probabilities: Float64Array;
         try {
-          scores = await served.scorer.score(matrix, accepted.length);
+          probabilities = await served.scorer.score(matrix, accepted.length);
         } catch (error) {
           for (const position of accepted) {
             const item = group[position];
@@ -124,26 +127,39 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
           accepted.length,
           (performance.now() - started) / 1000,
         );
+        const { classes } = served.scorer;
+        const classCount = classes.length;
+        const predicted = predictClasses(
+          probabilities,
+          classCount,
+          deps.threshold ?? served.threshold,
+        );
         for (const [row, position] of accepted.entries()) {
           const item = group[position];
-          const score = scores[row];
-          if (!item || score === undefined) continue;
-          if (!Number.isFinite(score)) {
+          const classIndex = predicted[row];
+          if (!item || classIndex === undefined) continue;
+          const rowProbabilities = Array.from(
+            probabilities.subarray(row * classCount, (row + 1) * classCount),
+          );
+          if (!rowProbabilities.every(Number.isFinite)) {
             await deadLetter(item.index, item.record, {
               code: 'DW_SCORING_FAILED',
-              reason: `model ${model} v${served.version} returned a non-finite score (${score})`,
+              reason: `model ${model} v${served.version} returned a non-finite probability (${rowProbabilities.join(', ')})`,
             });
             continue;
           }
-          const probability = Math.min(1, Math.max(0, score));
+          // Float rounding can leave a probability a hair outside [0, 1].
+          const clamped = rowProbabilities.map((p) => Math.min(1, Math.max(0, p)));
           const prediction: Prediction = {
             id: item.event.id,
             model,
             modelVersion: served.version,
             ts: item.event.ts,
             scoredAt: now,
-            score: probability,
-            predicted: probability >= deps.threshold ? 1 : 0,
+            score: (classCount === 2 ? clamped[1] : clamped[classIndex]) ?? 0,
+            predicted: classIndex,
+            classes: [...classes],
+            probabilities: clamped,
             features: item.event.features,
           };
           outputs.push({

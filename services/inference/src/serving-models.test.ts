@@ -34,7 +34,8 @@ function servingModels(loader: RecordingLoader = recordingLoader()): {
 async function scoreWith(served: ServedModel | undefined, x1: number, x2: number): Promise<number> {
   assert.ok(served, 'a model is served');
   const { matrix } = buildFeatureMatrix([{ features: { x1, x2 } }], served.scorer.featureNames);
-  const [score] = await served.scorer.score(matrix, 1);
+  // Each row holds every class's probability; the second is the positive class's.
+  const [, score] = await served.scorer.score(matrix, 1);
   return score ?? NaN;
 }
 

@@ -1,9 +1,13 @@
-import type { ModelVersion } from '@driftwatch/topics';
+import { versionClasses, type ModelVersion } from '@driftwatch/topics';
 
-/** What inference needs of a loaded model: its input order and one batched scoring call. */
+/**
+ * What inference needs of a loaded model: its input order, its classes, and one batched call
+ * that returns every class's probability (`rowCount × classes.length`, row-major).
+ */
 export interface ScoringModel {
   readonly featureNames: readonly string[];
-  score(matrix: Float32Array, rowCount: number): Promise<Float32Array>;
+  readonly classes: readonly string[];
+  score(matrix: Float32Array, rowCount: number): Promise<Float64Array>;
   release(): Promise<void>;
 }
 
@@ -13,6 +17,8 @@ export interface ServedModel {
   readonly model: string;
   readonly version: number;
   readonly scorer: ScoringModel;
+  /** Binary: the version's decision threshold on its second class's probability. */
+  readonly threshold: number;
 }
 
 /** The models one batch scores with; held for the whole batch so a swap cannot pull them away. */
@@ -104,6 +110,17 @@ export class ServingModels {
       this.#onLoadFailure(version, error);
       return 'load-failed';
     }
+    const listed = versionClasses(version);
+    if (scorer.classes.join('\n') !== listed.join('\n')) {
+      await scorer.release();
+      this.#onLoadFailure(
+        version,
+        new Error(
+          `the model scores classes ${scorer.classes.join(', ')}, the version lists ${listed.join(', ')}`,
+        ),
+      );
+      return 'load-failed';
+    }
     // A newer version may have been swapped in while this one loaded.
     const current = this.#serving.get(version.model);
     if (current && current.version >= version.version) {
@@ -114,6 +131,7 @@ export class ServingModels {
       model: version.model,
       version: version.version,
       scorer,
+      threshold: version.threshold,
       leases: 0,
       retired: false,
     });

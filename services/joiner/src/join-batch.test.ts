@@ -47,7 +47,7 @@ function prediction(id: string, ts = 1_000): Prediction {
   };
 }
 
-function label(id: string, value: 0 | 1, ts = 61_000): LabelEvent {
+function label(id: string, value: number | string, ts = 61_000): LabelEvent {
   return { id, model: 'sea', ts, label: value };
 }
 
@@ -194,7 +194,7 @@ describe('join handler', () => {
         names.labels,
         32,
         'e9',
-        Buffer.from(JSON.stringify({ ...label('e9', 1), label: 2 })),
+        Buffer.from(JSON.stringify({ ...label('e9', 1), label: 2.5 })),
       ),
       await predictionRecord(prediction('e1'), 33),
       await labelRecord(label('e1', 1), 34),
@@ -230,6 +230,66 @@ describe('join handler', () => {
         'deadLettered "DW_EMPTY_MESSAGE"',
         'deadLettered "DW_SCHEMA_VIOLATION"',
       ],
+    );
+  });
+
+  it("multiclass: the label is matched to the version's classes by name, an integer by its digits", async () => {
+    const { handle } = joiner(new InMemoryJoinStore());
+    const iris = (id: string, classes: string[]): Prediction => ({
+      ...prediction(id),
+      model: 'iris',
+      score: 0.7,
+      predicted: 0,
+      classes,
+      probabilities: [0.7, 0.2, 0.1],
+    });
+    const outputs = await attempt(handle, [
+      await predictionRecord(iris('f1', ['setosa', 'versicolor', 'virginica']), 50),
+      await labelRecord({ ...label('f1', 'virginica'), model: 'iris' }, 51),
+      await labelRecord({ ...label('f2', 2), model: 'iris' }, 52),
+      await predictionRecord(iris('f2', ['0', '1', '2']), 53),
+    ]);
+    const joined = await Promise.all(
+      outputs.map((output) => codecs.predictionsLabeled.decode(output.value)),
+    );
+    assert.deepEqual(
+      joined.map((record) => [record.id, record.label, record.classes]),
+      [
+        ['f1', 2, ['setosa', 'versicolor', 'virginica']],
+        ['f2', 2, ['0', '1', '2']],
+      ],
+    );
+  });
+
+  it("a label that is none of the version's classes is dead-lettered as DW_UNKNOWN_CLASS, whichever half came first", async () => {
+    const { handle, diagnostics } = joiner(new InMemoryJoinStore());
+    const outputs = await attempt(handle, [
+      await labelRecord(label('u1', 'maybe'), 60),
+      await predictionRecord(prediction('u1'), 61),
+      await predictionRecord(prediction('u2'), 62),
+      await labelRecord(label('u2', 7), 63),
+    ]);
+    assert.equal(outputs.length, 2);
+    const letters = await Promise.all(
+      outputs.map((output) => codecs.deadLetter.decode(output.value)),
+    );
+    assert.deepEqual(
+      letters.map((letter) => [letter.code, letter.sourceTopic, letter.offset]),
+      [
+        ['DW_UNKNOWN_CLASS', names.labels, '60'],
+        ['DW_UNKNOWN_CLASS', names.labels, '63'],
+      ],
+    );
+    assert.equal(
+      letters[0]!.reason,
+      'label "maybe" of sea event u1 is not one of the classes of v2: "0", "1"',
+    );
+    // The letter carries the label itself, readable with the labels codec, for a replay.
+    assert.deepEqual(await codecs.labels.decode(Buffer.from(letters[1]!.value!)), label('u2', 7));
+    assert.deepEqual(letters[1]!.key, Buffer.from('u2'));
+    assert.equal(
+      diagnostics.calls.filter((call) => call === 'deadLettered "DW_UNKNOWN_CLASS"').length,
+      2,
     );
   });
 

@@ -8,8 +8,11 @@ import {
 } from '@driftwatch/bus';
 import {
   DecodeError,
+  labelClassName,
+  predictionClasses,
   type Codec,
   type DeadLetter,
+  type DeadLetterCode,
   type LabelEvent,
   type LabeledPrediction,
   type Prediction,
@@ -32,14 +35,44 @@ export interface JoinHandlerDependencies {
   diagnostics: JoinerDiagnostics;
 }
 
-/** The joined record, built only from what Redis stored, so a replay builds the same bytes. */
-export function joinedRecord(prediction: Prediction, label: LabelEvent): LabeledPrediction {
+/** A label as the join state keeps it: the event, and where it was read (for a dead letter). */
+export interface StoredLabel extends LabelEvent {
+  /** `topic/partition@offset` of the label record; absent in state written before it was kept. */
+  source?: string;
+}
+
+/**
+ * The joined record, built only from what Redis stored, so a replay builds the same bytes; or,
+ * when the label names none of the scoring version's classes, why not. A label matches a class by
+ * name, an integer label the class named by its digits (1 is "1").
+ */
+export function joinedRecord(
+  prediction: Prediction,
+  label: LabelEvent,
+): { joined: LabeledPrediction } | { unknownClass: string } {
+  const classes = predictionClasses(prediction);
+  const index = classes.indexOf(labelClassName(label.label));
+  if (index < 0) {
+    return {
+      unknownClass: `label ${JSON.stringify(label.label)} of ${label.model} event ${label.id} is not one of the classes of v${prediction.modelVersion}: ${classes.map((name) => JSON.stringify(name)).join(', ')}`,
+    };
+  }
   return {
-    ...prediction,
-    label: label.label,
-    labelTs: label.ts,
-    labelDelayMs: label.ts - prediction.ts,
+    joined: {
+      ...prediction,
+      label: index,
+      labelTs: label.ts,
+      labelDelayMs: label.ts - prediction.ts,
+    },
   };
+}
+
+/** Reads back the `topic/partition@offset` a stored label came from. */
+function parseSource(source: string): { topic: string; partition: number; offset: string } {
+  const match = /^(.*)\/(\d+)@(\d+)$/.exec(source);
+  return match
+    ? { topic: match[1] ?? '', partition: Number(match[2]), offset: match[3] ?? '0' }
+    : { topic: source, partition: 0, offset: '0' };
 }
 
 /**
@@ -54,13 +87,17 @@ export function createJoinHandler(deps: JoinHandlerDependencies): BatchHandler {
     const now = deps.now();
     const outputs: OutputMessage[] = [];
     const inputs: JoinInput[] = [];
-    const deadLetter = async (record: InputRecord, error: DecodeError): Promise<void> => {
-      diagnostics.deadLettered(error.code);
+    const deadLetter = async (
+      record: InputRecord,
+      code: DeadLetterCode,
+      reason: string,
+    ): Promise<void> => {
+      diagnostics.deadLettered(code);
       outputs.push(
         await deadLetterMessage({
           service: 'joiner',
           record,
-          why: { code: error.code, reason: error.message },
+          why: { code, reason },
           deadLetterTopic: names.deadLetter,
           codec: codecs.deadLetter,
           now,
@@ -86,13 +123,13 @@ export function createJoinHandler(deps: JoinHandlerDependencies): BatchHandler {
             side: 'label',
             model: label.model,
             id: label.id,
-            payload: JSON.stringify(label),
+            payload: JSON.stringify({ ...label, source: coordinate } satisfies StoredLabel),
             coordinate,
           });
         }
       } catch (error) {
         if (!(error instanceof DecodeError)) throw error;
-        await deadLetter(record, error);
+        await deadLetter(record, error.code, error.message);
       }
     }
 
@@ -102,10 +139,27 @@ export function createJoinHandler(deps: JoinHandlerDependencies): BatchHandler {
       if (!input) continue;
       diagnostics.transition(input.side, outcome.effect);
       if (outcome.effect !== 'emit' || !outcome.predictionJson || !outcome.labelJson) continue;
-      const joined = joinedRecord(
-        JSON.parse(outcome.predictionJson) as Prediction,
-        JSON.parse(outcome.labelJson) as LabelEvent,
-      );
+      const label = JSON.parse(outcome.labelJson) as StoredLabel;
+      const result = joinedRecord(JSON.parse(outcome.predictionJson) as Prediction, label);
+      if ('unknownClass' in result) {
+        // The label's own record may be long committed (it came first): the letter carries the
+        // label as the join state kept it, re-encoded, at its original coordinates.
+        const { source, ...labelEvent } = label;
+        const at = parseSource(source ?? `${names.labels}/0@0`);
+        await deadLetter(
+          {
+            ...at,
+            key: Buffer.from(label.id),
+            value: Buffer.from(await codecs.labels.encode(labelEvent)),
+            timestamp: String(label.ts),
+            headers: {},
+          },
+          'DW_UNKNOWN_CLASS',
+          result.unknownClass,
+        );
+        continue;
+      }
+      const { joined } = result;
       diagnostics.joined(joined.model, joined.labelDelayMs);
       outputs.push({
         topic: names.predictionsLabeled,

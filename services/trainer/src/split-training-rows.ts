@@ -25,7 +25,7 @@ export function splitTrainingRows(
     : [...new Set(labeled.flatMap((record) => Object.keys(record.features)))].sort();
   const seen = new Set<string>();
   const rows: number[][] = [];
-  const labels: (0 | 1)[] = [];
+  const labels: number[] = [];
   let dropped = 0;
   for (const record of labeled) {
     if (seen.has(record.id)) {

@@ -6,7 +6,13 @@ import {
   metricsRecord,
   type CandidateOptions,
 } from '@driftwatch/model';
-import type { LabeledPrediction, ModelVersion, RetrainRequest } from '@driftwatch/topics';
+import {
+  defaultBinaryClasses,
+  versionClasses,
+  type LabeledPrediction,
+  type ModelVersion,
+  type RetrainRequest,
+} from '@driftwatch/topics';
 
 import { splitTrainingRows } from './split-training-rows.js';
 
@@ -77,14 +83,15 @@ export async function trainForRequest(
     };
   }
   const started = performance.now();
+  // The champion's classes, in its order: the labels on the topic are indices into them.
+  const classes = champion ? versionClasses(champion) : defaultBinaryClasses;
   let candidate;
   try {
-    candidate = await buildCandidate(
-      split.featureNames,
-      split.train,
-      split.holdout,
-      deps.policy.candidate,
-    );
+    candidate = await buildCandidate(split.featureNames, split.train, split.holdout, {
+      ...deps.policy.candidate,
+      classCount: classes.length,
+      classes,
+    });
   } catch (error) {
     if (error instanceof LearnError && error.code === 'DW_LEARN_ONE_CLASS') {
       return { kind: 'skipped', reason: 'one-class', detail: error.message };
@@ -119,6 +126,10 @@ export async function trainForRequest(
     sha256: candidate.sha256,
     onnx: candidate.onnx,
     featureNames: split.featureNames,
+    classes: [...classes],
+    threshold: champion?.threshold ?? 0.5,
+    // Our own exports: a single [N, 1] output is a probability; [N, K] needs no reading hint.
+    outputKind: classes.length === 2 ? 'probability' : null,
     reference: candidate.reference,
     metrics: {
       challenger: metricsRecord(candidate.holdoutMetrics),

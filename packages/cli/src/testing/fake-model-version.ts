@@ -18,9 +18,13 @@ export function fakeModelVersion(
     sha256: createHash('sha256').update(onnx).digest('hex'),
     onnx,
     featureNames: ['x1'],
+    classes: ['0', '1'],
+    threshold: 0.5,
+    outputKind: 'probability',
     reference: {
       features: [{ name: 'x1', edges: [0, 5, 10], proportions: [0.4, 0.6], sample: [] }],
       score: null,
+      classProbabilities: [],
     },
     metrics: {
       challenger: { accuracy: 0.8 + fields.version / 100, f1: 0.7, rocAuc: 0.9 },

@@ -3,7 +3,7 @@
  * positive–negative pairs ranked right, ties half): what tests check the report's series against.
  */
 export function naiveMetrics(
-  window: readonly { label: 0 | 1; predicted: 0 | 1; score: number }[],
+  window: readonly { label: number; predicted: number; score: number }[],
 ): { accuracy: number; f1: number; rocAuc: number } {
   const correct = window.filter((o) => o.label === o.predicted).length;
   const tp = window.filter((o) => o.label === 1 && o.predicted === 1).length;

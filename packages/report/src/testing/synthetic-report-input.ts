@@ -83,6 +83,9 @@ export function syntheticReportInput(options: SyntheticStreamOptions): ReportInp
       requestId: fields.requestId,
       sha256: '0'.repeat(64),
       featureNames: ['x1', 'x2', 'x3'],
+      classes: ['0', '1'],
+      threshold: 0.5,
+      outputKind: 'probability',
       reference: {
         features: [
           uniformReference('x1', 0, 10),
@@ -90,6 +93,7 @@ export function syntheticReportInput(options: SyntheticStreamOptions): ReportInp
           uniformReference('x3', ...fields.x3),
         ],
         score: null,
+        classProbabilities: [],
       },
       metrics: {
         challenger: { accuracy: 0.9, f1: 0.88, rocAuc: 0.93 },
@@ -209,7 +213,7 @@ export function syntheticReportInput(options: SyntheticStreamOptions): ReportInp
       x3: low + random() * (high - low),
     };
     const truth = features.x1 + features.x2 <= thetaAt(index) ? 1 : 0;
-    const label = (random() < 0.1 ? 1 - truth : truth) as 0 | 1;
+    const label = random() < 0.1 ? 1 - truth : truth;
     const served = [...serving].reverse().find((s) => s.from <= index) ?? root;
     const score = sigmoid(served.theta - features.x1 - features.x2);
     const id = `synthetic-${index}`;

@@ -9,6 +9,7 @@
  * - `DW_MISSING_FEATURE`, `DW_NON_FINITE_FEATURE`: an event lacks a feature the model takes, or
  *   carries NaN/±Infinity for it.
  * - `DW_SCORING_FAILED`: the model failed on the event or returned a non-finite score.
+ * - `DW_UNKNOWN_CLASS`: a label names none of the classes of the version that scored its event.
  */
 export const deadLetterCodes = [
   'DW_EMPTY_MESSAGE',
@@ -19,5 +20,6 @@ export const deadLetterCodes = [
   'DW_MISSING_FEATURE',
   'DW_NON_FINITE_FEATURE',
   'DW_SCORING_FAILED',
+  'DW_UNKNOWN_CLASS',
 ] as const;
 export type DeadLetterCode = (typeof deadLetterCodes)[number];

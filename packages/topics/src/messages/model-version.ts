@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-import { bytes, modelName, modelVersionNumber, timestampMs } from './common.js';
+import {
+  bytes,
+  className,
+  defaultBinaryClasses,
+  modelName,
+  modelVersionNumber,
+  timestampMs,
+} from './common.js';
 
 /**
  * One distribution in the training data as a PSI reference: the numeric form of the drift
@@ -50,7 +57,13 @@ export type BinnedDistribution = z.infer<typeof binnedDistributionSchema>;
  */
 export const referenceProfileSchema = z.object({
   features: z.array(binnedDistributionSchema),
+  /** Binary: the positive class's probability on the holdout; null when not computed. */
   score: binnedDistributionSchema.nullable(),
+  /**
+   * Multiclass: each class's probability on the reference rows, named by the class, in the
+   * version's class order; empty for binary models.
+   */
+  classProbabilities: z.array(binnedDistributionSchema).default([]),
 });
 export type ReferenceProfile = z.infer<typeof referenceProfileSchema>;
 
@@ -73,6 +86,23 @@ export const modelVersionSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
   onnx: bytes,
   featureNames: z.array(z.string().min(1)).min(1),
+  /**
+   * The classes in the order of the model's probabilities; two or more. Empty only in versions
+   * written before versions listed them, which were binary: read them with `versionClasses`.
+   */
+  classes: z
+    .array(className)
+    .refine((classes) => classes.length !== 1, 'must list two or more classes (or none: binary)')
+    .refine((classes) => new Set(classes).size === classes.length, 'must not repeat a class')
+    .default([]),
+  /** Binary: predict `classes[1]` when its probability is at least this. Ignored for multiclass. */
+  threshold: z.number().gt(0).lt(1).default(0.5),
+  /**
+   * How to read a single [N, 1] output, pinned when the version was registered so serving reads
+   * it the same way without reference rows; null for [N, K] outputs (and older versions, whose
+   * single output is a probability).
+   */
+  outputKind: z.enum(['probability', 'logit']).nullable().default(null),
   reference: referenceProfileSchema,
   metrics: z.object({
     challenger: modelMetricsSchema,
@@ -86,6 +116,11 @@ export const modelVersionSchema = z.object({
   }),
 });
 export type ModelVersion = z.infer<typeof modelVersionSchema>;
+
+/** A version's classes, `["0", "1"]` for a version written before versions listed them. */
+export function versionClasses(version: Pick<ModelVersion, 'classes'>): readonly string[] {
+  return version.classes.length > 0 ? version.classes : defaultBinaryClasses;
+}
 
 export function modelVersionKey(model: string, version: number): string {
   return `${model}/${version}`;

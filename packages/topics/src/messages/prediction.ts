@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 import {
-  classLabel,
+  classIndex,
+  className,
+  defaultBinaryClasses,
   featureValues,
   identifier,
   modelName,
@@ -9,26 +11,105 @@ import {
   timestampMs,
 } from './common.js';
 
-/** `predictions`, key `id`: one per scored event, naming the model version that scored it. */
-export const predictionSchema = z.object({
+const predictionFields = {
   id: identifier,
   model: modelName,
   modelVersion: modelVersionNumber,
   /** The event's own timestamp. */
   ts: timestampMs,
   scoredAt: timestampMs,
-  /** The model's probability of the positive class. */
+  /**
+   * Binary: the model's probability of the positive class (`classes[1]`). Multiclass: the
+   * probability of the predicted class, the model's confidence.
+   */
   score: z.number().min(0).max(1),
-  predicted: classLabel,
+  /** The predicted class, as an index into `classes`. */
+  predicted: classIndex,
+  /**
+   * The scoring version's classes, in the order of `probabilities`. Absent (or empty) only in
+   * records written before predictions carried them, which were binary: read them with
+   * `predictionClasses`.
+   */
+  classes: z.array(className).optional(),
+  /** Each class's probability, in `classes` order; present exactly when `classes` is. */
+  probabilities: z.array(z.number().min(0).max(1)).optional(),
   features: featureValues,
-});
+};
+
+type ClassFields = {
+  predicted: number;
+  classes?: string[] | undefined;
+  probabilities?: number[] | undefined;
+};
+
+/** `predicted` and `label` must name one of the classes, and every class has its probability. */
+function checkClasses(
+  record: ClassFields & { label?: number },
+  context: { addIssue: (issue: { code: 'custom'; path: string[]; message: string }) => void },
+): void {
+  const classes = record.classes ?? [];
+  const probabilities = record.probabilities ?? [];
+  const classCount = classes.length === 0 ? 2 : classes.length;
+  if (probabilities.length !== classes.length) {
+    context.addIssue({
+      code: 'custom',
+      path: ['probabilities'],
+      message: `must hold one probability per class (${classes.length}), got ${probabilities.length}`,
+    });
+  }
+  if (classes.length === 1) {
+    context.addIssue({
+      code: 'custom',
+      path: ['classes'],
+      message: 'must list two or more classes',
+    });
+  }
+  if (new Set(classes).size !== classes.length) {
+    context.addIssue({ code: 'custom', path: ['classes'], message: 'must not repeat a class' });
+  }
+  for (const field of ['predicted', 'label'] as const) {
+    const index = record[field];
+    if (index !== undefined && index >= classCount) {
+      context.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `must be an index into the ${classCount} classes, got ${index}`,
+      });
+    }
+  }
+}
+
+/** `predictions`, key `id`: one per scored event, naming the model version that scored it. */
+export const predictionSchema = z
+  .object(predictionFields)
+  .superRefine((record, context) => checkClasses(record, context));
 export type Prediction = z.infer<typeof predictionSchema>;
 
 /** `predictions-labeled`, key `model`: a prediction joined with its label. */
-export const labeledPredictionSchema = predictionSchema.extend({
-  label: classLabel,
-  labelTs: timestampMs,
-  /** labelTs − ts: how long the truth took to arrive, in event time. */
-  labelDelayMs: z.number().int(),
-});
+export const labeledPredictionSchema = z
+  .object({
+    ...predictionFields,
+    /** The true class, as an index into `classes` (the joiner matched the label's name). */
+    label: classIndex,
+    labelTs: timestampMs,
+    /** labelTs − ts: how long the truth took to arrive, in event time. */
+    labelDelayMs: z.number().int(),
+  })
+  .superRefine((record, context) => checkClasses(record, context));
 export type LabeledPrediction = z.infer<typeof labeledPredictionSchema>;
+
+/** A prediction's classes, `["0", "1"]` for a record written before predictions listed them. */
+export function predictionClasses(prediction: Pick<Prediction, 'classes'>): readonly string[] {
+  return prediction.classes && prediction.classes.length > 0
+    ? prediction.classes
+    : defaultBinaryClasses;
+}
+
+/** Each class's probability, in `predictionClasses` order. */
+export function classProbabilities(
+  prediction: Pick<Prediction, 'classes' | 'probabilities' | 'score'>,
+): readonly number[] {
+  return prediction.probabilities && prediction.probabilities.length > 0
+    ? prediction.probabilities
+    : [1 - prediction.score, prediction.score];
+}

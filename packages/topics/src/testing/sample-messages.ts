@@ -32,6 +32,9 @@ const promotedVersion: ModelVersion = {
   sha256: createHash('sha256').update(onnx).digest('hex'),
   onnx,
   featureNames: ['income', 'debtRatio', 'age', 'delinquencies', 'balance'],
+  classes: ['repaid', 'defaulted'],
+  threshold: 0.35,
+  outputKind: 'probability',
   reference: {
     features: [
       {
@@ -43,6 +46,7 @@ const promotedVersion: ModelVersion = {
       { name: 'debtRatio', edges: [0, 0.2, 0.45, 1.6], proportions: [0.3, 0.4, 0.3], sample: [] },
     ],
     score: { name: 'score', edges: [0, 0.5, 1], proportions: [0.62, 0.38], sample: [] },
+    classProbabilities: [],
   },
   metrics: {
     challenger: { auc: 0.874, accuracy: 0.8125, logLoss: 0.402 },
@@ -68,6 +72,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
   labels: [
     { id: 'evt-000042', model: 'credit-default', ts: 1_717_086_400_000, label: 1 },
     { id: 'evt-000043', model: 'credit-default', ts: 1_717_086_400_001, label: 0 },
+    { id: 'evt-000045', model: 'iris', ts: 1_717_086_400_002, label: 'virginica' },
   ],
   predictions: [
     {
@@ -78,7 +83,21 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       scoredAt: 1_717_000_000_140,
       score: 0.8125,
       predicted: 1,
+      classes: ['repaid', 'defaulted'],
+      probabilities: [0.1875, 0.8125],
       features,
+    },
+    {
+      id: 'evt-000045',
+      model: 'iris',
+      modelVersion: 1,
+      ts: 1_717_000_000_200,
+      scoredAt: 1_717_000_000_201,
+      score: 0.75,
+      predicted: 2,
+      classes: ['setosa', 'versicolor', 'virginica'],
+      probabilities: [0.05, 0.2, 0.75],
+      features: { petal_length: 5.1 },
     },
   ],
   predictionsLabeled: [
@@ -90,6 +109,8 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       scoredAt: 1_717_000_000_140,
       score: 0.8125,
       predicted: 1,
+      classes: ['repaid', 'defaulted'],
+      probabilities: [0.1875, 0.8125],
       features,
       label: 0,
       labelTs: 1_717_086_400_000,
@@ -103,6 +124,9 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       scoredAt: 1_717_000_000_510,
       score: 0,
       predicted: 0,
+      // Written before predictions carried their classes: binary, "0" and "1".
+      classes: [],
+      probabilities: [],
       features: { income: 1e-9 },
       label: 0,
       labelTs: 1_717_000_000_000,
@@ -132,7 +156,10 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       sha256: createHash('sha256').update(Buffer.alloc(0)).digest('hex'),
       onnx: Buffer.alloc(0),
       featureNames: ['income'],
-      reference: { features: [], score: null },
+      classes: ['low', 'medium', 'high'],
+      threshold: 0.5,
+      outputKind: null,
+      reference: { features: [], score: null, classProbabilities: [] },
       metrics: { challenger: {}, champion: null },
       trainingWindow: { fromTs: 0, toTs: 0, trainRows: 0, holdoutRows: 0 },
     },

@@ -32,7 +32,10 @@ export function logisticVersion(
     sha256: sha256Hex(onnx),
     onnx,
     featureNames: [...logisticFeatures],
-    reference: { features: [], score: null },
+    classes: ['0', '1'],
+    threshold: 0.5,
+    outputKind: 'probability',
+    reference: { features: [], score: null, classProbabilities: [] },
     metrics: { challenger: {}, champion: null },
     trainingWindow: { fromTs: 0, toTs: 0, trainRows: 0, holdoutRows: 0 },
   };

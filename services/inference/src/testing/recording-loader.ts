@@ -1,4 +1,4 @@
-import { OnnxScorer } from '@driftwatch/model';
+import { loadVersionScorer } from '@driftwatch/model';
 import type { ModelVersion } from '@driftwatch/topics';
 
 import type { ModelLoader, ScoringModel } from '../serving-models.js';
@@ -29,9 +29,10 @@ export function recordingLoader(): RecordingLoader {
     const id = name(version.model, version.version);
     loads.push(id);
     await gates.get(id);
-    const scorer = await OnnxScorer.load(version.onnx, { expectedSha256: version.sha256 });
+    const scorer = await loadVersionScorer(version);
     return {
       featureNames: scorer.featureNames,
+      classes: scorer.classes,
       score: async (matrix, rowCount) => {
         await hooks.get(id)?.();
         return scorer.score(matrix, rowCount);
