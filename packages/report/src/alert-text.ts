@@ -17,6 +17,8 @@ function change(alert: DriftAlert): string | undefined {
       return `accuracy of a block fell to ${percent(statistic)}, below ${percent(threshold)}`;
     case 'window-accuracy':
       return `accuracy over the window fell to ${percent(statistic)}, below ${percent(threshold)}`;
+    case 'psi-class-probability':
+      return `PSI of the probability of class ${alert.feature ?? '?'} reached ${decimal(statistic)} (threshold ${decimal(threshold)})`;
     case 'psi':
     case 'psi-score':
       return `PSI of ${of} reached ${decimal(statistic)} (threshold ${decimal(threshold)})`;

@@ -149,7 +149,7 @@ export function computeModelReport(input: ReportInput, options: ReportOptions = 
       `served versions missing from model-versions (no reference profile, no lineage): ${unknown.map((v) => `v${v}`).join(', ')}`,
     );
   }
-  const psiAlert = alerts.find((a) => a.detector === 'psi' || a.detector === 'psi-score');
+  const psiAlert = alerts.find((a) => a.detector.startsWith('psi'));
   const dataDrift = computeDataDrift(predictions, versions, {
     window,
     maxColumns: settings.maxColumns,

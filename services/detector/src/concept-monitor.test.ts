@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 import { mulberry32 } from '@driftwatch/drift';
@@ -6,6 +7,7 @@ import { mulberry32 } from '@driftwatch/drift';
 import {
   ConceptMonitor,
   type ConceptMonitorOptions,
+  type ConceptMonitorState,
   type ConceptSignal,
   type LabeledObservation,
 } from './concept-monitor.js';
@@ -140,5 +142,92 @@ describe('ConceptMonitor', () => {
       }));
       assert.deepEqual([...before, ...after], uninterrupted, `split at ${split}`);
     }
+  });
+});
+
+interface MulticlassGolden {
+  name: string;
+  classCount: number;
+  window: number;
+  stream: [number, number, number[]][];
+  checkpoints: {
+    index: number;
+    accuracy: number;
+    precision: number;
+    recall: number;
+    f1: number;
+    rocAuc: number | null;
+    classRecall: (number | null)[];
+  }[];
+}
+
+const multiclassGoldens = JSON.parse(
+  readFileSync(
+    new URL('../../../test/fixtures/drift/sklearn/multiclass-metrics.json', import.meta.url),
+    'utf8',
+  ),
+) as { sklearn: string; cases: MulticlassGolden[] };
+
+function closeTo(actual: number, expected: number | null, what: string): void {
+  if (expected === null) {
+    assert.ok(Number.isNaN(actual), `${what}: ${actual}, expected NaN`);
+    return;
+  }
+  assert.ok(Math.abs(actual - expected) <= 1e-12, `${what}: ${actual} ≠ ${expected}`);
+}
+
+describe(`ConceptMonitor, multiclass: window metrics equal scikit-learn ${multiclassGoldens.sklearn}`, () => {
+  for (const golden of multiclassGoldens.cases) {
+    it(golden.name, () => {
+      const classes = Array.from({ length: golden.classCount }, (_, k) => `class-${k}`);
+      const monitor = new ConceptMonitor({ ...options, window: golden.window }, undefined, classes);
+      const checkpoints = new Map(golden.checkpoints.map((c) => [c.index, c]));
+      golden.stream.forEach(([label, predicted, probabilities], index) => {
+        monitor.observe({ label, predicted, score: 0, probabilities, ts: 1000 + index });
+        const expected = checkpoints.get(index);
+        if (!expected) return;
+        const metrics = monitor.metrics();
+        for (const name of ['accuracy', 'precision', 'recall', 'f1', 'rocAuc'] as const) {
+          closeTo(metrics[name], expected[name], `${name} at ${index}`);
+        }
+        classes.forEach((name, k) => {
+          closeTo(
+            metrics.classRecall[name] ?? NaN,
+            expected.classRecall[k] ?? null,
+            `recall of ${name} at ${index}`,
+          );
+        });
+      });
+      // A snapshot restores the classes and the multiclass window.
+      const snapshot = JSON.parse(JSON.stringify(monitor.toJSON())) as ConceptMonitorState;
+      const restored = new ConceptMonitor(options, snapshot);
+      assert.deepEqual(restored.classes, classes);
+      assert.deepEqual(restored.metrics(), monitor.metrics());
+    });
+  }
+
+  it('ADWIN watches the error stream of a multiclass model as of a binary one', () => {
+    const classes = ['a', 'b', 'c'];
+    const monitor = new ConceptMonitor(options, undefined, classes);
+    const random = mulberry32(7);
+    const signals: number[] = [];
+    for (let i = 0; i < 6000; i++) {
+      const label = Math.floor(random() * 3);
+      const wrong = random() < (i < 3000 ? 0.1 : 0.5);
+      const predicted = wrong ? (label + 1) % 3 : label;
+      const probabilities = [0.1, 0.1, 0.1];
+      probabilities[predicted] = 0.8;
+      for (const signal of monitor.observe({
+        label,
+        predicted,
+        score: 0.8,
+        probabilities,
+        ts: i,
+      })) {
+        if (signal.detector === 'adwin') signals.push(i);
+      }
+    }
+    assert.equal(signals.length, 1, `one ADWIN alert, got ${signals.join(', ')}`);
+    assert.ok(signals[0]! > 3000 && signals[0]! < 3300, `detected at ${signals[0]}`);
   });
 });

@@ -3,11 +3,14 @@ import {
   BlockAccuracy,
   PrequentialAccuracy,
   WindowedClassificationMetrics,
+  WindowedMulticlassMetrics,
   type AdwinState,
   type BlockAccuracyState,
   type PrequentialAccuracyState,
   type WindowedClassificationMetricsState,
+  type WindowedMulticlassMetricsState,
 } from '@driftwatch/drift';
+import { defaultBinaryClasses } from '@driftwatch/topics';
 
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';
@@ -31,7 +34,10 @@ export interface LabeledObservation {
   label: number;
   /** The predicted class's index. */
   predicted: number;
+  /** Binary: the positive class's probability. */
   score: number;
+  /** Each class's probability, in class order: needed for three or more classes. */
+  probabilities?: readonly number[];
   /** When the labeled record was written (Kafka timestamp, epoch ms). */
   ts: number;
 }
@@ -50,10 +56,17 @@ export interface ConceptSignal {
 export interface ConceptMetrics {
   count: number;
   accuracy: number;
+  /** Binary: of the positive class. Multiclass: macro averages over every class. */
   precision: number;
   recall: number;
   f1: number;
+  /** Binary: ROC AUC of the score. Multiclass: one-vs-rest macro ROC AUC. */
   rocAuc: number;
+  /**
+   * Multiclass: each class's recall in the window, by class name (NaN for a class with no label
+   * in it). Empty for a binary model, whose `recall` is the positive class's.
+   */
+  classRecall: Record<string, number>;
   prequentialAccuracy: number;
   adwinWidth: number;
   /** ADWIN's estimate of the error rate. */
@@ -63,7 +76,9 @@ export interface ConceptMetrics {
 }
 
 export interface ConceptMonitorState {
-  metrics: WindowedClassificationMetricsState;
+  /** The version's classes; absent in snapshots taken before they were kept (binary). */
+  classes?: string[];
+  metrics: WindowedClassificationMetricsState | WindowedMulticlassMetricsState;
   timestamps: TimestampRingState;
   adwin: AdwinState;
   blocks: BlockAccuracyState;
@@ -79,9 +94,13 @@ function belowWithRearmMargin(options: ConceptMonitorOptions) {
   return { direction: 'below', rearmMargin: () => options.rearmMargin } as const;
 }
 
+/** The sliding-window metrics of a binary or a multiclass model, read alike. */
+type WindowMetrics = WindowedClassificationMetrics | WindowedMulticlassMetrics;
+
 /**
  * Concept drift of one model version, from its labeled predictions: sliding-window accuracy,
- * precision, recall, F1 and ROC-AUC; ADWIN on the 0/1 error stream; the block-accuracy rule; and
+ * precision, recall, F1 and ROC-AUC (macro and one-vs-rest for three or more classes, and each
+ * class's recall); ADWIN on the 0/1 error stream; the block-accuracy rule; and
  * a window-accuracy floor. Each rule raises one signal per episode, not one per record: ADWIN
  * waits out a cooldown, and the threshold rules re-arm only once the value has recovered.
  *
@@ -89,7 +108,8 @@ function belowWithRearmMargin(options: ConceptMonitorOptions) {
  */
 export class ConceptMonitor {
   readonly #options: ConceptMonitorOptions;
-  readonly #metrics: WindowedClassificationMetrics;
+  readonly #classes: readonly string[];
+  readonly #metrics: WindowMetrics;
   readonly #timestamps: TimestampRing;
   readonly #adwin: Adwin;
   readonly #blocks: BlockAccuracy;
@@ -100,10 +120,19 @@ export class ConceptMonitor {
   #labeledSinceAdwinAlert: number;
   #labeled = 0;
 
-  constructor(options: ConceptMonitorOptions, state?: ConceptMonitorState) {
+  /** `classes`: the version's, in probability order (a snapshot's own when restoring one). */
+  constructor(
+    options: ConceptMonitorOptions,
+    state?: ConceptMonitorState,
+    classes: readonly string[] = defaultBinaryClasses,
+  ) {
     this.#options = options;
     if (state) {
-      this.#metrics = WindowedClassificationMetrics.fromJSON(state.metrics);
+      this.#classes = state.classes ?? defaultBinaryClasses;
+      this.#metrics =
+        'classCount' in state.metrics
+          ? WindowedMulticlassMetrics.fromJSON(state.metrics)
+          : WindowedClassificationMetrics.fromJSON(state.metrics);
       this.#timestamps = TimestampRing.fromJSON(state.timestamps);
       this.#adwin = Adwin.fromJSON(state.adwin);
       this.#blocks = BlockAccuracy.fromJSON(state.blocks);
@@ -115,7 +144,11 @@ export class ConceptMonitor {
       this.#labeled = state.labeled;
       return;
     }
-    this.#metrics = new WindowedClassificationMetrics({ window: options.window, positiveLabel: 1 });
+    this.#classes = classes;
+    this.#metrics =
+      classes.length > 2
+        ? new WindowedMulticlassMetrics({ window: options.window, classCount: classes.length })
+        : new WindowedClassificationMetrics({ window: options.window, positiveLabel: 1 });
     this.#timestamps = new TimestampRing(options.window);
     this.#adwin = new Adwin({ delta: options.adwinDelta });
     this.#blocks = new BlockAccuracy({
@@ -139,12 +172,16 @@ export class ConceptMonitor {
   }
 
   observe(observation: LabeledObservation): ConceptSignal[] {
-    const { label, predicted, score, ts } = observation;
+    const { label, predicted, score, probabilities, ts } = observation;
     const correct = label === predicted;
     const signals: ConceptSignal[] = [];
     this.#labeled++;
     this.#labeledSinceAdwinAlert++;
-    this.#metrics.update({ label, predicted, score });
+    if (this.#metrics instanceof WindowedMulticlassMetrics) {
+      this.#metrics.update({ label, predicted, probabilities: probabilities ?? [] });
+    } else {
+      this.#metrics.update({ label, predicted, score });
+    }
     this.#timestamps.push(ts);
     this.#prequential.update(correct);
 
@@ -211,9 +248,19 @@ export class ConceptMonitor {
     return this.#timestamps.oldest();
   }
 
+  /** The version's classes, in probability order. */
+  get classes(): readonly string[] {
+    return this.#classes;
+  }
+
   metrics(): ConceptMetrics {
     const window = this.#metrics.snapshot();
+    const recalls =
+      this.#metrics instanceof WindowedMulticlassMetrics ? this.#metrics.classRecall : [];
     return {
+      classRecall: Object.fromEntries(
+        recalls.map((recall, k) => [this.#classes[k] ?? String(k), recall]),
+      ),
       count: window.count,
       accuracy: window.accuracy,
       precision: window.precision,
@@ -230,6 +277,7 @@ export class ConceptMonitor {
 
   toJSON(): ConceptMonitorState {
     return {
+      classes: [...this.#classes],
       metrics: this.#metrics.toJSON(),
       timestamps: this.#timestamps.toJSON(),
       adwin: this.#adwin.toJSON(),

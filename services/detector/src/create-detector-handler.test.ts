@@ -66,7 +66,7 @@ async function labeledRecords(count: number): Promise<InputRecord[]> {
       ts: i,
       scoredAt: i,
       score: predicted === 1 ? 0.9 : 0.1,
-      predicted: predicted as 0 | 1,
+      predicted,
       features: { x1: 1 },
     };
     const labeled: LabeledPrediction = {

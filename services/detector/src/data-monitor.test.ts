@@ -121,3 +121,58 @@ describe('DataMonitor', () => {
     }
   });
 });
+
+describe('DataMonitor, multiclass', () => {
+  /** Three classes' probabilities: class 0 likely while `moved` is false, class 2 after. */
+  function probabilityRows(length: number, seed: number, moved: (i: number) => boolean) {
+    const random = mulberry32(seed);
+    return Array.from({ length }, (_, i) => {
+      const high = 0.5 + random() * 0.4;
+      const rest = (1 - high) / 2;
+      return moved(i) ? [rest, rest, high] : [high, rest, rest];
+    });
+  }
+
+  it("watches each class's probability against the reference, and names the class that moved", () => {
+    const classes = ['setosa', 'versicolor', 'virginica'];
+    const training = probabilityRows(5000, 11, () => false);
+    const profile = buildQuantileProfile({ featureNames: classes, rows: training, bins: 10 });
+    const reference: ReferenceProfile = {
+      ...referenceOf(false),
+      classProbabilities: profile.features.map((f) => ({
+        name: f.name,
+        edges: [...f.edges],
+        proportions: [...f.proportions],
+        sample: [],
+      })),
+    };
+    const monitor = new DataMonitor(reference, options);
+    const live = probabilityRows(4000, 12, (i) => i >= 2000);
+    const inputs = uniformRows(4000, 13);
+    const signals: { detector: string; feature: string | null; at: number }[] = [];
+    live.forEach((probabilities, i) => {
+      const row = inputs[i] ?? [];
+      const observation = {
+        features: { x1: row[0] ?? 0, x2: row[1] ?? 0, x3: row[2] ?? 0 },
+        score: Math.max(...probabilities),
+        probabilities,
+        ts: i,
+      };
+      for (const signal of monitor.observe(observation)) {
+        signals.push({ detector: signal.detector, feature: signal.feature, at: i });
+      }
+    });
+    // Class 1's probability kept its distribution; classes 0 and 2 moved at 2,000 and alert at
+    // the end of the first tumbling window after it.
+    assert.deepEqual(signals, [
+      { detector: 'psi-class-probability', feature: 'setosa', at: 2499 },
+      { detector: 'psi-class-probability', feature: 'virginica', at: 2499 },
+    ]);
+    const gauges = monitor.psiByFeature().map((entry) => entry.feature);
+    assert.deepEqual(gauges.slice(-3), [
+      '<score:setosa>',
+      '<score:versicolor>',
+      '<score:virginica>',
+    ]);
+  });
+});

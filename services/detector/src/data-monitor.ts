@@ -5,7 +5,7 @@ import {
   type PsiWindowKind,
   type StreamingPsiState,
 } from '@driftwatch/drift';
-import type { ReferenceProfile } from '@driftwatch/topics';
+import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
 
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';
@@ -23,14 +23,16 @@ export interface DataMonitorOptions {
 export interface UnlabeledObservation {
   features: Readonly<Record<string, number | null>>;
   score: number;
+  /** Multiclass: each class's probability, in class order. */
+  probabilities?: readonly (number | null)[];
   ts: number;
 }
 
 /** Evidence that the inputs (or the scores) no longer look like the training data. */
 export interface DataSignal {
   kind: 'data';
-  detector: 'psi' | 'psi-score' | 'ks';
-  /** null for the score's distribution. */
+  detector: 'psi' | 'psi-score' | 'psi-class-probability' | 'ks';
+  /** The feature; the class for a class's probability; null for the (binary) score. */
   feature: string | null;
   statistic: number;
   threshold: number;
@@ -39,10 +41,14 @@ export interface DataSignal {
   severity: 'warning' | 'critical';
 }
 
+type TrackSource =
+  | { of: 'feature'; feature: string }
+  | { of: 'score' }
+  | { of: 'class-probability'; className: string; index: number };
+
 interface Track {
   name: string;
-  /** null: the model's score. */
-  feature: string | null;
+  source: TrackSource;
   psi: StreamingPsi;
   gate: ThresholdGate;
   ksGate: ThresholdGate;
@@ -65,8 +71,40 @@ export interface DataMonitorState {
 
 const scoreTrackName = '<score>';
 
+/** The track of a class's probability, named as the PSI gauge labels it. */
+export function classProbabilityTrackName(className: string): string {
+  return `<score:${className}>`;
+}
+
+function trackValue(
+  source: TrackSource,
+  observation: UnlabeledObservation,
+): number | null | undefined {
+  switch (source.of) {
+    case 'feature':
+      return observation.features[source.feature];
+    case 'score':
+      return observation.score;
+    case 'class-probability':
+      return observation.probabilities?.[source.index];
+  }
+}
+
+function detectorOf(source: TrackSource): DataSignal['detector'] {
+  return source.of === 'feature'
+    ? 'psi'
+    : source.of === 'score'
+      ? 'psi-score'
+      : 'psi-class-probability';
+}
+
+function featureOf(source: TrackSource): string | null {
+  return source.of === 'feature' ? source.feature : source.of === 'score' ? null : source.className;
+}
+
 /**
- * Data drift of one model version: PSI of each feature and of the score against the reference
+ * Data drift of one model version: PSI of each feature and of the score (multiclass: of each
+ * class's probability) against the reference
  * profile of the version's training data, over sliding or tumbling windows of predictions. Each
  * feature alerts once per episode: it re-arms when its PSI has fallen back under
  * threshold × rearmRatio. With `ksAlpha` > 0 and a reference sample, a two-sample KS test of each
@@ -85,13 +123,23 @@ export class DataMonitor {
       rearmMargin: (threshold: number) => threshold * (1 - options.rearmRatio),
     } as const;
     const ksGate = { direction: 'below', rearmMargin: () => 0 } as const;
-    const profiles = [
-      ...reference.features.map((profile) => ({ profile, feature: profile.name })),
-      ...(reference.score ? [{ profile: reference.score, feature: null }] : []),
+    const profiles: { profile: BinnedDistribution; source: TrackSource; name: string }[] = [
+      ...reference.features.map((profile) => ({
+        profile,
+        source: { of: 'feature', feature: profile.name } as const,
+        name: profile.name,
+      })),
+      ...(reference.score
+        ? [{ profile: reference.score, source: { of: 'score' } as const, name: scoreTrackName }]
+        : []),
+      ...reference.classProbabilities.map((profile, index) => ({
+        profile,
+        source: { of: 'class-probability', className: profile.name, index } as const,
+        name: classProbabilityTrackName(profile.name),
+      })),
     ];
     const saved = new Map(state?.tracks.map((track) => [track.name, track]));
-    this.#tracks = profiles.map(({ profile, feature }) => {
-      const name = feature ?? scoreTrackName;
+    this.#tracks = profiles.map(({ profile, source, name }) => {
       const restored = saved.get(name);
       const psiReference = PsiReference.fromJSON({
         kind: 'numeric',
@@ -100,7 +148,7 @@ export class DataMonitor {
       });
       return {
         name,
-        feature,
+        source,
         psi: restored
           ? StreamingPsi.fromJSON(restored.psi)
           : new StreamingPsi(psiReference, { window: options.window, kind: options.kind }),
@@ -129,8 +177,7 @@ export class DataMonitor {
     this.#timestamps.push(observation.ts);
     const { psiThreshold, ksAlpha, window } = this.#options;
     for (const track of this.#tracks) {
-      const value =
-        track.feature === null ? observation.score : observation.features[track.feature];
+      const value = trackValue(track.source, observation);
       // A feature the event did not carry cannot be compared; inference dead-letters such events.
       if (value === null || value === undefined || !Number.isFinite(value)) continue;
       const windowFull = track.psi.update(value);
@@ -140,8 +187,8 @@ export class DataMonitor {
       if (track.gate.check(psi, psiThreshold)) {
         signals.push({
           kind: 'data',
-          detector: track.feature === null ? 'psi-score' : 'psi',
-          feature: track.feature,
+          detector: detectorOf(track.source),
+          feature: featureOf(track.source),
           statistic: psi,
           threshold: psiThreshold,
           windowStart: this.#timestamps.oldest(),
@@ -157,7 +204,7 @@ export class DataMonitor {
           signals.push({
             kind: 'data',
             detector: 'ks',
-            feature: track.feature,
+            feature: featureOf(track.source),
             statistic: pValue,
             threshold: ksAlpha,
             windowStart: this.#timestamps.oldest(),
@@ -172,7 +219,15 @@ export class DataMonitor {
 
   /** PSI of each track's latest full window (undefined while the first fills). */
   psiByFeature(): { feature: string | null; psi: number | undefined }[] {
-    return this.#tracks.map((track) => ({ feature: track.feature, psi: track.psi.value }));
+    return this.#tracks.map((track) => ({
+      feature:
+        track.source.of === 'score'
+          ? null
+          : track.source.of === 'feature'
+            ? track.source.feature
+            : track.name,
+      psi: track.psi.value,
+    }));
   }
 
   get observed(): number {

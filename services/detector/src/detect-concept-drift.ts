@@ -1,5 +1,10 @@
 import type { InputRecord, RecordBatch } from '@driftwatch/bus';
-import { DecodeError, type LabeledPrediction } from '@driftwatch/topics';
+import {
+  classProbabilities,
+  DecodeError,
+  predictionClasses,
+  type LabeledPrediction,
+} from '@driftwatch/topics';
 
 import { ConceptMonitor } from './concept-monitor.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
@@ -41,7 +46,11 @@ export async function detectConceptDrift(
       const policy = state?.policy ?? new RetrainPolicy(deps.options.policy);
       policy.startVersion(ts);
       if (state) deps.diagnostics.versionRetired(model, state.version);
-      state = new ConceptState(modelVersion, new ConceptMonitor(deps.options.concept), policy);
+      state = new ConceptState(
+        modelVersion,
+        new ConceptMonitor(deps.options.concept, undefined, predictionClasses(labeled)),
+        policy,
+      );
       deps.concept.set(model, state);
     }
     deps.diagnostics.labelDelay(model, labeled.labelDelayMs);
@@ -49,6 +58,7 @@ export async function detectConceptDrift(
       label: labeled.label,
       predicted: labeled.predicted,
       score: labeled.score,
+      probabilities: classProbabilities(labeled),
       ts,
     });
     // This record is the policy's tick before it is evidence: a drift trigger waits for the

@@ -64,6 +64,7 @@ export async function detectDataDrift(
       for (const signal of state.monitor.observe({
         features: values,
         score: features.scores[row] ?? 0,
+        probabilities: features.classProbabilities.map((column) => column[row] ?? null),
         ts,
       })) {
         // Several signals of one record differ by detector and feature, rows by their index.

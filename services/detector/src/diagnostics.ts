@@ -36,13 +36,25 @@ export function createDetectorDiagnostics(registry: Registry): DetectorDiagnosti
     'accuracy_ratio',
     'Accuracy over the sliding window of labeled predictions.',
   );
-  const precision = windowGauge('precision_ratio', 'Precision over the sliding window.');
-  const recall = windowGauge('recall_ratio', 'Recall over the sliding window.');
-  const f1 = windowGauge('f1_ratio', 'F1 over the sliding window.');
+  const precision = windowGauge(
+    'precision_ratio',
+    'Precision over the sliding window (multiclass: macro average).',
+  );
+  const recall = windowGauge(
+    'recall_ratio',
+    'Recall over the sliding window (multiclass: macro average).',
+  );
+  const f1 = windowGauge('f1_ratio', 'F1 over the sliding window (multiclass: macro average).');
   const rocAuc = windowGauge(
     'roc_auc_ratio',
-    'ROC-AUC over the sliding window (NaN while one class only).',
+    'ROC-AUC over the sliding window (multiclass: one-vs-rest macro; NaN while a class lacks positives or negatives).',
   );
+  const classRecall = new Gauge({
+    name: 'driftwatch_detector_window_class_recall_ratio',
+    help: "Multiclass: each class's recall over the sliding window (NaN while the class has no label in it).",
+    labelNames: [...perVersion, 'class'],
+    registers,
+  });
   const windowCount = windowGauge('predictions', 'Labeled predictions in the sliding window.');
   const prequential = new Gauge({
     name: 'driftwatch_detector_prequential_accuracy_ratio',
@@ -136,6 +148,8 @@ export function createDetectorDiagnostics(registry: Registry): DetectorDiagnosti
   });
   /** Features with a PSI series, per `<model>/<version>`, so a retired version's can be removed. */
   const psiFeatures = new Map<string, Set<string>>();
+  /** Classes with a recall series, per `<model>/<version>`, for the same reason. */
+  const recallClasses = new Map<string, string[]>();
   const versionGauges = [
     accuracy,
     precision,
@@ -170,6 +184,11 @@ export function createDetectorDiagnostics(registry: Registry): DetectorDiagnosti
       adwinWidth.set(labels, metrics.adwinWidth);
       adwinErrorRate.set(labels, metrics.adwinErrorRate);
       labeled.set(labels, metrics.labeled);
+      const classes = Object.keys(metrics.classRecall);
+      if (classes.length > 0) recallClasses.set(`${model}/${version}`, classes);
+      for (const [name, value] of Object.entries(metrics.classRecall)) {
+        classRecall.set({ ...labels, class: name }, value);
+      }
     },
     dataMetrics: (model, version, values) => {
       const features = psiFeatures.get(`${model}/${version}`) ?? new Set<string>();
@@ -187,6 +206,9 @@ export function createDetectorDiagnostics(registry: Registry): DetectorDiagnosti
       for (const feature of psiFeatures.get(`${model}/${version}`) ?? [])
         psi.remove({ ...labels, feature });
       psiFeatures.delete(`${model}/${version}`);
+      for (const name of recallClasses.get(`${model}/${version}`) ?? [])
+        classRecall.remove({ ...labels, class: name });
+      recallClasses.delete(`${model}/${version}`);
     },
     alerted: (alert) => {
       alerts.inc({ model: alert.model, kind: alert.kind, detector: alert.detector });

@@ -32,6 +32,8 @@ export const featureBatchSchema = z.object({
   /** Kafka timestamp of each prediction. */
   timestamps: z.array(z.number()),
   scores: z.array(z.number()),
+  /** Multiclass: each class's probability column, in class order; empty for binary models. */
+  classProbabilities: z.array(z.array(z.number())).default([]),
   /** Feature name → its value in each prediction (null where a prediction lacked it). */
   features: z.record(z.string(), z.array(z.number().nullable())),
 });

@@ -34,7 +34,7 @@ export class ConceptState {
     // Options changed since the snapshot: the window is rebuilt, the policy's memory is kept.
     const monitor = ConceptMonitor.fits(monitorOptions, json.monitor)
       ? new ConceptMonitor(monitorOptions, json.monitor)
-      : new ConceptMonitor(monitorOptions);
+      : new ConceptMonitor(monitorOptions, undefined, json.monitor.classes);
     return new ConceptState(json.version, monitor, new RetrainPolicy(policyOptions, json.policy));
   }
 

@@ -1,5 +1,5 @@
 import type { RecordBatch } from '@driftwatch/bus';
-import { DecodeError, type Prediction } from '@driftwatch/topics';
+import { classProbabilities, DecodeError, type Prediction } from '@driftwatch/topics';
 
 import type { DetectorDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
@@ -33,6 +33,7 @@ export async function repartitionPredictions(
         modelVersion: prediction.modelVersion,
         timestamps: [],
         scores: [],
+        classProbabilities: [],
         features: {},
       };
       groups.set(groupKey, group);
@@ -40,6 +41,12 @@ export async function repartitionPredictions(
     const row = group.timestamps.length;
     group.timestamps.push(Number(record.timestamp));
     group.scores.push(prediction.score);
+    const probabilities = classProbabilities(prediction);
+    if (probabilities.length > 2) {
+      probabilities.forEach((probability, k) => {
+        (group.classProbabilities[k] ??= []).push(probability);
+      });
+    }
     for (const [name, value] of Object.entries(prediction.features)) {
       const column = (group.features[name] ??= new Array<number | null>(row).fill(null));
       column.push(value);

@@ -80,9 +80,9 @@ function checkClasses(
 }
 
 /** `predictions`, key `id`: one per scored event, naming the model version that scored it. */
-export const predictionSchema = z
-  .object(predictionFields)
-  .superRefine((record, context) => checkClasses(record, context));
+export const predictionSchema = z.object(predictionFields).superRefine((record, context) => {
+  checkClasses(record, context);
+});
 export type Prediction = z.infer<typeof predictionSchema>;
 
 /** `predictions-labeled`, key `model`: a prediction joined with its label. */
@@ -95,7 +95,9 @@ export const labeledPredictionSchema = z
     /** labelTs − ts: how long the truth took to arrive, in event time. */
     labelDelayMs: z.number().int(),
   })
-  .superRefine((record, context) => checkClasses(record, context));
+  .superRefine((record, context) => {
+    checkClasses(record, context);
+  });
 export type LabeledPrediction = z.infer<typeof labeledPredictionSchema>;
 
 /** A prediction's classes, `["0", "1"]` for a record written before predictions listed them. */
