@@ -21,8 +21,14 @@ export interface TestPipeline {
   env: Record<string, string>;
 }
 
-/** Every catalog topic under a fresh prefix (3 partitions), so tests never see each other's data. */
-export async function createTestPipeline(kafka: Kafka): Promise<TestPipeline> {
+/**
+ * Every catalog topic under a fresh prefix (3 partitions unless told), so tests never see each
+ * other's data.
+ */
+export async function createTestPipeline(
+  kafka: Kafka,
+  { partitions = 3 }: { partitions?: number } = {},
+): Promise<TestPipeline> {
   const prefix = `test-${randomUUID().slice(0, 8)}.`;
   const names = topicNames(prefix);
   const admin = kafka.admin();
@@ -30,7 +36,7 @@ export async function createTestPipeline(kafka: Kafka): Promise<TestPipeline> {
   try {
     await provisionTopics(
       admin,
-      catalogTopicSpecs(names, topicIds, { partitions: 3, replicationFactor: 1 }),
+      catalogTopicSpecs(names, topicIds, { partitions, replicationFactor: 1 }),
     );
   } finally {
     await admin.disconnect();

@@ -1,4 +1,9 @@
-import { buildFeatureMatrix, OnnxScorer } from '@driftwatch/model';
+import {
+  buildFeatureMatrix,
+  loadVersionScorer,
+  predictClasses,
+  type ClassifierScorer,
+} from '@driftwatch/model';
 import type { NeverRetrainedPrediction } from '@driftwatch/report';
 import type { LabeledPrediction, ModelVersion } from '@driftwatch/topics';
 
@@ -8,8 +13,9 @@ const batchRows = 10_000;
 /**
  * The model's root version (its bootstrap, the first without a parent) scored offline on the
  * labeled predictions' features, as inference would have scored them had nothing been retrained:
- * the report's "never retrained" line. Predicted 1 at a score of 0.5 and above, inference's
- * default threshold. `unavailable` says why there is no such line: no retrain served in range
+ * the report's "never retrained" line, predicted as inference predicts (the version's threshold,
+ * or the most probable of three or more classes; the score is the positive class's probability,
+ * or the predicted class's). `unavailable` says why there is no such line: no retrain served in range
  * (the line would be the root's own), or the root's ONNX model does not load.
  */
 export async function neverRetrainedPredictions(
@@ -25,9 +31,9 @@ export async function neverRetrainedPredictions(
   if (predictions.every((prediction) => prediction.modelVersion === root.version)) {
     return { unavailable: null };
   }
-  let scorer: OnnxScorer;
+  let scorer: ClassifierScorer;
   try {
-    scorer = await OnnxScorer.load(root.onnx, { expectedSha256: root.sha256 });
+    scorer = await loadVersionScorer(root);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return {
@@ -39,12 +45,15 @@ export async function neverRetrainedPredictions(
     for (let start = 0; start < predictions.length; start += batchRows) {
       const batch = predictions.slice(start, start + batchRows);
       const { matrix, accepted } = buildFeatureMatrix(batch, scorer.featureNames);
-      const scores = await scorer.score(matrix, accepted.length);
+      const probabilities = await scorer.score(matrix, accepted.length);
+      const classCount = scorer.classes.length;
+      const predicted = predictClasses(probabilities, classCount, root.threshold);
       accepted.forEach((index, row) => {
         const prediction = batch[index];
-        const score = scores[row] ?? NaN;
+        const classIndex = predicted[row] ?? 0;
+        const score = probabilities[row * classCount + (classCount === 2 ? 1 : classIndex)] ?? NaN;
         if (prediction && Number.isFinite(score)) {
-          scored.set(prediction.id, { predicted: score >= 0.5 ? 1 : 0, score });
+          scored.set(prediction.id, { predicted: classIndex, score });
         }
       });
     }
