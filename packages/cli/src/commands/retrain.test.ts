@@ -3,7 +3,12 @@ import { after, before, describe, it } from 'node:test';
 
 import type { RetrainRequest } from '@driftwatch/topics';
 
-import { jsonLines, runCli } from '../testing/run-cli.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { modelVersionKey } from '@driftwatch/topics';
+
+import { fakeModelVersion } from '../testing/fake-model-version.js';
+import { jsonLines, runCli, spawnCli } from '../testing/run-cli.js';
 import { testDeployment, type TestDeployment } from '../testing/test-deployment.js';
 import { manualRetrainRequest } from './retrain.js';
 
@@ -104,5 +109,49 @@ describe('driftwatch retrain', () => {
     assert.equal(badTime.code, 2);
     assert.match(badTime.stderr, /"yesterday" is not a time/);
     assert.equal((await deployment.readTopic(deployment.names.retrainRequested)).length, 2);
+  });
+
+  it('--wait prints the version the trainer published for the request', async () => {
+    const child = spawnCli(['retrain', 'sea', '--wait', '5m'], deployment.env);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    // Play the trainer: answer the request once it is on the topic.
+    let request: RetrainRequest | undefined;
+    while (!request) {
+      const records = await deployment.readTopic(deployment.names.retrainRequested);
+      const requests = await Promise.all(
+        records.map((r) => deployment.codecs.retrainRequested.decode(r.value)),
+      );
+      request = requests.find((r) => r.requestId === stdout.trim());
+      if (!request) await sleep(200);
+    }
+    const version = fakeModelVersion({
+      model: 'sea',
+      version: 2,
+      parentVersion: 1,
+      status: 'rejected',
+      requestId: request.requestId,
+      reason: 'manual request: accuracy 0.70 vs champion 0.71',
+    });
+    const producer = deployment.kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: deployment.names.modelVersions,
+        messages: [
+          {
+            key: modelVersionKey('sea', 2),
+            value: await deployment.codecs.modelVersions.encode(version),
+          },
+        ],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.match(stderr, /sea v2 REJECTED: manual request: accuracy 0\.70 vs champion 0\.71\n$/);
   });
 });

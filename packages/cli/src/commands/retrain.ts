@@ -1,20 +1,31 @@
 import { randomUUID } from 'node:crypto';
 
-import { catalogTopicSpecs, provisionTopics, type Producer } from '@driftwatch/bus';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import {
+  catalogTopicSpecs,
+  followModelRegistry,
+  provisionTopics,
+  type Producer,
+} from '@driftwatch/bus';
 import {
   createCodecs,
   retrainRequestSchema,
   validate,
   type Codec,
+  type ModelVersion,
   type RetrainRequest,
 } from '@driftwatch/topics';
 import { Command, Option } from 'commander';
 
 import { readCliConfig } from '../cli-config.js';
+import { withinDeadline } from '../deadline.js';
+import { parseDuration } from '../duration.js';
 import { CliError } from '../errors.js';
 import { cliKafka, connectAdmin, connectProducer } from '../kafka-client.js';
 import { parseModelName } from '../model-name.js';
 import { optionParser } from '../option-parser.js';
+import { silentLogger } from '../silent-logger.js';
 import { parseTimePoint } from '../time-point.js';
 
 /**
@@ -63,6 +74,8 @@ interface RetrainOptions {
   /** Checked when parsed, but read in the action, so that `7d` and "now" share one clock. */
   from: string;
   to?: string;
+  /** Milliseconds to wait for the version that answers the request; undefined: do not wait. */
+  wait?: number;
   json: boolean;
 }
 
@@ -89,6 +102,12 @@ export function retrainCommand(): Command {
         optionParser(timePointSpec),
       ),
     )
+    .addOption(
+      new Option(
+        '--wait [duration]',
+        'wait for the version the trainer publishes for this request, and print it (default 10m)',
+      ).argParser(optionParser((spec: string) => parseDuration(spec))),
+    )
     .option('--json', 'print the whole request as JSON', false)
     .addHelpText(
       'after',
@@ -99,11 +118,18 @@ requestId (see \`driftwatch models\`).
 Examples:
   $ driftwatch retrain sea
   $ driftwatch retrain sea --from 2h
+  $ driftwatch retrain sea --wait      # until the trainer's answer: v2 promoted, or why not
   $ driftwatch retrain sea --from 2024-06-01T00:00:00Z --to 2024-06-02T00:00:00Z --json`,
     )
-    .action(async (model: string, options: RetrainOptions) => {
-      await requestRetrain(model, options);
-    });
+    .action(
+      async (model: string, options: Omit<RetrainOptions, 'wait'> & { wait?: number | true }) => {
+        const { wait, ...rest } = options;
+        await requestRetrain(model, {
+          ...rest,
+          ...(wait === undefined ? {} : { wait: wait === true ? defaultWaitMs : wait }),
+        });
+      },
+    );
 }
 
 async function requestRetrain(model: string, options: RetrainOptions): Promise<void> {
@@ -127,7 +153,12 @@ async function requestRetrain(model: string, options: RetrainOptions): Promise<v
     // Like a service: the stack does not create topics on first write.
     await provisionTopics(
       admin,
-      catalogTopicSpecs(config.names, ['retrainRequested'], config.topicSizing),
+      catalogTopicSpecs(
+        config.names,
+        // --wait reads the answer from model-versions, which no trainer may have created yet.
+        options.wait === undefined ? ['retrainRequested'] : ['retrainRequested', 'modelVersions'],
+        config.topicSizing,
+      ),
     );
   } finally {
     await admin.disconnect();
@@ -138,15 +169,73 @@ async function requestRetrain(model: string, options: RetrainOptions): Promise<v
   } finally {
     await producer.disconnect();
   }
-  if (options.json) {
+  if (options.json && options.wait === undefined) {
     console.log(JSON.stringify(request));
     return;
   }
-  // The id alone on stdout, for `id=$(driftwatch retrain sea)`; the rest is for the person.
-  console.log(request.requestId);
-  const window =
-    request.fromTs === 0
-      ? `all data up to ${new Date(request.toTs).toISOString()}`
-      : `${new Date(request.fromTs).toISOString()} to ${new Date(request.toTs).toISOString()}`;
-  console.error(`asked for a manual retrain of ${request.model} on ${window} (${topic})`);
+  if (!options.json) {
+    // The id alone on stdout, for `id=$(driftwatch retrain sea)`; the rest is for the person.
+    console.log(request.requestId);
+    const window =
+      request.fromTs === 0
+        ? `all data up to ${new Date(request.toTs).toISOString()}`
+        : `${new Date(request.fromTs).toISOString()} to ${new Date(request.toTs).toISOString()}`;
+    console.error(`asked for a manual retrain of ${request.model} on ${window} (${topic})`);
+  }
+  if (options.wait === undefined) return;
+  const answer = await waitForAnswer({ kafka, config, request, timeoutMs: options.wait });
+  if (options.json) {
+    const { onnx: _onnx, ...version } = answer;
+    console.log(JSON.stringify({ request, version }));
+    return;
+  }
+  console.error(
+    `${answer.model} v${answer.version} ${answer.status.toUpperCase()}: ${answer.reason}`,
+  );
+}
+
+const defaultWaitMs = 10 * 60_000;
+
+/**
+ * Follows `model-versions` until the version that answers `request` (same requestId) is there.
+ * A trainer that skips a request (too few labeled rows, one class only) publishes nothing, so the
+ * wait ends at its deadline with a message that says where to look.
+ */
+async function waitForAnswer(options: {
+  kafka: ReturnType<typeof cliKafka>;
+  config: ReturnType<typeof readCliConfig>;
+  request: RetrainRequest;
+  timeoutMs: number;
+}): Promise<ModelVersion> {
+  const { request, config } = options;
+  const codecs = await createCodecs({
+    schemaRegistryUrl: config.schemaRegistryUrl,
+    names: config.names,
+    topics: ['modelVersions'],
+  });
+  const follower = await followModelRegistry({
+    kafka: options.kafka,
+    topic: config.names.modelVersions,
+    codec: codecs.modelVersions,
+    logger: silentLogger,
+    groupIdPrefix: `${config.names.modelVersions}-cli-retrain-`,
+  });
+  try {
+    return await withinDeadline(
+      options.timeoutMs,
+      `waiting for the trainer's answer to request ${request.requestId} (a skipped request — too few labeled rows, one class — gets none: see the trainer's log)`,
+      async (signal) => {
+        for (;;) {
+          const answer = follower.registry
+            .versions(request.model)
+            .find((version) => version.requestId === request.requestId);
+          if (answer) return answer;
+          if (signal.aborted) throw signal.reason;
+          await sleep(250);
+        }
+      },
+    );
+  } finally {
+    await follower.stop();
+  }
 }
