@@ -182,6 +182,50 @@ describe('replayStream against the local broker', () => {
     }
   });
 
+  it('sends rows with their own ids, times and class names; a row without a label, its event only', async () => {
+    const deployment = await fresh();
+    const eventTs = Date.UTC(2024, 5, 1, 12);
+    const rows = [
+      { index: 0, features: { x: 1 }, label: 'setosa', id: 'flower-a', ts: eventTs },
+      { index: 1, features: { x: 2 }, label: 2, id: 'flower-b', ts: eventTs + 60_000 },
+      { index: 2, features: { x: 3 }, label: undefined, id: 'flower-c', ts: eventTs + 120_000 },
+      { index: 3, features: { x: 4 }, label: 'virginica' },
+    ];
+    const summary = await replayStream({
+      producer,
+      codecs: deployment.codecs,
+      names: deployment.names,
+      model: 'iris',
+      streamName: 'generated',
+      rows,
+      schedule: { seed: 1, labelDelay: { kind: 'fixed', ms: 250 } },
+      rate: 100,
+    });
+    assert.deepEqual([summary.events, summary.labels, summary.missingLabels], [4, 3, 1]);
+    const { events, labels } = await readBack(kafka, deployment);
+    const byId = new Map(events.map((e) => [e.message.id, e.message]));
+    assert.deepEqual(
+      [...byId.keys()].sort(),
+      ['flower-a', 'flower-b', 'flower-c', eventId('generated', 3)].sort(),
+    );
+    // A row's own time stamps its event; the last row has none, so it is stamped when sent.
+    assert.equal(byId.get('flower-a')?.ts, eventTs);
+    assert.equal(byId.get('flower-b')?.ts, eventTs + 60_000);
+    assert.equal(byId.get(eventId('generated', 3))?.ts, summary.startedAt + 30);
+    // Labels as given (a class name stays a string, an integer an integer), each its event's
+    // time plus the delay.
+    assert.deepEqual(
+      labels
+        .map((l) => [l.key, l.message.label, l.message.ts - (byId.get(l.message.id)?.ts ?? NaN)])
+        .sort(),
+      [
+        ['flower-a', 'setosa', 250],
+        ['flower-b', 2, 250],
+        [eventId('generated', 3), 'virginica', 250],
+      ].sort(),
+    );
+  });
+
   it('stops when aborted, with everything it reports sent and nothing else', async () => {
     const deployment = await fresh();
     const { rows } = await openStream({ dataset: 'sea', seed: 3, length: 2000 });

@@ -10,6 +10,9 @@ import { DriftwatchError } from '@driftwatch/errors';
  * - `DW_CLI_EMPTY_RANGE`: the topics hold no record of the model in the time range asked about.
  * - `DW_CLI_UNKNOWN_SERVICE`, `DW_CLI_SERVICE_NOT_BUILT`: `run` cannot start the service.
  * - `DW_CLI_TIMEOUT`: Kafka answered but a read did not finish in time.
+ * - `DW_CLI_MODEL_REFUSED`: `models register` refuses the model or its reference file (not ONNX,
+ *   features or outputs it cannot read, a bad reference cell, a class the model does not list);
+ *   nothing was published.
  */
 export type CliErrorCode =
   | 'DW_CLI_BAD_DURATION'
@@ -22,7 +25,8 @@ export type CliErrorCode =
   | 'DW_CLI_EMPTY_RANGE'
   | 'DW_CLI_UNKNOWN_SERVICE'
   | 'DW_CLI_SERVICE_NOT_BUILT'
-  | 'DW_CLI_TIMEOUT';
+  | 'DW_CLI_TIMEOUT'
+  | 'DW_CLI_MODEL_REFUSED';
 
 /**
  * An expected failure of a command: the message is one line a person can act on, so `main` prints

@@ -13,6 +13,8 @@ import { exitStatus } from './exit-status.js';
 
 const program = new Command('driftwatch')
   .description('streaming drift detection for ML models on Apache Kafka')
+  // Each command's options belong to it alone: `models register … --json` is register's.
+  .enablePositionalOptions()
   .addHelpText(
     'after',
     `
@@ -39,8 +41,13 @@ for (const command of [
 ]) {
   program.addCommand(command);
 }
-// Usage errors throw (instead of exiting) so that they end with code 2, like a bad variable.
-for (const command of [program, ...program.commands]) {
+// Usage errors throw (instead of exiting) so that they end with code 2, like a bad variable;
+// subcommands too (`models register`).
+const withSubcommands = (command: Command): Command[] => [
+  command,
+  ...command.commands.flatMap(withSubcommands),
+];
+for (const command of withSubcommands(program)) {
   command.exitOverride().showHelpAfterError('(add --help for usage and examples)');
 }
 

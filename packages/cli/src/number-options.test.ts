@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { parseFraction, parseInteger, parsePositiveInteger, parseRate } from './number-options.js';
+import {
+  parseFraction,
+  parseInteger,
+  parsePositiveInteger,
+  parseRate,
+  parseThreshold,
+} from './number-options.js';
 
 const badOption = { code: 'DW_CLI_BAD_OPTION' };
 
@@ -14,6 +20,14 @@ describe('number options', () => {
     assert.equal(parseRate('MAX'), Infinity);
     for (const spec of ['', 'fast', '-1', '1e999', '0x10', '10/s']) {
       assert.throws(() => parseRate(spec), badOption, spec);
+    }
+  });
+
+  it('parseThreshold: strictly between 0 and 1', () => {
+    assert.equal(parseThreshold('0.3'), 0.3);
+    assert.equal(parseThreshold('.5'), 0.5);
+    for (const spec of ['0', '1', '1.5', '-0.1', '', 'half']) {
+      assert.throws(() => parseThreshold(spec), badOption, spec);
     }
   });
 

@@ -37,6 +37,15 @@ export function parseFraction(spec: string): number {
   return fraction;
 }
 
+/** A binary model's decision threshold: a probability strictly between 0 and 1. */
+export function parseThreshold(spec: string): number {
+  const threshold = number(spec, 'a threshold in (0, 1) is expected');
+  if (!(threshold > 0 && threshold < 1)) {
+    throw badOption(spec, 'a threshold must be strictly between 0 and 1');
+  }
+  return threshold;
+}
+
 /** A whole number ≥ 1, such as a row count. */
 export function parsePositiveInteger(spec: string): number {
   const value = number(spec, 'a whole number ≥ 1 is expected');

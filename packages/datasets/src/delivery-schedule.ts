@@ -25,7 +25,7 @@ export interface DeliveryScheduleOptions {
 }
 
 /** A row's feature event. */
-export interface EventDelivery<R extends StreamRow = StreamRow> {
+export interface EventDelivery<R = StreamRow> {
   readonly kind: 'event';
   /** Simulated time, in ms. */
   readonly at: number;
@@ -33,7 +33,7 @@ export interface EventDelivery<R extends StreamRow = StreamRow> {
 }
 
 /** A row's label; `duplicate` for the second copy of a label that was already delivered. */
-export interface LabelDelivery<R extends StreamRow = StreamRow> {
+export interface LabelDelivery<R = StreamRow> {
   readonly kind: 'label';
   /** Simulated time, in ms. */
   readonly at: number;
@@ -43,7 +43,7 @@ export interface LabelDelivery<R extends StreamRow = StreamRow> {
   readonly eventAt: number;
 }
 
-export type Delivery<R extends StreamRow = StreamRow> = EventDelivery<R> | LabelDelivery<R>;
+export type Delivery<R = StreamRow> = EventDelivery<R> | LabelDelivery<R>;
 
 /**
  * When a replay delivers each row's event and each row's label, for feeding a stream through Kafka
@@ -79,7 +79,7 @@ export type Delivery<R extends StreamRow = StreamRow> = EventDelivery<R> | Label
  * deliveries.map(shown).join(' '); // => "event0@0 event1@10 label0@11 event2@20 label0*@27 label2@27 label1@28 label1*@40"
  * ```
  */
-export function deliverySchedule<R extends StreamRow>(
+export function deliverySchedule<R = StreamRow>(
   rows: Iterable<R>,
   options: DeliveryScheduleOptions,
 ): Delivery<R>[] {

@@ -4,6 +4,7 @@ import { CsvError } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
 
 import { DatasetError } from './errors.js';
+import { isDecimal } from './is-decimal.js';
 import type { StreamRow } from './stream-row.js';
 
 /** The numeric columns of ELEC2, in file order; any of them can be a feature. */
@@ -56,9 +57,6 @@ export interface ParseElec2Options extends Elec2Options {
   /** What to call the text in error messages (a path). Default `'ELEC2 CSV'`. */
   readonly source?: string;
 }
-
-/** A decimal number as the file writes it; `Number()` alone would take '', ' ', '0x1f' and 'Infinity'. */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * Reads the normalized ELEC2 (Electricity, a.k.a. elecNormNew) CSV at `path`: 45,312 half-hourly
@@ -234,7 +232,7 @@ function parseRows(
     const { record, info } = current;
     const value = (column: number): number => {
       const text = record[column] ?? '';
-      if (!DECIMAL.test(text)) {
+      if (!isDecimal(text)) {
         const name = elec2Columns[column] ?? '?';
         throw new DatasetError(
           'DW_DATASET_FORMAT',

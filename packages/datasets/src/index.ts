@@ -24,6 +24,14 @@ export {
   type Elec2Row,
   type ParseElec2Options,
 } from './elec2.js';
+export {
+  parseLabeledCsv,
+  readLabeledCsv,
+  type LabeledCsv,
+  type LabeledCsvOptions,
+  type LabeledCsvRow,
+  type ParseLabeledCsvOptions,
+} from './labeled-csv.js';
 export { eventId } from './event-id.js';
 export {
   deliverySchedule,

@@ -17,6 +17,7 @@ export {
   replayStream,
   type ReplayOptions,
   type ReplayProgress,
+  type ReplayRow,
   type ReplaySchedule,
   type ReplaySummary,
 } from './replay-stream.js';

@@ -5,8 +5,9 @@ import {
   deliverySchedule,
   eventId,
   type Delivery,
+  type EventDelivery,
   type LabelDelay,
-  type StreamRow,
+  type LabelDelivery,
 } from '@driftwatch/datasets';
 import {
   retrainRequestSchema,
@@ -35,15 +36,45 @@ export interface ReplaySchedule {
   duplicateLabelRate?: number;
 }
 
+/**
+ * One row to replay. A dataset's `StreamRow` is one (its label a class index, 0 or 1); a user's
+ * CSV row may also bring its own id and time, and a label that is a class name.
+ */
+export interface ReplayRow {
+  /** 0-based position in the stream. */
+  readonly index: number;
+  readonly features: Readonly<Record<string, number>>;
+  /**
+   * The label as the `labels` topic carries it: a class name, or an integer naming the class of
+   * its digits. Undefined: the row has no label, and none is sent (it counts as missing).
+   */
+  readonly label: number | string | undefined;
+  /** The event's id, for its event and its label; default `eventId(streamName, index)`. */
+  readonly id?: string;
+  /**
+   * The event's own time, epoch ms: its `ts`, and its label's `ts` is this plus the label's
+   * delay. Default: when the event is sent.
+   */
+  readonly ts?: number;
+}
+
+/** What is sent: every event, and the labels of rows that have one. */
+type Sendable =
+  EventDelivery<ReplayRow> | LabelDelivery<ReplayRow & { readonly label: number | string }>;
+
+function isSendable(delivery: Delivery<ReplayRow>): delivery is Sendable {
+  return delivery.kind === 'event' || delivery.row.label !== undefined;
+}
+
 export interface ReplayOptions {
   /** A connected, idempotent kafkajs producer; the caller owns it. */
   producer: Producer;
   codecs: Pick<Codecs, 'events' | 'labels'>;
   names: Pick<TopicNames, 'events' | 'labels'>;
   model: string;
-  /** Names the ids: row `i` is `eventId(streamName, i)`, for its event and its label. */
+  /** Names the ids of rows without one: row `i` is `eventId(streamName, i)`. */
   streamName: string;
-  rows: Iterable<StreamRow>;
+  rows: Iterable<ReplayRow>;
   schedule: ReplaySchedule;
   /** Events per second; `Infinity` sends as fast as the broker takes them. */
   rate: number;
@@ -78,8 +109,10 @@ const scheduleUnitsPerMs = 1000;
  * and its label to `labels` after the schedule's delay — or never, or twice. The order and the
  * simulated times are `deliverySchedule`'s, with one event every `1000 / rate` ms; simulated time
  * `at` is sent at wall-clock `startedAt + at`, and that is the message's `ts` (for an event, its
- * event time; for a label, when it arrived). With `rate: Infinity` nothing waits: events share
- * `startedAt`, and labels carry their delays in `ts` only.
+ * event time; for a label, when it arrived) unless the row brings its own time, which then
+ * stamps its event and, plus the delay, its label. With `rate: Infinity` nothing waits: events
+ * share `startedAt`, and labels carry their delays in `ts` only. A row without a label sends its
+ * event only.
  *
  * Messages that are due together go in one request (up to 1000), so a high rate does not mean one
  * request per message. Events and labels are keyed by id. The producer must be idempotent: a retried
@@ -106,8 +139,9 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
   }
   // Fails on a bad stream name now rather than after part of the stream is sent.
   eventId(streamName, 0);
-  const deliveries = scheduleDeliveries(options.rows, options.schedule, rate);
-  const labelled = new Set(
+  // Drawn for every row, so that a row without a label does not move the others' delays.
+  const deliveries = scheduleDeliveries(options.rows, options.schedule, rate).filter(isSendable);
+  const labelled = new Set<ReplayRow>(
     deliveries.flatMap((d) => (d.kind === 'label' && !d.duplicate ? [d.row] : [])),
   );
   const paced = Number.isFinite(rate);
@@ -115,7 +149,7 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
 
   const startedAt = Date.now();
   const sent = { events: 0, labels: 0, duplicateLabels: 0, missingLabels: 0 };
-  let pending: { delivery: Delivery; ts: number }[] = [];
+  let pending: { delivery: Sendable; ts: number }[] = [];
 
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
@@ -125,7 +159,7 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
     // duplicate must follow its first copy in the partition.
     const encoded = await Promise.all(
       batch.map(async ({ delivery, ts }): Promise<{ kind: Delivery['kind']; message: Message }> => {
-        const id = eventId(streamName, delivery.row.index);
+        const id = delivery.row.id ?? eventId(streamName, delivery.row.index);
         if (delivery.kind === 'event') {
           const event: FeatureEvent = { id, model, ts, features: { ...delivery.row.features } };
           return {
@@ -176,19 +210,30 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
       }
       if (aborted) break;
     }
-    pending.push({ delivery, ts: dueAt });
+    pending.push({ delivery, ts: stamp(delivery, dueAt, startedAt) });
     if (pending.length >= maxBatchMessages) await flush();
   }
   await flush();
   return { ...sent, startedAt, finishedAt: Date.now() };
 }
 
+/**
+ * A message's `ts`: when it is sent, or, for a row with its own time, that time plus how much
+ * later than its event the message is sent.
+ */
+function stamp(delivery: Delivery<ReplayRow>, dueAt: number, startedAt: number): number {
+  const eventTs = delivery.row.ts;
+  if (eventTs === undefined) return dueAt;
+  if (delivery.kind === 'event') return eventTs;
+  return eventTs + dueAt - (startedAt + Math.round(delivery.eventAt / scheduleUnitsPerMs));
+}
+
 /** The schedule in `scheduleUnitsPerMs` units, so that `1000 / rate` ms need not be whole. */
 function scheduleDeliveries(
-  rows: Iterable<StreamRow>,
+  rows: Iterable<ReplayRow>,
   schedule: ReplaySchedule,
   rate: number,
-): Delivery[] {
+): Delivery<ReplayRow>[] {
   // Checked in the caller's units first, so an error names the delay as it was given.
   deliverySchedule([], schedule);
   const delay = schedule.labelDelay;

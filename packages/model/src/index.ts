@@ -4,6 +4,7 @@ export { exportOnnx, type ExportOnnxOptions } from './export-onnx.js';
 export { OnnxScorer, type OnnxScorerLoadOptions } from './onnx-scorer.js';
 export { ClassifierScorer, type ClassifierLoadOptions } from './classifier-scorer.js';
 export { inspectClassifier } from './inspect-classifier.js';
+export { resolveFeatureNames, type ResolvedFeatureNames } from './resolve-feature-names.js';
 export { loadVersionScorer } from './load-version-scorer.js';
 export { predictClasses } from './predict-classes.js';
 export type {
@@ -34,6 +35,7 @@ export {
   type VerifyExportResult,
 } from './verify-export.js';
 export { bootstrapVersion } from './bootstrap-version.js';
+export { buildReferenceProfile, type ReferenceProfileInput } from './build-reference-profile.js';
 export {
   buildCandidate,
   type Candidate,

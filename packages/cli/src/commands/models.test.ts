@@ -22,6 +22,9 @@ function expectedSummary(version: ModelVersion, serving: boolean): ModelVersionS
     sha256: version.sha256,
     onnxBytes: version.onnx.byteLength,
     featureNames: version.featureNames,
+    classes: version.classes,
+    threshold: version.threshold,
+    outputKind: version.outputKind,
     metrics: version.metrics,
     trainingWindow: version.trainingWindow,
   };

@@ -1,6 +1,6 @@
 import { deploymentNames, type ModelRegistry } from '@driftwatch/bus';
 import { textTable } from '@driftwatch/service-kit';
-import { createCodecs, type ModelVersion } from '@driftwatch/topics';
+import { createCodecs, versionClasses, type ModelVersion } from '@driftwatch/topics';
 import { Command } from 'commander';
 
 import { readCliConfig } from '../cli-config.js';
@@ -10,6 +10,7 @@ import { lineageLines } from '../model-lineage.js';
 import { parseModelName } from '../model-name.js';
 import { optionParser } from '../option-parser.js';
 import { readModelRegistry } from '../read-model-registry.js';
+import { modelsRegisterCommand } from './models-register.js';
 
 /** A version as `models --json` prints it: everything but the ONNX bytes and the references. */
 export interface ModelVersionSummary {
@@ -25,6 +26,10 @@ export interface ModelVersionSummary {
   sha256: string;
   onnxBytes: number;
   featureNames: string[];
+  /** The version's classes, in the order of its probabilities (`["0", "1"]` for older versions). */
+  classes: string[];
+  threshold: number;
+  outputKind: ModelVersion['outputKind'];
   metrics: ModelVersion['metrics'];
   trainingWindow: ModelVersion['trainingWindow'];
 }
@@ -46,6 +51,9 @@ export function summarizeVersions(registry: ModelRegistry, model?: string): Mode
       sha256: v.sha256,
       onnxBytes: v.onnx.byteLength,
       featureNames: v.featureNames,
+      classes: [...versionClasses(v)],
+      threshold: v.threshold,
+      outputKind: v.outputKind,
       metrics: v.metrics,
       trainingWindow: v.trainingWindow,
     }));
@@ -118,18 +126,26 @@ export function lineageView(versions: readonly ModelVersionSummary[]): string[] 
       v.trainingWindow.fromTs === 0
         ? `up to ${shortTime(v.trainingWindow.toTs)}`
         : `${shortTime(v.trainingWindow.fromTs)} → ${shortTime(v.trainingWindow.toTs)}`;
+    // `models register` publishes with no training rows: the model was trained elsewhere.
+    const trained =
+      v.trainingWindow.trainRows === 0
+        ? `trained elsewhere, profiled on ${v.trainingWindow.holdoutRows} reference rows`
+        : `trained on ${v.trainingWindow.trainRows} rows ${window}`;
     return [
       v.status + (v.serving ? ' (serving)' : ''),
       shortTime(v.createdAt),
-      `trained on ${v.trainingWindow.trainRows} rows ${window}`,
+      trained,
       `— ${v.reason}`,
     ].join('  ');
   });
 }
 
 export function modelsCommand(): Command {
+  // `models register … --json` is register's own --json, not this command's (main.ts enables
+  // positional options on the program too, as commander requires).
   return new Command('models')
     .description('list every version of every model (or of one), with lineage and metrics')
+    .enablePositionalOptions()
     .argument(
       '[model]',
       'one model: its versions and its lineage tree',
@@ -142,11 +158,16 @@ export function modelsCommand(): Command {
 Reads the compacted model-versions topic to its end. "*" marks the serving version (the highest
 promoted one); metrics are the version's holdout metrics against the champion it was compared to.
 
+\`models register <model> --onnx <file> --reference <csv>\` publishes a model trained elsewhere
+(see its --help).
+
 Examples:
   $ driftwatch models
   $ driftwatch models sea
-  $ driftwatch models sea --json | jq '.[] | select(.serving)'`,
+  $ driftwatch models sea --json | jq '.[] | select(.serving)'
+  $ driftwatch models register iris --onnx iris.onnx --reference iris.csv`,
     )
+    .addCommand(modelsRegisterCommand())
     .action(async (model: string | undefined, options: { json: boolean }) => {
       await printModels(model, options);
     });

@@ -111,7 +111,10 @@ describe('driftwatch replay', () => {
       [['replay', 'sea', '--missing-labels', '2'], /"2": a fraction must be in \[0, 1\]/],
       [['replay', 'sea', '--label-delay', 'soon'], /"soon" is not a label delay/],
       [['replay', 'sea', '--rate', '-5'], /the rate must be a positive number/],
-      [['replay', 'iris'], /Allowed choices are sea, sea-classic, sea-data-drift, elec2/],
+      [
+        ['replay', 'iris'],
+        /"iris" is neither a dataset \(sea, sea-classic, sea-data-drift, elec2\) nor a CSV file/,
+      ],
       [['replay', 'sea', '--model', 'a/b'], /model name "a\/b" may hold only/],
       [['replay', 'sea', '--id-prefix', '-x'], /id prefix "-x" may hold only/],
     ];
@@ -133,6 +136,95 @@ describe('driftwatch replay', () => {
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^driftwatch: .*\/nonexistent\/elec2\.csv/);
     assert.doesNotMatch(missing.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('replays a CSV, its ids from the id column, and says which columns it read', async () => {
+    const csv = new URL(
+      '../../../../test/fixtures/byom/multiclass-iris.stream.csv',
+      import.meta.url,
+    ).pathname;
+    const result = await runCli(
+      ['replay', csv, '--model', 'iris', '--length', '10', '--rate', '0', '--label-delay', '0'],
+      deployment.env,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^replayed 10 events and 10 labels of ${csv} as model iris to .* \\(as fast as possible, labels after 0ms; ids from column id\\)\\n$`,
+      ),
+    );
+    const json = await runCli(
+      ['replay', csv, '--model', 'iris2', '--length', '3', '--rate', 'max', '--json'],
+      deployment.env,
+    );
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout) as ReplayReport;
+    assert.deepEqual(
+      [report.dataset, report.file, report.idPrefix, report.drifts, report.events],
+      [null, csv, null, null, 3],
+    );
+    assert.deepEqual(report.columns, {
+      features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'],
+      label: 'label',
+      id: 'id',
+      time: null,
+    });
+  });
+
+  it('refuses options that do not fit a CSV or a dataset, and a bad cell, before sending', async () => {
+    const csv = new URL(
+      '../../../../test/fixtures/byom/multiclass-iris.stream.csv',
+      import.meta.url,
+    ).pathname;
+    const bad = new URL(
+      '../../../../test/fixtures/byom/bad-non-numeric.reference.csv',
+      import.meta.url,
+    ).pathname;
+    const cases: [string[], string][] = [
+      [
+        ['replay', csv],
+        'driftwatch: --model <name> is required with a CSV: name the model the events of multiclass-iris.stream.csv are for',
+      ],
+      [
+        ['replay', csv, '--model', 'iris', '--file', 'x.csv'],
+        'driftwatch: --file is for elec2; a CSV is the argument',
+      ],
+      [
+        ['replay', csv, '--model', 'iris', '--id-prefix', 'run2'],
+        `driftwatch: --id-prefix names generated ids, but ${csv} has an id column (id): its ids are sent`,
+      ],
+      [
+        ['replay', 'sea', '--time-column', 'ts'],
+        'driftwatch: --time-column is for a CSV, not the dataset sea',
+      ],
+      [
+        ['replay', bad, '--model', 'm'],
+        `driftwatch: ${bad} line 38 (data row 37), column x3: expected a number, got "n/a"`,
+      ],
+      [
+        ['replay', csv, '--model', 'iris', '--label-column', 'species'],
+        `driftwatch: ${csv} line 1: no label column "species"; the header has id, sepal_length, sepal_width, petal_length, petal_width, label`,
+      ],
+    ];
+    const quiet = await testDeployment('replay-refused');
+    try {
+      for (const [args, message] of cases) {
+        const result = await runCli(args, quiet.env);
+        assert.equal(result.code, 1, args.join(' '));
+        assert.equal(result.stderr.trim(), message);
+      }
+      const admin = quiet.kafka.admin();
+      await admin.connect();
+      try {
+        const topics = await admin.listTopics();
+        assert.ok(!topics.includes(quiet.names.events), 'nothing was sent');
+      } finally {
+        await admin.disconnect();
+      }
+    } finally {
+      await quiet.cleanup();
+    }
   });
 
   it(
