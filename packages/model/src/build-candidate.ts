@@ -1,5 +1,4 @@
 import {
-  buildQuantileProfile,
   evaluateBinaryClassifier,
   evaluateClassifier,
   predictClassProbabilities,
@@ -12,9 +11,10 @@ import {
   type TrainedModel,
   type TrainModelOptions,
 } from '@driftwatch/learn';
-import type { BinnedDistribution, ModelVersion } from '@driftwatch/topics';
+import type { ModelVersion } from '@driftwatch/topics';
 
 import { argmaxCorrect } from './argmax-correct.js';
+import { buildReferenceProfile } from './build-reference-profile.js';
 import { exportOnnx } from './export-onnx.js';
 import { sha256Hex } from './sha256-hex.js';
 import { verifyExport } from './verify-export.js';
@@ -55,17 +55,6 @@ export interface Candidate {
   exportDifference: number;
 }
 
-/** `count` values spread evenly over the column: deterministic, and covers its whole range. */
-function evenSample(rows: FeatureRows, column: number, count: number): number[] {
-  if (count <= 0 || rows.length === 0) return [];
-  const step = Math.max(1, rows.length / count);
-  const sample: number[] = [];
-  for (let position = 0; position < rows.length && sample.length < count; position += step) {
-    sample.push(rows[Math.floor(position)]?.[column] ?? 0);
-  }
-  return sample;
-}
-
 /**
  * Trains a model on `train`, exports it to ONNX, proves the export on `holdout` with onnxruntime
  * (the bytes must score as the in-memory model does, to 1e-6, or this throws and nothing is
@@ -100,31 +89,14 @@ export async function buildCandidate(
     onnx,
     holdout.rows.length > 0 ? holdout.rows : train.rows,
   );
-  const sampleSize = options.referenceSampleSize ?? 500;
   let holdoutMetrics: Candidate['holdoutMetrics'];
   let holdoutCorrect: boolean[];
-  let trainScores: Float64Array | null;
-  let classProbabilities: BinnedDistribution[] = [];
+  let trainProbabilities: ArrayLike<number>;
   if ('classCount' in trained) {
     const holdoutProbabilities = predictClassProbabilities(trained, holdout.rows);
     holdoutMetrics = evaluateClassifier(holdout.labels, holdoutProbabilities, classCount);
     holdoutCorrect = argmaxCorrect(holdoutProbabilities, holdout.labels, classCount);
-    trainScores = null;
-    const trainProbabilities = predictClassProbabilities(trained, train.rows);
-    const classNames = options.classes ?? Array.from({ length: classCount }, (_, k) => String(k));
-    const columns = Array.from({ length: train.rows.length }, (_, i) =>
-      Array.from(trainProbabilities.subarray(i * classCount, (i + 1) * classCount)),
-    );
-    classProbabilities = buildQuantileProfile({
-      featureNames: classNames,
-      rows: columns,
-      bins: options.referenceBins,
-    }).features.map((distribution) => ({
-      name: distribution.name,
-      edges: [...distribution.edges],
-      proportions: [...distribution.proportions],
-      sample: [],
-    }));
+    trainProbabilities = predictClassProbabilities(trained, train.rows);
   } else {
     const holdoutScores = predictProbabilities(trained, holdout.rows);
     holdoutMetrics = evaluateBinaryClassifier(holdout.labels, holdoutScores);
@@ -132,31 +104,21 @@ export async function buildCandidate(
       holdoutScores,
       (score, i) => (score >= 0.5 ? 1 : 0) === holdout.labels[i],
     );
-    trainScores = predictProbabilities(trained, train.rows);
+    trainProbabilities = Array.from(predictProbabilities(trained, train.rows), (p) => [
+      1 - p,
+      p,
+    ]).flat();
   }
-  const profile = buildQuantileProfile({
+  const reference = buildReferenceProfile({
     featureNames,
     rows: train.rows,
-    scores: trainScores,
+    classes: options.classes ?? Array.from({ length: classCount }, (_, k) => String(k)),
+    probabilities: trainProbabilities,
     bins: options.referenceBins,
+    ...(options.referenceSampleSize === undefined
+      ? {}
+      : { sampleSize: options.referenceSampleSize }),
   });
-  const reference: ModelVersion['reference'] = {
-    features: profile.features.map((distribution, column) => ({
-      name: distribution.name,
-      edges: [...distribution.edges],
-      proportions: [...distribution.proportions],
-      sample: evenSample(train.rows, column, sampleSize),
-    })),
-    score: profile.score
-      ? {
-          name: profile.score.name,
-          edges: [...profile.score.edges],
-          proportions: [...profile.score.proportions],
-          sample: [],
-        }
-      : null,
-    classProbabilities,
-  };
   return {
     trained,
     onnx,

@@ -34,6 +34,7 @@ export {
   type VerifyExportResult,
 } from './verify-export.js';
 export { bootstrapVersion } from './bootstrap-version.js';
+export { buildReferenceProfile, type ReferenceProfileInput } from './build-reference-profile.js';
 export {
   buildCandidate,
   type Candidate,

@@ -1,0 +1,101 @@
+import { buildQuantileProfile, type FeatureRows } from '@driftwatch/learn';
+import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
+
+import { ModelError } from './errors.js';
+
+export interface ReferenceProfileInput {
+  /** Names of the columns of `rows`, in order. */
+  readonly featureNames: readonly string[];
+  /** The reference rows' raw feature values; at least one row. */
+  readonly rows: FeatureRows;
+  /** The model's classes, in the order of each row's probabilities. */
+  readonly classes: readonly string[];
+  /** Every class's probability on each row, row-major: `rows.length × classes.length` values. */
+  readonly probabilities: ArrayLike<number>;
+  /** Quantile bins per distribution (fewer where ties merge edges). */
+  readonly bins: number;
+  /** Values per feature kept as the sample, spread evenly over the rows. Default 500. */
+  readonly sampleSize?: number;
+}
+
+/**
+ * A version's reference profile, what the detector measures data drift against: each feature
+ * binned by quantiles (`buildQuantileProfile`) with an even sample of its values for KS tests,
+ * and the model's output on the same rows — for two classes the probability of `classes[1]`
+ * binned as `score`; for more, each class's probability binned under the class's name in
+ * `classProbabilities` (and `score` null). The trainer profiles its training rows with it, and
+ * `driftwatch models register` a user's reference file, so both read the same way downstream.
+ *
+ * @example
+ * ```ts
+ * const profile = buildReferenceProfile({
+ *   featureNames: ['x'],
+ *   rows: [[1], [2], [3], [4]],
+ *   classes: ['no', 'yes'],
+ *   probabilities: [0.9, 0.1, 0.7, 0.3, 0.4, 0.6, 0.2, 0.8],
+ *   bins: 2,
+ *   sampleSize: 2,
+ * });
+ * profile.features; // => [{"name":"x","edges":[1,2.5,4],"proportions":[0.5,0.5],"sample":[1,3]}]
+ * profile.score; // => {"name":"score","edges":[0.1,0.45,0.8],"proportions":[0.5,0.5],"sample":[]}
+ * profile.classProbabilities; // => []
+ * ```
+ */
+export function buildReferenceProfile(input: ReferenceProfileInput): ReferenceProfile {
+  const { rows, classes, probabilities, bins } = input;
+  const classCount = classes.length;
+  if (classCount < 2 || probabilities.length !== rows.length * classCount) {
+    throw new ModelError(
+      'DW_MODEL_INVALID_INPUT',
+      `a reference profile needs two or more classes and rows × classes = ${rows.length} × ${classCount} probabilities, got ${probabilities.length}`,
+    );
+  }
+  const classRows = Array.from({ length: rows.length }, (_, i) =>
+    Array.from({ length: classCount }, (_, k) => probabilities[i * classCount + k] ?? NaN),
+  );
+  const binary = classCount === 2;
+  const profile = buildQuantileProfile({
+    featureNames: input.featureNames,
+    rows,
+    scores: binary ? classRows.map((row) => row[1] ?? NaN) : null,
+    bins,
+  });
+  const sampleSize = input.sampleSize ?? 500;
+  const classProbabilities = binary
+    ? []
+    : buildQuantileProfile({ featureNames: classes, rows: classRows, bins }).features.map(
+        (distribution) => unsampled(distribution),
+      );
+  return {
+    features: profile.features.map((distribution, column) => ({
+      ...unsampled(distribution),
+      sample: evenSample(rows, column, sampleSize),
+    })),
+    score: profile.score ? unsampled(profile.score) : null,
+    classProbabilities,
+  };
+}
+
+function unsampled(distribution: {
+  readonly name: string;
+  readonly edges: readonly number[];
+  readonly proportions: readonly number[];
+}): BinnedDistribution {
+  return {
+    name: distribution.name,
+    edges: [...distribution.edges],
+    proportions: [...distribution.proportions],
+    sample: [],
+  };
+}
+
+/** `count` values spread evenly over the column: deterministic, and covers its whole range. */
+function evenSample(rows: FeatureRows, column: number, count: number): number[] {
+  if (count <= 0 || rows.length === 0) return [];
+  const step = Math.max(1, rows.length / count);
+  const sample: number[] = [];
+  for (let position = 0; position < rows.length && sample.length < count; position += step) {
+    sample.push(rows[Math.floor(position)]?.[column] ?? 0);
+  }
+  return sample;
+}
