@@ -15,6 +15,7 @@ export async function attemptBatch(
   const outputs = await handle(batch, {
     signal: options.signal ?? new AbortController().signal,
     afterCommit: (effect) => effects.push(effect),
+    heartbeat: () => undefined,
   });
   if (options.commits ?? true) for (const effect of effects) effect();
   return outputs;

@@ -310,4 +310,29 @@ describe('processBatch', () => {
     assert.deepEqual(signals, [stopping.signal]);
     assert.equal(producer.transactions.length, 1);
   });
+
+  it("hands the handler the consumer's heartbeat, whose failures never reach it", async () => {
+    const producer = new FakeProducer();
+    const beats: string[] = [];
+    const outcome = await processBatch(
+      options(
+        producer,
+        async (_batch, context) => {
+          context.heartbeat();
+          context.heartbeat();
+          await Promise.resolve();
+          return [];
+        },
+        {
+          heartbeat: () => {
+            beats.push('beat');
+            // A rebalance in progress: dealt with once the batch is done, not by the handler.
+            return Promise.reject(new Error('The group is rebalancing'));
+          },
+        },
+      ),
+    );
+    assert.equal(outcome.outcome, 'committed');
+    assert.deepEqual(beats, ['beat', 'beat']);
+  });
 });

@@ -17,6 +17,8 @@ export interface ProcessBatchOptions {
   handle: BatchHandler;
   /** Whether the batch's partition has moved to another member since it was fetched. */
   isStale: () => boolean;
+  /** The consumer's heartbeat, for handlers that run long (see `BatchContext.heartbeat`). */
+  heartbeat?: () => Promise<void>;
   policy: RetryPolicy;
   /** Aborted when the service stops: handed to the handler, and ends the retries. */
   signal: AbortSignal;
@@ -46,6 +48,9 @@ export async function processBatch(options: ProcessBatchOptions): Promise<Proces
       const outputs = await options.handle(batch, {
         signal,
         afterCommit: (effect) => effects.push(effect),
+        heartbeat: () => {
+          void options.heartbeat?.().catch(() => undefined);
+        },
       });
       produced = outputs.length;
       const outcome = await commitInTransaction(producer, groupId, batch, outputs, options.isStale);

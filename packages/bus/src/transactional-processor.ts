@@ -25,6 +25,13 @@ export interface BatchContext {
    * staged while handling it current.
    */
   afterCommit(effect: () => void): void;
+  /**
+   * Tells the consumer group this member is alive, for a handler that runs longer than the
+   * session timeout (30 s), such as a training program: without it the member is dropped from the
+   * group mid-batch. Sends at most one heartbeat per heartbeat interval and never throws: a
+   * rebalance it learns of is dealt with once the batch is done.
+   */
+  heartbeat(): void;
 }
 
 /**
@@ -173,6 +180,7 @@ export async function startTransactionalProcessor(
           batch: recordBatch,
           handle: options.handle,
           isStale: () => payload.isStale(),
+          heartbeat: () => payload.heartbeat(),
           policy,
           signal: stopping.signal,
           onRetry: (error, attempt, delayMs) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { brokerList, commonEnv, flag, integer, parseEnv } from './index.js';
+import { brokerList, commonEnv, duration, flag, integer, parseEnv } from './index.js';
 import { ConfigError } from './errors.js';
 
 describe('parseEnv', () => {
@@ -43,5 +43,21 @@ describe('parseEnv', () => {
         return true;
       },
     );
+  });
+
+  it('reads durations with units, in milliseconds, and refuses a bare number', () => {
+    const shape = { TIMEOUT: duration('30m', { minMs: 1000 }) };
+    assert.equal(parseEnv(shape, {}).TIMEOUT, 1_800_000);
+    assert.equal(parseEnv(shape, { TIMEOUT: '1h30m' }).TIMEOUT, 5_400_000);
+    assert.equal(parseEnv(shape, { TIMEOUT: '1.5s' }).TIMEOUT, 1500);
+    assert.equal(parseEnv(shape, { TIMEOUT: '2min' }).TIMEOUT, 120_000);
+    for (const bad of ['30', '10 m', '-5s', '5x', 'm', '500ms']) {
+      assert.throws(
+        () => parseEnv(shape, { TIMEOUT: bad }),
+        (error: unknown) =>
+          error instanceof ConfigError && error.problems[0]?.variable === 'TIMEOUT',
+        bad,
+      );
+    }
   });
 });

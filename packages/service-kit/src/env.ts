@@ -71,6 +71,64 @@ export function decimal(defaultValue: number, { min = -Infinity, max = Infinity 
     .default(defaultValue);
 }
 
+const durationUnitsMs: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+const durationTerm = /(\d+(?:\.\d+)?|\.\d+)(ms|min|s|m|h|d)/g;
+
+/** `1000` → `1s`, `604800000` → `7d`: the largest unit that divides it. */
+function shortDuration(ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    const size = durationUnitsMs[unit] ?? 1;
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/**
+ * A duration written the way people write one (`500ms`, `90s`, `10m`, `1h30m`; units ms, s, m or
+ * min, h, d), in whole milliseconds. A bare number is refused rather than guessed at: `30` could
+ * be seconds or minutes. `defaultValue` is written the same way.
+ */
+export function duration(
+  defaultValue: string,
+  { minMs = 1, maxMs = Number.MAX_SAFE_INTEGER }: { minMs?: number; maxMs?: number } = {},
+) {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((value, context) => {
+      const text = value.trim();
+      const terms = [...text.matchAll(durationTerm)];
+      if (terms.length === 0 || terms.map((term) => term[0]).join('') !== text) {
+        context.addIssue({
+          code: 'custom',
+          message: 'must be a duration: a number and a unit, like 500ms, 90s, 10m or 1h30m',
+        });
+        return z.NEVER;
+      }
+      const ms = Math.round(
+        terms.reduce(
+          (sum, [, amount, unit]) => sum + Number(amount) * (durationUnitsMs[unit ?? ''] ?? NaN),
+          0,
+        ),
+      );
+      if (!(ms >= minMs && ms <= maxMs)) {
+        context.addIssue({
+          code: 'custom',
+          message: `must be between ${shortDuration(minMs)} and ${shortDuration(maxMs)}`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
 export function port(defaultValue: number) {
   return integer(defaultValue, { min: 0, max: 65535 });
 }

@@ -3,6 +3,7 @@ export {
   brokerList,
   commonEnv,
   decimal,
+  duration,
   flag,
   integer,
   oneOf,

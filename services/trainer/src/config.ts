@@ -1,10 +1,24 @@
-import { commonEnv, decimal, integer, oneOf, text } from '@driftwatch/service-kit';
+import { commonEnv, decimal, duration, integer, oneOf, text } from '@driftwatch/service-kit';
+
+import { splitCommandLine } from './split-command-line.js';
 
 /** Every environment variable the trainer service reads, with its default. */
 export const trainerEnv = {
   ...commonEnv,
   /** Default: `<TOPIC_PREFIX>driftwatch-trainer`. */
   TRAINER_GROUP_ID: text(''),
+  /**
+   * The user's training program, e.g. `.venv/bin/python train.py`: split into words as a shell
+   * would, then run without one (see `splitCommandLine`). Empty: the built-in family trains.
+   */
+  TRAINER_COMMAND: text('').transform((line, context) => {
+    const split = splitCommandLine(line);
+    if (split.ok) return split.argv;
+    context.addIssue({ code: 'custom', message: split.problem });
+    return [];
+  }),
+  /** How long one run of TRAINER_COMMAND may take before its process group is killed. */
+  TRAINER_COMMAND_TIMEOUT: duration('30m', { minMs: 1000, maxMs: 7 * 86_400_000 }),
   /** The challenger's family: L2 logistic regression, or an MLP with one hidden layer. */
   TRAINER_MODEL_FAMILY: oneOf(['logistic', 'mlp'], 'logistic'),
   /** Seeds the MLP's initial weights and shuffles: the same request on the same data trains the same bytes. */

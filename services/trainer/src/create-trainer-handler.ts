@@ -18,6 +18,7 @@ import {
 import type { Logger } from '@driftwatch/service-kit';
 
 import type { TrainerDiagnostics } from './diagnostics.js';
+import type { CommandReport } from './train-with-command.js';
 import { trainForRequest, type TrainingPolicy, type VersionLedger } from './train-for-request.js';
 
 export interface TrainerDependencies {
@@ -60,6 +61,26 @@ function batchLedger(registry: ModelRegistry, produced: readonly ModelVersion[])
   };
 }
 
+/** One line per run of the training command: how it ended, how long it took, what it said. */
+function logCommand(logger: Logger, request: RetrainRequest, report: CommandReport): void {
+  const { verdict, run } = report;
+  const fields = {
+    event: 'training.command',
+    requestId: request.requestId,
+    model: request.model,
+    verdict,
+    outcome: run?.outcome ?? null,
+    exitCode: run?.exitCode ?? null,
+    exitSignal: run?.exitSignal ?? null,
+    durationMs: run ? Math.round(run.durationMs) : null,
+    stdout: run?.stdout ?? '',
+    stderr: run?.stderr ?? '',
+  };
+  const message = `training command for ${request.model}: ${verdict}${run ? ` (${run.outcome}, exit ${String(run.exitCode ?? run.exitSignal)}, ${Math.round(run.durationMs)} ms)` : ''}`;
+  if (verdict === 'usable') logger.info(fields, message);
+  else logger.warn(fields, message);
+}
+
 /**
  * Trains for each retrain request of a batch, in order, and returns the model versions to
  * publish; they commit with the requests' offsets, so a crash mid-training loses nothing: the
@@ -97,7 +118,18 @@ export function createTrainerHandler(deps: TrainerDependencies): BatchHandler {
         readWindow: deps.readWindow,
         policy: deps.policy,
         now: deps.now,
+        // A shutdown kills a running training command; the request is handled after the restart.
+        signal: context.signal,
+        // A training command may run for minutes: without heartbeats the group drops this member
+        // after its 30 s session timeout, and the processor fails once the batch commits.
+        keepAlive: () => {
+          context.heartbeat();
+        },
       });
+      if (outcome.kind === 'published' && outcome.command) {
+        logCommand(deps.logger, request, outcome.command);
+        diagnostics.commandRan(request.model, outcome.command);
+      }
       if (outcome.kind === 'skipped') {
         diagnostics.skipped(request.model, outcome.reason);
         deps.logger.warn(

@@ -2,10 +2,14 @@ import type { BusDiagnostics } from '@driftwatch/bus';
 import type { ModelVersion } from '@driftwatch/topics';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+import type { CommandReport } from './train-with-command.js';
+
 /** Everything the trainer reports, declared in one place. */
 export interface TrainerDiagnostics extends BusDiagnostics {
   trained(version: ModelVersion, trainMs: number): void;
   skipped(model: string, reason: string): void;
+  /** One run (or refusal to run) of TRAINER_COMMAND, counted by verdict and timed. */
+  commandRan(model: string, report: CommandReport): void;
   deadLettered(code: string): void;
 }
 
@@ -46,6 +50,19 @@ export function createTrainerDiagnostics(registry: Registry): TrainerDiagnostics
     labelNames: ['model', 'role'],
     registers,
   });
+  const commandRuns = new Counter({
+    name: 'driftwatch_trainer_command_runs_total',
+    help: 'Runs of TRAINER_COMMAND, by verdict (usable|failed|timed-out|no-model|unusable|not-started|not-run).',
+    labelNames: ['model', 'verdict'],
+    registers,
+  });
+  const commandDuration = new Histogram({
+    name: 'driftwatch_trainer_command_duration_seconds',
+    help: 'Wall time of one run of TRAINER_COMMAND, from start to exit (or kill).',
+    labelNames: ['verdict'],
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
+    registers,
+  });
   const deadLetters = new Counter({
     name: 'driftwatch_trainer_dead_letters_total',
     help: 'Records sent to the dead-letter topic, by reason code.',
@@ -77,6 +94,12 @@ export function createTrainerDiagnostics(registry: Registry): TrainerDiagnostics
     },
     skipped: (model, reason) => {
       skipped.inc({ model, reason });
+    },
+    commandRan: (model, report) => {
+      commandRuns.inc({ model, verdict: report.verdict });
+      if (report.run) {
+        commandDuration.observe({ verdict: report.verdict }, report.run.durationMs / 1000);
+      }
     },
     deadLettered: (code) => {
       deadLetters.inc({ code });

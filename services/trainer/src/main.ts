@@ -23,6 +23,18 @@ await runService({
     const registryFollower = await bus.followRegistry();
     await registryFollower.caughtUp;
 
+    if (config.TRAINER_COMMAND.length > 0) {
+      logger.info(
+        {
+          event: 'training.command_configured',
+          argv: config.TRAINER_COMMAND,
+          cwd: process.cwd(),
+          timeoutMs: config.TRAINER_COMMAND_TIMEOUT,
+        },
+        `challengers come from ${JSON.stringify(config.TRAINER_COMMAND)}, run in ${process.cwd()}`,
+      );
+    }
+
     const readWindow = readTrainingWindow({
       readRecords: (fromTs, toTs, keep) =>
         readTimeRange({ kafka, topic: names.predictionsLabeled, fromTs, toTs, filter: keep }),
@@ -51,6 +63,15 @@ await runService({
             },
             referenceBins: config.TRAINER_REFERENCE_BINS,
           },
+          command:
+            config.TRAINER_COMMAND.length > 0
+              ? {
+                  argv: config.TRAINER_COMMAND,
+                  cwd: process.cwd(),
+                  timeoutMs: config.TRAINER_COMMAND_TIMEOUT,
+                  env: process.env,
+                }
+              : null,
           holdoutFraction: config.TRAINER_HOLDOUT_FRACTION,
           minRows: config.TRAINER_MIN_ROWS,
           maxRows: config.TRAINER_MAX_ROWS,

@@ -3,9 +3,11 @@ import { describe, it } from 'node:test';
 
 import { ModelRegistry } from '@driftwatch/bus';
 import { seaStream } from '@driftwatch/datasets';
-import { bootstrapVersion } from '@driftwatch/model';
+import { bootstrapVersion, loadVersionScorer, predictClasses } from '@driftwatch/model';
 import type { LabeledPrediction, ModelVersion, RetrainRequest } from '@driftwatch/topics';
 
+import { byomCsv, labeledRows } from './testing/byom-fixture.js';
+import { irisWindow } from './testing/iris-retraining.js';
 import { trainForRequest, type TrainingPolicy, type VersionLedger } from './train-for-request.js';
 
 const policy: TrainingPolicy = {
@@ -186,5 +188,75 @@ describe('trainForRequest', () => {
     assert.ok(outcome.kind === 'skipped', `expected a skip, got ${outcome.kind}`);
     assert.equal(outcome.reason, 'invalid-input');
     assert.match(outcome.detail, /featureNames\[0\]/);
+  });
+
+  describe("a multiclass model (labels index the champion's classes)", () => {
+    const features = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+    // Not the alphabetical order, so that nothing can get it right by sorting.
+    const classes = ['virginica', 'setosa', 'versicolor'];
+    const stream = byomCsv('multiclass-iris.stream.csv');
+
+    /** A 3-class champion on the stream's first concept (its rows 0–999). */
+    async function irisChampion(): Promise<ModelVersion> {
+      const rows = labeledRows({ ...stream, rows: stream.rows.slice(0, 1000) }, features, classes);
+      return bootstrapVersion({
+        model: 'iris',
+        featureNames: features,
+        ...rows,
+        candidate: { ...policy.candidate, classCount: 3, classes },
+        createdAt: 1000,
+      });
+    }
+
+    it("trains a 3-class challenger and publishes the champion's classes, in its order", async () => {
+      const champion = await irisChampion();
+      const window = await irisWindow(champion, 1000, 2000);
+      const outcome = await trainForRequest(request({ model: 'iris' }), {
+        ledger: ledgerOf(champion),
+        readWindow: () => Promise.resolve(window),
+        policy,
+        now: () => 9_999,
+      });
+      assert.ok(outcome.kind === 'published', outcome.kind === 'skipped' ? outcome.detail : '');
+      const { version } = outcome;
+      assert.equal(outcome.command, null, 'the built-in family trained it');
+      assert.deepEqual(version.classes, classes);
+      assert.equal(version.outputKind, null);
+      assert.equal(version.parentVersion, 1);
+      assert.deepEqual(
+        version.reference.classProbabilities.map((distribution) => distribution.name),
+        classes,
+      );
+      assert.equal(version.metrics.challenger['classCount'], 3);
+      // The petals grew at row 1000: the champion falls to 0.65, a challenger learns the new concept.
+      assert.equal(version.status, 'promoted', version.reason);
+      // Its probability columns follow those names: loaded as inference loads it, it predicts the
+      // holdout's classes by name.
+      const holdout = stream.rows.slice(1800, 2000);
+      const scorer = await loadVersionScorer(version);
+      const matrix = new Float32Array(
+        holdout.flatMap((row) => scorer.featureNames.map((name) => row.features[name] ?? NaN)),
+      );
+      const predicted = predictClasses(await scorer.score(matrix, holdout.length), 3, 0.5);
+      await scorer.release();
+      const right = predicted.filter((k, i) => version.classes[k] === holdout[i]?.label).length;
+      assert.ok(right / holdout.length > 0.9, `${right} of ${holdout.length} right by class name`);
+    });
+
+    it('skips a window lacking one of the classes, which the softmax cannot learn', async () => {
+      const champion = await irisChampion();
+      const window = (await irisWindow(champion, 1000, 2000)).filter(
+        (row) => classes[row.label] !== 'setosa',
+      );
+      const outcome = await trainForRequest(request({ model: 'iris' }), {
+        ledger: ledgerOf(champion),
+        readWindow: () => Promise.resolve(window),
+        policy,
+        now: () => 9_999,
+      });
+      assert.ok(outcome.kind === 'skipped', `expected a skip, got ${outcome.kind}`);
+      assert.equal(outcome.reason, 'missing-class');
+      assert.match(outcome.detail, /class 1 has no row/);
+    });
   });
 });

@@ -4,6 +4,7 @@ import {
   buildCandidate,
   evaluateChampion,
   metricsRecord,
+  sha256Hex,
   type CandidateOptions,
 } from '@driftwatch/model';
 import {
@@ -14,10 +15,19 @@ import {
   type RetrainRequest,
 } from '@driftwatch/topics';
 
-import { splitTrainingRows } from './split-training-rows.js';
+import type { Challenger } from './challenger.js';
+import { splitTrainingRows, type TrainingSplit } from './split-training-rows.js';
+import {
+  trainWithCommand,
+  type CommandReport,
+  type TrainingCommand,
+} from './train-with-command.js';
 
 export interface TrainingPolicy {
+  /** The built-in family, and the reference profile's bins and sample (for either way). */
   candidate: CandidateOptions;
+  /** `TRAINER_COMMAND`: when set, challengers come from the user's program, not the family. */
+  command?: TrainingCommand | null;
   holdoutFraction: number;
   minRows: number;
   maxRows: number;
@@ -33,16 +43,37 @@ export interface VersionLedger {
 }
 
 export type SkipReason =
-  'superseded' | 'not-enough-data' | 'one-class' | 'invalid-input' | 'export-mismatch';
+  | 'superseded'
+  | 'not-enough-data'
+  | 'one-class'
+  | 'missing-class'
+  | 'invalid-input'
+  | 'export-mismatch';
 
 export type TrainingOutcome =
-  | { kind: 'published'; version: ModelVersion; trainMs: number }
+  | {
+      kind: 'published';
+      version: ModelVersion;
+      trainMs: number;
+      /** How the training command went, when `policy.command` trained the challenger. */
+      command: CommandReport | null;
+    }
   | { kind: 'skipped'; reason: SkipReason; detail: string };
+
+type Skipped = Extract<TrainingOutcome, { kind: 'skipped' }>;
+
+const noModel = new Uint8Array(0);
 
 /**
  * Answers one retrain request: reads the labeled window, trains a challenger, proves its ONNX,
  * scores the champion on the same holdout, decides under the configured criteria, and returns
  * the model-version message — promoted or rejected, with metrics and lineage — to publish.
+ *
+ * The challenger comes from the configured built-in family, or, with `policy.command`, from the
+ * user's training program (`trainWithCommand`), then goes the same way: the same holdout, the
+ * same champion evaluation, the same criteria. A program that fails, times out or writes no
+ * usable model answers the request with a rejected version that carries no model (no bytes,
+ * the SHA-256 of no bytes) and a reason quoting its stderr.
  *
  * A request older than the model's newest version is superseded: that version already learned
  * from everything the request could offer. Version numbers come from the ledger, so a request
@@ -56,6 +87,10 @@ export async function trainForRequest(
     readWindow: (model: string, fromTs: number, toTs: number) => Promise<LabeledPrediction[]>;
     policy: TrainingPolicy;
     now: () => number;
+    /** Aborted when the trainer stops: a running training command is killed, and this throws. */
+    signal?: AbortSignal;
+    /** Called every second while a training command runs (the consumer group's heartbeat). */
+    keepAlive?: () => void;
   },
 ): Promise<TrainingOutcome> {
   const { model } = request;
@@ -85,16 +120,119 @@ export async function trainForRequest(
   const started = performance.now();
   // The champion's classes, in its order: the labels on the topic are indices into them.
   const classes = champion ? versionClasses(champion) : defaultBinaryClasses;
+  const lineage = {
+    model,
+    version: deps.ledger.highestVersionNumber(model) + 1,
+    parentVersion: champion?.version ?? null,
+    requestId: request.requestId,
+    classes: [...classes],
+    threshold: champion?.threshold ?? 0.5,
+    trainingWindow: {
+      fromTs: request.fromTs,
+      toTs: request.toTs,
+      trainRows: split.train.rows.length,
+      holdoutRows: split.holdout.rows.length,
+    },
+  };
+  let challenger: Challenger;
+  let command: CommandReport | null = null;
+  if (deps.policy.command) {
+    const invalid = labelsProblem(split, classes.length);
+    if (invalid) return invalid;
+    const trained = await trainWithCommand(
+      {
+        model,
+        requestId: request.requestId,
+        featureNames: split.featureNames,
+        classes,
+        train: split.train,
+        holdout: split.holdout,
+        referenceBins: deps.policy.candidate.referenceBins,
+        ...(deps.policy.candidate.referenceSampleSize === undefined
+          ? {}
+          : { referenceSampleSize: deps.policy.candidate.referenceSampleSize }),
+      },
+      deps.policy.command,
+      {
+        ...(deps.signal ? { signal: deps.signal } : {}),
+        ...(deps.keepAlive ? { keepAlive: deps.keepAlive } : {}),
+      },
+    );
+    command = trained.report;
+    if (trained.kind === 'rejected') {
+      // Nothing usable to carry: no bytes, and the SHA-256 of no bytes (the schema wants both);
+      // no service loads a rejected version.
+      const version: ModelVersion = {
+        ...lineage,
+        createdAt: deps.now(),
+        status: 'rejected',
+        reason: `${request.reason} request: ${trained.reason}`,
+        sha256: sha256Hex(noModel),
+        onnx: noModel,
+        featureNames: split.featureNames,
+        outputKind: null,
+        reference: { features: [], score: null, classProbabilities: [] },
+        metrics: { challenger: {}, champion: null },
+      };
+      return { kind: 'published', version, trainMs: performance.now() - started, command };
+    }
+    challenger = trained.challenger;
+  } else {
+    const built = await familyChallenger(split, classes, deps.policy.candidate);
+    if (built.kind === 'skipped') return built;
+    challenger = built.challenger;
+  }
+  const championEvaluation = champion ? await evaluateChampion(champion, split.holdout) : null;
+  const decision = decidePromotion({
+    challenger: challenger.holdoutMetrics,
+    champion: championEvaluation?.metrics ?? null,
+    ...(championEvaluation
+      ? {
+          championCorrect: championEvaluation.correct,
+          challengerCorrect: challenger.holdoutCorrect,
+        }
+      : {}),
+    criteria: deps.policy.criteria,
+  });
+  const version: ModelVersion = {
+    ...lineage,
+    createdAt: deps.now(),
+    status: decision.promote ? 'promoted' : 'rejected',
+    reason: `${request.reason} request: ${decision.reason}`,
+    sha256: challenger.sha256,
+    onnx: challenger.onnx,
+    featureNames: [...challenger.featureNames],
+    outputKind: challenger.outputKind,
+    reference: challenger.reference,
+    metrics: {
+      challenger: metricsRecord(challenger.holdoutMetrics),
+      champion: championEvaluation ? metricsRecord(championEvaluation.metrics) : null,
+    },
+  };
+  return { kind: 'published', version, trainMs: performance.now() - started, command };
+}
+
+/** A challenger of the configured built-in family, or why the window cannot train one. */
+async function familyChallenger(
+  split: TrainingSplit,
+  classes: readonly string[],
+  options: CandidateOptions,
+): Promise<{ kind: 'challenger'; challenger: Challenger } | Skipped> {
   let candidate;
   try {
     candidate = await buildCandidate(split.featureNames, split.train, split.holdout, {
-      ...deps.policy.candidate,
+      ...options,
       classCount: classes.length,
       classes,
     });
   } catch (error) {
     if (error instanceof LearnError && error.code === 'DW_LEARN_ONE_CLASS') {
       return { kind: 'skipped', reason: 'one-class', detail: error.message };
+    }
+    // A multiclass window lacking one of the champion's classes: the softmax cannot learn it,
+    // and the same window lacks it however often it is retried.
+    if (error instanceof LearnError && error.code === 'DW_LEARN_MISSING_CLASS') {
+      return { kind: 'skipped', reason: 'missing-class', detail: error.message };
     }
     // Rows the window holds but training cannot take (an unnamed feature): the same window fails
     // the same way however often it is retried, so the request is answered by skipping it.
@@ -106,41 +244,45 @@ export async function trainForRequest(
     }
     throw error;
   }
-  const championEvaluation = champion ? await evaluateChampion(champion, split.holdout) : null;
-  const decision = decidePromotion({
-    challenger: candidate.holdoutMetrics,
-    champion: championEvaluation?.metrics ?? null,
-    ...(championEvaluation
-      ? { championCorrect: championEvaluation.correct, challengerCorrect: candidate.holdoutCorrect }
-      : {}),
-    criteria: deps.policy.criteria,
-  });
-  const version: ModelVersion = {
-    model,
-    version: deps.ledger.highestVersionNumber(model) + 1,
-    parentVersion: champion?.version ?? null,
-    createdAt: deps.now(),
-    status: decision.promote ? 'promoted' : 'rejected',
-    reason: `${request.reason} request: ${decision.reason}`,
-    requestId: request.requestId,
-    sha256: candidate.sha256,
-    onnx: candidate.onnx,
-    featureNames: split.featureNames,
-    classes: [...classes],
-    threshold: champion?.threshold ?? 0.5,
-    // Our own exports: a single [N, 1] output is a probability; [N, K] needs no reading hint.
-    outputKind: classes.length === 2 ? 'probability' : null,
-    reference: candidate.reference,
-    metrics: {
-      challenger: metricsRecord(candidate.holdoutMetrics),
-      champion: championEvaluation ? metricsRecord(championEvaluation.metrics) : null,
-    },
-    trainingWindow: {
-      fromTs: request.fromTs,
-      toTs: request.toTs,
-      trainRows: split.train.rows.length,
-      holdoutRows: split.holdout.rows.length,
+  return {
+    kind: 'challenger',
+    challenger: {
+      onnx: candidate.onnx,
+      sha256: candidate.sha256,
+      featureNames: split.featureNames,
+      // Our own exports: a single [N, 1] output is a probability; [N, K] needs no reading hint.
+      outputKind: classes.length === 2 ? 'probability' : null,
+      reference: candidate.reference,
+      holdoutMetrics: candidate.holdoutMetrics,
+      holdoutCorrect: candidate.holdoutCorrect,
     },
   };
-  return { kind: 'published', version, trainMs: performance.now() - started };
+}
+
+/**
+ * What the built-in families refuse before training, checked before a training program is run:
+ * labels that are not class indices (the CSV names each row's class), or one class only (no
+ * program can learn to tell classes apart from it). Whether a class may be absent is the
+ * program's to decide.
+ */
+function labelsProblem(split: TrainingSplit, classCount: number): Skipped | null {
+  const labels = [...split.train.labels, ...split.holdout.labels];
+  const bad = labels.findIndex(
+    (label) => !Number.isInteger(label) || label < 0 || label >= classCount,
+  );
+  if (bad >= 0) {
+    return {
+      kind: 'skipped',
+      reason: 'invalid-input',
+      detail: `label ${labels[bad]} of row ${bad} is not one of the ${classCount} class indices of the champion`,
+    };
+  }
+  if (new Set(split.train.labels).size < 2) {
+    return {
+      kind: 'skipped',
+      reason: 'one-class',
+      detail: `the ${split.train.labels.length} training rows hold one class only`,
+    };
+  }
+  return null;
 }
