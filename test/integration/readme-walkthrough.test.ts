@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
@@ -34,13 +34,16 @@ function walkthroughBlock(): string {
   return match[1];
 }
 
-/** The service processes running from this checkout's build, by pid. */
+/** The service processes running from this checkout's build, and `driftwatch run`s, by pid. */
 function serviceProcesses(): Set<number> {
   const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
   const pids = new Set<number>();
   for (const line of ps.stdout.split('\n')) {
     const [pid, ...args] = line.trim().split(/\s+/);
-    if (args.join(' ').includes(join(repoRoot, 'services')) && pid) pids.add(Number(pid));
+    const command = args.join(' ');
+    const isService = command.includes(join(repoRoot, 'services'));
+    const isRunner = command.includes('driftwatch run ');
+    if ((isService || isRunner) && pid) pids.add(Number(pid));
   }
   return pids;
 }
@@ -95,7 +98,10 @@ describe("README's walkthrough, run as written", { skip }, () => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    // 'exit', not 'close': a service left running would hold the pipes open forever.
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    mkdirSync(join(repoRoot, '.cache', 'test-logs'), { recursive: true });
+    writeFileSync(join(repoRoot, '.cache', 'test-logs', 'readme-walkthrough.log'), output);
     const tail = output.split('\n').slice(-40).join('\n');
     assert.equal(code, 0, `the walkthrough failed:\n${tail}`);
 
