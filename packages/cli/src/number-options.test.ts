@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import {
   parseFraction,
   parseInteger,
+  parsePositions,
   parsePositiveInteger,
   parseRate,
   parseThreshold,
@@ -28,6 +29,14 @@ describe('number options', () => {
     assert.equal(parseThreshold('.5'), 0.5);
     for (const spec of ['0', '1', '1.5', '-0.1', '', 'half']) {
       assert.throws(() => parseThreshold(spec), badOption, spec);
+    }
+  });
+
+  it('parsePositions: ascending whole numbers ≥ 0', () => {
+    assert.deepEqual(parsePositions('5000'), [5000]);
+    assert.deepEqual(parsePositions('0, 5000,12000'), [0, 5000, 12000]);
+    for (const spec of ['', '5,', '-1', '1.5', '5,5', '9,3', 'a,b']) {
+      assert.throws(() => parsePositions(spec), badOption, spec);
     }
   });
 

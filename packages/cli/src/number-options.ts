@@ -54,6 +54,28 @@ export function parsePositiveInteger(spec: string): number {
   return value;
 }
 
+/**
+ * Positions in a stream, such as drifts' rows: whole numbers ≥ 0 separated by commas, ascending.
+ *
+ * @example
+ * ```ts
+ * parsePositions('5000, 12000'); // => [5000, 12000]
+ * ```
+ */
+export function parsePositions(spec: string): number[] {
+  const positions = spec.split(',').map((part) => {
+    const value = number(part, 'positions are whole numbers ≥ 0 separated by commas');
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw badOption(spec, 'positions must be whole numbers ≥ 0');
+    }
+    return value;
+  });
+  if (positions.some((position, i) => i > 0 && position <= (positions[i - 1] ?? -1))) {
+    throw badOption(spec, 'positions must be ascending, each once');
+  }
+  return positions;
+}
+
 /** Any whole number, such as a seed. */
 export function parseInteger(spec: string): number {
   const value = number(spec, 'a whole number is expected');

@@ -10,11 +10,18 @@ import {
   type Kafka,
   type TopicFollower,
 } from '@driftwatch/bus';
-import { eventId, type StreamRow } from '@driftwatch/datasets';
-import { OnnxScorer } from '@driftwatch/model';
+import { eventId } from '@driftwatch/datasets';
+import {
+  bootstrapVersion,
+  buildFeatureMatrix,
+  loadVersionScorer,
+  predictClasses,
+} from '@driftwatch/model';
 import { createLogger, type Logger } from '@driftwatch/service-kit';
 import {
   createCodecs,
+  defaultBinaryClasses,
+  labelClassName,
   modelVersionKey,
   topicIds,
   topicNames,
@@ -23,11 +30,11 @@ import {
   type RetrainRequest,
   type TopicNames,
 } from '@driftwatch/topics';
-import { bootstrapVersion } from '@driftwatch/model';
 
 import { summarizeDemo, type DemoSummary, type LabeledOutcome } from './demo-summary.js';
-import { replayStream } from './replay-stream.js';
-import { serviceNames, startService, type ServiceProcess } from './service-runner.js';
+import { DemoError } from './errors.js';
+import { replayStream, type ReplayRow } from './replay-stream.js';
+import { metricValue, serviceNames, startService, type ServiceProcess } from './service-runner.js';
 
 export type LoopEvent =
   | { kind: 'bootstrapped'; version: ModelVersion }
@@ -45,11 +52,19 @@ export interface ClosedLoopOptions {
   model: string;
   streamName: string;
   featureNames: readonly string[];
-  /** What version 1 learns from (a reference sample of the first concept). */
-  reference: readonly StreamRow[];
-  /** What is replayed through Kafka. */
-  rows: readonly StreamRow[];
-  /** Indices in `rows` where a new concept starts; empty when unknown. */
+  /**
+   * The classes the labels name, in the order version 1's probabilities take; default `["0",
+   * "1"]` (labels 0 and 1). Every class must occur in `reference`.
+   */
+  classes?: readonly string[];
+  /** What version 1 learns from (a reference sample of the first concept); unlabeled rows skipped. */
+  reference: readonly ReplayRow[];
+  /**
+   * What is replayed through Kafka, with ids made from `streamName` and each row's `index`
+   * (a row's own `id` and `ts` are not used), in increasing `index` order.
+   */
+  rows: readonly ReplayRow[];
+  /** Row indices where a new concept starts; empty when unknown. */
   knownDrifts: readonly number[];
   /** Events per second. */
   rate: number;
@@ -106,14 +121,21 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       catalogTopicSpecs(names, topicIds, { partitions: 3, replicationFactor: 1 }),
     );
 
+    const classes = options.classes ?? defaultBinaryClasses;
+    const classOf = classIndexer(classes);
+    const learned = options.reference.filter((row) => row.label !== undefined);
     const version1 = await bootstrapVersion({
       model,
       featureNames: options.featureNames,
-      rows: options.reference.map((row) =>
-        options.featureNames.map((name) => row.features[name] ?? NaN),
-      ),
-      labels: options.reference.map((row) => row.label),
-      candidate: { family: 'logistic', training: {}, referenceBins: 10 },
+      rows: learned.map((row) => options.featureNames.map((name) => row.features[name] ?? NaN)),
+      labels: learned.map((row) => classOf(row.label)),
+      candidate: {
+        family: 'logistic',
+        training: {},
+        referenceBins: 10,
+        classCount: classes.length,
+        classes,
+      },
       createdAt: Date.now(),
     });
     await producer.connect();
@@ -216,7 +238,8 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       names,
       model,
       streamName: options.streamName,
-      rows: options.rows,
+      // Ids from the stream's name and the row's index: how labeled records are found again.
+      rows: options.rows.map(({ index, features, label }) => ({ index, features, label })),
       schedule: { seed: options.seed, labelDelay: { kind: 'fixed', ms: options.labelDelayMs } },
       rate: options.rate,
       onProgress: (progress) => {
@@ -231,6 +254,21 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       emit({ kind: 'waiting', labeled: labeled.length, expected });
       await sleep(500);
     }
+    // The detector reads what the joiner wrote a moment later: a drift near the end of the stream
+    // is alerted on, and retrained for, after the last label joined. Wait until it has committed
+    // every labeled record and the alerts and requests it counted have arrived here.
+    const detector = services.find((service) => service.name === 'detector');
+    const detectorCaughtUp = async (): Promise<boolean> => {
+      if (!detector) return true;
+      const text = await detector.metrics();
+      const consumed = metricValue(text, 'driftwatch_detector_records_consumed_total', {
+        topic: names.predictionsLabeled,
+      });
+      const alerted = metricValue(text, 'driftwatch_detector_alerts_total', { model });
+      const requested = metricValue(text, 'driftwatch_detector_retrain_requests_total', { model });
+      return consumed >= labeled.length && alerts.length >= alerted && requests.length >= requested;
+    };
+    while (Date.now() < deadline && !(await detectorCaughtUp())) await sleep(500);
     const unanswered = (): RetrainRequest[] =>
       requests.filter((r) => !registry.registry.hasAnswered(r.requestId));
     const trainingDeadline = Math.min(deadline, Date.now() + 30_000);
@@ -242,13 +280,13 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       );
     }
 
-    const detector = services.find((service) => service.name === 'detector');
     const detectorMetrics = detector ? await detector.metrics() : '';
-    const staticCorrect = await scoreOffline(version1, options.rows);
+    const staticCorrect = await scoreOffline(version1, options.rows, classOf);
     const summary = summarizeDemo({
       dataset: options.streamName,
       model,
       events: replayed.events,
+      firstEvent: options.rows[0]?.index ?? 0,
       knownDrifts: options.knownDrifts,
       segmentLength: Math.max(1000, Math.ceil(options.rows.length / 8)),
       labeled,
@@ -277,23 +315,38 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
   }
 }
 
-/** Version 1's predictions on every row, scored by onnxruntime as inference would. */
+/** A label's class index, as the joiner matches it: by the class its name (or digits) names. */
+function classIndexer(classes: readonly string[]): (label: ReplayRow['label']) => number {
+  const indexOf = new Map(classes.map((name, index) => [name, index]));
+  return (label) => {
+    const index = label === undefined ? undefined : indexOf.get(labelClassName(label));
+    if (index === undefined) {
+      throw new DemoError(
+        'DW_DEMO_BAD_OPTION',
+        `label ${JSON.stringify(label)} is none of the classes ${classes.join(', ')}`,
+      );
+    }
+    return index;
+  };
+}
+
+/** Whether version 1 is right on each labeled row, scored as inference would score it. */
 async function scoreOffline(
   version: ModelVersion,
-  rows: readonly StreamRow[],
+  rows: readonly ReplayRow[],
+  classOf: (label: ReplayRow['label']) => number,
 ): Promise<Map<number, boolean>> {
-  const scorer = await OnnxScorer.load(version.onnx, { expectedSha256: version.sha256 });
+  const labeled = rows.filter((row) => row.label !== undefined);
+  const scorer = await loadVersionScorer(version);
   try {
-    const width = scorer.featureNames.length;
-    const matrix = new Float32Array(rows.length * width);
-    rows.forEach((row, i) => {
-      scorer.featureNames.forEach((name, column) => {
-        matrix[i * width + column] = row.features[name] ?? NaN;
-      });
-    });
-    const scores = await scorer.score(matrix, rows.length);
+    const { matrix, accepted } = buildFeatureMatrix(labeled, scorer.featureNames);
+    const probabilities = await scorer.score(matrix, accepted.length);
+    const predicted = predictClasses(probabilities, scorer.classes.length, version.threshold);
     return new Map(
-      rows.map((row, i) => [row.index, ((scores[i] ?? 0) >= 0.5 ? 1 : 0) === row.label]),
+      accepted.map((at, k) => {
+        const row = labeled[at];
+        return [row?.index ?? -1, predicted[k] === classOf(row?.label)];
+      }),
     );
   } finally {
     await scorer.release();

@@ -130,4 +130,30 @@ describe('summarizeDemo', () => {
     assert.deepEqual(summary.retrains, { requested: 0, promoted: 0, rejected: 1, byReason: {} });
     assert.equal(summary.accuracy.static, 0.45);
   });
+  it('starts the segments at the first event replayed, for a stream replayed after its reference rows', () => {
+    const base = input([], [], [version(1, 'promoted', null)]);
+    // The same 2000 events, numbered 500 … 2499 (a file's rows after 500 reference rows).
+    const shifted = base.labeled.map((o) => ({ ...o, index: o.index + 500 }));
+    const known = summarizeDemo({
+      ...base,
+      labeled: shifted,
+      firstEvent: 500,
+      knownDrifts: [1500],
+    });
+    assert.deepEqual(
+      known.segments.map((s) => [s.fromEvent, s.toEvent, s.labeled]),
+      [
+        [500, 1500, 1000],
+        [1500, 2500, 1000],
+      ],
+    );
+    const unknown = summarizeDemo({ ...base, labeled: shifted, firstEvent: 500, knownDrifts: [] });
+    assert.deepEqual(
+      unknown.segments.map((s) => [s.fromEvent, s.toEvent, s.labeled]),
+      [
+        [500, 1500, 1000],
+        [1500, 2500, 1000],
+      ],
+    );
+  });
 });

@@ -16,6 +16,11 @@ export interface SummaryInput {
   dataset: string;
   model: string;
   events: number;
+  /**
+   * Index of the first event replayed; the events are `firstEvent … firstEvent + events − 1`.
+   * Default 0. A stream replayed after the rows version 1 learned from starts past them.
+   */
+  firstEvent?: number;
   /** Event indices where a new concept starts; empty when the stream's drifts are unknown. */
   knownDrifts: readonly number[];
   /** Segment length for a stream without known drifts. */
@@ -121,16 +126,18 @@ export function summarizeDemo(input: SummaryInput): DemoSummary {
     return low === 0 ? null : (byWrite[low - 1]?.index ?? null);
   };
 
+  const first = input.firstEvent ?? 0;
+  const end = first + input.events;
   const bounds: number[] =
     input.knownDrifts.length > 0
-      ? [0, ...input.knownDrifts, input.events]
+      ? [first, ...input.knownDrifts, end]
       : Array.from({ length: Math.ceil(input.events / input.segmentLength) + 1 }, (_, i) =>
-          Math.min(i * input.segmentLength, input.events),
+          Math.min(first + i * input.segmentLength, end),
         );
   const segments: SegmentSummary[] = [];
   for (let s = 0; s + 1 < bounds.length; s++) {
-    const fromEvent = bounds[s] ?? 0;
-    const toEvent = bounds[s + 1] ?? input.events;
+    const fromEvent = bounds[s] ?? first;
+    const toEvent = bounds[s + 1] ?? end;
     if (toEvent <= fromEvent) continue;
     const inSegment = input.labeled.filter((o) => o.index >= fromEvent && o.index < toEvent);
     const versions = [...new Set(inSegment.map((o) => o.modelVersion))].sort((a, b) => a - b);
@@ -165,7 +172,7 @@ export function summarizeDemo(input: SummaryInput): DemoSummary {
     return served.length === 0 ? null : Math.min(...served.map((o) => o.index));
   };
   const drifts: DriftSummary[] = input.knownDrifts.map((knownAt, k) => {
-    const next = input.knownDrifts[k + 1] ?? input.events;
+    const next = input.knownDrifts[k + 1] ?? end;
     const inSegment = evidence.filter(({ at }) => at >= knownAt && at < next);
     const first = inSegment[0];
     // Several alerts may tell of one drift (ADWIN, block accuracy); the answer is the first

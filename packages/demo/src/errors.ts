@@ -1,7 +1,8 @@
 import { DriftwatchError } from '@driftwatch/errors';
 
 /**
- * - `DW_DEMO_BAD_OPTION`: an option of the replay is out of range (a rate, a model name).
+ * - `DW_DEMO_BAD_OPTION`: an option of the replay is out of range (a rate, a model name), or a
+ *   closed loop's row has a label none of its classes names.
  */
 export type DemoErrorCode = 'DW_DEMO_BAD_OPTION';
 

@@ -1,12 +1,6 @@
 import { join } from 'node:path';
 
-import {
-  eventId,
-  readElec2,
-  seaDemoConcepts,
-  seaStream,
-  type StreamRow,
-} from '@driftwatch/datasets';
+import { eventId, readElec2, seaDemoConcepts, seaStream } from '@driftwatch/datasets';
 import { repoRoot, runClosedLoop, type DemoSummary, type LoopEvent } from '@driftwatch/demo';
 import { parseEnv, redisEnv } from '@driftwatch/service-kit';
 import { topicNames } from '@driftwatch/topics';
@@ -15,18 +9,23 @@ import { Command, Option } from 'commander';
 
 import { buildModelReport } from '../build-model-report.js';
 import { readCliConfig, type CliConfig } from '../cli-config.js';
+import { csvDemoStream } from '../csv-demo-stream.js';
+import type { DemoStream } from '../demo-stream.js';
 import { CliError } from '../errors.js';
 import { cliKafka } from '../kafka-client.js';
 import { parseDuration } from '../duration.js';
-import { parsePositiveInteger, parseRate } from '../number-options.js';
+import { parsePositions, parsePositiveInteger, parseRate } from '../number-options.js';
 import { optionParser } from '../option-parser.js';
 import { referenceSample } from '../reference-sample.js';
 import { reportFileText, reportSummaryLine, writeReportFile } from './report.js';
 
 interface DemoCommandOptions {
-  dataset: 'sea' | 'elec2';
+  dataset?: 'sea' | 'elec2';
   file?: string;
-  length: number;
+  labelColumn: string;
+  drifts?: number[];
+  referenceRows?: number;
+  length?: number;
   rate: number;
   labelDelay: number;
   seed: number;
@@ -34,17 +33,6 @@ interface DemoCommandOptions {
   keepTopics: boolean;
   json: boolean;
   report?: string;
-}
-
-/** The stream a demo replays, the sample version 1 learns from, and the drifts it holds. */
-interface DemoStream {
-  title: string;
-  model: string;
-  featureNames: readonly string[];
-  reference: StreamRow[];
-  rows: StreamRow[];
-  knownDrifts: number[];
-  serviceEnv: Record<string, string>;
 }
 
 /** Tuned for concepts a few thousand events long, so a person sees each drift answered. */
@@ -58,8 +46,43 @@ const demoServiceEnv = {
   PROMOTION_MIN_HOLDOUT: '100',
 };
 
-async function demoStream(options: DemoCommandOptions): Promise<DemoStream> {
-  if (options.dataset === 'elec2') {
+/**
+ * Which stream: `--dataset`, else a CSV when `--file` is given, else SEA. Options that belong to
+ * another kind of stream are refused rather than ignored.
+ */
+async function demoStream(
+  options: DemoCommandOptions,
+  explicit: (name: string) => boolean,
+): Promise<DemoStream> {
+  const kind = options.dataset ?? (options.file === undefined ? 'sea' : 'csv');
+  const refuse = (option: string, why: string): CliError =>
+    new CliError('DW_CLI_BAD_OPTION', `--${option} ${why}`);
+  if (kind !== 'csv' && explicit('labelColumn')) {
+    throw refuse('label-column', `is for a CSV (--file without --dataset), not ${kind}`);
+  }
+  if (kind === 'sea') {
+    for (const [option, flag] of [
+      ['file', 'file'],
+      ['drifts', 'drifts'],
+      ['referenceRows', 'reference-rows'],
+    ] as const) {
+      if (explicit(option)) {
+        throw refuse(flag, 'is for elec2 or a CSV: SEA is generated, its drifts known');
+      }
+    }
+  }
+  if (kind === 'csv') {
+    return csvDemoStream({
+      file: options.file ?? '',
+      labelColumn: options.labelColumn,
+      ...(options.referenceRows === undefined ? {} : { referenceRows: options.referenceRows }),
+      ...(options.length === undefined ? {} : { length: options.length }),
+      ...(options.drifts === undefined ? {} : { drifts: options.drifts }),
+      serviceEnv: demoServiceEnv,
+    });
+  }
+  const length = options.length ?? 20_000;
+  if (kind === 'elec2') {
     if (!options.file) {
       throw new CliError(
         'DW_CLI_BAD_OPTION',
@@ -67,14 +90,26 @@ async function demoStream(options: DemoCommandOptions): Promise<DemoStream> {
       );
     }
     const all = await readElec2(options.file);
-    const referenceRows = 2000;
+    const referenceRows = options.referenceRows ?? 2000;
+    const rows = all.slice(referenceRows, referenceRows + length);
+    const drifts = options.drifts ?? [];
+    const outside = drifts.find(
+      (drift) => drift <= referenceRows || drift >= referenceRows + rows.length,
+    );
+    if (outside !== undefined) {
+      throw refuse(
+        'drifts',
+        `${outside}: the replay covers rows ${referenceRows}–${referenceRows + rows.length - 1} of ELEC2; a drift must fall after its first row`,
+      );
+    }
     return {
-      title: `ELEC2 (${(all.length - referenceRows).toLocaleString('en-US')} events after a ${referenceRows}-row reference; drifts unknown)`,
+      title: `ELEC2 (${rows.length.toLocaleString('en-US')} events after a ${referenceRows}-row reference; ${drifts.length > 0 ? `drifts at rows ${drifts.join(', ')}` : 'drifts unknown'})`,
       model: 'elec2',
       featureNames: Object.keys(all[0]?.features ?? {}),
+      classes: ['0', '1'],
       reference: all.slice(0, referenceRows),
-      rows: all.slice(referenceRows, referenceRows + options.length),
-      knownDrifts: [],
+      rows,
+      knownDrifts: drifts,
       // Electricity prices move all the time: retrain on volume too, not only on alarms.
       serviceEnv: {
         ...demoServiceEnv,
@@ -83,13 +118,14 @@ async function demoStream(options: DemoCommandOptions): Promise<DemoStream> {
       },
     };
   }
-  const concepts = seaDemoConcepts(options.length);
-  const stream = seaStream({ seed: options.seed, length: options.length, concepts });
+  const concepts = seaDemoConcepts(length);
+  const stream = seaStream({ seed: options.seed, length, concepts });
   const reference = await referenceSample({ dataset: 'sea', rows: 2000, seed: options.seed });
   return {
-    title: `SEA concepts (${options.length.toLocaleString('en-US')} events, θ ${concepts.map((c) => c.threshold).join(' → ')}, drifts at ${stream.drifts.map((d) => d.toLocaleString('en-US')).join(', ')}, 10% label noise)`,
+    title: `SEA concepts (${length.toLocaleString('en-US')} events, θ ${concepts.map((c) => c.threshold).join(' → ')}, drifts at ${stream.drifts.map((d) => d.toLocaleString('en-US')).join(', ')}, 10% label noise)`,
     model: 'sea',
     featureNames: reference.featureNames,
+    classes: ['0', '1'],
     reference: reference.rows,
     rows: [...stream],
     knownDrifts: [...stream.drifts],
@@ -240,10 +276,10 @@ async function writeDemoReport(options: {
   }
 }
 
-async function runDemoCommand(options: DemoCommandOptions): Promise<void> {
+async function runDemoCommand(options: DemoCommandOptions, command: Command): Promise<void> {
   const config = readCliConfig();
   const { REDIS_URL } = parseEnv(redisEnv);
-  const stream = await demoStream(options);
+  const stream = await demoStream(options, (name) => command.getOptionValueSource(name) === 'cli');
   // With --json, stdout carries only the summary; the story goes to stderr.
   const print = options.json
     ? (line: string) => process.stderr.write(`${line}\n`)
@@ -261,6 +297,7 @@ async function runDemoCommand(options: DemoCommandOptions): Promise<void> {
     model: stream.model,
     streamName: stream.model,
     featureNames: stream.featureNames,
+    classes: stream.classes,
     reference: stream.reference,
     rows: stream.rows,
     knownDrifts: stream.knownDrifts,
@@ -301,15 +338,30 @@ export function demoCommand(): Command {
       'the closed loop on the local stack: replay a drifting stream through all four services and show drift found and fixed',
     )
     .addOption(
-      new Option('--dataset <name>', 'sea (synthetic, known drifts) or elec2')
-        .choices(['sea', 'elec2'])
-        .default('sea'),
+      new Option(
+        '--dataset <name>',
+        'sea (synthetic, known drifts) or elec2 (default: sea, or your CSV with --file)',
+      ).choices(['sea', 'elec2']),
     )
-    .option('--file <csv>', 'the ELEC2 CSV, with --dataset elec2')
+    .option('--file <csv>', 'your labeled CSV; or the ELEC2 CSV, with --dataset elec2')
+    .option('--label-column <name>', "your CSV's labels' column", 'label')
     .addOption(
-      new Option('--length <n>', 'events to replay')
-        .default(20_000)
-        .argParser(optionParser(parsePositiveInteger)),
+      new Option(
+        '--drifts <rows>',
+        'elec2 or a CSV: the data rows (0-based) where a new concept starts, e.g. 5000,12000',
+      ).argParser(optionParser(parsePositions)),
+    )
+    .addOption(
+      new Option(
+        '--reference-rows <n>',
+        'elec2 or a CSV: the first rows, version 1 learns from (default 2000; a CSV: at most a quarter)',
+      ).argParser(optionParser(parsePositiveInteger)),
+    )
+    .addOption(
+      new Option(
+        '--length <n>',
+        'events to replay (default 20000; a CSV: every row after the reference)',
+      ).argParser(optionParser(parsePositiveInteger)),
     )
     .addOption(
       new Option('--rate <events/s>', 'replay speed')
@@ -340,12 +392,21 @@ export function demoCommand(): Command {
     .addHelpText(
       'after',
       `
+With --file and no --dataset, the demo runs on your CSV (features by header, a label column, an
+\`id\` column ignored): version 1 is trained by the built-in trainer on its first rows, the rest
+are replayed, numbered as the file's data rows (so --drifts names rows of the file). The classes
+are the file's distinct labels, sorted (numerically when all are integers, else by their text),
+and each must occur in the rows version 1 trains on. Block accuracy is off on a CSV (any data may
+sit below a fixed bar); without --drifts, retrains also come after every 4000 labels.
+
 Examples:
   $ npm run demo
   $ driftwatch demo --json
-  $ driftwatch demo --dataset elec2 --file ../shared/datasets/elec2.csv --rate 5000`,
+  $ driftwatch demo --dataset elec2 --file ../shared/datasets/elec2.csv --rate 5000
+  $ driftwatch demo --file test/fixtures/byom/multiclass-iris.stream.csv --drifts 1000 \\
+      --reference-rows 500 --rate 500`,
     )
-    .action(async (options: DemoCommandOptions) => {
-      await runDemoCommand(options);
+    .action(async (options: DemoCommandOptions, command: Command) => {
+      await runDemoCommand(options, command);
     });
 }
