@@ -171,9 +171,8 @@ describe('replayStream against the local broker', () => {
     for (const { message, recordTs } of [...events, ...labels]) {
       assert.ok(recordTs >= message.ts, `${message.id} sent ${message.ts - recordTs} ms early`);
     }
-    const recordTimes = events.map((e) => e.recordTs);
-    const spanMs = Math.max(...recordTimes) - Math.min(...recordTimes);
-    assert.ok(spanMs >= 450, `100 events at 200/s were produced within ${spanMs} ms`);
+    // Nothing more about wall-clock spacing: a slow first send leaves the next events overdue,
+    // and they rightly go at once. Not before its stamp is the whole of pacing.
     for (const label of labels) {
       const event = events.find((e) => e.message.id === label.message.id);
       assert.ok(event);
