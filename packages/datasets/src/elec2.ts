@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
-import { CsvError } from 'csv-parse';
-import { parse } from 'csv-parse/sync';
-
+import { csvRecords, type CsvRecord } from './csv-records.js';
 import { DatasetError } from './errors.js';
 import { isDecimal } from './is-decimal.js';
 import type { StreamRow } from './stream-row.js';
@@ -162,11 +160,6 @@ function resolveFeatures(features: readonly Elec2Feature[] | undefined): readonl
   return [...features];
 }
 
-interface ParsedRecord {
-  record: string[];
-  info: { lines: number };
-}
-
 function parseRows(
   text: string,
   features: readonly Elec2Feature[],
@@ -181,23 +174,7 @@ function parseRows(
     line,
     ...(column === undefined ? {} : { column }),
   });
-  let records: ParsedRecord[];
-  try {
-    records = parse(text, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-    }) as unknown as ParsedRecord[];
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const line = typeof error.lines === 'number' ? error.lines : 0;
-    throw new DatasetError('DW_DATASET_FORMAT', `${source} line ${line}: ${error.message}`, {
-      ...located(line),
-      cause: error,
-    });
-  }
+  const records = csvRecords(text, source, (line) => located(line));
 
   const header = records[0];
   if (header === undefined) {
@@ -264,7 +241,7 @@ function parseRows(
 }
 
 function checkFieldCount(
-  current: ParsedRecord,
+  current: CsvRecord,
   source: string,
   located: (line: number) => { path?: string; line: number },
 ): void {

@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
-import { CsvError } from 'csv-parse';
-import { parse } from 'csv-parse/sync';
-
+import { csvRecords } from './csv-records.js';
 import { DatasetError, type DatasetErrorLocation } from './errors.js';
 import { isDecimal } from './is-decimal.js';
 
@@ -140,11 +138,6 @@ export function parseLabeledCsv(csv: string, options: ParseLabeledCsvOptions): L
   return parseRows(csv, options, options.source ?? 'CSV');
 }
 
-interface ParsedRecord {
-  record: string[];
-  info: { lines: number };
-}
-
 /** A label cell that is an integer, written the way `String(integer)` writes it. */
 const INTEGER_LABEL = /^-?(?:0|[1-9]\d*)$/;
 const EPOCH_MS = /^\d+$/;
@@ -166,23 +159,7 @@ function parseRows(
     new DatasetError('DW_DATASET_FORMAT', `${source} line ${line}: ${message}`, at(line, column));
   checkOptions(options);
 
-  let records: ParsedRecord[];
-  try {
-    records = parse(text, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-    }) as unknown as ParsedRecord[];
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const line = typeof error.lines === 'number' ? error.lines : 0;
-    throw new DatasetError('DW_DATASET_FORMAT', `${source} line ${line}: ${error.message}`, {
-      ...at(line),
-      cause: error,
-    });
-  }
+  const records = csvRecords(text, source, (line) => at(line));
 
   const [headerRecord, ...dataRecords] = records;
   if (headerRecord === undefined) {

@@ -1,14 +1,13 @@
-import { deploymentNames, catalogTopicSpecs, provisionTopics } from '@driftwatch/bus';
-import { createCodecs, modelVersionKey } from '@driftwatch/topics';
+import { modelVersionKey } from '@driftwatch/topics';
 import { bootstrapVersion } from '@driftwatch/model';
 import { Command, Option } from 'commander';
 
 import { readCliConfig } from '../cli-config.js';
-import { cliKafka, connectAdmin, connectProducer } from '../kafka-client.js';
+import { cliKafka, connectProducer } from '../kafka-client.js';
 import { parseModelName } from '../model-name.js';
 import { parsePositiveInteger } from '../number-options.js';
 import { optionParser } from '../option-parser.js';
-import { readModelRegistry } from '../read-model-registry.js';
+import { openModelVersions } from '../open-model-versions.js';
 import { referenceSample } from '../reference-sample.js';
 
 interface BootstrapOptions {
@@ -32,26 +31,7 @@ async function bootstrap(options: BootstrapOptions): Promise<void> {
   const sample = await referenceSample(options);
   const model = options.model ?? sample.model;
   const kafka = cliKafka(config.brokers, { retries: 8 });
-  const admin = await connectAdmin(kafka, config.brokers);
-  try {
-    await provisionTopics(
-      admin,
-      catalogTopicSpecs(config.names, ['modelVersions'], config.topicSizing),
-    );
-  } finally {
-    await admin.disconnect();
-  }
-  const codecs = await createCodecs({
-    schemaRegistryUrl: config.schemaRegistryUrl,
-    names: config.names,
-    topics: ['modelVersions'],
-  });
-  const registry = await readModelRegistry({
-    kafka,
-    topic: config.names.modelVersions,
-    codec: codecs.modelVersions,
-    groupIdPrefix: deploymentNames(config.topicPrefix).followerGroupPrefix('cli', 'bootstrap'),
-  });
+  const { codec, registry } = await openModelVersions(config, kafka, 'bootstrap');
   const existing = registry.highestVersionNumber(model);
   if (existing > 0 && !options.force) {
     const serving = registry.latestPromoted(model)?.version;
@@ -84,7 +64,7 @@ async function bootstrap(options: BootstrapOptions): Promise<void> {
       messages: [
         {
           key: modelVersionKey(model, version.version),
-          value: await codecs.modelVersions.encode(version),
+          value: await codec.encode(version),
         },
       ],
     });

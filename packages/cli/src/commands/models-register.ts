@@ -1,16 +1,15 @@
-import { catalogTopicSpecs, deploymentNames, provisionTopics } from '@driftwatch/bus';
 import type { ClassifierInterpretation } from '@driftwatch/model';
-import { createCodecs, modelVersionKey, type ModelVersion } from '@driftwatch/topics';
+import { modelVersionKey, type ModelVersion } from '@driftwatch/topics';
 import { Command, Option } from 'commander';
 
 import { buildRegistration, type Registration } from '../build-registration.js';
 import { readCliConfig } from '../cli-config.js';
-import { cliKafka, connectAdmin, connectProducer } from '../kafka-client.js';
+import { cliKafka, connectProducer } from '../kafka-client.js';
 import { parseModelName } from '../model-name.js';
 import { parseNameList } from '../name-list.js';
 import { parseThreshold } from '../number-options.js';
 import { optionParser } from '../option-parser.js';
-import { readModelRegistry } from '../read-model-registry.js';
+import { openModelVersions } from '../open-model-versions.js';
 
 interface RegisterOptions {
   onnx: string;
@@ -198,33 +197,14 @@ async function register(model: string, options: RegisterOptions): Promise<void> 
   });
 
   const kafka = cliKafka(config.brokers);
-  const admin = await connectAdmin(kafka, config.brokers);
-  try {
-    await provisionTopics(
-      admin,
-      catalogTopicSpecs(config.names, ['modelVersions'], config.topicSizing),
-    );
-  } finally {
-    await admin.disconnect();
-  }
-  const codecs = await createCodecs({
-    schemaRegistryUrl: config.schemaRegistryUrl,
-    names: config.names,
-    topics: ['modelVersions'],
-  });
-  const registry = await readModelRegistry({
-    kafka,
-    topic: config.names.modelVersions,
-    codec: codecs.modelVersions,
-    groupIdPrefix: deploymentNames(config.topicPrefix).followerGroupPrefix('cli', 'register'),
-  });
+  const { codec, registry } = await openModelVersions(config, kafka, 'register');
   const version: ModelVersion = {
     ...registration.version,
     version: registry.highestVersionNumber(model) + 1,
     parentVersion: registry.latestPromoted(model)?.version ?? null,
   };
   // Encoded before the producer connects: a version the schema refuses publishes nothing.
-  const value = await codecs.modelVersions.encode(version);
+  const value = await codec.encode(version);
   const producer = await connectProducer(kafka, config.brokers);
   try {
     await producer.send({
