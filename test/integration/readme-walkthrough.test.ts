@@ -34,18 +34,26 @@ function walkthroughBlock(): string {
   return match[1];
 }
 
-/** The service processes running from this checkout's build, and `driftwatch run`s, by pid. */
-function serviceProcesses(): Set<number> {
-  const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  const pids = new Set<number>();
-  for (const line of ps.stdout.split('\n')) {
-    const [pid, ...args] = line.trim().split(/\s+/);
-    const command = args.join(' ');
-    const isService = command.includes(join(repoRoot, 'services'));
-    const isRunner = command.includes('driftwatch run ');
-    if ((isService || isRunner) && pid) pids.add(Number(pid));
-  }
-  return pids;
+/**
+ * The processes this walkthrough started and that still run: the ones whose environment carries
+ * its TOPIC_PREFIX (read from /proc; a demo running beside the suite starts services from the
+ * same checkout, so the command line alone cannot tell them apart). Empty where /proc is not.
+ */
+function processesOf(prefix: string): number[] {
+  const ps = spawnSync('ps', ['-eo', 'pid='], { encoding: 'utf8' });
+  return ps.stdout
+    .split('\n')
+    .map((line) => Number(line.trim()))
+    .filter((pid) => {
+      if (!pid || pid === process.pid) return false;
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1')
+          .split('\0')
+          .includes(`TOPIC_PREFIX=${prefix}`);
+      } catch {
+        return false;
+      }
+    });
 }
 
 const block = walkthroughBlock();
@@ -63,18 +71,14 @@ describe("README's walkthrough, run as written", { skip }, () => {
   const prefix = `test-walkthrough-${randomUUID().slice(0, 8)}.`;
   const names = topicNames(prefix);
   const kafka = testKafka();
-  const before = serviceProcesses();
   const produced = ['churn.onnx', 'churn-report.html'];
 
   after(() => {
     for (const file of produced) rmSync(join(repoRoot, file), { force: true });
-    // A service the walkthrough left running would hold its ports and topics: stop it, and fail.
-    for (const pid of serviceProcesses()) {
-      if (!before.has(pid)) {
-        process.kill(pid, 'SIGKILL');
-        assert.fail(`the walkthrough left service process ${pid} running`);
-      }
-    }
+    // A service the walkthrough left running would hold its topics: stop it, and fail.
+    const left = processesOf(prefix);
+    for (const pid of left) process.kill(pid, 'SIGKILL');
+    assert.deepEqual(left, [], 'the walkthrough left processes running');
   });
 
   it('registers the model, scores the traffic, alerts on its drift, and retrains with your program', async () => {
