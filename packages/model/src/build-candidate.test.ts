@@ -3,8 +3,10 @@ import { describe, it } from 'node:test';
 
 import {
   LearnError,
+  evaluateBinaryClassifier,
   evaluateClassifier,
   predictClassProbabilities,
+  predictProbabilities,
   type ClassifierMetrics,
 } from '@driftwatch/learn';
 
@@ -44,6 +46,27 @@ describe('buildCandidate', () => {
     assert.deepEqual(implicit.reference.classProbabilities, []);
     assert.notEqual(implicit.reference.score, null);
     assert.equal('classRecall' in implicit.holdoutMetrics, false);
+  });
+
+  it('judges a binary candidate at the threshold it will serve with', async () => {
+    const threshold = 0.8;
+    const candidate = await buildCandidate(names, binary.train, binary.holdout, {
+      ...options,
+      threshold,
+    });
+    const { trained } = candidate;
+    assert.ok(!('classCount' in trained), 'a binary model');
+    const scores = predictProbabilities(trained, binary.holdout.rows);
+    assert.deepEqual(
+      candidate.holdoutMetrics,
+      evaluateBinaryClassifier(binary.holdout.labels, scores, threshold),
+    );
+    assert.deepEqual(
+      candidate.holdoutCorrect,
+      Array.from(scores, (score, i) => (score >= threshold ? 1 : 0) === binary.holdout.labels[i]),
+    );
+    const atDefault = await buildCandidate(names, binary.train, binary.holdout, options);
+    assert.notDeepEqual(candidate.holdoutCorrect, atDefault.holdoutCorrect);
   });
 
   for (const family of ['logistic', 'mlp'] as const) {

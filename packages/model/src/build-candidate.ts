@@ -39,6 +39,11 @@ export interface CandidateOptions {
   classCount?: number;
   /** The classes' names, in index order, naming `reference.classProbabilities` (default "0" … "K−1"). */
   classes?: readonly string[];
+  /**
+   * Binary: the threshold the candidate will serve at, so its holdout metrics are those of how it
+   * will predict (default 0.5). A retrained version keeps its champion's.
+   */
+  threshold?: number;
 }
 
 /** A trained model ready to publish: its ONNX bytes were loaded back and score as it does. */
@@ -99,10 +104,11 @@ export async function buildCandidate(
     trainProbabilities = predictClassProbabilities(trained, train.rows);
   } else {
     const holdoutScores = predictProbabilities(trained, holdout.rows);
-    holdoutMetrics = evaluateBinaryClassifier(holdout.labels, holdoutScores);
+    const threshold = options.threshold ?? 0.5;
+    holdoutMetrics = evaluateBinaryClassifier(holdout.labels, holdoutScores, threshold);
     holdoutCorrect = Array.from(
       holdoutScores,
-      (score, i) => (score >= 0.5 ? 1 : 0) === holdout.labels[i],
+      (score, i) => (score >= threshold ? 1 : 0) === holdout.labels[i],
     );
     trainProbabilities = Array.from(predictProbabilities(trained, train.rows), (p) => [
       1 - p,

@@ -15,7 +15,7 @@ export interface Challenger {
   outputKind: SingleOutputKind | null;
   /** Its training rows' features and its own outputs on them, for the detector. */
   reference: ModelVersion['reference'];
-  /** `evaluateBinaryClassifier` at 0.5 for two classes, else `evaluateClassifier`. */
+  /** `evaluateBinaryClassifier` at the version's threshold for two classes, else `evaluateClassifier`. */
   holdoutMetrics: BinaryClassifierMetrics | ClassifierMetrics;
   /** Per holdout row, whether it was right: McNemar's test pairs it with the champion's. */
   holdoutCorrect: boolean[];

@@ -15,6 +15,7 @@ const irisSplit = {
   classes: irisClasses,
   train: { rows: irisRows.rows.slice(0, 400), labels: irisRows.labels.slice(0, 400) },
   holdout: { rows: irisRows.rows.slice(400, 500), labels: irisRows.labels.slice(400, 500) },
+  threshold: 0.5,
   referenceBins: 10,
 };
 
@@ -73,6 +74,7 @@ describe('externalCandidate', () => {
       classes: ['0', '1'],
       train: { rows: rows.rows.slice(0, 300), labels: rows.labels.slice(0, 300) },
       holdout: { rows: rows.rows.slice(300, 400), labels: rows.labels.slice(300, 400) },
+      threshold: 0.5,
       referenceBins: 10,
     });
     assert.ok(taken.ok, taken.ok ? '' : taken.problem);
@@ -113,6 +115,7 @@ describe('externalCandidate', () => {
       classes: ['0', '1'],
       train: rows,
       holdout: rows,
+      threshold: 0.5,
       referenceBins: 2,
     });
     assert.match(problem, /the model names its features a, b \(metadata\), but was asked for b, a/);
@@ -144,6 +147,7 @@ describe('externalCandidate', () => {
       classes: ['a', 'b', 'c'],
       train: { rows: rows.rows.slice(0, 50), labels: rows.labels.slice(0, 50) },
       holdout: { rows: rows.rows.slice(50, 100), labels: rows.labels.slice(50, 100) },
+      threshold: 0.5,
       referenceBins: 5,
     });
     assert.match(problem, /its values are not probabilities/);

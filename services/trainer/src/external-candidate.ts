@@ -25,6 +25,8 @@ export interface ExternalCandidateOptions {
   featureNames: readonly string[];
   /** The champion's classes: the labels index them, the model's probabilities must follow them. */
   classes: readonly string[];
+  /** Binary: the threshold the version will serve at (its champion's), for its holdout metrics. */
+  threshold: number;
   train: LabeledRows;
   holdout: LabeledRows;
   referenceBins: number;
@@ -39,7 +41,7 @@ export type ExternalCandidate =
  * trained elsewhere: `ClassifierScorer.load` with the features and the champion's classes as
  * hints and the holdout rows (the training rows when there is no holdout) as reference rows, so a
  * single [N, 1] output is settled as a probability or a logit and an [N, K] one must give
- * probabilities. It then scores the holdout (metrics as a built-in family's: binary at 0.5,
+ * probabilities. It then scores the holdout (metrics as a built-in family's: binary at the threshold,
  * multiclass by the most probable class) and the training rows, whose outputs, with their
  * features, make the reference profile (`buildReferenceProfile`, as `buildCandidate` does).
  *
@@ -102,9 +104,10 @@ export async function externalCandidate(
               { length: holdout.rows.length },
               (_, i) => holdoutProbabilities[2 * i + 1] ?? NaN,
             ),
+            options.threshold,
           )
         : evaluateClassifier(holdout.labels, holdoutProbabilities, classCount);
-    const predicted = predictClasses(holdoutProbabilities, classCount, 0.5);
+    const predicted = predictClasses(holdoutProbabilities, classCount, options.threshold);
     const reference = buildReferenceProfile({
       featureNames: inputOrder,
       rows: reorder(train.rows, columns),

@@ -145,6 +145,7 @@ export async function trainForRequest(
         requestId: request.requestId,
         featureNames: split.featureNames,
         classes,
+        threshold: lineage.threshold,
         train: split.train,
         holdout: split.holdout,
         referenceBins: deps.policy.candidate.referenceBins,
@@ -178,7 +179,10 @@ export async function trainForRequest(
     }
     challenger = trained.challenger;
   } else {
-    const built = await familyChallenger(split, classes, deps.policy.candidate);
+    const built = await familyChallenger(split, classes, {
+      ...deps.policy.candidate,
+      threshold: lineage.threshold,
+    });
     if (built.kind === 'skipped') return built;
     challenger = built.challenger;
   }

@@ -46,6 +46,8 @@ export interface CommandTrainingInput {
   requestId: string;
   featureNames: readonly string[];
   classes: readonly string[];
+  /** Binary: the threshold the version will serve at, for its holdout metrics. */
+  threshold: number;
   train: LabeledRows;
   holdout: LabeledRows;
   referenceBins: number;
@@ -133,6 +135,7 @@ export async function trainWithCommand(
     const taken = await externalCandidate(new Uint8Array(onnx), {
       featureNames: input.featureNames,
       classes: input.classes,
+      threshold: input.threshold,
       train: input.train,
       holdout: input.holdout,
       referenceBins: input.referenceBins,
