@@ -13,9 +13,9 @@ import {
 } from '@driftwatch/learn';
 import type { ModelVersion } from '@driftwatch/topics';
 
-import { argmaxCorrect } from './argmax-correct.js';
 import { buildReferenceProfile } from './build-reference-profile.js';
 import { exportOnnx } from './export-onnx.js';
+import { predictClasses } from './predict-classes.js';
 import { sha256Hex } from './sha256-hex.js';
 import { verifyExport } from './verify-export.js';
 
@@ -100,7 +100,9 @@ export async function buildCandidate(
   if ('classCount' in trained) {
     const holdoutProbabilities = predictClassProbabilities(trained, holdout.rows);
     holdoutMetrics = evaluateClassifier(holdout.labels, holdoutProbabilities, classCount);
-    holdoutCorrect = argmaxCorrect(holdoutProbabilities, holdout.labels, classCount);
+    holdoutCorrect = predictClasses(holdoutProbabilities, classCount, 0.5).map(
+      (predicted, i) => predicted === holdout.labels[i],
+    );
     trainProbabilities = predictClassProbabilities(trained, train.rows);
   } else {
     const holdoutScores = predictProbabilities(trained, holdout.rows);

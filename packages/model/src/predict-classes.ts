@@ -1,7 +1,7 @@
 /**
  * The predicted class of each row of row-major `probabilities` (`rowCount × classCount`): for two
  * classes, class 1 when its probability is at least `threshold`; for more, the most probable
- * class, the lowest index on a tie (as `argmaxCorrect` and `evaluateClassifier` decide).
+ * class, the lowest index on a tie (as `evaluateClassifier` decides).
  *
  * @example
  * ```ts
