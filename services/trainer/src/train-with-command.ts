@@ -2,10 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { LabeledRows } from '@driftwatch/model';
-
 import type { Challenger } from './challenger.js';
-import { externalCandidate } from './external-candidate.js';
+import { externalCandidate, type ExternalCandidateOptions } from './external-candidate.js';
 import { formatTrainingCsv } from './format-training-csv.js';
 import { runTrainingCommand, type CommandRun } from './run-training-command.js';
 import { trainingCommandEnv } from './training-command-env.js';
@@ -41,17 +39,10 @@ export type CommandTraining =
   | { kind: 'challenger'; challenger: Challenger; report: CommandReport }
   | { kind: 'rejected'; reason: string; report: CommandReport };
 
-export interface CommandTrainingInput {
+/** What the program trains on, and what its model is judged and profiled with. */
+export interface CommandTrainingInput extends ExternalCandidateOptions {
   model: string;
   requestId: string;
-  featureNames: readonly string[];
-  classes: readonly string[];
-  /** Binary: the threshold the version will serve at, for its holdout metrics. */
-  threshold: number;
-  train: LabeledRows;
-  holdout: LabeledRows;
-  referenceBins: number;
-  referenceSampleSize?: number;
 }
 
 /**
@@ -132,17 +123,7 @@ export async function trainWithCommand(
         `exited 0 after ${took} but wrote no model to DRIFTWATCH_OUTPUT_ONNX`,
       );
     }
-    const taken = await externalCandidate(new Uint8Array(onnx), {
-      featureNames: input.featureNames,
-      classes: input.classes,
-      threshold: input.threshold,
-      train: input.train,
-      holdout: input.holdout,
-      referenceBins: input.referenceBins,
-      ...(input.referenceSampleSize === undefined
-        ? {}
-        : { referenceSampleSize: input.referenceSampleSize }),
-    });
+    const taken = await externalCandidate(new Uint8Array(onnx), input);
     if (!taken.ok) return rejected('unusable', `wrote an unusable model: ${taken.problem}`);
     return { kind: 'challenger', challenger: taken.challenger, report: { verdict: 'usable', run } };
   } finally {
