@@ -26,14 +26,20 @@ export interface AvroCodec<Message> extends Codec<Message> {
  */
 export function avroCodec<Schema extends z.ZodType>(
   definition: TopicDefinition<Schema>,
-  options: { registry: SchemaRegistry; subject: string },
+  options: {
+    registry: SchemaRegistry;
+    subject: string;
+    /** Runs before each registration attempt: gives a new subject its compatibility level. */
+    claimCompatibility: () => Promise<void>;
+  },
 ): AvroCodec<z.output<Schema>> {
-  const { registry, subject } = options;
+  const { registry, subject, claimCompatibility } = options;
   const { schema, bytesFields, baseName } = definition;
   let registration: Promise<number> | undefined;
 
   const register = async (): Promise<number> => {
     const avroSchema = await readAvroSchema(definition);
+    await claimCompatibility();
     try {
       const { id } = await registry.register(
         { type: SchemaType.AVRO, schema: avroSchema },

@@ -323,7 +323,7 @@ describe('Avro codecs against an in-test implementation of the Schema Registry R
   it('fails to start, not retriable, naming the fix, when the subject has another compatibility level', async (t) => {
     const registry = await startRegistry(t);
     await createCodecs({ schemaRegistryUrl: registry.url, names, topics: ['labels'] });
-    // What Apicurio answers for a subject another client registered: its level reads as NONE.
+    // An operator set another level after driftwatch registered the subject.
     await fetch(`${registry.url}/config/labels-value`, {
       method: 'PUT',
       headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },

@@ -6,6 +6,7 @@ import { avroCodec } from './avro-codec.js';
 import type { Codec } from './codec.js';
 import { jsonCodec } from './json-codec.js';
 import { registryClientId } from './schema-registry-failure.js';
+import { claimSubjectCompatibility } from './subject-compatibility.js';
 import {
   topicCatalog,
   topicIds,
@@ -48,14 +49,21 @@ export async function createCodecs(options: CreateCodecsOptions): Promise<Codecs
   if (options.schemaRegistryUrl === '') {
     return byTopic((_id, definition) => jsonCodec(definition)) as Codecs;
   }
+  const registryUrl = options.schemaRegistryUrl;
+  const timeoutMs = options.registryTimeoutMs ?? defaultRegistryTimeoutMs;
   const registry = new SchemaRegistry({
-    host: options.schemaRegistryUrl,
+    host: registryUrl,
     clientId: registryClientId,
-    middlewares: [requestTimeout(options.registryTimeoutMs ?? defaultRegistryTimeoutMs)],
+    middlewares: [requestTimeout(timeoutMs)],
   });
-  const codecs = byTopic((id, definition) =>
-    avroCodec(definition, { registry, subject: `${options.names[id]}-value` }),
-  );
+  const codecs = byTopic((id, definition) => {
+    const subject = `${options.names[id]}-value`;
+    return avroCodec(definition, {
+      registry,
+      subject,
+      claimCompatibility: () => claimSubjectCompatibility({ registryUrl, subject, timeoutMs }),
+    });
+  });
   await Promise.all((options.topics ?? topicIds).map((id) => codecs[id].schemaId()));
   return codecs as Codecs;
 }

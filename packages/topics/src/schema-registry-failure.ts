@@ -1,4 +1,5 @@
 import { DecodeError, SchemaRegistryError } from './errors.js';
+import { subjectCompatibility } from './subject-compatibility.js';
 
 /** Sent as the registry client's id; its HTTP errors start with it (`driftwatch - …`). */
 export const registryClientId = 'driftwatch';
@@ -46,13 +47,12 @@ export function registrationFailure(error: unknown, subject: string): Error {
     );
   }
   // The client refuses to register into a subject whose own compatibility level is not the one it
-  // registers with (BACKWARD): an operator changed it, or, on Apicurio Registry, another client
-  // registered the subject (Apicurio reads an unset level as NONE where Confluent reads unset).
+  // registers with (BACKWARD): an operator set another (claimSubjectCompatibility leaves it).
   if (error instanceof Error && error.name === 'ConfluentSchemaRegistryCompatibilityError') {
     return new SchemaRegistryError(
       'DW_SCHEMA_REGISTRY_REJECTED',
       `cannot register the schema for subject "${subject}": ${error.message}. ` +
-        `driftwatch registers with BACKWARD compatibility; set the subject's level to it with PUT /config/${subject} {"compatibility":"BACKWARD"}`,
+        `driftwatch registers with ${subjectCompatibility} compatibility; set the subject's level to it with PUT /config/${subject} {"compatibility":"${subjectCompatibility}"}`,
       { retriable: false, cause: error },
     );
   }
