@@ -27,3 +27,20 @@ export function isRetriable(error: unknown): boolean {
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'].includes(candidate.code)
   );
 }
+
+/**
+ * kafkajs' answers that mean "the group is changing hands": part of normal group life, never a
+ * reason to stop. Thrown out of `eachBatch`, kafkajs rejoins the group; whatever was not committed
+ * is read again by the partition's owner after the rebalance.
+ */
+const rebalanceAnswers = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+]);
+
+export function isRebalance(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && rebalanceAnswers.has(type);
+}

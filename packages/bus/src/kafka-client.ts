@@ -1,6 +1,7 @@
 import type { Logger } from '@driftwatch/service-kit';
 
-import { Kafka, logLevel, type KafkaConfig, type LogEntry } from './kafka.js';
+import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry } from './kafka.js';
+import { retryingAdmin } from './retrying-admin.js';
 
 /**
  * kafkajs logs a protocol-level "[Connection] Response …" error for every retriable broker answer
@@ -28,6 +29,26 @@ function kafkajsToPino(logger: Logger) {
     };
 }
 
+type AdminConfig = Parameters<Kafka['admin']>[0];
+type AdminRetryListener = (error: unknown, attempt: number, delayMs: number) => void;
+
+/** kafkajs' client, except that its admin clients retry every request (see retryingAdmin). */
+class RetryingAdminKafka extends Kafka {
+  readonly #onAdminRetry: AdminRetryListener | undefined;
+
+  constructor(config: KafkaConfig, onAdminRetry?: AdminRetryListener) {
+    super(config);
+    this.#onAdminRetry = onAdminRetry;
+  }
+
+  override admin(config?: AdminConfig): Admin {
+    return retryingAdmin(
+      super.admin(config),
+      this.#onAdminRetry ? { onRetry: this.#onAdminRetry } : {},
+    );
+  }
+}
+
 export interface KafkaClientOptions {
   brokers: string[];
   clientId: string;
@@ -36,14 +57,23 @@ export interface KafkaClientOptions {
 
 /** One kafkajs client per process, logging through the service's logger. */
 export function createKafkaClient(options: KafkaClientOptions): Kafka {
-  return new Kafka({
-    brokers: options.brokers,
-    clientId: options.clientId,
-    logLevel: logLevel.INFO,
-    logCreator: kafkajsToPino(options.logger.child({ component: 'kafkajs' })),
-    // Ride out a broker restart (tens of seconds) instead of crashing the service.
-    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 12 },
-  });
+  const { logger } = options;
+  return new RetryingAdminKafka(
+    {
+      brokers: options.brokers,
+      clientId: options.clientId,
+      logLevel: logLevel.INFO,
+      logCreator: kafkajsToPino(logger.child({ component: 'kafkajs' })),
+      // Ride out a broker restart (tens of seconds) instead of crashing the service.
+      retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 12 },
+    },
+    (error, attempt, delayMs) => {
+      logger.warn(
+        { event: 'kafka.admin_retry', attempt, delayMs, err: error },
+        'Kafka admin request failed retriably; retrying',
+      );
+    },
+  );
 }
 
 /**
@@ -54,5 +84,5 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
 export function createSilentKafkaClient(
   options: Omit<KafkaConfig, 'logLevel' | 'logCreator'>,
 ): Kafka {
-  return new Kafka({ ...options, logLevel: logLevel.NOTHING });
+  return new RetryingAdminKafka({ ...options, logLevel: logLevel.NOTHING });
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 
 import type { Kafka } from './kafka.js';
 import { toInputRecord, type InputRecord } from './records.js';
-import { withRetry } from './retry.js';
 
 /**
  * The committed records of a topic whose timestamps fall in [fromTs, toTs], in partition order:
@@ -27,15 +26,10 @@ export async function readTimeRange(options: {
   let starts: Map<number, bigint>;
   let ends: Map<number, bigint>;
   try {
-    // Right after a topic is created its partitions may not have a leader yet: retriable.
-    const [fromOffsets, latest] = await withRetry(
-      () =>
-        Promise.all([
-          admin.fetchTopicOffsetsByTimestamp(topic, fromTs),
-          admin.fetchTopicOffsets(topic),
-        ]),
-      signal ? { signal } : {},
-    );
+    const [fromOffsets, latest] = await Promise.all([
+      admin.fetchTopicOffsetsByTimestamp(topic, fromTs),
+      admin.fetchTopicOffsets(topic),
+    ]);
     starts = new Map(fromOffsets.map(({ partition, offset }) => [partition, BigInt(offset)]));
     // Read to each partition's end as of now; timestamps past toTs are filtered out below.
     ends = new Map(latest.map(({ partition, high }) => [partition, BigInt(high)]));

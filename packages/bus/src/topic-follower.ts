@@ -4,7 +4,6 @@ import type { Logger } from '@driftwatch/service-kit';
 
 import type { Admin, Kafka } from './kafka.js';
 import { toInputRecord, type InputRecord } from './records.js';
-import { withRetry } from './retry.js';
 
 export interface TopicFollower {
   /** Resolves once every record that existed when following began has been handed over. */
@@ -22,8 +21,7 @@ export interface TopicFollower {
  * The last offset may be a transaction marker that is never handed to `eachBatch`.
  */
 async function lastOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
-  // Right after a topic is created its partitions may not have a leader yet: retriable.
-  const offsets = await withRetry(() => admin.fetchTopicOffsets(topic));
+  const offsets = await admin.fetchTopicOffsets(topic);
   return new Map(
     offsets
       .filter(({ high, low }) => BigInt(high) > BigInt(low))

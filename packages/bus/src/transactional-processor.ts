@@ -3,11 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@driftwatch/service-kit';
 
 import { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
-import { BusError, isRetriable } from './errors.js';
+import { BusError, isRebalance, isRetriable } from './errors.js';
 import { Partitioners, type Kafka } from './kafka.js';
 import { processBatch } from './process-batch.js';
 import { toInputRecord, type InputRecord, type OutputMessage } from './records.js';
-import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 
 export interface RecordBatch {
   topic: string;
@@ -155,9 +155,15 @@ export async function startTransactionalProcessor(
       resolve();
     });
   });
-  await producer.connect();
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...options.topics], fromBeginning: true });
+  // Retriable answers at start (a coordinator still loading, a new topic without a leader yet)
+  // are waited out, not a crash on a cold start.
+  const startUp = { signal: stopping.signal };
+  await withRetry(() => producer.connect(), startUp);
+  await withRetry(() => consumer.connect(), startUp);
+  await withRetry(
+    () => consumer.subscribe({ topics: [...options.topics], fromBeginning: true }),
+    startUp,
+  );
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -213,8 +219,16 @@ export async function startTransactionalProcessor(
             durationMs: performance.now() - started,
           });
         }
-        await payload.heartbeat();
       } catch (error) {
+        if (isRebalance(error) && !isStopping()) {
+          // The transaction was aborted; kafkajs rejoins on this error, and the batch is read
+          // again by whoever owns its partition after the rebalance.
+          logger.info(
+            { event: 'processor.rebalance', topic: batch.topic, partition: batch.partition },
+            'group rebalancing during a batch; rejoining, the batch will be read again',
+          );
+          throw error;
+        }
         // Nothing of this batch was committed. Stop consuming this partition so no later batch
         // commits past it; a restart (or the next owner) processes it again.
         payload.pause();
@@ -231,7 +245,14 @@ export async function startTransactionalProcessor(
                 },
               ),
         );
+        return;
       }
+      // The batch is committed whatever the heartbeat says. A rebalance it learns of is thrown to
+      // kafkajs, which rejoins the group; any other trouble the next heartbeat meets again.
+      await payload.heartbeat().catch((error: unknown) => {
+        if (isRebalance(error)) throw error;
+        logger.warn({ event: 'processor.heartbeat_failed', err: error }, 'heartbeat failed');
+      });
     },
   });
 
