@@ -2,6 +2,9 @@ import type { Codec, DeadLetter, DeadLetterCode } from '@driftwatch/topics';
 
 import type { InputRecord, OutputMessage } from './records.js';
 
+/** The header a dead letter carries its code in, for consumers that filter without decoding. */
+export const deadLetterCodeHeader = 'dw-code';
+
 export interface DeadLetterReason {
   /** A closed code for dashboards and alert rules, e.g. DW_SCHEMA_VIOLATION. */
   code: DeadLetterCode;
@@ -37,7 +40,7 @@ export async function deadLetterMessage(options: {
     key: record.key,
     value: await options.codec.encode(letter),
     headers: {
-      'dw-code': why.code,
+      [deadLetterCodeHeader]: why.code,
       'dw-source-topic': record.topic,
       'dw-service': options.service,
     },

@@ -19,8 +19,17 @@ export class BusError extends DriftwatchError<BusErrorCode> {
 /** Whether an error from a handler, Redis or kafkajs says "try again" (they all use `retriable`). */
 export function isRetriable(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return false;
-  const candidate = error as { retriable?: unknown; name?: unknown; code?: unknown };
+  const candidate = error as {
+    retriable?: unknown;
+    name?: unknown;
+    code?: unknown;
+    cause?: unknown;
+  };
   if (candidate.retriable === true) return true;
+  // kafkajs gives up on its own retries with a non-retriable wrapper, and calls a coordinator it
+  // could not find for a while non-retriable: both are a broker away, which a restart brings back.
+  if (candidate.name === 'KafkaJSNumberOfRetriesExceeded') return isRetriable(candidate.cause);
+  if (candidate.name === 'KafkaJSGroupCoordinatorNotFound') return true;
   // ioredis and node sockets signal transient trouble by error code rather than a flag.
   return (
     typeof candidate.code === 'string' &&

@@ -1,33 +1,8 @@
 import type { Logger } from '@driftwatch/service-kit';
 
-import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry } from './kafka.js';
+import { Kafka, logLevel, type Admin, type KafkaConfig } from './kafka.js';
+import { kafkajsLogCreator } from './kafkajs-log-creator.js';
 import { retryingAdmin } from './retrying-admin.js';
-
-/**
- * kafkajs logs a protocol-level "[Connection] Response …" error for every retriable broker answer
- * (coordinator loading, concurrent transactions) and then retries it. Those are noise to an
- * operator; the failures that matter surface again from the operation that gave up.
- */
-function isRetriedProtocolNoise(entry: LogEntry): boolean {
-  if (entry.namespace === 'Connection' && entry.log.message.startsWith('Response ')) return true;
-  // "Failed to send messages: … concurrent operation on the same transaction …" with a retry
-  // count: kafkajs is retrying, as the broker asked; only the final failure matters.
-  return 'retryCount' in entry.log;
-}
-
-function kafkajsToPino(logger: Logger) {
-  return () =>
-    (entry: LogEntry): void => {
-      const { message, timestamp, logger: kafkajsLogger, ...fields } = entry.log;
-      const context = { kafkajs: entry.namespace, ...fields };
-      if (entry.level === logLevel.ERROR && !isRetriedProtocolNoise(entry))
-        logger.error(context, message);
-      else if (entry.level === logLevel.WARN || entry.level === logLevel.ERROR)
-        logger.warn(context, message);
-      else if (entry.level === logLevel.INFO) logger.info(context, message);
-      else logger.debug(context, message);
-    };
-}
 
 type AdminConfig = Parameters<Kafka['admin']>[0];
 type AdminRetryListener = (error: unknown, attempt: number, delayMs: number) => void;
@@ -63,7 +38,7 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
       brokers: options.brokers,
       clientId: options.clientId,
       logLevel: logLevel.INFO,
-      logCreator: kafkajsToPino(logger.child({ component: 'kafkajs' })),
+      logCreator: kafkajsLogCreator(logger.child({ component: 'kafkajs' })),
       // Ride out a broker restart (tens of seconds) instead of crashing the service.
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 12 },
     },

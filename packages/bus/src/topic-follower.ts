@@ -4,6 +4,7 @@ import type { Logger } from '@driftwatch/service-kit';
 
 import type { Admin, Kafka } from './kafka.js';
 import { toInputRecord, type InputRecord } from './records.js';
+import { withRetry } from './retry.js';
 
 export interface TopicFollower {
   /** Resolves once every record that existed when following began has been handed over. */
@@ -75,8 +76,8 @@ export async function followTopic(options: {
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     if (payload.topic === topic) advance(payload.partition, payload.lastOffset);
   });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await withRetry(() => consumer.connect());
+  await withRetry(() => consumer.subscribe({ topic, fromBeginning: true }));
   const caughtUp = catchUp();
   await consumer.run({
     autoCommit: false,

@@ -5,6 +5,7 @@ import type { Logger } from '@driftwatch/service-kit';
 import { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 import { BusError, isRebalance, isRetriable } from './errors.js';
 import { Partitioners, type Kafka } from './kafka.js';
+import { deadLetterCodeHeader } from './dead-letter.js';
 import { processBatch } from './process-batch.js';
 import { toInputRecord, type InputRecord, type OutputMessage } from './records.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
@@ -60,7 +61,16 @@ export interface TransactionalProcessorOptions {
    * handler keeps per partition may belong to another member now and must be reloaded.
    */
   onGroupJoin?: () => void;
+  /**
+   * Told whether the brokers answer: reached on every fetch, heartbeat, join and commit; lost on a
+   * crash, on a batch retried for a Kafka error, and when nothing has answered for a while outside
+   * a batch (service-kit's `HealthChecks.dependency`).
+   */
+  kafkaHealth?: { up(): void; down(reason: string): void };
 }
+
+/** Outside a batch the consumer fetches every 250 ms and heartbeats every 3 s: silence this long means the brokers do not answer. */
+const silenceMeansUnreachableMs = 10_000;
 
 export interface RunningProcessor {
   /** Finishes the batch in hand (its transaction commits or aborts), then disconnects. */
@@ -118,6 +128,7 @@ export async function startTransactionalProcessor(
   const stop = (): Promise<void> => {
     stopPromise ??= (async () => {
       stopping.abort();
+      clearInterval(watchdog);
       try {
         await consumer.stop();
         await consumer.disconnect();
@@ -138,12 +149,31 @@ export async function startTransactionalProcessor(
     void stop().catch(() => undefined);
   };
 
+  const kafkaHealth = options.kafkaHealth;
+  let lastAnswerAt = Date.now();
+  let inBatch = false;
+  const answered = (): void => {
+    lastAnswerAt = Date.now();
+    kafkaHealth?.up();
+  };
+  for (const event of [consumer.events.FETCH, consumer.events.HEARTBEAT])
+    consumer.on(event, answered);
+  const watchdog = setInterval(() => {
+    const silentMs = Date.now() - lastAnswerAt;
+    if (!inBatch && silentMs > silenceMeansUnreachableMs) {
+      kafkaHealth?.down(`no fetch or heartbeat answered for ${Math.round(silentMs / 1000)} s`);
+    }
+  }, 1000);
+  watchdog.unref();
+
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     healthy = payload.restart;
+    kafkaHealth?.down(payload.error.message);
     if (!payload.restart) fail(payload.error);
   });
   consumer.on(consumer.events.GROUP_JOIN, () => {
     healthy = true;
+    answered();
     options.onGroupJoin?.();
   });
 
@@ -179,17 +209,27 @@ export async function startTransactionalProcessor(
         ),
       };
       const started = performance.now();
+      inBatch = true;
+      /** The output of the attempt that ended the batch. */
+      let outputs: readonly OutputMessage[] = [];
       try {
         const { outcome, produced } = await processBatch({
           producer,
           groupId,
           batch: recordBatch,
-          handle: options.handle,
+          handle: async (handled, context) => {
+            const produced = await options.handle(handled, context);
+            outputs = produced;
+            return produced;
+          },
           isStale: () => payload.isStale(),
           heartbeat: () => payload.heartbeat(),
           policy,
           signal: stopping.signal,
           onRetry: (error, attempt, delayMs) => {
+            if (error instanceof Error && error.name.startsWith('KafkaJS')) {
+              kafkaHealth?.down(error.message);
+            }
             diagnostics.batchRetried({
               topic: batch.topic,
               partition: batch.partition,
@@ -210,6 +250,8 @@ export async function startTransactionalProcessor(
           },
         });
         if (outcome === 'committed') {
+          answered();
+          logDeadLetters(logger, recordBatch, outputs);
           payload.resolveOffset(batch.lastOffset());
           diagnostics.batchProcessed({
             topic: batch.topic,
@@ -246,6 +288,10 @@ export async function startTransactionalProcessor(
               ),
         );
         return;
+      } finally {
+        inBatch = false;
+        // Time spent in the handler was not silence from the brokers.
+        lastAnswerAt = Math.max(lastAnswerAt, Date.now() - silenceMeansUnreachableMs / 2);
       }
       // The batch is committed whatever the heartbeat says. A rebalance it learns of is thrown to
       // kafkajs, which rejoins the group; any other trouble the next heartbeat meets again.
@@ -270,4 +316,33 @@ export async function startTransactionalProcessor(
     );
   }
   return { stop, done, healthy: () => healthy };
+}
+
+/**
+ * What happened to records, in the log: one info line per committed batch that dead-lettered
+ * any, with the count per code (the metrics count them too; this says where and when).
+ */
+function logDeadLetters(
+  logger: Logger,
+  batch: RecordBatch,
+  outputs: readonly OutputMessage[],
+): void {
+  const byCode: Record<string, number> = {};
+  for (const output of outputs) {
+    const code = output.headers?.[deadLetterCodeHeader];
+    if (code !== undefined) byCode[code] = (byCode[code] ?? 0) + 1;
+  }
+  const deadLettered = Object.values(byCode).reduce((sum, count) => sum + count, 0);
+  if (deadLettered === 0) return;
+  logger.info(
+    {
+      event: 'batch.dead_lettered',
+      topic: batch.topic,
+      partition: batch.partition,
+      records: batch.records.length,
+      deadLettered,
+      byCode,
+    },
+    `${deadLettered} of ${batch.records.length} records dead-lettered`,
+  );
 }

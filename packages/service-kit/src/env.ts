@@ -178,6 +178,13 @@ export const commonEnv = {
   KAFKA_REPLICATION_FACTOR: integer(1, { min: 1 }),
   HTTP_HOST: text('0.0.0.0'),
   HTTP_PORT: port(0),
+  /** How long Kafka or Redis may stay unreachable before /healthz says unhealthy. */
+  HEALTH_GRACE: duration('30s', { minMs: 0 }),
+  /**
+   * The most SIGTERM may take, whatever is down: under Kubernetes' default 30 s grace, so the
+   * service exits on its own terms (1, logged) rather than being SIGKILLed mid-flush.
+   */
+  SHUTDOWN_TIMEOUT: duration('25s', { minMs: 1000 }),
 };
 
 export const redisEnv = {

@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { parseEnv, type commonEnv, type EnvConfig, type EnvShape } from './env.js';
 import { ConfigError } from './errors.js';
 import { HealthChecks } from './health.js';
-import { startOpsServer } from './http-server.js';
+import { startOpsServer, type OpsServer } from './http-server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createShutdown, type Shutdown } from './shutdown.js';
 
@@ -46,13 +46,38 @@ export async function runService<Shape extends EnvShape & typeof commonEnv>(opti
   const metrics = new Registry();
   metrics.setDefaultLabels({ service: options.name });
   collectDefaultMetrics({ register: metrics, prefix: 'driftwatch_' });
-  const health = new HealthChecks();
-  const ops = await startOpsServer({
-    host: common.HTTP_HOST,
-    port: common.HTTP_PORT,
-    metrics,
-    health: () => health.report(),
+  const health = new HealthChecks({
+    graceMs: common.HEALTH_GRACE,
+    onChange: ({ name, state, reason }) => {
+      if (state === 'up')
+        logger.info({ event: 'dependency.up', dependency: name }, `${name} reachable`);
+      else
+        logger.warn(
+          { event: 'dependency.down', dependency: name, reason },
+          `${name} unreachable: ${reason}`,
+        );
+    },
   });
+  let ops: OpsServer;
+  try {
+    ops = await startOpsServer({
+      host: common.HTTP_HOST,
+      port: common.HTTP_PORT,
+      metrics,
+      health: () => health.report(),
+    });
+  } catch (error) {
+    // A taken or forbidden port is a configuration mistake: one line naming the variable.
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
+    console.error(
+      `${options.name}: HTTP_PORT ${common.HTTP_PORT} on HTTP_HOST ${common.HTTP_HOST} cannot be used (${code}): ` +
+        (code === 'EADDRINUSE'
+          ? 'another process listens there; pick a free port or 0 for any'
+          : (error as Error).message),
+    );
+    process.exit(2);
+  }
   logger.info(
     { event: 'ops.listening', port: ops.port },
     `/metrics and /healthz on port ${ops.port}`,
@@ -61,7 +86,14 @@ export async function runService<Shape extends EnvShape & typeof commonEnv>(opti
   let exitCode = 0;
   try {
     const service = await options.start({ config, logger, metrics, health, shutdown });
-    logger.info({ event: 'service.started' }, `${options.name} started`);
+    const unreachable = health.unreachable();
+    if (unreachable.length === 0)
+      logger.info({ event: 'service.started' }, `${options.name} started`);
+    else
+      logger.warn(
+        { event: 'service.started', unreachable },
+        `${options.name} started, but cannot reach ${unreachable.map(({ name }) => name).join(' and ')} yet; waiting for it`,
+      );
     const stoppedOnItsOwn = service.done?.then(
       () => 'stopped',
       (error: unknown) => {
@@ -71,7 +103,13 @@ export async function runService<Shape extends EnvShape & typeof commonEnv>(opti
       },
     );
     await Promise.race([shutdown.requested, ...(stoppedOnItsOwn ? [stoppedOnItsOwn] : [])]);
-    await service.stop();
+    if (!(await stopsWithin(service.stop(), common.SHUTDOWN_TIMEOUT))) {
+      logger.error(
+        { event: 'shutdown.timed_out', timeoutMs: common.SHUTDOWN_TIMEOUT },
+        `${options.name} did not stop within SHUTDOWN_TIMEOUT; exiting without finishing (uncommitted work is read again on restart)`,
+      );
+      exitCode = 1;
+    }
   } catch (error) {
     logger.error({ event: 'service.failed', err: error }, `${options.name} failed`);
     exitCode = 1;
@@ -81,4 +119,23 @@ export async function runService<Shape extends EnvShape & typeof commonEnv>(opti
   logger.info({ event: 'service.stopped', exitCode }, `${options.name} stopped`);
   // Flush pino's buffered stdout before the process goes.
   logger.flush(() => process.exit(exitCode));
+}
+
+/**
+ * Whether `stopping` settles within `timeoutMs`. Stopping flushes and disconnects, and with a
+ * dependency down each of those can wait on reconnect backoff for a long time; nothing is lost
+ * by giving up, because what was not committed is read again by the next owner.
+ */
+async function stopsWithin(stopping: Promise<void>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(false);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([stopping.then(() => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -126,13 +126,14 @@ await runService({
       data,
     });
     const processor = await bus.startProcessor({
+      kafkaHealth: health.dependency('kafka'),
       topics: [names.predictions, internal.features, names.predictionsLabeled],
       handle,
       onGroupJoin,
       logger,
       diagnostics,
     });
-    health.watch('kafka', processor.healthy);
+    health.watch('processor', processor.healthy);
     return {
       done: processor.done,
       stop: async () => {

@@ -59,6 +59,7 @@ await runService({
     );
 
     const processor = await bus.startProcessor({
+      kafkaHealth: health.dependency('kafka'),
       topics: [names.events],
       handle: createInferenceHandler({
         names,
@@ -71,7 +72,7 @@ await runService({
       logger,
       diagnostics,
     });
-    health.watch('kafka', processor.healthy);
+    health.watch('processor', processor.healthy);
     return {
       done: processor.done,
       stop: async () => {

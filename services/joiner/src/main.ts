@@ -18,14 +18,17 @@ await runService({
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
     });
+    // ioredis reports every failed reconnect; the health check logs the first and the recovery.
+    const redisHealth = health.dependency('redis');
     redis.on('error', (error: Error) => {
-      logger.warn({ event: 'redis.error', err: error }, 'Redis connection problem');
+      redisHealth.down(error.message);
+      logger.debug({ event: 'redis.error', err: error }, 'Redis connection problem');
     });
     redis.on('ready', () => {
-      health.set('redis', true);
+      redisHealth.up();
     });
-    redis.on('end', () => {
-      health.set('redis', false);
+    redis.on('close', () => {
+      redisHealth.down('connection closed');
     });
     const store = new RedisJoinStore(redis, {
       keyPrefix: `${config.REDIS_KEY_PREFIX}${config.TOPIC_PREFIX}`,
@@ -45,6 +48,7 @@ await runService({
 
     const { names, codecs } = bus;
     const processor = await bus.startProcessor({
+      kafkaHealth: health.dependency('kafka'),
       topics: [names.predictions, names.labels],
       handle: createJoinHandler({ names, codecs, store, now: Date.now, diagnostics }),
       logger,
@@ -57,13 +61,15 @@ await runService({
       diagnostics,
       logger,
     });
-    health.watch('kafka', processor.healthy);
+    health.watch('processor', processor.healthy);
     return {
       done: processor.done,
       stop: async () => {
         await processor.stop();
         await sweeper.stop();
-        await redis.quit();
+        // QUIT waits for a connection that may never come back; a closed socket loses nothing.
+        if (redis.status === 'ready') await redis.quit();
+        else redis.disconnect();
       },
     };
   },

@@ -42,6 +42,7 @@ await runService({
     });
 
     const processor = await bus.startProcessor({
+      kafkaHealth: health.dependency('kafka'),
       topics: [names.retrainRequested],
       handle: createTrainerHandler({
         names,
@@ -91,7 +92,7 @@ await runService({
       logger,
       diagnostics,
     });
-    health.watch('kafka', processor.healthy);
+    health.watch('processor', processor.healthy);
     return {
       done: processor.done,
       stop: async () => {
