@@ -1,4 +1,4 @@
-import type { Logger } from '@driftwatch/service-kit';
+import type { KafkaSecurity, Logger } from '@driftwatch/service-kit';
 
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from './kafka.js';
 
@@ -32,6 +32,8 @@ export interface KafkaClientOptions {
   brokers: string[];
   clientId: string;
   logger: Logger;
+  /** TLS and SASL (service-kit's `kafkaSecurity`); absent: PLAINTEXT. */
+  security?: KafkaSecurity;
 }
 
 /** One kafkajs client per process, logging through the service's logger. */
