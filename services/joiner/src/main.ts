@@ -1,5 +1,5 @@
 import { connectServiceBus } from '@driftwatch/bus';
-import { runService } from '@driftwatch/service-kit';
+import { redisTls, runService } from '@driftwatch/service-kit';
 import { Redis } from 'ioredis';
 
 import { joinerEnv } from './config.js';
@@ -7,6 +7,10 @@ import { createJoinerDiagnostics } from './diagnostics.js';
 import { startExpirySweeper } from './expiry-sweeper.js';
 import { createJoinHandler } from './join-batch.js';
 import { RedisJoinStore } from './join-store.js';
+import {
+  redisCredentialsRefused,
+  whenRedisRefusesCredentials,
+} from './redis-credentials-refused.js';
 
 await runService({
   name: 'joiner',
@@ -14,11 +18,15 @@ await runService({
   start: async ({ config, logger, metrics, health, shutdown }) => {
     const diagnostics = createJoinerDiagnostics(metrics);
     const redis = new Redis(config.REDIS_URL, {
+      ...redisTls(config),
       // Fail a command fast while disconnected; the batch is retried with backoff as a whole.
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
     });
+    const redisRefused = whenRedisRefusesCredentials(redis);
     redis.on('error', (error: Error) => {
+      // Reported once as the reason the service stops; the error itself carries the password.
+      if (redisCredentialsRefused(error)) return;
       logger.warn({ event: 'redis.error', err: error }, 'Redis connection problem');
     });
     redis.on('ready', () => {
@@ -59,7 +67,7 @@ await runService({
     });
     health.watch('kafka', processor.healthy);
     return {
-      done: processor.done,
+      done: Promise.race([processor.done, redisRefused]),
       stop: async () => {
         await processor.stop();
         await sweeper.stop();
