@@ -41,6 +41,7 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
   return new Kafka({
     brokers: options.brokers,
     clientId: options.clientId,
+    ...options.security,
     logLevel: logLevel.INFO,
     logCreator: kafkajsToPino(options.logger.child({ component: 'kafkajs' })),
     // Ride out a broker restart (tens of seconds) instead of crashing the service.
