@@ -99,8 +99,8 @@ export function kafkaSecurity(
     try {
       return readFile(path);
     } catch (error) {
-      const reason = (error as { code?: unknown }).code ?? (error as Error).message;
-      refuse(variable, `cannot read ${path} (${String(reason)})`);
+      const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+      refuse(variable, `cannot read ${path} (${reason})`);
       return undefined;
     }
   };
@@ -155,7 +155,7 @@ export function kafkaSecurity(
         mechanism: saslMechanism(mechanism),
         username,
         password,
-      } as SaslCredentials;
+      };
   }
   if (usesTls) {
     if ((vars.KAFKA_SSL_CERT_FILE === undefined) !== (vars.KAFKA_SSL_KEY_FILE === undefined)) {

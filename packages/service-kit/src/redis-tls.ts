@@ -30,9 +30,9 @@ export function redisTls(
   try {
     return { tls: { ca: [readFile(path)] } };
   } catch (error) {
-    const reason = (error as { code?: unknown }).code ?? (error as Error).message;
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new ConfigError([
-      { variable: 'REDIS_TLS_CA_FILE', problem: `cannot read ${path} (${String(reason)})` },
+      { variable: 'REDIS_TLS_CA_FILE', problem: `cannot read ${path} (${reason})` },
     ]);
   }
 }

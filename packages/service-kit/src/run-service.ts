@@ -36,7 +36,7 @@ export async function runService<Shape extends EnvShape & typeof commonEnv>(opti
   try {
     config = parseEnv(options.env);
     // Kafka security spans several variables; a bad combination is refused before anything runs.
-    kafkaSecurity(config as EnvConfig<typeof commonEnv>);
+    kafkaSecurity(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`${options.name}: ${error.message}`);

@@ -71,7 +71,8 @@ await runService({
       stop: async () => {
         await processor.stop();
         await sweeper.stop();
-        await redis.quit();
+        // Already closed (its password refused, say): nothing left to flush.
+        if (redis.status !== 'end') await redis.quit();
       },
     };
   },
