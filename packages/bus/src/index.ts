@@ -9,6 +9,7 @@ export { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 export { BusError, isRetriable, type BusErrorCode } from './errors.js';
 export { catalogTopicSpecs } from './catalog-topics.js';
 export { connectServiceBus, type ServiceBus, type ServiceBusConfig } from './service-bus.js';
+export { kafkaCredentialsRefused } from './kafka-credentials-refused.js';
 export {
   createKafkaClient,
   createSilentKafkaClient,

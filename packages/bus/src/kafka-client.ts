@@ -1,4 +1,4 @@
-import type { Logger } from '@driftwatch/service-kit';
+import type { KafkaSecurity, Logger } from '@driftwatch/service-kit';
 
 import { Kafka, logLevel, type Admin, type KafkaConfig } from './kafka.js';
 import { kafkajsLogCreator } from './kafkajs-log-creator.js';
@@ -28,6 +28,8 @@ export interface KafkaClientOptions {
   brokers: string[];
   clientId: string;
   logger: Logger;
+  /** TLS and SASL (service-kit's `kafkaSecurity`); absent: PLAINTEXT. */
+  security?: KafkaSecurity;
 }
 
 /** One kafkajs client per process, logging through the service's logger. */
@@ -37,6 +39,7 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
     {
       brokers: options.brokers,
       clientId: options.clientId,
+      ...options.security,
       logLevel: logLevel.INFO,
       logCreator: kafkajsLogCreator(logger.child({ component: 'kafkajs' })),
       // Ride out a broker restart (tens of seconds) instead of crashing the service.

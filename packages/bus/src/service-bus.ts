@@ -1,4 +1,4 @@
-import type { Logger } from '@driftwatch/service-kit';
+import { kafkaSecurity, type KafkaSecurityVars, type Logger } from '@driftwatch/service-kit';
 import {
   createCodecs,
   topicNames,
@@ -16,6 +16,7 @@ import {
 } from './deployment-names.js';
 import type { Kafka } from './kafka.js';
 import { createKafkaClient } from './kafka-client.js';
+import { kafkaCredentialsRefused } from './kafka-credentials-refused.js';
 import { followModelRegistry, type ModelRegistryFollower } from './model-registry-follower.js';
 import { withRetry } from './retry.js';
 import { provisionTopics, type TopicSpec } from './topic-provisioning.js';
@@ -26,7 +27,7 @@ import {
 } from './transactional-processor.js';
 
 /** The variables of a service's configuration the bus needs (service-kit's `commonEnv`). */
-export interface ServiceBusConfig {
+export interface ServiceBusConfig extends Partial<KafkaSecurityVars> {
   KAFKA_BROKERS: string[];
   TOPIC_PREFIX: string;
   SCHEMA_REGISTRY_URL: string;
@@ -77,9 +78,12 @@ export async function connectServiceBus(options: {
     brokers: config.KAFKA_BROKERS,
     clientId: deployment.clientId(options.service, config.INSTANCE_ID),
     logger,
+    security: kafkaSecurity(config),
   });
   const admin = kafka.admin();
-  await admin.connect();
+  await admin.connect().catch((error: unknown) => {
+    throw kafkaCredentialsRefused(error) ?? error;
+  });
   try {
     const sizing = {
       partitions: config.KAFKA_TOPIC_PARTITIONS,

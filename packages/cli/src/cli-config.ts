@@ -1,4 +1,10 @@
-import { commonEnv, parseEnv } from '@driftwatch/service-kit';
+import {
+  commonEnv,
+  kafkaSecurity,
+  kafkaSecurityEnv,
+  parseEnv,
+  type KafkaSecurity,
+} from '@driftwatch/service-kit';
 import { topicNames, type TopicNames } from '@driftwatch/topics';
 
 /**
@@ -12,10 +18,13 @@ export const cliEnv = {
   SCHEMA_REGISTRY_URL: commonEnv.SCHEMA_REGISTRY_URL,
   KAFKA_TOPIC_PARTITIONS: commonEnv.KAFKA_TOPIC_PARTITIONS,
   KAFKA_REPLICATION_FACTOR: commonEnv.KAFKA_REPLICATION_FACTOR,
+  ...kafkaSecurityEnv,
 };
 
 export interface CliConfig {
   brokers: string[];
+  /** TLS and SASL for every Kafka connection, from the services' KAFKA_SECURITY_* variables. */
+  kafkaSecurity: KafkaSecurity;
   topicPrefix: string;
   /** `''`: JSON messages; a URL: Avro through that Schema Registry. */
   schemaRegistryUrl: string;
@@ -30,6 +39,7 @@ export function readCliConfig(
   const vars = parseEnv(cliEnv, env);
   return {
     brokers: vars.KAFKA_BROKERS,
+    kafkaSecurity: kafkaSecurity(vars),
     topicPrefix: vars.TOPIC_PREFIX,
     schemaRegistryUrl: vars.SCHEMA_REGISTRY_URL,
     topicSizing: {

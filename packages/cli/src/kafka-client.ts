@@ -1,11 +1,15 @@
 import {
   deploymentNames,
   createSilentKafkaClient,
+  kafkaCredentialsRefused,
   type Admin,
   type Kafka,
   type Producer,
 } from '@driftwatch/bus';
 
+import type { ConfigError } from '@driftwatch/service-kit';
+
+import type { CliConfig } from './cli-config.js';
 import { CliError } from './errors.js';
 
 /**
@@ -13,8 +17,12 @@ import { CliError } from './errors.js';
  * up, so a command against a broker that is down fails in seconds instead of retrying for a
  * minute as a service would.
  */
-export function cliKafka(brokers: readonly string[], { retries = 3 } = {}): Kafka {
+export function cliKafka(
+  { brokers, kafkaSecurity }: Pick<CliConfig, 'brokers' | 'kafkaSecurity'>,
+  { retries = 3 } = {},
+): Kafka {
   return createSilentKafkaClient({
+    ...kafkaSecurity,
     brokers: [...brokers],
     clientId: deploymentNames('').clientId('cli'),
     connectionTimeout: 3000,
@@ -59,7 +67,10 @@ export async function missingTopics(admin: Admin, topics: readonly string[]): Pr
   return topics.filter((topic) => !existing.has(topic));
 }
 
-export function unreachable(brokers: readonly string[], cause: unknown): CliError {
+export function unreachable(brokers: readonly string[], cause: unknown): CliError | ConfigError {
+  // A refused password is the operator's to fix, not a broker to wait for: exit 2, naming it.
+  const refused = kafkaCredentialsRefused(cause);
+  if (refused) return refused;
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new CliError(
     'DW_CLI_KAFKA_UNREACHABLE',

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 
 import { ConfigError } from './errors.js';
+import { kafkaSecurityEnv } from './kafka-security.js';
 
 /** Environment variable name → the schema that parses its string value. */
 export type EnvShape = Record<string, z.ZodType>;
@@ -28,10 +29,15 @@ export function parseEnv<Shape extends EnvShape>(
     result.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? '(environment)');
       const value = present[variable];
-      const got = value === undefined ? 'unset' : `got ${JSON.stringify(value)}`;
+      const got = value === undefined ? 'unset' : `got ${JSON.stringify(withoutPassword(value))}`;
       return { variable, problem: `${issue.message} (${got})` };
     }),
   );
+}
+
+/** `rediss://user:secret@host` → `rediss://user:***@host`: a config error is printed, a password never. */
+function withoutPassword(value: string): string {
+  return value.replace(/(\/\/[^/:@]*:)[^/@]*@/, '$1***@');
 }
 
 const hostPort = /^[A-Za-z0-9_.-]+:(\d{1,5})$/;
@@ -185,8 +191,12 @@ export const commonEnv = {
    * service exits on its own terms (1, logged) rather than being SIGKILLed mid-flush.
    */
   SHUTDOWN_TIMEOUT: duration('25s', { minMs: 1000 }),
+  ...kafkaSecurityEnv,
 };
 
 export const redisEnv = {
+  /** `redis://` or `rediss://` (TLS), with `user:password@` for Redis ACL or AUTH. */
   REDIS_URL: redisUrl('redis://127.0.0.1:6379'),
+  /** PEM: the CA that signed a `rediss://` server's certificate. Unset: the system's CAs. */
+  REDIS_TLS_CA_FILE: z.string().optional(),
 };

@@ -14,9 +14,13 @@ export class ConfigError extends DriftwatchError<ServiceErrorCode> {
   readonly problems: readonly ConfigProblem[];
 
   constructor(problems: readonly ConfigProblem[]) {
+    // One problem reads on one line, so it stays whole in a log line or a terminal's last line.
+    const [only] = problems;
     super(
       'DW_SERVICE_CONFIG_INVALID',
-      `invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.problem}`).join('\n')}`,
+      problems.length === 1 && only
+        ? `invalid configuration: ${only.variable}: ${only.problem}`
+        : `invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.problem}`).join('\n')}`,
     );
     this.problems = problems;
   }

@@ -21,6 +21,15 @@ export {
   type MetricsSource,
   type OpsServer,
 } from './http-server.js';
+export {
+  kafkaSecurity,
+  kafkaSecurityEnv,
+  type KafkaSecurity,
+  type KafkaSecurityVars,
+  type ReadTextFile,
+  type SaslMechanism,
+} from './kafka-security.js';
+export { redisTls } from './redis-tls.js';
 export { createLogger, type Logger } from './logger.js';
 export { createShutdown, type Shutdown } from './shutdown.js';
 export { HealthChecks } from './health.js';

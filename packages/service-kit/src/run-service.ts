@@ -4,6 +4,7 @@ import { parseEnv, type commonEnv, type EnvConfig, type EnvShape } from './env.j
 import { ConfigError } from './errors.js';
 import { HealthChecks } from './health.js';
 import { startOpsServer, type OpsServer } from './http-server.js';
+import { kafkaSecurity } from './kafka-security.js';
 import { createLogger, type Logger } from './logger.js';
 import { createShutdown, type Shutdown } from './shutdown.js';
 
@@ -34,6 +35,8 @@ export async function runService<Shape extends EnvShape & typeof commonEnv>(opti
   let config: EnvConfig<Shape>;
   try {
     config = parseEnv(options.env);
+    // Kafka security spans several variables; a bad combination is refused before anything runs.
+    kafkaSecurity(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`${options.name}: ${error.message}`);
@@ -83,6 +86,17 @@ export async function runService<Shape extends EnvShape & typeof commonEnv>(opti
     `/metrics and /healthz on port ${ops.port}`,
   );
 
+  /** Logs why the service failed and returns its exit code. */
+  const reportFailure = (error: unknown): number => {
+    if (error instanceof ConfigError) {
+      // Found only once connecting (a file unreadable, a password refused): still the operator's
+      // to fix, so one line and exit 2 as for a bad variable, with no stack trace to dig through.
+      logger.error({ event: 'service.config_invalid', code: error.code }, error.message);
+      return 2;
+    }
+    logger.error({ event: 'service.failed', err: error }, `${options.name} failed`);
+    return 1;
+  };
   let exitCode = 0;
   try {
     const service = await options.start({ config, logger, metrics, health, shutdown });
@@ -97,8 +111,7 @@ export async function runService<Shape extends EnvShape & typeof commonEnv>(opti
     const stoppedOnItsOwn = service.done?.then(
       () => 'stopped',
       (error: unknown) => {
-        logger.error({ event: 'service.failed', err: error }, `${options.name} failed`);
-        exitCode = 1;
+        exitCode = reportFailure(error);
         return 'failed';
       },
     );
@@ -111,8 +124,7 @@ export async function runService<Shape extends EnvShape & typeof commonEnv>(opti
       exitCode = 1;
     }
   } catch (error) {
-    logger.error({ event: 'service.failed', err: error }, `${options.name} failed`);
-    exitCode = 1;
+    exitCode = reportFailure(error);
   } finally {
     await ops.close();
   }

@@ -33,7 +33,12 @@ program
   .command('up')
   .description('provision and start Kafka and Redis; a no-op for what already runs')
   .option(...withRegistry)
-  .action(async (options: { withRegistry: boolean }) => {
+  .option(
+    '--secure',
+    'also serve Kafka over SASL_SSL (SCRAM) and Redis over TLS with a password, as DRIFTWATCH_STACK_SECURE=1 does',
+    false,
+  )
+  .action(async (options: { withRegistry: boolean; secure: boolean }) => {
     const config = readStackConfig(process.env, options);
     const report = await stackUp(config, say);
     say(
@@ -42,6 +47,14 @@ program
     say(
       `kafka ${report.kafka.outcome.replace('-', ' ')} on ${config.kafka.host}:${config.kafka.port} (pid ${report.kafka.pid}, Apache Kafka ${config.kafka.version}, data in ${shortPath(config.kafka.dir)})`,
     );
+    if (config.secure && report.secrets) {
+      say(
+        `secured: kafka SASL_SSL (SCRAM-SHA-256/512, user ${config.secure.username}) on ${config.kafka.host}:${config.secure.kafkaPort}, ` +
+          `redis TLS (user ${config.secure.username}) on ${config.redis.host}:${config.secure.redisTlsPort}; ` +
+          `the settings a service or the CLI needs are in ${shortPath(report.secrets.clientEnvFile)} ` +
+          `(set -a; . ${shortPath(report.secrets.clientEnvFile)}; set +a)`,
+      );
+    }
     const registry = config.schemaRegistry;
     if (report.schemaRegistry) {
       say(

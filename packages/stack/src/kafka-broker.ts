@@ -13,7 +13,8 @@ import { ensureKafkaClasspath } from './kafka-classpath.js';
 import { tail } from './log-tail.js';
 import { describeListener, isListening } from './ports.js';
 import { commandLine, readPid, removePid, terminate, writePid } from './process-control.js';
-import { resourcesDir, type StackConfig } from './stack-config.js';
+import { resourcesDir, type SecureStackConfig, type StackConfig } from './stack-config.js';
+import type { StackSecrets } from './stack-secrets.js';
 import type { ServerStatus, StartOutcome, StopOutcome } from './server-status.js';
 
 type KafkaConfig = StackConfig['kafka'];
@@ -28,22 +29,63 @@ function files(kafka: KafkaConfig) {
     log: join(kafka.dir, 'broker.log'),
     pid: join(kafka.dir, 'broker.pid'),
     data: join(kafka.dir, 'data'),
+    /** Written when the storage was formatted with the secure stack's SCRAM users. */
+    scramUsers: join(kafka.dir, 'scram-users'),
   };
 }
 
+/**
+ * The SASL_SSL listener of a secured stack: SCRAM users (made at format time) over TLS with the
+ * stack's own certificate, PEM files read as they are. A client certificate is checked when one
+ * is offered, not required, so SASL alone and SASL plus a certificate can both be tried.
+ */
+function secureListener(kafka: KafkaConfig, secure: SecureKafka) {
+  const address = `SASL_SSL://${kafka.host}:${secure.config.kafkaPort}`;
+  const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+  return {
+    listener: `,${address}`,
+    protocolMap: ',SASL_SSL:SASL_SSL',
+    settings: [
+      'sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512',
+      `listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=${scram}`,
+      `listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=${scram}`,
+      'ssl.keystore.type=PEM',
+      `ssl.keystore.location=${secure.secrets.serverKeystoreFile}`,
+      'ssl.truststore.type=PEM',
+      `ssl.truststore.location=${secure.secrets.caFile}`,
+      'listener.name.sasl_ssl.ssl.client.auth=requested',
+    ],
+  };
+}
+
+/** What a secured stack's broker needs: where its listener goes and the files it reads. */
+export interface SecureKafka {
+  config: SecureStackConfig;
+  secrets: StackSecrets;
+}
+
 /** One combined broker+controller KRaft node on loopback: what `kafka-server-start.sh` runs. */
-export function serverProperties(kafka: KafkaConfig, dataDir: string): string {
+export function serverProperties(
+  kafka: KafkaConfig,
+  dataDir: string,
+  secure?: SecureKafka,
+): string {
   const broker = `${kafka.host}:${kafka.port}`;
   const controller = `${kafka.host}:${kafka.controllerPort}`;
+  const secured = secure
+    ? secureListener(kafka, secure)
+    : { listener: '', protocolMap: '', settings: [] };
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@${controller}`,
-    `listeners=PLAINTEXT://${broker},CONTROLLER://${controller}`,
-    `advertised.listeners=PLAINTEXT://${broker}`,
+    `listeners=PLAINTEXT://${broker},CONTROLLER://${controller}${secured.listener}`,
+    `advertised.listeners=PLAINTEXT://${broker}${secured.listener}`,
     'controller.listener.names=CONTROLLER',
+    // The plain listener stays: the stack's own readiness checks and local tools use it.
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${secured.protocolMap}`,
+    ...secured.settings,
     `log.dirs=${dataDir}`,
     // Services create their topics explicitly; a typo must not silently create a new one.
     'auto.create.topics.enable=false',
@@ -139,6 +181,8 @@ export async function prepareKafka(
   if ((await ownPid(kafka)) !== undefined) return;
   await requirePortFree(kafka.host, kafka.port, 'Kafka broker');
   await requirePortFree(kafka.host, kafka.controllerPort, 'Kafka controller');
+  if (config.secure)
+    await requirePortFree(kafka.host, config.secure.kafkaPort, 'Kafka SASL_SSL listener');
   requireJava(kafka.java);
   await ensureKafkaClasspath(kafka.libsDir, kafka.version, kafka.mavenArgs, log);
 }
@@ -146,6 +190,7 @@ export async function prepareKafka(
 export async function startKafka(
   config: StackConfig,
   log: (message: string) => void,
+  secrets?: StackSecrets,
 ): Promise<StartOutcome> {
   const { kafka } = config;
   const paths = files(kafka);
@@ -157,14 +202,28 @@ export async function startKafka(
   await prepareKafka(config, log);
   const libsDir = await ensureKafkaClasspath(kafka.libsDir, kafka.version, kafka.mavenArgs, log);
 
+  const secure = config.secure && secrets ? { config: config.secure, secrets } : undefined;
+  const formatted = existsSync(join(paths.data, 'meta.properties'));
+  if (secure && formatted && !existsSync(paths.scramUsers)) {
+    throw new StackError(
+      'DW_STACK_START_FAILED',
+      `the broker's data in ${paths.data} was made without the secure stack's SCRAM user, which can only be added when it is made: wipe it first (npm run stack:down -- --wipe), then start with --secure again`,
+    );
+  }
   await mkdir(paths.data, { recursive: true });
-  await writeFile(paths.properties, serverProperties(kafka, paths.data));
+  await writeFile(paths.properties, serverProperties(kafka, paths.data, secure), { mode: 0o600 });
   await copyFile(join(resourcesDir, 'log4j2.properties'), paths.log4j);
   const classpath = `${libsDir}/*`;
   const jvmBase = [`-Dlog4j2.configurationFile=${paths.log4j}`, '-cp', classpath];
 
-  if (!existsSync(join(paths.data, 'meta.properties'))) {
+  if (!formatted) {
     log(`formatting KRaft storage in ${paths.data}`);
+    const scramUsers = secure
+      ? ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => [
+          '--add-scram',
+          `${mechanism}=[name=${secure.config.username},password=${secure.secrets.kafkaPassword}]`,
+        ])
+      : [];
     const format = await runToLog(
       kafka.java,
       [
@@ -175,6 +234,7 @@ export async function startKafka(
         newClusterId(),
         '-c',
         paths.properties,
+        ...scramUsers,
       ],
       paths.log,
     );
@@ -184,6 +244,7 @@ export async function startKafka(
         `formatting Kafka storage failed (exit ${format}); see ${paths.log}:\n${await tail(paths.log)}`,
       );
     }
+    if (secure) await writeFile(paths.scramUsers, `${secure.config.username}\n`);
   }
 
   const logFd = openSync(paths.log, 'a');

@@ -10,7 +10,8 @@ import { tail } from './log-tail.js';
 import { describeListener, isListening } from './ports.js';
 import { commandLine, readPid, removePid, terminate, writePid } from './process-control.js';
 import type { ServerStatus, StartOutcome, StopOutcome } from './server-status.js';
-import type { StackConfig } from './stack-config.js';
+import type { SecureStackConfig, StackConfig } from './stack-config.js';
+import type { StackSecrets } from './stack-secrets.js';
 
 type RedisConfig = StackConfig['redis'];
 
@@ -25,10 +26,33 @@ function files(redis: RedisConfig) {
   };
 }
 
-export function redisConf(redis: RedisConfig, dataDir: string): string {
+/** What a secured stack's Redis needs: its TLS port and the files and password it uses. */
+export interface SecureRedis {
+  config: SecureStackConfig;
+  secrets: StackSecrets;
+}
+
+/**
+ * A secured stack's Redis also listens with TLS (the stack's certificate; clients authenticate by
+ * password, not certificate) and has an ACL user with a password. The default user keeps working
+ * without one on the plain port, so everything that runs against the plain stack still does.
+ */
+function secureSettings(secure: SecureRedis): string[] {
+  return [
+    `tls-port ${secure.config.redisTlsPort}`,
+    `tls-cert-file ${secure.secrets.serverCertFile}`,
+    `tls-key-file ${secure.secrets.serverKeyFile}`,
+    `tls-ca-cert-file ${secure.secrets.caFile}`,
+    'tls-auth-clients no',
+    `user ${secure.config.username} on >${secure.secrets.redisPassword} ~* &* +@all`,
+  ];
+}
+
+export function redisConf(redis: RedisConfig, dataDir: string, secure?: SecureRedis): string {
   return [
     `bind ${redis.host}`,
     `port ${redis.port}`,
+    ...(secure ? secureSettings(secure) : []),
     `dir ${dataDir}`,
     // Join state must survive a restart: append-only file, fsync once a second.
     'appendonly yes',
@@ -143,11 +167,19 @@ export async function checkRedisCanStart(config: StackConfig): Promise<void> {
         `Stop it (a system Redis: service redis-server stop), or use another port, e.g. REDIS_URL=redis://127.0.0.1:16379 npm run stack:up.`,
     );
   }
+  const tlsPort = config.secure?.redisTlsPort;
+  if (tlsPort !== undefined && (await isListening(redis.host, tlsPort))) {
+    throw new StackError(
+      'DW_STACK_PORT_TAKEN',
+      `port ${tlsPort} (Redis TLS) is already in use by ${describeListener(tlsPort) ?? 'another process'}; set DRIFTWATCH_REDIS_TLS_PORT to another port.`,
+    );
+  }
 }
 
 export async function startRedis(
   config: StackConfig,
   log: (message: string) => void,
+  secrets?: StackSecrets,
 ): Promise<StartOutcome> {
   const { redis } = config;
   const paths = files(redis);
@@ -159,7 +191,8 @@ export async function startRedis(
   await checkRedisCanStart(config);
   const server = await ensureRedisServer(log);
   await mkdir(paths.data, { recursive: true });
-  await writeFile(paths.conf, redisConf(redis, paths.data));
+  const secure = config.secure && secrets ? { config: config.secure, secrets } : undefined;
+  await writeFile(paths.conf, redisConf(redis, paths.data, secure), { mode: 0o600 });
   const logFd = openSync(paths.log, 'a');
   const child = spawn(server, [paths.conf], { detached: true, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);

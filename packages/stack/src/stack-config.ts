@@ -42,6 +42,16 @@ export const stackEnv = {
   /** Confluent's default port, so tools that assume it find the registry. */
   DRIFTWATCH_SCHEMA_REGISTRY_PORT: integer(8081, { min: 1, max: 65535 }),
   DRIFTWATCH_SCHEMA_REGISTRY_HEAP: heapSize('128m'),
+  /**
+   * Also serve Kafka over SASL_SSL and Redis over TLS with a password (as `stack:up -- --secure`
+   * does), beside the plain listeners, with a CA, certificates and passwords made in
+   * `<stack dir>/secure/`.
+   */
+  DRIFTWATCH_STACK_SECURE: flag(false),
+  /** The broker's SASL_SSL listener; 0: the broker's port + 2 (the controller has + 1). */
+  DRIFTWATCH_KAFKA_SECURE_PORT: port(0),
+  /** Redis' TLS port; 0: Redis' port + 1. */
+  DRIFTWATCH_REDIS_TLS_PORT: port(0),
   /** Extra Maven arguments for fetching the broker, e.g. `-s ~/.m2/mirror-settings.xml`. */
   DRIFTWATCH_MAVEN_ARGS: text(''),
   XDG_CACHE_HOME: text(''),
@@ -63,6 +73,8 @@ export interface StackConfig {
     mavenArgs: string[];
   };
   redis: { host: string; port: number; dir: string };
+  /** Absent unless the stack is secured (`--secure`, DRIFTWATCH_STACK_SECURE). */
+  secure?: SecureStackConfig;
   schemaRegistry: {
     /** Whether `up` starts it and `status` counts it; `down` stops it either way. */
     enabled: boolean;
@@ -83,7 +95,19 @@ export interface StackConfig {
   stackDir: string;
 }
 
+export interface SecureStackConfig {
+  /** The CA, the certificates, their keys, the passwords and client.env (a client's variables). */
+  dir: string;
+  /** Kafka's SASL_SSL listener. */
+  kafkaPort: number;
+  redisTlsPort: number;
+  /** The SCRAM user on the broker and the ACL user on Redis. */
+  username: string;
+}
+
 export interface StackConfigOverrides {
+  /** `--secure`: secure the stack whatever DRIFTWATCH_STACK_SECURE says. */
+  secure?: boolean;
   /** `--with-registry`: run the schema registry whatever DRIFTWATCH_SCHEMA_REGISTRY says. */
   withRegistry?: boolean;
 }
@@ -116,6 +140,8 @@ export function readStackConfig(
   const java = vars.JAVA_HOME ? join(vars.JAVA_HOME, 'bin', 'java') : 'java';
   const mavenArgs = vars.DRIFTWATCH_MAVEN_ARGS.split(/\s+/).filter(Boolean);
   const registryPort = vars.DRIFTWATCH_SCHEMA_REGISTRY_PORT;
+  const redisPort = Number(redisUrl.port || '6379');
+  const secure = overrides.secure === true || vars.DRIFTWATCH_STACK_SECURE;
   return {
     kafka: {
       version: vars.DRIFTWATCH_KAFKA_VERSION,
@@ -130,9 +156,19 @@ export function readStackConfig(
     },
     redis: {
       host: loopbackAddress('REDIS_URL', redisUrl.hostname),
-      port: Number(redisUrl.port || '6379'),
+      port: redisPort,
       dir: join(stackDir, 'redis'),
     },
+    ...(secure
+      ? {
+          secure: {
+            dir: join(stackDir, 'secure'),
+            kafkaPort: vars.DRIFTWATCH_KAFKA_SECURE_PORT || kafkaPort + 2,
+            redisTlsPort: vars.DRIFTWATCH_REDIS_TLS_PORT || redisPort + 1,
+            username: 'driftwatch',
+          },
+        }
+      : {}),
     schemaRegistry: {
       enabled: overrides.withRegistry === true || vars.DRIFTWATCH_SCHEMA_REGISTRY,
       version: apicurioVersion,

@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import { kafkaStatus, prepareKafka, startKafka, stopKafka } from './kafka-broker.js';
 import { checkRedisCanStart, redisStatus, startRedis, stopRedis } from './redis-server.js';
@@ -10,6 +11,7 @@ import {
 } from './schema-registry-server.js';
 import type { ServerStatus, StartOutcome, StopOutcome } from './server-status.js';
 import type { StackConfig } from './stack-config.js';
+import { ensureStackSecrets, type StackSecrets } from './stack-secrets.js';
 
 export interface StackReport<Outcome> {
   kafka: Outcome;
@@ -22,6 +24,8 @@ export interface StackUpReport {
   redis: StartOutcome;
   /** Absent when the schema registry is not enabled. */
   schemaRegistry?: StartOutcome;
+  /** Absent unless the stack is secured. */
+  secrets?: StackSecrets;
 }
 
 /** Starts whatever is not running; what already runs is left alone (re-running is a no-op). */
@@ -33,13 +37,19 @@ export async function stackUp(
   await prepareKafka(config, log);
   if (config.schemaRegistry.enabled) await prepareSchemaRegistry(config, log);
   await mkdir(config.stackDir, { recursive: true });
-  const redis = await startRedis(config, log);
+  const secrets = config.secure ? await ensureStackSecrets(config, config.secure) : undefined;
+  const redis = await startRedis(config, log, secrets);
   // Side by side: the registry keeps its schemas in its own database, not in Kafka.
   const [kafka, schemaRegistry] = await Promise.all([
-    startKafka(config, log),
+    startKafka(config, log, secrets),
     config.schemaRegistry.enabled ? startSchemaRegistry(config, log) : undefined,
   ]);
-  return { kafka, redis, ...(schemaRegistry ? { schemaRegistry } : {}) };
+  return {
+    kafka,
+    redis,
+    ...(schemaRegistry ? { schemaRegistry } : {}),
+    ...(secrets ? { secrets } : {}),
+  };
 }
 
 /** Stops everything, the schema registry too whether or not it is enabled now. */
@@ -53,6 +63,8 @@ export async function stackDown(
     stopRedis(config, { wipe }),
     stopSchemaRegistry(config, { wipe }),
   ]);
+  // Certificates and passwords go with the data: a new broker gets a new SCRAM user anyway.
+  if (wipe) await rm(join(config.stackDir, 'secure'), { recursive: true, force: true });
   return { kafka, redis, schemaRegistry };
 }
 

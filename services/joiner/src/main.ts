@@ -1,5 +1,5 @@
 import { connectServiceBus } from '@driftwatch/bus';
-import { runService } from '@driftwatch/service-kit';
+import { redisTls, runService } from '@driftwatch/service-kit';
 import { Redis } from 'ioredis';
 
 import { joinerEnv } from './config.js';
@@ -7,6 +7,10 @@ import { createJoinerDiagnostics } from './diagnostics.js';
 import { startExpirySweeper } from './expiry-sweeper.js';
 import { createJoinHandler } from './join-batch.js';
 import { RedisJoinStore } from './join-store.js';
+import {
+  redisCredentialsRefused,
+  whenRedisRefusesCredentials,
+} from './redis-credentials-refused.js';
 
 await runService({
   name: 'joiner',
@@ -14,13 +18,17 @@ await runService({
   start: async ({ config, logger, metrics, health, shutdown }) => {
     const diagnostics = createJoinerDiagnostics(metrics);
     const redis = new Redis(config.REDIS_URL, {
+      ...redisTls(config),
       // Fail a command fast while disconnected; the batch is retried with backoff as a whole.
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
     });
     // ioredis reports every failed reconnect; the health check logs the first and the recovery.
     const redisHealth = health.dependency('redis');
+    const redisRefused = whenRedisRefusesCredentials(redis);
     redis.on('error', (error: Error) => {
+      // Reported once as the reason the service stops; the error itself carries the password.
+      if (redisCredentialsRefused(error)) return;
       redisHealth.down(error.message);
       logger.debug({ event: 'redis.error', err: error }, 'Redis connection problem');
     });
@@ -63,7 +71,7 @@ await runService({
     });
     health.watch('processor', processor.healthy);
     return {
-      done: processor.done,
+      done: Promise.race([processor.done, redisRefused]),
       stop: async () => {
         await processor.stop();
         await sweeper.stop();

@@ -91,7 +91,7 @@ Examples:
 async function printAlerts(options: AlertsOptions): Promise<void> {
   const config = readCliConfig();
   const topic = config.names.driftAlerts;
-  const kafka = cliKafka(config.brokers);
+  const kafka = cliKafka(config);
   const admin = await connectAdmin(kafka, config.brokers);
   try {
     if ((await missingTopics(admin, [topic])).length > 0) {

@@ -30,7 +30,7 @@ async function bootstrap(options: BootstrapOptions): Promise<void> {
   const config = readCliConfig();
   const sample = await referenceSample(options);
   const model = options.model ?? sample.model;
-  const kafka = cliKafka(config.brokers, { retries: 8 });
+  const kafka = cliKafka(config, { retries: 8 });
   const { codec, registry } = await openModelVersions(config, kafka, 'bootstrap');
   const existing = registry.highestVersionNumber(model);
   if (existing > 0 && !options.force) {

@@ -288,7 +288,7 @@ async function runDemoCommand(options: DemoCommandOptions, command: Command): Pr
   print(
     `driftwatch demo — ${stream.title}; ${count(options.rate)} events/s, labels ${options.labelDelay} ms late`,
   );
-  const kafka = cliKafka(config.brokers, { retries: 8 });
+  const kafka = cliKafka(config, { retries: 8 });
   let report: Awaited<ReturnType<typeof writeDemoReport>> | undefined;
   const result = await runClosedLoop({
     kafka,

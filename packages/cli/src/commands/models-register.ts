@@ -196,7 +196,7 @@ async function register(model: string, options: RegisterOptions): Promise<void> 
     createdAt: Date.now(),
   });
 
-  const kafka = cliKafka(config.brokers);
+  const kafka = cliKafka(config);
   const { codec, registry } = await openModelVersions(config, kafka, 'register');
   const version: ModelVersion = {
     ...registration.version,

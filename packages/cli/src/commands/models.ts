@@ -176,7 +176,7 @@ Examples:
 async function printModels(model: string | undefined, options: { json: boolean }): Promise<void> {
   const config = readCliConfig();
   const topic = config.names.modelVersions;
-  const kafka = cliKafka(config.brokers);
+  const kafka = cliKafka(config);
   const admin = await connectAdmin(kafka, config.brokers);
   let topicMissing: boolean;
   try {

@@ -304,7 +304,7 @@ async function replay(
     topics: ['events', 'labels'],
   });
 
-  const kafka = cliKafka(config.brokers);
+  const kafka = cliKafka(config);
   const admin = await connectAdmin(kafka, config.brokers);
   try {
     await provisionTopics(

@@ -105,7 +105,7 @@ async function runReport(model: string, options: ReportCommandOptions): Promise<
   }
   const config = readCliConfig();
   const report = await buildModelReport({
-    kafka: cliKafka(config.brokers),
+    kafka: cliKafka(config),
     config,
     model,
     from,

@@ -147,7 +147,7 @@ async function requestRetrain(model: string, options: RetrainOptions): Promise<v
     names: config.names,
     topics: ['retrainRequested'],
   });
-  const kafka = cliKafka(config.brokers);
+  const kafka = cliKafka(config);
   const admin = await connectAdmin(kafka, config.brokers);
   try {
     // Like a service: the stack does not create topics on first write.

@@ -67,7 +67,7 @@ export async function collectStatus(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<StatusReport> {
   const groupIds = parseEnv(groupIdEnv, env);
-  const [stack, kafkaProbe] = await Promise.all([stackReport(env), probeKafka(config.brokers)]);
+  const [stack, kafkaProbe] = await Promise.all([stackReport(env), probeKafka(config)]);
   const report: StatusReport = {
     brokers: config.brokers,
     topicPrefix: config.topicPrefix,
@@ -79,7 +79,7 @@ export async function collectStatus(
     alerts: null,
   };
   if (!kafkaProbe.reachable) return report;
-  const kafka = cliKafka(config.brokers);
+  const kafka = cliKafka(config);
   const admin = await connectAdmin(kafka, config.brokers);
   try {
     const existing = new Set(await admin.listTopics());
@@ -159,8 +159,9 @@ async function stackReport(
  * Whether the brokers answer, with one quick attempt: the full client retries, which is right for
  * reading but would keep a person waiting on a broker that is down.
  */
-async function probeKafka(brokers: readonly string[]): Promise<StatusReport['kafka']> {
-  const admin = cliKafka(brokers, { retries: 1 }).admin();
+async function probeKafka(config: CliConfig): Promise<StatusReport['kafka']> {
+  const { brokers } = config;
+  const admin = cliKafka(config, { retries: 1 }).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
