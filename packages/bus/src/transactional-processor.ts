@@ -2,11 +2,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Logger } from '@driftwatch/service-kit';
 
+import type { DeadLetterPolicy } from './dead-letter-policy.js';
 import { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 import { BusError, isRetriable } from './errors.js';
 import { Partitioners, type Kafka } from './kafka.js';
 import { processBatch } from './process-batch.js';
-import { toInputRecord, type InputRecord, type OutputMessage } from './records.js';
+import {
+  recordCoordinate,
+  toInputRecord,
+  type InputRecord,
+  type OutputMessage,
+} from './records.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 
 export interface RecordBatch {
@@ -60,6 +66,8 @@ export interface TransactionalProcessorOptions {
    * handler keeps per partition may belong to another member now and must be reloaded.
    */
   onGroupJoin?: () => void;
+  /** Isolates records too large or poisonous to handle onto the dead-letter topic. */
+  deadLetters?: DeadLetterPolicy;
 }
 
 export interface RunningProcessor {
@@ -183,6 +191,13 @@ export async function startTransactionalProcessor(
           heartbeat: () => payload.heartbeat(),
           policy,
           signal: stopping.signal,
+          ...(options.deadLetters ? { deadLetters: options.deadLetters } : {}),
+          onDeadLetter: (record, why) => {
+            logger.warn(
+              { event: 'record.dead_lettered', record: recordCoordinate(record), ...why },
+              `record dead-lettered: ${why.code}`,
+            );
+          },
           onRetry: (error, attempt, delayMs) => {
             diagnostics.batchRetried({
               topic: batch.topic,

@@ -22,6 +22,7 @@ export {
   type OpsServer,
 } from './http-server.js';
 export { createLogger, type Logger } from './logger.js';
+export { recordLimitsEnv } from './record-limits-env.js';
 export { createShutdown, type Shutdown } from './shutdown.js';
 export { HealthChecks } from './health.js';
 export { runService, type RunningService, type ServiceContext } from './run-service.js';
