@@ -104,8 +104,8 @@ describe('processBatch with a dead-letter policy', () => {
     const [letter, ...more] = await letters(producer);
     assert.equal(more.length, 0);
     assert.equal(letter?.code, 'DW_HANDLER_FAILED');
-    assert.equal(letter?.offset, '111');
-    assert.match(letter?.reason ?? '', /TypeError: cannot read properties of undefined/);
+    assert.equal(letter.offset, '111');
+    assert.match(letter.reason, /TypeError: cannot read properties of undefined/);
     assert.deepEqual(lettered, ['111 DW_HANDLER_FAILED']);
     assert.equal(producer.offsets.get(`${names.events}/1`), '116');
     // Halving, in offset order: [0,16) fails; [0,8) commits; [8,16) and [8,12) fail; [8,10)
@@ -135,9 +135,9 @@ describe('processBatch with a dead-letter policy', () => {
     assert.deepEqual(seen, ['a', 'b']);
     const [letter] = await letters(producer);
     assert.equal(letter?.code, 'DW_RECORD_TOO_LARGE');
-    assert.equal(letter?.offset, '101');
-    assert.equal(letter?.valueSize, 99);
-    assert.match(letter?.reason ?? '', /101 bytes, over the service's MAX_RECORD_BYTES \(100\)/);
+    assert.equal(letter.offset, '101');
+    assert.equal(letter.valueSize, 99);
+    assert.match(letter.reason, /101 bytes, over the service's MAX_RECORD_BYTES \(100\)/);
   });
 
   it('a retriable error is retried, not dead-lettered', async () => {
@@ -205,7 +205,7 @@ describe('processBatch with a dead-letter policy', () => {
     });
     const [letter] = await letters(producer);
     assert.equal(letter?.code, 'DW_HANDLER_FAILED');
-    assert.equal(letter?.offset, '101');
+    assert.equal(letter.offset, '101');
     assert.deepEqual(
       producer.committed.filter((m) => m.topic === 'out').map((m) => String(m.value)),
       ['a', 'b'],

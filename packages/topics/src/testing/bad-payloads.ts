@@ -1,5 +1,7 @@
+import type { z } from 'zod';
+
 import { jsonCodec } from '../json-codec.js';
-import { topicCatalog, type TopicId } from '../topic-catalog.js';
+import { topicCatalog, type TopicDefinition, type TopicId } from '../topic-catalog.js';
 import { sampleMessages } from './sample-messages.js';
 
 /** The ways a generated payload is bad; each one's value fails the topic's codec. */
@@ -70,10 +72,12 @@ export async function badJsonPayloads(
   options: BadPayloadOptions,
 ): Promise<BadPayload[]> {
   const { random } = options;
-  const codec = jsonCodec(topicCatalog[topic]);
-  const sample = JSON.parse(
-    (await codec.encode(sampleMessages[topic][0] as never)).toString(),
-  ) as Record<string, unknown>;
+  const definition: TopicDefinition<z.ZodType> = topicCatalog[topic];
+  const codec = jsonCodec(definition);
+  const sample = JSON.parse((await codec.encode(sampleMessages[topic][0])).toString()) as Record<
+    string,
+    unknown
+  >;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   // A model's bytes would make each payload 90 KB; a few bytes are as good a base to break.
   for (const field of topicCatalog[topic].bytesFields) sample[field] = 'CAgSCg==';
