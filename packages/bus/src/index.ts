@@ -4,7 +4,16 @@ export {
   type DeploymentMember,
   type DeploymentNames,
 } from './deployment-names.js';
-export { deadLetterMessage, type DeadLetterReason } from './dead-letter.js';
+export { deadLetterMessage, defaultMaxMessageBytes, type DeadLetterReason } from './dead-letter.js';
+export type { DeadLetterPolicy } from './dead-letter-policy.js';
+export { InMemoryTransactionalProducer } from './in-memory-transactional-producer.js';
+export { messageBytes } from './message-bytes.js';
+export {
+  processBatch,
+  type ProcessBatchOptions,
+  type ProcessedBatch,
+  type TransactionalProducer,
+} from './process-batch.js';
 export { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 export { BusError, isRetriable, type BusErrorCode } from './errors.js';
 export { catalogTopicSpecs } from './catalog-topics.js';

@@ -14,6 +14,8 @@ export type {
   LogEntry,
   Message,
   Producer,
+  ProducerBatch,
   TopicMessages,
+  TopicOffsets,
   Transaction,
 } from 'kafkajs';

@@ -1,6 +1,8 @@
 import { kafkaSecurity, type KafkaSecurityVars, type Logger } from '@driftwatch/service-kit';
 import {
   createCodecs,
+  topicCatalog,
+  topicIds,
   topicNames,
   type Codecs,
   type ModelVersion,
@@ -9,6 +11,7 @@ import {
 } from '@driftwatch/topics';
 
 import { catalogTopicSpecs } from './catalog-topics.js';
+import { defaultMaxMessageBytes } from './dead-letter.js';
 import {
   deploymentNames,
   type DeploymentMember,
@@ -34,6 +37,24 @@ export interface ServiceBusConfig extends Partial<KafkaSecurityVars> {
   INSTANCE_ID: string;
   KAFKA_TOPIC_PARTITIONS: number;
   KAFKA_REPLICATION_FACTOR: number;
+  /** Records of catalog topics larger than this are dead-lettered unread (default 512 KiB). */
+  MAX_RECORD_BYTES?: number;
+  /** The broker's limit a dead letter must fit under (default 1 000 000). */
+  KAFKA_MAX_MESSAGE_BYTES?: number;
+}
+
+/**
+ * The size limit per input topic: `MAX_RECORD_BYTES` for the catalog's topics, or the topic's own
+ * `max.message.bytes` where the catalog raises it (`model-versions`); none for a service's
+ * internal topics, whose records the service wrote itself.
+ */
+function recordLimits(names: TopicNames, maxRecordBytes: number): (topic: string) => number {
+  const limits = new Map<string, number>();
+  for (const id of topicIds) {
+    const own = (topicCatalog[id].configs as Record<string, string>)['max.message.bytes'];
+    limits.set(names[id], Math.max(maxRecordBytes, own === undefined ? 0 : Number(own)));
+  }
+  return (topic) => limits.get(topic) ?? Infinity;
 }
 
 export interface ServiceBus {
@@ -132,6 +153,19 @@ export async function connectServiceBus(options: {
         ...follow,
       }),
     startProcessor: (processor) =>
-      startTransactionalProcessor({ kafka, groupId, transactionalId, ...processor }),
+      startTransactionalProcessor({
+        kafka,
+        groupId,
+        transactionalId,
+        deadLetters: {
+          service: options.service,
+          topic: names.deadLetter,
+          codec: codecs.deadLetter,
+          maxRecordBytes: recordLimits(names, config.MAX_RECORD_BYTES ?? 512 * 1024),
+          maxMessageBytes: config.KAFKA_MAX_MESSAGE_BYTES ?? defaultMaxMessageBytes,
+          now: Date.now,
+        },
+        ...processor,
+      }),
   };
 }

@@ -2,12 +2,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Logger } from '@driftwatch/service-kit';
 
+import type { DeadLetterPolicy } from './dead-letter-policy.js';
 import { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 import { BusError, isRebalance, isRetriable } from './errors.js';
 import { Partitioners, type Kafka } from './kafka.js';
 import { deadLetterCodeHeader } from './dead-letter.js';
 import { processBatch } from './process-batch.js';
-import { toInputRecord, type InputRecord, type OutputMessage } from './records.js';
+import {
+  recordCoordinate,
+  toInputRecord,
+  type InputRecord,
+  type OutputMessage,
+} from './records.js';
 import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 
 export interface RecordBatch {
@@ -67,6 +73,8 @@ export interface TransactionalProcessorOptions {
    * a batch (service-kit's `HealthChecks.dependency`).
    */
   kafkaHealth?: { up(): void; down(reason: string): void };
+  /** Isolates records too large or poisonous to handle onto the dead-letter topic. */
+  deadLetters?: DeadLetterPolicy;
 }
 
 /** Outside a batch the consumer fetches every 250 ms and heartbeats every 3 s: silence this long means the brokers do not answer. */
@@ -226,6 +234,13 @@ export async function startTransactionalProcessor(
           heartbeat: () => payload.heartbeat(),
           policy,
           signal: stopping.signal,
+          ...(options.deadLetters ? { deadLetters: options.deadLetters } : {}),
+          onDeadLetter: (record, why) => {
+            logger.warn(
+              { event: 'record.dead_lettered', record: recordCoordinate(record), ...why },
+              `record dead-lettered: ${why.code}`,
+            );
+          },
           onRetry: (error, attempt, delayMs) => {
             if (error instanceof Error && error.name.startsWith('KafkaJS')) {
               kafkaHealth?.down(error.message);

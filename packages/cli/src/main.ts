@@ -2,6 +2,7 @@ import { Command } from 'commander';
 
 import { alertsCommand } from './commands/alerts.js';
 import { bootstrapCommand } from './commands/bootstrap.js';
+import { deadLettersCommand } from './commands/dead-letters.js';
 import { demoCommand } from './commands/demo.js';
 import { modelsCommand } from './commands/models.js';
 import { replayCommand } from './commands/replay.js';
@@ -31,6 +32,7 @@ Exit codes: 0 ok; 1 a failure (one line on stderr); 2 a bad option or environmen
 for (const command of [
   replayCommand(),
   alertsCommand(),
+  deadLettersCommand(),
   modelsCommand(),
   retrainCommand(),
   statusCommand(),

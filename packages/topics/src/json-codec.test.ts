@@ -48,11 +48,35 @@ describe('jsonCodec', () => {
       key: Buffer.from('k'),
       value: Buffer.from([0, 255, 7]),
       failedAt: 1,
+      valueTruncated: false,
+      valueSize: 3,
+      valueSha256: null,
     };
     const encoded = await deadLetters.encode(letter);
     assert.equal((JSON.parse(encoded.toString()) as { value: string }).value, 'AP8H');
     const decoded = await deadLetters.decode(encoded);
     assert.deepEqual([...(decoded.value ?? [])], [0, 255, 7]);
     assert.equal(decoded.offset, '9007199254740993');
+  });
+
+  it('reads a dead letter written before letters had a size and checksum', async () => {
+    const deadLetters = jsonCodec(topicCatalog.deadLetter);
+    const older = Buffer.from(
+      JSON.stringify({
+        service: 'joiner',
+        sourceTopic: 'labels',
+        partition: 0,
+        offset: '4',
+        code: 'DW_EMPTY_MESSAGE',
+        reason: 'the record has no value',
+        key: null,
+        value: null,
+        failedAt: 1,
+      }),
+    );
+    const decoded = await deadLetters.decode(older);
+    assert.equal(decoded.valueTruncated, false);
+    assert.equal(decoded.valueSize, null);
+    assert.equal(decoded.valueSha256, null);
   });
 });

@@ -1,8 +1,17 @@
-import { commonEnv, decimal, flag, integer, oneOf, text } from '@driftwatch/service-kit';
+import {
+  commonEnv,
+  decimal,
+  flag,
+  integer,
+  oneOf,
+  recordLimitsEnv,
+  text,
+} from '@driftwatch/service-kit';
 
 /** Every environment variable the detector service reads, with its default. */
 export const detectorEnv = {
   ...commonEnv,
+  ...recordLimitsEnv,
   /** Default: `<TOPIC_PREFIX>driftwatch-detector`. */
   DETECTOR_GROUP_ID: text(''),
 

@@ -47,10 +47,17 @@ export class StateStore<State extends Snapshotable<Json>, Json> {
     this.#staged.clear();
   }
 
-  /** The live state of a key, revived from its committed snapshot when needed; undefined if none. */
+  /**
+   * The live state of a key, revived from its committed snapshot when needed; undefined if none.
+   * The key counts as dirty from here on: a batch that fails after changing the state in place,
+   * before writing its snapshot, must not leave that change behind for the batch's next attempt.
+   */
   get(key: string): State | undefined {
     let state = this.#live.get(key);
-    if (state) return state;
+    if (state) {
+      this.#dirty.add(key);
+      return state;
+    }
     const snapshot = this.#committed.get(key);
     if (!snapshot) return undefined;
     try {
@@ -60,7 +67,10 @@ export class StateStore<State extends Snapshotable<Json>, Json> {
       this.#committed.delete(key);
       return undefined;
     }
-    if (state) this.#live.set(key, state);
+    if (state) {
+      this.#live.set(key, state);
+      this.#dirty.add(key);
+    }
     return state;
   }
 

@@ -1,8 +1,9 @@
-import { commonEnv, decimal, text } from '@driftwatch/service-kit';
+import { commonEnv, decimal, recordLimitsEnv, text } from '@driftwatch/service-kit';
 
 /** Every environment variable the inference service reads, with its default. */
 export const inferenceEnv = {
   ...commonEnv,
+  ...recordLimitsEnv,
   /** Default: `<TOPIC_PREFIX>driftwatch-inference`. */
   INFERENCE_GROUP_ID: text(''),
   /**

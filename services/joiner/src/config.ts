@@ -1,8 +1,9 @@
-import { commonEnv, integer, redisEnv, text } from '@driftwatch/service-kit';
+import { commonEnv, integer, recordLimitsEnv, redisEnv, text } from '@driftwatch/service-kit';
 
 /** Every environment variable the joiner service reads, with its default. */
 export const joinerEnv = {
   ...commonEnv,
+  ...recordLimitsEnv,
   ...redisEnv,
   /** Default: `<TOPIC_PREFIX>driftwatch-joiner`. */
   JOINER_GROUP_ID: text(''),

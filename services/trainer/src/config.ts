@@ -1,10 +1,19 @@
-import { commonEnv, decimal, duration, integer, oneOf, text } from '@driftwatch/service-kit';
+import {
+  commonEnv,
+  decimal,
+  duration,
+  integer,
+  oneOf,
+  recordLimitsEnv,
+  text,
+} from '@driftwatch/service-kit';
 
 import { splitCommandLine } from './split-command-line.js';
 
 /** Every environment variable the trainer service reads, with its default. */
 export const trainerEnv = {
   ...commonEnv,
+  ...recordLimitsEnv,
   /** Default: `<TOPIC_PREFIX>driftwatch-trainer`. */
   TRAINER_GROUP_ID: text(''),
   /**

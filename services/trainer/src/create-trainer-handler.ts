@@ -2,6 +2,7 @@ import {
   deadLetterMessage,
   untilCommitted,
   type BatchHandler,
+  type InputRecord,
   type ModelRegistry,
   type OutputMessage,
 } from '@driftwatch/bus';
@@ -83,34 +84,49 @@ function logCommand(logger: Logger, request: RetrainRequest, report: CommandRepo
 
 /**
  * Trains for each retrain request of a batch, in order, and returns the model versions to
- * publish; they commit with the requests' offsets, so a crash mid-training loses nothing: the
+ * publish; a batch of `model-versions` is only checked, its unreadable records dead-lettered; they commit with the requests' offsets, so a crash mid-training loses nothing: the
  * request is read again and trained again.
  */
 export function createTrainerHandler(deps: TrainerDependencies): BatchHandler {
-  return async ({ records }, context) => {
+  return async ({ topic, records }, context) => {
     const diagnostics = untilCommitted(deps.diagnostics, context);
+    const now = deps.now();
+    const deadLetter = async (record: InputRecord, error: DecodeError): Promise<OutputMessage> => {
+      diagnostics.deadLettered(error.code);
+      return deadLetterMessage({
+        service: 'trainer',
+        record,
+        why: { code: error.code, reason: error.message },
+        deadLetterTopic: deps.names.deadLetter,
+        codec: deps.codecs.deadLetter,
+        now,
+      });
+    };
+    if (topic === deps.names.modelVersions) {
+      // Every service skips an unreadable version as it follows the registry; the trainer, which
+      // publishes versions, is the one group that reads them exactly once, so it files them.
+      const letters: OutputMessage[] = [];
+      for (const record of records) {
+        try {
+          await deps.codecs.modelVersions.decode(record.value);
+        } catch (error) {
+          if (!(error instanceof DecodeError)) throw error;
+          letters.push(await deadLetter(record, error));
+        }
+      }
+      return letters;
+    }
     // Read our own writes: version numbers must follow the last committed version.
     await deps.refreshRegistry();
     const produced: ModelVersion[] = [];
     const outputs: OutputMessage[] = [];
-    const now = deps.now();
     for (const record of records) {
       let request: RetrainRequest;
       try {
         request = await deps.codecs.retrainRequested.decode(record.value);
       } catch (error) {
         if (!(error instanceof DecodeError)) throw error;
-        diagnostics.deadLettered(error.code);
-        outputs.push(
-          await deadLetterMessage({
-            service: 'trainer',
-            record,
-            why: { code: error.code, reason: error.message },
-            deadLetterTopic: deps.names.deadLetter,
-            codec: deps.codecs.deadLetter,
-            now,
-          }),
-        );
+        outputs.push(await deadLetter(record, error));
         continue;
       }
       const outcome = await trainForRequest(request, {

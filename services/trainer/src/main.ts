@@ -43,7 +43,8 @@ await runService({
 
     const processor = await bus.startProcessor({
       kafkaHealth: health.dependency('kafka'),
-      topics: [names.retrainRequested],
+      // model-versions too, to dead-letter what no registry follower can read (see the handler).
+      topics: [names.retrainRequested, names.modelVersions],
       handle: createTrainerHandler({
         names,
         codecs,

@@ -10,6 +10,10 @@
  *   carries NaN/±Infinity for it.
  * - `DW_SCORING_FAILED`: the model failed on the event or returned a non-finite score.
  * - `DW_UNKNOWN_CLASS`: a label names none of the classes of the version that scored its event.
+ * - `DW_RECORD_TOO_LARGE`: the record is over the service's `MAX_RECORD_BYTES`; refused unread,
+ *   so a huge record can neither exhaust memory nor produce output over the broker's limit.
+ * - `DW_HANDLER_FAILED`: the service threw on the record in a way retrying cannot fix (a bug
+ *   the record triggers); isolated from its batch so the records around it still go through.
  */
 export const deadLetterCodes = [
   'DW_EMPTY_MESSAGE',
@@ -21,5 +25,7 @@ export const deadLetterCodes = [
   'DW_NON_FINITE_FEATURE',
   'DW_SCORING_FAILED',
   'DW_UNKNOWN_CLASS',
+  'DW_RECORD_TOO_LARGE',
+  'DW_HANDLER_FAILED',
 ] as const;
 export type DeadLetterCode = (typeof deadLetterCodes)[number];

@@ -227,6 +227,11 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       key: null,
       value: Buffer.from([0x7b, 0x00, 0xff, 0x07]),
       failedAt: 1_717_103_602_000,
+      valueTruncated: false,
+      valueSize: 4,
+      valueSha256: createHash('sha256')
+        .update(Buffer.from([0x7b, 0x00, 0xff, 0x07]))
+        .digest('hex'),
     },
     {
       service: 'joiner',
@@ -238,6 +243,23 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       key: Buffer.from('evt-000042'),
       value: null,
       failedAt: 1_717_103_602_001,
+      valueTruncated: false,
+      valueSize: null,
+      valueSha256: null,
+    },
+    {
+      service: 'inference',
+      sourceTopic: 'events',
+      partition: 1,
+      offset: '77',
+      code: 'DW_RECORD_TOO_LARGE',
+      reason: 'the record is 2097152 bytes, over MAX_RECORD_BYTES (524288)',
+      key: Buffer.from('evt-000077'),
+      value: Buffer.from('{"id":"evt-000077","model":"sea","ts":'),
+      failedAt: 1_717_103_602_002,
+      valueTruncated: true,
+      valueSize: 2_097_152,
+      valueSha256: 'a'.repeat(64),
     },
   ],
 };
