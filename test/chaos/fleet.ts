@@ -111,6 +111,12 @@ export class Fleet {
     const slot = this.#slots.get(name);
     if (!slot) return undefined;
     await slot.launching;
+    // Died on its own meanwhile: its restart is already under way; kill that one once it runs,
+    // rather than start a second copy beside it.
+    while (slot.instance && hasExited(slot.instance) && !this.#stopping) {
+      await sleep(100);
+      await slot.launching;
+    }
     const instance = slot.instance;
     if (!instance || this.#stopping) return undefined;
     const kill: FleetKill = {
@@ -170,14 +176,13 @@ export class Fleet {
     return this.#instances;
   }
 
+  /** Kills every process the fleet ever started that still runs, whatever slot it was in. */
   async stopAll(): Promise<void> {
     this.#stopping = true;
+    for (const slot of this.#slots.values()) slot.ending = true;
     await Promise.all(
-      [...this.#slots.values()].map(async (slot) => {
-        const instance = slot.instance;
-        if (!instance || instance.child.exitCode !== null || instance.child.signalCode !== null)
-          return;
-        slot.ending = true;
+      this.#instances.map(async (instance) => {
+        if (hasExited(instance)) return;
         instance.child.kill('SIGCONT');
         instance.child.kill('SIGKILL');
         await instance.exited;
@@ -236,9 +241,16 @@ export class Fleet {
   }
 }
 
+function hasExited(instance: ServiceInstance): boolean {
+  return instance.child.exitCode !== null || instance.child.signalCode !== null;
+}
+
+/** The logger writes levels as names ("error"); a crash outside it goes to stderr. */
+const errorLevels = new Set<unknown>(['error', 'fatal', 50, 60]);
+
 function lastErrors(instance: ServiceInstance): string[] {
   return instance.logs
-    .filter((entry) => Number(entry['level']) >= 50)
+    .filter((entry) => errorLevels.has(entry['level']))
     .slice(-3)
     .map((entry) => {
       const err = entry['err'] as { message?: string; type?: string } | undefined;

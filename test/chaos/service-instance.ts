@@ -79,7 +79,7 @@ export async function spawnServiceInstance(
   });
   child.stderr.on('data', (chunk: Buffer) => {
     log.write(chunk);
-    logs.push({ level: 60, stderr: chunk.toString() });
+    logs.push({ level: 'fatal', stderr: chunk.toString() });
   });
   void exited.then(() => log.end());
   return { service, child, logFile, logs, started, exited };
