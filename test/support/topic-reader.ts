@@ -6,6 +6,8 @@ import type { Kafka, KafkaMessage } from '@driftwatch/bus';
 export interface ReadRecord {
   partition: number;
   offset: string;
+  /** Kafka timestamp, epoch ms as a decimal string. */
+  timestamp: string;
   key: string | null;
   value: Buffer | null;
   headers: KafkaMessage['headers'];
@@ -36,6 +38,7 @@ export async function collectTopic(
       records.push({
         partition,
         offset: message.offset,
+        timestamp: message.timestamp,
         key: message.key?.toString() ?? null,
         value: message.value,
         headers: message.headers,
