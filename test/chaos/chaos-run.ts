@@ -45,6 +45,8 @@ export interface ChaosReport {
   kills: number;
   freezes: number;
   restarts: number;
+  /** Stale copies of a member found running at its restart (a harness race), killed. */
+  strays: number;
   rebalances: number;
   lost: number;
   duplicated: number;
@@ -403,6 +405,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       kills: fleet.kills.length,
       freezes,
       restarts: fleet.restarts,
+      strays: fleet.strays,
       rebalances: fleet.rebalances(),
       lost,
       duplicated,
@@ -492,5 +495,5 @@ export function formatCounts(report: ChaosReport): string {
   const recovery = report.recovery
     ? `recovery median=${(report.recovery.median / 1000).toFixed(1)}s max=${(report.recovery.max / 1000).toFixed(1)}s (${report.recovery.measured} kills measured, ${report.unmeasuredKills} not)`
     : 'recovery n/a';
-  return `events=${report.events} kills=${report.kills} restarts=${report.restarts} rebalances=${report.rebalances} lost=${report.lost} duplicated=${report.duplicated} | freezes=${report.freezes} unexpected_exits=${report.unexpectedExits.length} alerts=${report.alerts.disturbed}/${report.alerts.undisturbed} retrains=${report.requests.disturbed}/${report.requests.undisturbed} versions=${report.versions.published} | ${recovery}`;
+  return `events=${report.events} kills=${report.kills} restarts=${report.restarts} rebalances=${report.rebalances} lost=${report.lost} duplicated=${report.duplicated} | freezes=${report.freezes} unexpected_exits=${report.unexpectedExits.length} strays=${report.strays} alerts=${report.alerts.disturbed}/${report.alerts.undisturbed} retrains=${report.requests.disturbed}/${report.requests.undisturbed} versions=${report.versions.published} | ${recovery}`;
 }

@@ -42,6 +42,8 @@ interface Slot {
   retired: boolean;
   /** Settles once the latest (re)start has started, or given up. */
   launching: Promise<void>;
+  /** Settles once the latest kill is done: kills of one member run one after another. */
+  killing?: Promise<unknown>;
 }
 
 const joinedMessage = 'Consumer has joined the group';
@@ -56,6 +58,8 @@ export class Fleet {
   readonly kills: FleetKill[] = [];
   readonly unexpectedExits: UnexpectedExit[] = [];
   restarts = 0;
+  /** Older copies of a member found still running at its restart, and killed. */
+  strays = 0;
   readonly #options: FleetOptions;
   readonly #slots = new Map<string, Slot>();
   readonly #instances: ServiceInstance[] = [];
@@ -110,6 +114,14 @@ export class Fleet {
   async kill(name: string): Promise<FleetKill | undefined> {
     const slot = this.#slots.get(name);
     if (!slot) return undefined;
+    // Two kills of one member at once would each start a replacement: two copies, one port.
+    const previous = slot.killing;
+    const killing = previous ? previous.then(() => this.#kill(slot, name)) : this.#kill(slot, name);
+    slot.killing = killing.catch(() => undefined);
+    return killing;
+  }
+
+  async #kill(slot: Slot, name: string): Promise<FleetKill | undefined> {
     await slot.launching;
     // Died on its own meanwhile: its restart is already under way; kill that one once it runs,
     // rather than start a second copy beside it.
@@ -207,6 +219,18 @@ export class Fleet {
     const { member } = slot;
     for (let attempt = 0; !this.#stopping && !slot.retired; attempt++) {
       if (slot.instance) this.restarts++;
+      // One process per member, whatever order kills and restarts raced in: a second copy would
+      // find the member's HTTP_PORT taken and exit, again and again.
+      slot.ending = true;
+      await Promise.all(
+        this.#instances
+          .filter((other) => other.instanceId === member.name && !hasExited(other))
+          .map(async (other) => {
+            this.strays++;
+            other.child.kill('SIGKILL');
+            await other.exited;
+          }),
+      );
       slot.ending = false;
       const instance = await spawnServiceInstance(member.service, {
         env: { ...this.#options.env, INSTANCE_ID: member.name, HTTP_PORT: String(slot.port) },

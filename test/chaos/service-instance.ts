@@ -8,6 +8,8 @@ import { repoRoot, type ServiceName } from '@driftwatch/demo';
 /** One process of a service, handed back at once so it can be killed while it starts. */
 export interface ServiceInstance {
   readonly service: ServiceName;
+  /** The member it runs as (its INSTANCE_ID). */
+  readonly instanceId: string;
   readonly child: ChildProcess;
   readonly logFile: string;
   /** Its JSON log lines so far. */
@@ -82,5 +84,5 @@ export async function spawnServiceInstance(
     logs.push({ level: 'fatal', stderr: chunk.toString() });
   });
   void exited.then(() => log.end());
-  return { service, child, logFile, logs, started, exited };
+  return { service, instanceId, child, logFile, logs, started, exited };
 }

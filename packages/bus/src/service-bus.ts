@@ -41,6 +41,8 @@ export interface ServiceBusConfig extends Partial<KafkaSecurityVars> {
   MAX_RECORD_BYTES?: number;
   /** The broker's limit a dead letter must fit under (default 1 000 000). */
   KAFKA_MAX_MESSAGE_BYTES?: number;
+  /** How long the group waits for a silent member before handing its partitions on. */
+  KAFKA_SESSION_TIMEOUT?: number;
 }
 
 /**
@@ -157,6 +159,7 @@ export async function connectServiceBus(options: {
         kafka,
         groupId,
         transactionalId,
+        ...(config.KAFKA_SESSION_TIMEOUT ? { sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT } : {}),
         deadLetters: {
           service: options.service,
           topic: names.deadLetter,

@@ -184,6 +184,8 @@ export const commonEnv = {
   KAFKA_REPLICATION_FACTOR: integer(1, { min: 1 }),
   HTTP_HOST: text('0.0.0.0'),
   HTTP_PORT: port(0),
+  /** How long the consumer group waits for a silent member before handing its partitions on. */
+  KAFKA_SESSION_TIMEOUT: duration('10s', { minMs: 6000, maxMs: 300_000 }),
   /** How long Kafka or Redis may stay unreachable before /healthz says unhealthy. */
   HEALTH_GRACE: duration('30s', { minMs: 0 }),
   /**
