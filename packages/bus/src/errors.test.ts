@@ -31,10 +31,16 @@ describe('isRetriable', () => {
       cause: new TypeError('a bug'),
     });
     assert.equal(isRetriable(gaveUpOnABug), false);
-    assert.equal(
-      isRetriable(kafkajsError('KafkaJSGroupCoordinatorNotFound', { retriable: false })),
-      true,
-    );
+    const notFound = kafkajsError('KafkaJSGroupCoordinatorNotFound', { retriable: false });
+    assert.equal(isRetriable(notFound), true);
+    // How kafkajs' retrier passes on an error it does not retry itself, as sendOffsets met it.
+    const passedOn = kafkajsError('KafkaJSNonRetriableError', {
+      retriable: false,
+      cause: notFound,
+    });
+    assert.equal(isRetriable(passedOn), true);
+    const stuck = kafkajsError('KafkaJSNonRetriableError', { retriable: false });
+    assert.equal(isRetriable(stuck), false);
   });
 });
 

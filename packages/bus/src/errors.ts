@@ -28,7 +28,14 @@ export function isRetriable(error: unknown): boolean {
   if (candidate.retriable === true) return true;
   // kafkajs gives up on its own retries with a non-retriable wrapper, and calls a coordinator it
   // could not find for a while non-retriable: both are a broker away, which a restart brings back.
-  if (candidate.name === 'KafkaJSNumberOfRetriesExceeded') return isRetriable(candidate.cause);
+  if (
+    (candidate.name === 'KafkaJSNumberOfRetriesExceeded' ||
+      candidate.name === 'KafkaJSNonRetriableError') &&
+    candidate.cause !== undefined &&
+    candidate.cause !== error
+  ) {
+    return isRetriable(candidate.cause);
+  }
   if (candidate.name === 'KafkaJSGroupCoordinatorNotFound') return true;
   // ioredis and node sockets signal transient trouble by error code rather than a flag.
   return (

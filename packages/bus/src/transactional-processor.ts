@@ -5,7 +5,7 @@ import type { Logger } from '@driftwatch/service-kit';
 import type { DeadLetterPolicy } from './dead-letter-policy.js';
 import { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 import { BusError, isRebalance, isRetriable } from './errors.js';
-import { Partitioners, type Kafka } from './kafka.js';
+import { Partitioners, type Kafka, type Producer } from './kafka.js';
 import { deadLetterCodeHeader } from './dead-letter.js';
 import { processBatch } from './process-batch.js';
 import {
@@ -121,18 +121,53 @@ export async function startTransactionalProcessor(
     maxWaitTimeInMs: 250,
     ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
   });
-  const producer = kafka.producer({
-    transactionalId: options.transactionalId,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    transactionTimeout: 30_000,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    // Idempotence needs unlimited retries of a produce; the batch as a whole is retried above.
-    // Starting small matters: right after a commit the broker answers CONCURRENT_TRANSACTIONS
-    // until its markers are written (milliseconds), and a 300 ms first wait was most of the
-    // alert latency. The backoff still grows to 10 s for a broker that is really away.
-    retry: { initialRetryTime: 25, maxRetryTime: 10_000, retries: Number.MAX_SAFE_INTEGER },
-  });
+  const newProducer = (): Producer =>
+    kafka.producer({
+      transactionalId: options.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 30_000,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Idempotence needs unlimited retries of a produce; the batch as a whole is retried above.
+      // Starting small matters: right after a commit the broker answers CONCURRENT_TRANSACTIONS
+      // until its markers are written (milliseconds), and a 300 ms first wait was most of the
+      // alert latency. The backoff still grows to 10 s for a broker that is really away.
+      retry: { initialRetryTime: 25, maxRetryTime: 10_000, retries: Number.MAX_SAFE_INTEGER },
+    });
+  let producer = newProducer();
+  // Batches reach the producer through this, so a stuck one can be replaced (see replaceProducer).
+  const transactions = { transaction: () => producer.transaction() };
+
+  /**
+   * When the broker goes away while a commit is in flight, kafkajs's transaction state machine
+   * stays in COMMITTING and refuses every later transaction. Only a new producer under the same
+   * transactional id gets out: its InitProducerId waits until the coordinator has finished the
+   * old transaction, one way or the other. Which way is then on record as the group's committed
+   * offset, so the partition is read on from there: the batch again if it did not commit, the
+   * records after it if it did — never twice, never skipped.
+   */
+  const replaceProducer = async (batch: {
+    topic: string;
+    partition: number;
+    firstOffset: string;
+  }) => {
+    await producer.disconnect().catch(() => undefined);
+    producer = newProducer();
+    await withRetry(() => producer.connect(), { signal: stopping.signal });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [batch.topic] });
+      const offset = committed?.partitions.find((p) => p.partition === batch.partition)?.offset;
+      consumer.seek({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: offset === undefined || offset === '-1' ? batch.firstOffset : offset,
+      });
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  };
 
   let healthy = true;
   let rejectDone: (error: unknown) => void = () => undefined;
@@ -235,7 +270,7 @@ export async function startTransactionalProcessor(
       let outputs: readonly OutputMessage[] = [];
       try {
         const { outcome, produced } = await processBatch({
-          producer,
+          producer: transactions,
           groupId,
           batch: recordBatch,
           handle: async (handled, context) => {
@@ -289,7 +324,8 @@ export async function startTransactionalProcessor(
             durationMs: performance.now() - started,
           });
         }
-      } catch (error) {
+      } catch (caught) {
+        let error = caught;
         if (isRebalance(error) && !isStopping()) {
           // The transaction was aborted; kafkajs rejoins on this error, and the batch is read
           // again by whoever owns its partition after the rebalance.
@@ -298,6 +334,27 @@ export async function startTransactionalProcessor(
             'group rebalancing during a batch; rejoining, the batch will be read again',
           );
           throw error;
+        }
+        if (isStuckTransaction(error) && !isStopping()) {
+          logger.warn(
+            {
+              event: 'processor.producer_replaced',
+              topic: batch.topic,
+              partition: batch.partition,
+              err: error,
+            },
+            'transaction stuck after a commit the broker did not answer; replacing the producer and reading on from the committed offset',
+          );
+          try {
+            await replaceProducer({
+              topic: batch.topic,
+              partition: batch.partition,
+              firstOffset: batch.firstOffset() ?? recordBatch.records[0]?.offset ?? '0',
+            });
+            return;
+          } catch (replaceError) {
+            error = replaceError;
+          }
         }
         // Nothing of this batch was committed. Stop consuming this partition so no later batch
         // commits past it; a restart (or the next owner) processes it again.
@@ -373,4 +430,8 @@ function logDeadLetters(
     },
     `${deadLettered} of ${batch.records.length} records dead-lettered`,
   );
+}
+
+function isStuckTransaction(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('Transaction state exception');
 }
