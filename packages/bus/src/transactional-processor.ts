@@ -5,7 +5,7 @@ import type { Logger } from '@driftwatch/service-kit';
 import type { DeadLetterPolicy } from './dead-letter-policy.js';
 import { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 import { BusError, isRebalance, isRetriable } from './errors.js';
-import { Partitioners, type Kafka, type Producer } from './kafka.js';
+import { Partitioners, type Kafka } from './kafka.js';
 import { deadLetterCodeHeader } from './dead-letter.js';
 import { processBatch } from './process-batch.js';
 import {
@@ -121,53 +121,18 @@ export async function startTransactionalProcessor(
     maxWaitTimeInMs: 250,
     ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
   });
-  const newProducer = (): Producer =>
-    kafka.producer({
-      transactionalId: options.transactionalId,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: 30_000,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // Idempotence needs unlimited retries of a produce; the batch as a whole is retried above.
-      // Starting small matters: right after a commit the broker answers CONCURRENT_TRANSACTIONS
-      // until its markers are written (milliseconds), and a 300 ms first wait was most of the
-      // alert latency. The backoff still grows to 10 s for a broker that is really away.
-      retry: { initialRetryTime: 25, maxRetryTime: 10_000, retries: Number.MAX_SAFE_INTEGER },
-    });
-  let producer = newProducer();
-  // Batches reach the producer through this, so a stuck one can be replaced (see replaceProducer).
-  const transactions = { transaction: () => producer.transaction() };
-
-  /**
-   * When the broker goes away while a commit is in flight, kafkajs's transaction state machine
-   * stays in COMMITTING and refuses every later transaction. Only a new producer under the same
-   * transactional id gets out: its InitProducerId waits until the coordinator has finished the
-   * old transaction, one way or the other. Which way is then on record as the group's committed
-   * offset, so the partition is read on from there: the batch again if it did not commit, the
-   * records after it if it did — never twice, never skipped.
-   */
-  const replaceProducer = async (batch: {
-    topic: string;
-    partition: number;
-    firstOffset: string;
-  }) => {
-    await producer.disconnect().catch(() => undefined);
-    producer = newProducer();
-    await withRetry(() => producer.connect(), { signal: stopping.signal });
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [batch.topic] });
-      const offset = committed?.partitions.find((p) => p.partition === batch.partition)?.offset;
-      consumer.seek({
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: offset === undefined || offset === '-1' ? batch.firstOffset : offset,
-      });
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-  };
+  const producer = kafka.producer({
+    transactionalId: options.transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionTimeout: 30_000,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // Idempotence needs unlimited retries of a produce; the batch as a whole is retried above.
+    // Starting small matters: right after a commit the broker answers CONCURRENT_TRANSACTIONS
+    // until its markers are written (milliseconds), and a 300 ms first wait was most of the
+    // alert latency. The backoff still grows to 10 s for a broker that is really away.
+    retry: { initialRetryTime: 25, maxRetryTime: 10_000, retries: Number.MAX_SAFE_INTEGER },
+  });
 
   let healthy = true;
   let rejectDone: (error: unknown) => void = () => undefined;
@@ -270,7 +235,7 @@ export async function startTransactionalProcessor(
       let outputs: readonly OutputMessage[] = [];
       try {
         const { outcome, produced } = await processBatch({
-          producer: transactions,
+          producer,
           groupId,
           batch: recordBatch,
           handle: async (handled, context) => {
@@ -290,9 +255,7 @@ export async function startTransactionalProcessor(
             );
           },
           onRetry: (error, attempt, delayMs) => {
-            if (error instanceof Error && error.name.startsWith('KafkaJS')) {
-              kafkaHealth?.down(error.message);
-            }
+            if (isUnreachable(error)) kafkaHealth?.down((error as Error).message);
             diagnostics.batchRetried({
               topic: batch.topic,
               partition: batch.partition,
@@ -324,8 +287,7 @@ export async function startTransactionalProcessor(
             durationMs: performance.now() - started,
           });
         }
-      } catch (caught) {
-        let error = caught;
+      } catch (error) {
         if (isRebalance(error) && !isStopping()) {
           // The transaction was aborted; kafkajs rejoins on this error, and the batch is read
           // again by whoever owns its partition after the rebalance.
@@ -334,27 +296,6 @@ export async function startTransactionalProcessor(
             'group rebalancing during a batch; rejoining, the batch will be read again',
           );
           throw error;
-        }
-        if (isStuckTransaction(error) && !isStopping()) {
-          logger.warn(
-            {
-              event: 'processor.producer_replaced',
-              topic: batch.topic,
-              partition: batch.partition,
-              err: error,
-            },
-            'transaction stuck after a commit the broker did not answer; replacing the producer and reading on from the committed offset',
-          );
-          try {
-            await replaceProducer({
-              topic: batch.topic,
-              partition: batch.partition,
-              firstOffset: batch.firstOffset() ?? recordBatch.records[0]?.offset ?? '0',
-            });
-            return;
-          } catch (replaceError) {
-            error = replaceError;
-          }
         }
         // Nothing of this batch was committed. Stop consuming this partition so no later batch
         // commits past it; a restart (or the next owner) processes it again.
@@ -432,6 +373,24 @@ function logDeadLetters(
   );
 }
 
-function isStuckTransaction(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith('Transaction state exception');
+/**
+ * kafkajs errors that mean the brokers did not answer, as opposed to answers it retries (a
+ * transaction still finishing, a leader moving), which are normal traffic and must not flap the
+ * health check.
+ */
+const unreachableErrors = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSGroupCoordinatorNotFound',
+  'KafkaJSBrokerNotFound',
+]);
+
+function isUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    unreachableErrors.has(error.name) ||
+    (error.cause !== undefined && error.cause !== error && isUnreachable(error.cause))
+  );
 }
