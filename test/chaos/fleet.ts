@@ -68,6 +68,13 @@ export class Fleet {
 
   constructor(options: FleetOptions) {
     this.#options = options;
+    // A test runner that gives up on a run (its timeout, --test-force-exit) exits without the
+    // run's cleanup: its service processes would live on and load every later test.
+    process.once('exit', () => {
+      for (const instance of this.#instances) {
+        if (!hasExited(instance)) instance.child.kill('SIGKILL');
+      }
+    });
   }
 
   /** Starts members and waits until each has started. */
