@@ -46,6 +46,12 @@ export {
   type OutputMessage,
 } from './records.js';
 export { backoffDelayMs, defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
+export {
+  groupLag,
+  unreadRecords,
+  type CommittedOffsets,
+  type PartitionWatermarks,
+} from './consumer-lag.js';
 export { followTopic, type TopicFollower } from './topic-follower.js';
 export { ModelRegistry } from './model-registry.js';
 export { untilCommitted } from './until-committed.js';

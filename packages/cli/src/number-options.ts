@@ -1,3 +1,5 @@
+import { minMaxLag } from '@driftwatch/demo';
+
 import { CliError } from './errors.js';
 
 /** A plain decimal number; `Number()` alone would take '', ' ', '0x1f' and 'Infinity'. */
@@ -35,6 +37,13 @@ export function parseFraction(spec: string): number {
   const fraction = number(spec, 'a fraction in [0, 1] is expected');
   if (!(fraction >= 0 && fraction <= 1)) throw badOption(spec, 'a fraction must be in [0, 1]');
   return fraction;
+}
+
+/** `--max-lag`: records a stage may have to read, no fewer than flow control accepts. */
+export function parseMaxLag(spec: string): number {
+  const value = parsePositiveInteger(spec);
+  if (value < minMaxLag) throw badOption(spec, `must be at least ${minMaxLag}`);
+  return value;
 }
 
 /** A binary model's decision threshold: a probability strictly between 0 and 1. */

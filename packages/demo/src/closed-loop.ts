@@ -33,6 +33,7 @@ import {
 
 import { summarizeDemo, type DemoSummary, type LabeledOutcome } from './demo-summary.js';
 import { DemoError } from './errors.js';
+import { pipelineFlowControl, pipelineStages, type Hold } from './flow-control.js';
 import { replayStream, type ReplayRow } from './replay-stream.js';
 import { metricValue, serviceNames, startService, type ServiceProcess } from './service-runner.js';
 
@@ -40,6 +41,7 @@ export type LoopEvent =
   | { kind: 'bootstrapped'; version: ModelVersion }
   | { kind: 'services-ready'; services: { name: string; port: number; logFile: string }[] }
   | { kind: 'progress'; events: number; labels: number; total: number }
+  | { kind: 'held'; hold: Hold }
   | { kind: 'alert'; alert: DriftAlert }
   | { kind: 'retrain-requested'; request: RetrainRequest }
   | { kind: 'version'; version: ModelVersion }
@@ -68,6 +70,12 @@ export interface ClosedLoopOptions {
   knownDrifts: readonly number[];
   /** Events per second. */
   rate: number;
+  /**
+   * Flow control: the replay holds back while a service has more than this many records to read,
+   * and while a retrain request is unanswered or a promoted version not yet served, so what the
+   * loop does depends on events, not on how fast the machine is. Default 500.
+   */
+  maxLag?: number;
   labelDelayMs: number;
   seed: number;
   /** Variables for the services beyond the stack's addresses (detector and trainer tuning). */
@@ -96,6 +104,9 @@ export interface ClosedLoopResult {
 }
 
 const quietLogger = createLogger('driftwatch-demo', 'silent');
+const defaultMaxLag = 500;
+/** How long the replay waits for a retrain request's answer before it goes on without one. */
+const retrainHoldLimitMs = 120_000;
 
 /**
  * One closed loop on the local stack, under a fresh topic prefix: bootstrap version 1 on a
@@ -232,6 +243,34 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       })),
     });
 
+    const inference = services.find((service) => service.name === 'inference');
+    const firstSeen = new Map<string, number>();
+    const flowControl = pipelineFlowControl({
+      admin,
+      stages: pipelineStages(prefix, names),
+      maxLag: options.maxLag ?? defaultMaxLag,
+      holdWhile: async () => {
+        const now = Date.now();
+        const unanswered = requests.find((request) => {
+          if (registry.registry.hasAnswered(request.requestId)) return false;
+          const seen = firstSeen.get(request.requestId) ?? now;
+          firstSeen.set(request.requestId, seen);
+          // A trainer that never answers must not stop the replay for good.
+          return now - seen < retrainHoldLimitMs;
+        });
+        if (unanswered) return `retrain request ${unanswered.requestId} is not answered yet`;
+        const promoted = registry.registry.latestPromoted(model)?.version ?? 1;
+        const served = inference
+          ? metricValue(await inference.metrics(), 'driftwatch_inference_served_model_version', {
+              model,
+            })
+          : promoted;
+        return served < promoted ? `version ${promoted} is promoted, not yet served` : null;
+      },
+      onHold: (hold) => {
+        emit({ kind: 'held', hold });
+      },
+    });
     const replayed = await replayStream({
       producer,
       codecs,
@@ -242,6 +281,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       rows: options.rows.map(({ index, features, label }) => ({ index, features, label })),
       schedule: { seed: options.seed, labelDelay: { kind: 'fixed', ms: options.labelDelayMs } },
       rate: options.rate,
+      flowControl,
       onProgress: (progress) => {
         emit({ kind: 'progress', ...progress });
       },

@@ -6,6 +6,15 @@ export {
 } from './closed-loop.js';
 export { DemoError, type DemoErrorCode } from './errors.js';
 export {
+  minMaxLag,
+  pipelineFlowControl,
+  pipelineStages,
+  type FlowControl,
+  type Hold,
+  type PipelineFlowControlOptions,
+  type PipelineStage,
+} from './flow-control.js';
+export {
   summarizeDemo,
   type DemoSummary,
   type DriftSummary,

@@ -18,6 +18,7 @@ import {
 } from '@driftwatch/topics';
 
 import { DemoError } from './errors.js';
+import type { FlowControl } from './flow-control.js';
 
 export interface ReplayProgress {
   events: number;
@@ -80,6 +81,13 @@ export interface ReplayOptions {
   rate: number;
   /** Stops the replay: what is due is still sent, then it resolves with what was sent. */
   signal?: AbortSignal;
+  /**
+   * Holds the replay back while the pipeline is behind: asked every `flowControl.every` events,
+   * after what is due has been sent. The replay's clock stops while it holds, so every message
+   * after a hold is sent that much later, labels included: a label still follows its event by
+   * the delay in replay time, which in wall-clock time also spans the holds between them.
+   */
+  flowControl?: FlowControl;
   /** Called after every batch the broker acknowledged. */
   onProgress?: (progress: ReplayProgress) => void;
 }
@@ -91,9 +99,11 @@ export interface ReplaySummary {
   duplicateLabels: number;
   /** Events sent whose label the schedule never delivers. */
   missingLabels: number;
-  /** Epoch ms: the wall-clock time simulated time 0 maps to. */
+  /** Epoch ms: the wall-clock time simulated time 0 maps to, before any hold. */
   startedAt: number;
   finishedAt: number;
+  /** How long flow control held the replay back, in ms; 0 without flow control. */
+  heldMs: number;
 }
 
 /** Up to this many messages per produce request: ~100 KB of JSON events. */
@@ -129,7 +139,7 @@ const scheduleUnitsPerMs = 1000;
  * ```
  */
 export async function replayStream(options: ReplayOptions): Promise<ReplaySummary> {
-  const { producer, codecs, names, streamName, rate, signal, onProgress } = options;
+  const { producer, codecs, names, streamName, rate, signal, onProgress, flowControl } = options;
   const model = checkModelName(options.model);
   if (!(rate > 0)) {
     throw new DemoError(
@@ -148,6 +158,9 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
   const total = deliveries.length;
 
   const startedAt = Date.now();
+  // Simulated time 0 in wall-clock time: moves later by every hold, which stops the clock.
+  let clockStart = startedAt;
+  let queuedEvents = 0;
   const sent = { events: 0, labels: 0, duplicateLabels: 0, missingLabels: 0 };
   let pending: { delivery: Sendable; ts: number }[] = [];
 
@@ -195,7 +208,14 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
 
   for (const delivery of deliveries) {
     if (signal?.aborted) break;
-    const dueAt = startedAt + Math.round(delivery.at / scheduleUnitsPerMs);
+    if (flowControl && delivery.kind === 'event' && queuedEvents++ % flowControl.every === 0) {
+      await flush();
+      const heldFrom = Date.now();
+      await flowControl.admit(signal);
+      if (signal?.aborted) break;
+      clockStart += Date.now() - heldFrom;
+    }
+    const dueAt = clockStart + Math.round(delivery.at / scheduleUnitsPerMs);
     if (paced && dueAt > Date.now()) {
       // Send what is due before waiting: at high rates, what fell due while the last request was
       // in flight goes out together.
@@ -210,22 +230,23 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
       }
       if (aborted) break;
     }
-    pending.push({ delivery, ts: stamp(delivery, dueAt, startedAt) });
+    pending.push({ delivery, ts: stamp(delivery, dueAt, clockStart) });
     if (pending.length >= maxBatchMessages) await flush();
   }
   await flush();
-  return { ...sent, startedAt, finishedAt: Date.now() };
+  const finishedAt = Date.now();
+  return { ...sent, startedAt, finishedAt, heldMs: clockStart - startedAt };
 }
 
 /**
  * A message's `ts`: when it is sent, or, for a row with its own time, that time plus how much
  * later than its event the message is sent.
  */
-function stamp(delivery: Delivery<ReplayRow>, dueAt: number, startedAt: number): number {
+function stamp(delivery: Delivery<ReplayRow>, dueAt: number, clockStart: number): number {
   const eventTs = delivery.row.ts;
   if (eventTs === undefined) return dueAt;
   if (delivery.kind === 'event') return eventTs;
-  return eventTs + dueAt - (startedAt + Math.round(delivery.eventAt / scheduleUnitsPerMs));
+  return eventTs + dueAt - (clockStart + Math.round(delivery.eventAt / scheduleUnitsPerMs));
 }
 
 /** The schedule in `scheduleUnitsPerMs` units, so that `1000 / rate` ms need not be whole. */

@@ -43,6 +43,12 @@ export {
   type PromotionMetric,
 } from './decide-promotion.js';
 export {
+  prequentialBaseline,
+  type PeriodicRetraining,
+  type PrequentialBaselineOptions,
+  type PrequentialBaselineResult,
+} from './prequential-baseline.js';
+export {
   buildQuantileProfile,
   type QuantileBins,
   type QuantileProfile,

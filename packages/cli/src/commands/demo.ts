@@ -14,7 +14,7 @@ import type { DemoStream } from '../demo-stream.js';
 import { CliError } from '../errors.js';
 import { cliKafka } from '../kafka-client.js';
 import { parseDuration } from '../duration.js';
-import { parsePositions, parsePositiveInteger, parseRate } from '../number-options.js';
+import { parseMaxLag, parsePositions, parsePositiveInteger, parseRate } from '../number-options.js';
 import { optionParser } from '../option-parser.js';
 import { referenceSample } from '../reference-sample.js';
 import { reportFileText, reportSummaryLine, writeReportFile } from './report.js';
@@ -27,6 +27,7 @@ interface DemoCommandOptions {
   referenceRows?: number;
   length?: number;
   rate: number;
+  maxLag: number;
   labelDelay: number;
   seed: number;
   family: 'logistic' | 'mlp';
@@ -175,6 +176,10 @@ function narrate(started: number, print: (line: string) => void): (event: LoopEv
           `${at()} ${event.version.model} v${event.version.version} ${event.version.status.toUpperCase()} — ${event.version.reason}`,
         );
         break;
+      case 'held':
+        // A busy machine holds the replay for lag often; only the loop's own holds are news.
+        if (event.hold.kind === 'caller') print(`${at()} replay held back: ${event.hold.reason}`);
+        break;
       case 'waiting':
         break;
     }
@@ -302,6 +307,7 @@ async function runDemoCommand(options: DemoCommandOptions, command: Command): Pr
     rows: stream.rows,
     knownDrifts: stream.knownDrifts,
     rate: options.rate,
+    maxLag: options.maxLag,
     labelDelayMs: options.labelDelay,
     seed: options.seed,
     serviceEnv: { ...stream.serviceEnv, TRAINER_MODEL_FAMILY: options.family },
@@ -369,6 +375,14 @@ export function demoCommand(): Command {
         .argParser(optionParser(parseRate)),
     )
     .addOption(
+      new Option(
+        '--max-lag <events>',
+        'hold the replay back while a service has more than this many records to read',
+      )
+        .default(500)
+        .argParser(optionParser(parseMaxLag)),
+    )
+    .addOption(
       new Option('--label-delay <duration>', 'how late labels arrive')
         .default(500)
         .argParser(optionParser(parseDuration)),
@@ -398,6 +412,12 @@ are replayed, numbered as the file's data rows (so --drifts names rows of the fi
 are the file's distinct labels, sorted (numerically when all are integers, else by their text),
 and each must occur in the rows version 1 trains on. Block accuracy is off on a CSV (any data may
 sit below a fixed bar); without --drifts, retrains also come after every 4000 labels.
+
+The replay follows the pipeline, not only the clock: it holds back while a service has more than
+--max-lag records to read, while a retrain request is unanswered, and until inference serves a
+promoted version. Its clock stops meanwhile, so the same seed gives the same run on a fast and on
+a busy machine: the same detections, and each version serving from the same events. Labels keep
+their place among the events; in wall-clock time they arrive later by the holds in between.
 
 Examples:
   $ npm run demo

@@ -92,6 +92,61 @@ describe('driftwatch replay', () => {
     }
   });
 
+  it('--max-lag holds the replay while the pipeline’s groups are behind, and goes on as they read', async () => {
+    const held = await testDeployment('replay-lag');
+    try {
+      const child = spawnCli(
+        ['replay', 'sea', '--rate', 'max', '--length', '400', '--max-lag', '50', '--json'],
+        held.env,
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = once(child, 'exit') as Promise<[number | null]>;
+      // No service reads: the replay stops after about max-lag records for the busiest stage.
+      const deadline = Date.now() + 60_000;
+      while (!stderr.includes('holding back')) {
+        assert.ok(Date.now() < deadline, `the replay did not hold back: ${stderr}`);
+        await sleep(100);
+      }
+      assert.match(
+        stderr,
+        /replay: holding back: (inference|joiner|detector) has \d+ records to read/,
+      );
+      const sentWhileHeld = (await held.readTopic(held.names.events)).length;
+      assert.ok(sentWhileHeld > 0 && sentWhileHeld <= 50 + 12, `${sentWhileHeld} events sent`);
+      await sleep(500);
+      assert.equal((await held.readTopic(held.names.events)).length, sentWhileHeld, 'still held');
+
+      // Play the services: inference reads the events, the joiner the labels (the other topics
+      // do not exist without services), committing as they go.
+      const readers = [
+        { group: 'inference', topic: held.names.events },
+        { group: 'joiner', topic: held.names.labels },
+      ].map(({ group, topic }) => ({
+        consumer: held.kafka.consumer({ groupId: `${held.prefix}driftwatch-${group}` }),
+        topic,
+      }));
+      try {
+        for (const { consumer, topic } of readers) {
+          await consumer.connect();
+          await consumer.subscribe({ topic, fromBeginning: true });
+          await consumer.run({ autoCommitInterval: 100, eachMessage: () => Promise.resolve() });
+        }
+        const [code] = await exited;
+        assert.equal(code, 0, stderr);
+      } finally {
+        await Promise.all(readers.map(({ consumer }) => consumer.disconnect()));
+      }
+      const report = JSON.parse(stdout) as ReplayReport;
+      assert.equal(report.events, 400);
+      assert.ok(report.heldMs >= 500, `held ${report.heldMs} ms`);
+    } finally {
+      await held.cleanup();
+    }
+  });
+
   it('prints a one-line summary without --json', async () => {
     const result = await runCli(
       ['replay', 'sea', '--length', '10', '--rate', '0', '--label-delay', '0'],
@@ -111,6 +166,7 @@ describe('driftwatch replay', () => {
       [['replay', 'sea', '--missing-labels', '2'], /"2": a fraction must be in \[0, 1\]/],
       [['replay', 'sea', '--label-delay', 'soon'], /"soon" is not a label delay/],
       [['replay', 'sea', '--rate', '-5'], /the rate must be a positive number/],
+      [['replay', 'sea', '--max-lag', '10'], /"10": must be at least 50/],
       [
         ['replay', 'iris'],
         /"iris" is neither a dataset \(sea, sea-classic, sea-data-drift, elec2\) nor a CSV file/,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 
-import { catalogTopicSpecs, provisionTopics } from '@driftwatch/bus';
+import { catalogTopicSpecs, provisionTopics, type Producer } from '@driftwatch/bus';
 import {
   eventId,
   openStream,
@@ -11,8 +11,15 @@ import {
   type LabelDelay,
   type StreamName,
 } from '@driftwatch/datasets';
-import { replayStream, type ReplayRow, type ReplaySummary } from '@driftwatch/demo';
-import { createShutdown, textTable } from '@driftwatch/service-kit';
+import {
+  minMaxLag,
+  pipelineFlowControl,
+  pipelineStages,
+  replayStream,
+  type ReplayRow,
+  type ReplaySummary,
+} from '@driftwatch/demo';
+import { createShutdown, parseEnv, textTable } from '@driftwatch/service-kit';
 import { createCodecs } from '@driftwatch/topics';
 import { Presets, SingleBar } from 'cli-progress';
 import { Argument, Command, Option } from 'commander';
@@ -23,7 +30,14 @@ import { CliError } from '../errors.js';
 import { cliKafka, connectAdmin, connectProducer } from '../kafka-client.js';
 import { formatLabelDelay, parseLabelDelay } from '../label-delay.js';
 import { parseModelName } from '../model-name.js';
-import { parseFraction, parseInteger, parsePositiveInteger, parseRate } from '../number-options.js';
+import { groupIdEnv } from '../service-names.js';
+import {
+  parseFraction,
+  parseInteger,
+  parseMaxLag,
+  parsePositiveInteger,
+  parseRate,
+} from '../number-options.js';
 import { optionParser } from '../option-parser.js';
 
 /** What `replay` streams: a dataset of the catalogue, or a user's CSV. */
@@ -42,6 +56,7 @@ interface ReplayOptions {
   seed: number;
   file?: string;
   idPrefix?: string;
+  maxLag?: number;
   json: boolean;
 }
 
@@ -172,6 +187,12 @@ export function replayCommand(): Command {
         'generated event ids are <id-prefix>-<row>; default <dataset or file name>-<random>, fresh per replay',
       ).argParser(optionParser(parseIdPrefix)),
     )
+    .addOption(
+      new Option(
+        '--max-lag <events>',
+        `hold back while inference, joiner or detector has more than this many records to read (at least ${minMaxLag}); default: never hold back`,
+      ).argParser(optionParser(parseMaxLag)),
+    )
     .option('--json', 'print the summary as one JSON object', false)
     .addHelpText(
       'after',
@@ -188,6 +209,12 @@ Events go to <TOPIC_PREFIX>events and labels to <TOPIC_PREFIX>labels, keyed by i
 missing. Event i is sent at start + i / rate and stamped with that time (ts), or with its time
 column's; its label at the event's time + the delay. Ctrl-C stops cleanly and reports what was
 sent.
+
+With --max-lag the replay follows the pipeline instead of the clock: every max-lag/4 events it
+reads the services' consumer groups (<TOPIC_PREFIX>driftwatch-<service>, or <SERVICE>_GROUP_ID)
+and waits while one has more than max-lag records to read. Its clock stops while it waits, so a
+slow machine replays the same stream slower, not differently: labels keep their place among the
+events, and a label's delay in wall-clock time grows by the waits between its event and it.
 
 Examples:
   $ driftwatch replay sea
@@ -306,15 +333,33 @@ async function replay(
 
   const kafka = cliKafka(config);
   const admin = await connectAdmin(kafka, config.brokers);
+  let producer: Producer;
   try {
     await provisionTopics(
       admin,
       catalogTopicSpecs(config.names, ['events', 'labels'], config.topicSizing),
     );
-  } finally {
+    producer = await connectProducer(kafka, config.brokers);
+  } catch (error) {
     await admin.disconnect();
+    throw error;
   }
-  const producer = await connectProducer(kafka, config.brokers);
+  const groupIds = parseEnv(groupIdEnv);
+  const flowControl =
+    options.maxLag === undefined
+      ? undefined
+      : pipelineFlowControl({
+          admin,
+          maxLag: options.maxLag,
+          stages: pipelineStages(config.topicPrefix, config.names, {
+            inference: groupIds.INFERENCE_GROUP_ID,
+            joiner: groupIds.JOINER_GROUP_ID,
+            detector: groupIds.DETECTOR_GROUP_ID,
+          }),
+          onHold: ({ reason }) => {
+            if (!bar) console.error(`replay: holding back: ${reason}`);
+          },
+        });
   const interrupt = createShutdown();
   const bar = process.stderr.isTTY
     ? new SingleBar(
@@ -344,6 +389,7 @@ async function replay(
         duplicateLabelRate: options.duplicateLabels,
       },
       rate: options.rate,
+      ...(flowControl ? { flowControl } : {}),
       signal: interrupt.signal,
       onProgress: ({ events, labels, total }) => {
         bar?.setTotal(total);
@@ -354,6 +400,7 @@ async function replay(
     bar?.stop();
     interrupt.dispose();
     await producer.disconnect();
+    await admin.disconnect();
   }
   const report: ReplayReport = {
     ...stream.report,

@@ -1,5 +1,5 @@
-import { deploymentNames, type Admin } from '@driftwatch/bus';
-import { parseEnv, redisEnv, text, textTable } from '@driftwatch/service-kit';
+import { deploymentNames, groupLag, type Admin, type PartitionWatermarks } from '@driftwatch/bus';
+import { parseEnv, redisEnv, textTable } from '@driftwatch/service-kit';
 import {
   answersPing,
   readStackConfig,
@@ -11,19 +11,10 @@ import { createCodecs, topicIds, type TopicId } from '@driftwatch/topics';
 import { Command } from 'commander';
 
 import { readCliConfig, type CliConfig } from '../cli-config.js';
-import { groupLag, type PartitionWatermarks } from '../consumer-lag.js';
 import { cliKafka, connectAdmin, unreachable } from '../kafka-client.js';
 import { readAlerts } from '../read-alerts.js';
 import { readModelRegistry } from '../read-model-registry.js';
-import { serviceNames, type ServiceName } from '../service-names.js';
-
-/** The services' own overrides of their group ids; unset, `<TOPIC_PREFIX>driftwatch-<service>`. */
-const groupIdEnv = {
-  INFERENCE_GROUP_ID: text(''),
-  JOINER_GROUP_ID: text(''),
-  DETECTOR_GROUP_ID: text(''),
-  TRAINER_GROUP_ID: text(''),
-};
+import { groupIdEnv, serviceNames, type ServiceName } from '../service-names.js';
 
 export interface StatusReport {
   brokers: string[];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { groupLag } from './consumer-lag.js';
+import { groupLag, unreadRecords } from './consumer-lag.js';
 
 const marks = new Map([
   [
@@ -52,5 +52,19 @@ describe('groupLag', () => {
       null,
     );
     assert.equal(groupLag([], marks), null);
+  });
+});
+
+describe('unreadRecords', () => {
+  const committed = [{ topic: 'events', partitions: [{ partition: 0, offset: '90' }] }];
+  it('counts a partition the group never committed from its low watermark', () => {
+    assert.equal(unreadRecords('events', committed, marks.get('events') ?? []), 10 + 10);
+  });
+  it('counts a group that never ran as behind by everything', () => {
+    assert.equal(unreadRecords('labels', committed, marks.get('labels') ?? []), 7);
+  });
+  it('counts nothing for a committed offset at or past the high watermark', () => {
+    const done = [{ topic: 'labels', partitions: [{ partition: 0, offset: '7' }] }];
+    assert.equal(unreadRecords('labels', done, marks.get('labels') ?? []), 0);
   });
 });
