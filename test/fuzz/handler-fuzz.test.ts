@@ -34,15 +34,9 @@ import {
 import { InMemorySchemaRegistry } from '../../packages/topics/src/testing/in-memory-schema-registry.js';
 import { sampleMessages } from '../../packages/topics/src/testing/sample-messages.js';
 import { createDetectorHandler } from '../../services/detector/src/create-detector-handler.js';
+import { createDetectorStores } from '../../services/detector/src/detector-stores.js';
 import { createDetectorDiagnostics } from '../../services/detector/src/diagnostics.js';
 import { internalTopicNames } from '../../services/detector/src/internal-topics.js';
-import {
-  ConceptState,
-  type ConceptStateJson,
-  type DataState,
-  type DataStateJson,
-} from '../../services/detector/src/model-states.js';
-import { StateStore } from '../../services/detector/src/state-store.js';
 import { unitDetectorOptions } from '../../services/detector/src/testing/unit-detector-options.js';
 import { createInferenceDiagnostics } from '../../services/inference/src/diagnostics.js';
 import { createInferenceHandler } from '../../services/inference/src/score-batch.js';
@@ -174,10 +168,7 @@ async function fixture(service: Service, codecs: Codecs): Promise<Fixture> {
           codecs,
           registry,
           refreshRegistry: () => Promise.resolve(),
-          concept: new StateStore<ConceptState, ConceptStateJson>((_key, json) =>
-            ConceptState.revive(json, unitDetectorOptions.concept, unitDetectorOptions.policy),
-          ),
-          data: new StateStore<DataState, DataStateJson>(() => undefined),
+          ...createDetectorStores(unitDetectorOptions, registry),
           options: unitDetectorOptions,
           now: () => 5,
           diagnostics: {

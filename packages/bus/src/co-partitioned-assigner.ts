@@ -1,4 +1,4 @@
-import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
+import { AssignerProtocol, type PartitionAssigner } from './kafka.js';
 
 /** Which partitions of which topics each member reads. */
 export type Assignment = Map<string, Record<string, number[]>>;

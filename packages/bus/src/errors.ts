@@ -2,6 +2,8 @@ import { DriftwatchError } from '@driftwatch/errors';
 
 export type BusErrorCode =
   | 'DW_BUS_PROVISIONING_FAILED'
+  /** Topics a service keeps state across, keyed alike, have different partition counts. */
+  | 'DW_BUS_NOT_CO_PARTITIONED'
   | 'DW_BUS_PROCESSOR_FAILED'
   | 'DW_BUS_RETRIES_EXHAUSTED'
   | 'DW_BUS_STOPPED';

@@ -46,6 +46,7 @@ export {
   type OutputMessage,
 } from './records.js';
 export { backoffDelayMs, defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
+export { coPartitionedAssignment } from './co-partitioned-assigner.js';
 export {
   groupLag,
   unreadRecords,

@@ -3,7 +3,7 @@
  * the stack, the demo, tests and benches reach the client and its types through the bus, so the
  * Kafka client is a detail of this package.
  */
-export { Kafka, logLevel, Partitioners } from 'kafkajs';
+export { AssignerProtocol, Kafka, logLevel, PartitionAssigners, Partitioners } from 'kafkajs';
 export type {
   Admin,
   Consumer,
@@ -13,6 +13,7 @@ export type {
   KafkaMessage,
   LogEntry,
   Message,
+  PartitionAssigner,
   Producer,
   ProducerBatch,
   TopicMessages,

@@ -22,6 +22,7 @@ import { createKafkaClient } from './kafka-client.js';
 import { kafkaCredentialsRefused } from './kafka-credentials-refused.js';
 import { followModelRegistry, type ModelRegistryFollower } from './model-registry-follower.js';
 import { withRetry } from './retry.js';
+import { BusError } from './errors.js';
 import { provisionTopics, type TopicSpec } from './topic-provisioning.js';
 import {
   startTransactionalProcessor,
@@ -90,6 +91,11 @@ export async function connectServiceBus(options: {
   logger: Logger;
   topics: readonly TopicId[];
   extraTopics?: readonly TopicSpec[];
+  /**
+   * Topics the service keeps one state per key across: they must have as many partitions each,
+   * or one key's records would reach different members. Checked after provisioning.
+   */
+  coPartitioned?: readonly string[];
   /** The service's `*_GROUP_ID` variable; empty means the default. */
   groupId?: string;
   signal?: AbortSignal;
@@ -116,6 +122,18 @@ export async function connectServiceBus(options: {
       ...catalogTopicSpecs(names, options.topics, sizing),
       ...(options.extraTopics ?? []),
     ]);
+    const together = options.coPartitioned ?? [];
+    if (together.length > 1) {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [...together] });
+      const counts = new Set(topics.map((topic) => topic.partitions.length));
+      if (counts.size > 1) {
+        throw new BusError(
+          'DW_BUS_NOT_CO_PARTITIONED',
+          `${topics.map((t) => `${t.name} has ${t.partitions.length} partitions`).join(', ')}: ${options.service} needs them equal — add partitions to the smaller (kafka-topics.sh --alter --partitions)`,
+          { retriable: false },
+        );
+      }
+    }
   } finally {
     await admin.disconnect();
   }

@@ -5,7 +5,8 @@ import type { Logger } from '@driftwatch/service-kit';
 import type { DeadLetterPolicy } from './dead-letter-policy.js';
 import { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 import { BusError, isRebalance, isRetriable } from './errors.js';
-import { Partitioners, type Kafka } from './kafka.js';
+import { coPartitionedAssigner } from './co-partitioned-assigner.js';
+import { PartitionAssigners, Partitioners, type Kafka } from './kafka.js';
 import { deadLetterCodeHeader } from './dead-letter.js';
 import { processBatch } from './process-batch.js';
 import {
@@ -77,6 +78,11 @@ export interface TransactionalProcessorOptions {
   sessionTimeoutMs?: number;
   /** Isolates records too large or poisonous to handle onto the dead-letter topic. */
   deadLetters?: DeadLetterPolicy;
+  /**
+   * Partition p of every input topic to the same member (see `coPartitionedAssignment`), for a
+   * handler that keeps state per key across topics keyed alike. Default: kafkajs' round-robin.
+   */
+  coPartitioned?: boolean;
 }
 
 /**
@@ -119,6 +125,9 @@ export async function startTransactionalProcessor(
     // A tenth of the session: a member misses several before the group gives up on it.
     heartbeatInterval: Math.max(500, Math.round(sessionTimeoutMs / 10)),
     maxWaitTimeInMs: 250,
+    ...(options.coPartitioned
+      ? { partitionAssigners: [coPartitionedAssigner, PartitionAssigners.roundRobin] }
+      : {}),
     ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
   });
   const producer = kafka.producer({

@@ -9,23 +9,16 @@ import {
   type RecordBatch,
   attemptBatch,
 } from '@driftwatch/bus';
-import { mulberry32 } from '@driftwatch/drift';
-import {
-  createCodecs,
-  topicNames,
-  type LabeledPrediction,
-  type Prediction,
-} from '@driftwatch/topics';
+import { createCodecs, topicNames } from '@driftwatch/topics';
 import { Registry } from 'prom-client';
 
 import { createDetectorHandler } from './create-detector-handler.js';
 import { restoreFromChangelog } from './restore-from-changelog.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
+import { createDetectorStores } from './detector-stores.js';
 import { createDetectorDiagnostics } from './diagnostics.js';
 import { internalTopicNames } from './internal-topics.js';
-import type { DataState } from './model-states.js';
-import { ConceptState, type ConceptStateJson, type DataStateJson } from './model-states.js';
-import { StateStore } from './state-store.js';
+import { labeledRecords } from './testing/labeled-records.js';
 import { unitDetectorOptions } from './testing/unit-detector-options.js';
 
 const names = topicNames('unit.');
@@ -42,50 +35,11 @@ function newDeps(metrics = new Registry()): DetectorDependencies {
     codecs,
     registry,
     refreshRegistry: () => Promise.resolve(),
-    concept: new StateStore<ConceptState, ConceptStateJson>((_key, json) =>
-      ConceptState.revive(json, options.concept, options.policy),
-    ),
-    data: new StateStore<DataState, DataStateJson>(() => undefined),
+    ...createDetectorStores(options, registry),
     options,
     now: () => 1_000_000,
     diagnostics: createDetectorDiagnostics(metrics),
   };
-}
-
-/** Labeled predictions of model `sea` v1 whose error rate jumps from 10% to 45% at 1500. */
-async function labeledRecords(count: number): Promise<InputRecord[]> {
-  const random = mulberry32(5);
-  const records: InputRecord[] = [];
-  for (let i = 0; i < count; i++) {
-    const label = random() < 0.5 ? 1 : 0;
-    const predicted = random() < (i < 1500 ? 0.1 : 0.45) ? 1 - label : label;
-    const prediction: Prediction = {
-      id: `e${i}`,
-      model: 'sea',
-      modelVersion: 1,
-      ts: i,
-      scoredAt: i,
-      score: predicted === 1 ? 0.9 : 0.1,
-      predicted,
-      features: { x1: 1 },
-    };
-    const labeled: LabeledPrediction = {
-      ...prediction,
-      label: label,
-      labelTs: i + 5,
-      labelDelayMs: 5,
-    };
-    records.push({
-      topic: names.predictionsLabeled,
-      partition: 0,
-      offset: String(i),
-      key: Buffer.from('sea'),
-      value: await codecs.predictionsLabeled.encode(labeled),
-      timestamp: String(10_000 + i),
-      headers: {},
-    });
-  }
-  return records;
 }
 
 /** Handles a batch as the bus does: the attempt's effects run only if its transaction `commits`. */
@@ -114,8 +68,8 @@ async function handleInBatches(
 }
 
 describe('detector batch handler', () => {
-  it('one drift: one alert, one retrain request after minRows more labels, a state snapshot per batch', async () => {
-    const records = await labeledRecords(4000);
+  it('one drift: one alert, one retrain request after minRows more labels, a snapshot of the monitor and of the policy per batch', async () => {
+    const records = await labeledRecords(codecs, names, 4000);
     const outputs = await handleInBatches(newDeps(), records, 250);
     const alerts = await Promise.all(
       ofTopic(outputs, names.driftAlerts).map((o) => codecs.driftAlerts.decode(o.value)),
@@ -133,11 +87,14 @@ describe('detector batch handler', () => {
     assert.equal(requests[0].alertId, alert.alertId);
     assert.equal(requests[0].fromTs, alert.windowEnd);
     assert.equal(requests[0].toTs - requests[0].fromTs, options.policy.minRows);
-    assert.equal(ofTopic(outputs, internal.state).length, 4000 / 250);
+    const keys = ofTopic(outputs, internal.state).map((o) => String(o.key));
+    assert.equal(keys.filter((key) => key === 'concept/sea').length, 4000 / 250);
+    assert.equal(keys.filter((key) => key === 'policy/sea').length, 4000 / 250);
+    assert.equal(keys.length, 2 * (4000 / 250));
   });
 
   it('a batch handled again after its transaction failed publishes the same alert with the same id, and counts it once', async () => {
-    const records = await labeledRecords(4000);
+    const records = await labeledRecords(codecs, names, 4000);
     const reference = await handleInBatches(newDeps(), records, 250);
     const alertId = (
       await codecs.driftAlerts.decode(ofTopic(reference, names.driftAlerts)[0]!.value)
@@ -180,7 +137,7 @@ describe('detector batch handler', () => {
   });
 
   it('a detector restarted from the changelog continues exactly: no alert twice, none lost', async () => {
-    const records = await labeledRecords(4000);
+    const records = await labeledRecords(codecs, names, 4000);
     const uninterrupted = await handleInBatches(newDeps(), records, 250);
     const first = newDeps();
     const before = await handleInBatches(first, records.slice(0, 1500), 250);
@@ -200,11 +157,16 @@ describe('detector batch handler', () => {
     const alertsOf = (outputs: OutputMessage[]) =>
       ofTopic(outputs, names.driftAlerts).map((o) => o.value.toString());
     assert.deepEqual([...alertsOf(before), ...alertsOf(after)], alertsOf(uninterrupted));
+    // The policy, restored from its own snapshot, asks exactly when the uninterrupted one did.
+    const requestsOf = (outputs: OutputMessage[]) =>
+      ofTopic(outputs, names.retrainRequested).map((o) => o.value.toString());
+    assert.equal(requestsOf(uninterrupted).length, 1);
+    assert.deepEqual([...requestsOf(before), ...requestsOf(after)], requestsOf(uninterrupted));
   });
 
   it('labels of a version that no longer serves are ignored; a newer version starts a fresh monitor', async () => {
     const deps = newDeps();
-    const records = await labeledRecords(10);
+    const records = await labeledRecords(codecs, names, 10);
     const handle = createDetectorHandler(deps);
     const bump = async (record: InputRecord, version: number): Promise<InputRecord> => {
       const labeled = await codecs.predictionsLabeled.decode(record.value);

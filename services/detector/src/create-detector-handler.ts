@@ -10,7 +10,8 @@ import { repartitionPredictions } from './repartition-predictions.js';
  * The detector's logic, one batch at a time, for three inputs:
  * - `predictions` (keyed by id): re-keyed by model onto the features repartition topic;
  * - the repartition topic: data drift per model version (PSI per feature and score, KS);
- * - `predictions-labeled` (keyed by model): concept drift per model version and retrain policies.
+ * - `predictions-labeled` (keyed by model): concept drift per model version.
+ * Both keyed inputs feed the model's one retrain policy.
  * Every state change rides in the batch's transaction as a changelog snapshot.
  */
 export function createDetectorHandler(deps: DetectorDependencies): BatchHandler {
@@ -18,10 +19,12 @@ export function createDetectorHandler(deps: DetectorDependencies): BatchHandler 
   return async (batch, context) => {
     deps.concept.begin();
     deps.data.begin();
+    deps.policies.begin();
     // What this attempt staged becomes the state the next batch starts from only if it commits.
     context.afterCommit(() => {
       deps.concept.committed();
       deps.data.committed();
+      deps.policies.committed();
     });
     const attempt = { ...deps, diagnostics: untilCommitted(deps.diagnostics, context) };
     const output = new DetectorOutput(attempt, deps.now());

@@ -10,8 +10,7 @@ import { ConceptMonitor } from './concept-monitor.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
 import { ConceptState } from './model-states.js';
-import { RetrainPolicy } from './retrain-policy.js';
-import { writeSnapshots } from './write-snapshots.js';
+import { policyOf, writePolicySnapshots, writeSnapshots } from './write-snapshots.js';
 
 /**
  * `predictions-labeled` (keyed by model): concept drift per model version — windowed metrics,
@@ -42,14 +41,13 @@ export async function detectConceptDrift(
       deps.diagnostics.staleVersion(model, 'concept');
       continue;
     }
+    const policy = policyOf(deps.policies, model, deps.options.policy);
     if (!state || modelVersion > state.version) {
-      const policy = state?.policy ?? new RetrainPolicy(deps.options.policy);
       policy.startVersion(ts);
       if (state) deps.diagnostics.versionRetired(model, state.version);
       state = new ConceptState(
         modelVersion,
         new ConceptMonitor(deps.options.concept, undefined, predictionClasses(labeled)),
-        policy,
       );
       deps.concept.set(model, state);
     }
@@ -63,7 +61,7 @@ export async function detectConceptDrift(
     });
     // This record is the policy's tick before it is evidence: a drift trigger waits for the
     // labeled predictions that come after the alert.
-    const outcome = state.policy.onLabeled(
+    const outcome = policy.onLabeled(
       {
         ts,
         now,
@@ -72,14 +70,16 @@ export async function detectConceptDrift(
       },
       isAnswered,
     );
-    if (outcome) await output.retrainRequest(model, state.policy, outcome, record);
+    if (outcome) await output.retrainRequest(model, policy, outcome, record);
     for (const signal of signals) {
       const alert = await output.alert(signal, model, modelVersion, record);
-      state.policy.onConceptAlert(alert.alertId, ts);
+      const dropped = policy.onConceptAlert(alert.alertId, ts, now, isAnswered);
+      if (dropped) await output.retrainRequest(model, policy, dropped, record);
     }
     touched.set(model, record);
   }
   writeSnapshots('concept', deps.concept, touched, output, (model, state) => {
     deps.diagnostics.conceptMetrics(model, state.version, state.monitor.metrics());
   });
+  writePolicySnapshots(deps.policies, touched.keys(), output);
 }

@@ -25,10 +25,8 @@ import {
 import { Registry } from 'prom-client';
 
 import {
-  ConceptState,
-  DataState,
-  StateStore,
   createDetectorDiagnostics,
+  createDetectorStores,
   createDetectorHandler,
   featureBatchSchema,
   internalTopicNames,
@@ -36,9 +34,10 @@ import {
   type DetectorDependencies,
   type StateSnapshot,
 } from './index.js';
+import type { DataState } from './model-states.js';
+import { labeledRecords } from './testing/labeled-records.js';
 import { unitDetectorOptions } from './testing/unit-detector-options.js';
 
-type ConceptJson = ReturnType<ConceptState['toJSON']>;
 type DataJson = ReturnType<DataState['toJSON']>;
 
 const names = topicNames('unit.');
@@ -89,14 +88,12 @@ interface Detector {
   refreshes: number;
 }
 
-function detector(registry = new ModelRegistry(), onRefresh: () => void = () => undefined) {
+function detector(
+  registry = new ModelRegistry(),
+  onRefresh: () => void = () => undefined,
+  detectorOptions: DetectorDependencies['options'] = options,
+) {
   const metrics = new Registry();
-  const data = new StateStore<DataState, DataJson>((_key, json) => {
-    const version = registry.get('sea', json.version);
-    return version
-      ? DataState.revive(json, version.reference, options.data, options.policy)
-      : undefined;
-  });
   const result: Detector = {
     handle: () => Promise.resolve([]),
     metrics,
@@ -111,11 +108,8 @@ function detector(registry = new ModelRegistry(), onRefresh: () => void = () => 
         onRefresh();
         return Promise.resolve();
       },
-      concept: new StateStore<ConceptState, ConceptJson>((_key, json) =>
-        ConceptState.revive(json, options.concept, options.policy),
-      ),
-      data,
-      options,
+      ...createDetectorStores(detectorOptions, registry),
+      options: detectorOptions,
       now: () => now,
       diagnostics: createDetectorDiagnostics(metrics),
     },
@@ -219,14 +213,17 @@ async function alertsOf(outputs: readonly OutputMessage[]): Promise<DriftAlert[]
   );
 }
 
+/** The data-drift state snapshots among the outputs. */
 function snapshotsOf(outputs: readonly OutputMessage[]): {
   key: string;
   snapshot: StateSnapshot<DataJson>;
 }[] {
-  return ofTopic(outputs, internal.state).map((output) => ({
-    key: String(output.key),
-    snapshot: JSON.parse(output.value.toString('utf8')) as StateSnapshot<DataJson>,
-  }));
+  return ofTopic(outputs, internal.state)
+    .filter((output) => String(output.key).startsWith('data/'))
+    .map((output) => ({
+      key: String(output.key),
+      snapshot: JSON.parse(output.value.toString('utf8')) as StateSnapshot<DataJson>,
+    }));
 }
 
 async function counter(metrics: Registry, name: string): Promise<number> {
@@ -371,6 +368,37 @@ describe('detector handler, data drift', () => {
       await counter(again.metrics, 'driftwatch_detector_alerts_total'),
       1,
       'the failed attempt counted nothing',
+    );
+  });
+
+  it('one model, one policy: a drift that trips the data and the concept rules makes one request', async () => {
+    const test = detector(registryWith(seaVersion(1)), undefined, {
+      ...options,
+      policy: { ...options.policy, onDrift: true, onDataDrift: true },
+    });
+    const data = await runDataDrift(test, await predictionRecords(1400, shiftedFrom(1000)));
+    assert.equal((await alertsOf(data.outputs)).length, 1);
+    const labeled = await labeledRecords(codecs, names, 4000);
+    const concept: OutputMessage[] = [];
+    for (let start = 0; start < labeled.length; start += 250) {
+      const records = labeled.slice(start, start + 250);
+      concept.push(...(await attempt(test.handle, names.predictionsLabeled, records)));
+    }
+    const conceptAlerts = await alertsOf(concept);
+    assert.deepEqual(
+      conceptAlerts.map((alert) => alert.kind),
+      ['concept'],
+    );
+    const requests = await Promise.all(
+      ofTopic([...data.outputs, ...concept], names.retrainRequested).map((o) =>
+        codecs.retrainRequested.decode(o.value),
+      ),
+    );
+    assert.equal(requests.length, 1, JSON.stringify(requests));
+    assert.equal(requests[0]?.alertId, (await alertsOf(data.outputs))[0]?.alertId);
+    assert.equal(
+      await counter(test.metrics, 'driftwatch_detector_retrain_requests_deduplicated_total'),
+      1,
     );
   });
 

@@ -6,8 +6,7 @@ import type { DetectorDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
 import { featureBatchSchema, type FeatureBatch } from './internal-topics.js';
 import { DataState } from './model-states.js';
-import { RetrainPolicy } from './retrain-policy.js';
-import { writeSnapshots } from './write-snapshots.js';
+import { policyOf, writePolicySnapshots, writeSnapshots } from './write-snapshots.js';
 
 /**
  * The features repartition topic (keyed by model): data drift per model version — PSI per
@@ -19,6 +18,7 @@ export async function detectDataDrift(
   output: DetectorOutput,
 ): Promise<void> {
   const touched = new Map<string, InputRecord>();
+  const policiesTouched = new Set<string>();
   const { now } = output;
   const isAnswered = (requestId: string): boolean => deps.registry.hasAnswered(requestId);
   for (const record of batch.records) {
@@ -49,11 +49,7 @@ export async function detectDataDrift(
         continue;
       }
       if (state) deps.diagnostics.versionRetired(model, state.version);
-      state = new DataState(
-        modelVersion,
-        new DataMonitor(version.reference, deps.options.data),
-        state?.policy ?? new RetrainPolicy(deps.options.policy),
-      );
+      state = new DataState(modelVersion, new DataMonitor(version.reference, deps.options.data));
       deps.data.set(model, state);
     }
     for (let row = 0; row < features.timestamps.length; row++) {
@@ -69,14 +65,10 @@ export async function detectDataDrift(
       })) {
         // Several signals of one record differ by detector and feature, rows by their index.
         const alert = await output.alert(signal, model, modelVersion, record, row);
-        const outcome = state.policy.onDataAlert(
-          alert.alertId,
-          signal.windowStart,
-          ts,
-          now,
-          isAnswered,
-        );
-        if (outcome) await output.retrainRequest(model, state.policy, outcome, record);
+        const policy = policyOf(deps.policies, model, deps.options.policy);
+        policiesTouched.add(model);
+        const outcome = policy.onDataAlert(alert.alertId, signal.windowStart, ts, now, isAnswered);
+        if (outcome) await output.retrainRequest(model, policy, outcome, record);
       }
     }
     touched.set(model, record);
@@ -84,4 +76,5 @@ export async function detectDataDrift(
   writeSnapshots('data', deps.data, touched, output, (model, state) => {
     deps.diagnostics.dataMetrics(model, state.version, state.monitor.psiByFeature());
   });
+  writePolicySnapshots(deps.policies, policiesTouched, output);
 }

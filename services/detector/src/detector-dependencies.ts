@@ -14,7 +14,7 @@ import type { DataMonitorOptions } from './data-monitor.js';
 import type { DetectorDiagnostics } from './diagnostics.js';
 import type { InternalTopicNames } from './internal-topics.js';
 import type { ConceptState, ConceptStateJson, DataState, DataStateJson } from './model-states.js';
-import type { RetrainPolicyOptions } from './retrain-policy.js';
+import type { RetrainPolicy, RetrainPolicyOptions, RetrainPolicyState } from './retrain-policy.js';
 import type { StateStore } from './state-store.js';
 
 /** What the detector's batch handler works with; `main.ts` builds it, tests build their own. */
@@ -38,6 +38,12 @@ export interface DetectorDependencies {
   concept: StateStore<ConceptState, ConceptStateJson>;
   /** Data-drift state per model (keyed by model name). */
   data: StateStore<DataState, DataStateJson>;
+  /**
+   * The one retrain policy per model that concept and data drift both feed. Its inputs, the
+   * features repartition topic and `predictions-labeled`, are both keyed by model and
+   * co-partitioned, so the member that owns a model's partition owns its policy.
+   */
+  policies: StateStore<RetrainPolicy, RetrainPolicyState>;
   options: {
     concept: ConceptMonitorOptions;
     data: DataMonitorOptions;

@@ -14,6 +14,7 @@ export {
 } from './data-monitor.js';
 export { createDetectorHandler } from './create-detector-handler.js';
 export type { DetectorDependencies } from './detector-dependencies.js';
+export { createDetectorStores } from './detector-stores.js';
 export { DetectorOutput } from './detector-output.js';
 export { createDetectorDiagnostics, type DetectorDiagnostics } from './diagnostics.js';
 export {

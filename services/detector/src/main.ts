@@ -1,19 +1,14 @@
 import { connectServiceBus, followTopic } from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
+import { topicNames } from '@driftwatch/topics';
 
 import { detectorEnv } from './config.js';
 import { createDetectorHandler } from './create-detector-handler.js';
 import { createDetectorDiagnostics } from './diagnostics.js';
 import { internalTopicNames } from './internal-topics.js';
-import {
-  ConceptState,
-  DataState,
-  type ConceptStateJson,
-  type DataStateJson,
-} from './model-states.js';
+import { createDetectorStores } from './detector-stores.js';
 import { restoreAfterRebalance } from './restore-after-rebalance.js';
 import { restoreFromChangelog } from './restore-from-changelog.js';
-import { StateStore } from './state-store.js';
 
 await runService({
   name: 'detector',
@@ -42,6 +37,8 @@ await runService({
         { topic: internal.features, ...sizing, configs: {} },
         { topic: internal.state, ...sizing, configs: { 'cleanup.policy': 'compact' } },
       ],
+      // A model's retrain policy is fed from both, keyed by model: one member must own both.
+      coPartitioned: [internal.features, topicNames(config.TOPIC_PREFIX).predictionsLabeled],
       signal: shutdown.signal,
     });
     const { kafka, names, codecs, deployment } = bus;
@@ -83,23 +80,14 @@ await runService({
         'state snapshot cannot be continued; starting afresh',
       );
     };
-    const concept = new StateStore<ConceptState, ConceptStateJson>(
-      (_key, json) => ConceptState.revive(json, options.concept, options.policy),
-      unrevivable,
-    );
-    const data = new StateStore<DataState, DataStateJson>((model, json) => {
-      const version = registry.get(model, json.version);
-      return version
-        ? DataState.revive(json, version.reference, options.data, options.policy)
-        : undefined;
-    });
+    const { concept, data, policies } = createDetectorStores(options, registry, unrevivable);
     const changelog = await followTopic({
       kafka,
       topic: internal.state,
       logger,
       groupIdPrefix: deployment.followerGroupPrefix('detector', 'restore'),
       onRecord: (record) => {
-        restoreFromChangelog(record, { concept, data }, logger);
+        restoreFromChangelog(record, { concept, data, policies }, logger);
       },
     });
     await Promise.all([registryFollower.caughtUp, changelog.caughtUp]);
@@ -116,6 +104,7 @@ await runService({
       refreshRegistry: () => registryFollower.catchUp(),
       concept,
       data,
+      policies,
       options,
       now: Date.now,
       diagnostics,
@@ -124,12 +113,14 @@ await runService({
       catchUp: () => changelog.catchUp(),
       concept,
       data,
+      policies,
     });
     const processor = await bus.startProcessor({
       kafkaHealth: health.dependency('kafka'),
       topics: [names.predictions, internal.features, names.predictionsLabeled],
       handle,
       onGroupJoin,
+      coPartitioned: true,
       logger,
       diagnostics,
     });

@@ -1,6 +1,7 @@
 import type { BatchHandler } from '@driftwatch/bus';
 
 import type { ConceptState, ConceptStateJson, DataState, DataStateJson } from './model-states.js';
+import type { RetrainPolicy, RetrainPolicyState } from './retrain-policy.js';
 import type { StateStore } from './state-store.js';
 
 /**
@@ -15,6 +16,7 @@ export function restoreAfterRebalance(
     catchUp: () => Promise<void>;
     concept: StateStore<ConceptState, ConceptStateJson>;
     data: StateStore<DataState, DataStateJson>;
+    policies: StateStore<RetrainPolicy, RetrainPolicyState>;
   },
 ): { handle: BatchHandler; onGroupJoin: () => void } {
   let rebalanced = false;
@@ -25,6 +27,7 @@ export function restoreAfterRebalance(
         await state.catchUp();
         state.concept.forgetLive();
         state.data.forgetLive();
+        state.policies.forgetLive();
       }
       return handle(batch, context);
     },

@@ -1,6 +1,7 @@
 import type { InputRecord } from '@driftwatch/bus';
 
 import type { ConceptState, ConceptStateJson, DataState, DataStateJson } from './model-states.js';
+import type { RetrainPolicy, RetrainPolicyState } from './retrain-policy.js';
 import { parseStateKey } from './state-key.js';
 import type { StateSnapshot, StateStore } from './state-store.js';
 
@@ -14,6 +15,7 @@ export function restoreFromChangelog(
   stores: {
     concept: StateStore<ConceptState, ConceptStateJson>;
     data: StateStore<DataState, DataStateJson>;
+    policies: StateStore<RetrainPolicy, RetrainPolicyState>;
   },
   logger: { warn(fields: object, message: string): void },
 ): void {
@@ -25,7 +27,9 @@ export function restoreFromChangelog(
     const snapshot = JSON.parse(record.value.toString('utf8')) as StateSnapshot<unknown>;
     if (key.stream === 'concept')
       stores.concept.restore(key.model, snapshot as StateSnapshot<ConceptStateJson>);
-    else stores.data.restore(key.model, snapshot as StateSnapshot<DataStateJson>);
+    else if (key.stream === 'data')
+      stores.data.restore(key.model, snapshot as StateSnapshot<DataStateJson>);
+    else stores.policies.restore(key.model, snapshot as StateSnapshot<RetrainPolicyState>);
   } catch (error) {
     logger.warn(
       { event: 'state.unreadable', key: text, offset: record.offset, err: error },

@@ -40,7 +40,7 @@ function feed(
 describe('RetrainPolicy', () => {
   it('asks nothing when every cause is off', () => {
     const policy = new RetrainPolicy(off);
-    policy.onConceptAlert('a1', 1000);
+    policy.onConceptAlert('a1', 1000, 0, neverAnswered);
     assert.deepEqual(
       feed(policy, 5000, () => ({ windowAccuracy: 0.1 })),
       [],
@@ -50,7 +50,7 @@ describe('RetrainPolicy', () => {
   it('drift: one request, after minRows labeled predictions following the alert', () => {
     const policy = new RetrainPolicy({ ...off, onDrift: true, minRows: 300 });
     feed(policy, 100);
-    policy.onConceptAlert('alert-1', 1_099);
+    policy.onConceptAlert('alert-1', 1_099, 0, neverAnswered);
     const outcomes = feed(policy, 1000);
     assert.equal(outcomes.length, 1);
     const [first] = outcomes;
@@ -64,25 +64,76 @@ describe('RetrainPolicy', () => {
     assert.equal(first.outcome.deduplicated, false);
   });
 
-  it('drift: a second alert while the first request is in flight is deduplicated', () => {
+  it('drift: a second alert while the first request is in flight is deduplicated at once', () => {
     const policy = new RetrainPolicy({ ...off, onDrift: true, minRows: 10 });
-    policy.onConceptAlert('alert-1', 0);
+    policy.onConceptAlert('alert-1', 0, 0, neverAnswered);
+    assert.equal(policy.phase, 'waiting');
     assert.equal(feed(policy, 20).filter(({ outcome }) => !outcome.deduplicated).length, 1);
-    policy.onConceptAlert('alert-2', 0);
-    const again = feed(policy, 20);
+    assert.equal(policy.phase, 'in-flight');
+    assert.deepEqual(policy.onConceptAlert('alert-2', 5, 0, neverAnswered), {
+      decision: { reason: 'drift', alertId: 'alert-2', fromTs: 5, toTs: 5 },
+      deduplicated: true,
+    });
+    assert.deepEqual(feed(policy, 20), []);
+  });
+
+  it('one drift tripping the concept and the data rules together makes one request', () => {
+    for (const dataFirst of [false, true]) {
+      const policy = new RetrainPolicy({ ...off, onDrift: true, onDataDrift: true, minRows: 10 });
+      const outcomes: PolicyOutcome[] = [];
+      const data = (): void => {
+        const outcome = policy.onDataAlert('data-1', 0, 1_000, 1_000, neverAnswered);
+        if (outcome) outcomes.push(outcome);
+        if (outcome && !outcome.deduplicated) policy.requested('request-data', 1_000);
+      };
+      if (dataFirst) data();
+      const concept = policy.onConceptAlert('concept-1', 1_000, 1_000, neverAnswered);
+      if (concept) outcomes.push(concept);
+      if (!dataFirst) data();
+      outcomes.push(...feed(policy, 50).map(({ outcome }) => outcome));
+      assert.deepEqual(
+        outcomes.map((o) => [o.decision.alertId, o.deduplicated]),
+        dataFirst
+          ? [
+              ['data-1', false],
+              ['concept-1', true],
+            ]
+          : [
+              ['data-1', true],
+              ['concept-1', false],
+            ],
+        dataFirst ? 'data alert first' : 'concept alert first',
+      );
+    }
+  });
+
+  it('while waiting for rows, the other causes wait too', () => {
+    const policy = new RetrainPolicy({ ...off, onDrift: true, afterLabeled: 5, minRows: 10 });
+    policy.onConceptAlert('alert-1', 0, 0, neverAnswered);
     assert.deepEqual(
-      again.map(({ outcome }) => outcome.deduplicated),
-      [true],
+      feed(policy, 12).map(({ at, outcome }) => [at, outcome.decision.reason]),
+      [[9, 'drift']],
     );
+  });
+
+  it('a new version ends a wait for rows', () => {
+    const policy = new RetrainPolicy({ ...off, onDrift: true, minRows: 10 });
+    policy.onConceptAlert('alert-1', 0, 0, neverAnswered);
+    policy.startVersion(100);
+    assert.equal(policy.phase, 'idle');
+    assert.deepEqual(feed(policy, 20), []);
   });
 
   it('drift: once a model version answers the request, a new alert asks again', () => {
     const answered = new Set<string>();
     const policy = new RetrainPolicy({ ...off, onDrift: true, minRows: 10 });
-    policy.onConceptAlert('alert-1', 0);
+    policy.onConceptAlert('alert-1', 0, 0, neverAnswered);
     const [first] = feed(policy, 20, undefined, (id) => answered.has(id));
     answered.add(`request-${first?.at ?? -1}`);
-    policy.onConceptAlert('alert-2', 0);
+    assert.equal(
+      policy.onConceptAlert('alert-2', 0, 0, (id) => answered.has(id)),
+      null,
+    );
     const second = feed(policy, 20, undefined, (id) => answered.has(id));
     assert.deepEqual(
       second.map(({ outcome }) => [outcome.decision.alertId, outcome.deduplicated]),
@@ -97,11 +148,11 @@ describe('RetrainPolicy', () => {
       minRows: 1,
       inFlightTimeoutMs: 5_000,
     });
-    policy.onConceptAlert('alert-1', 0);
+    policy.onConceptAlert('alert-1', 0, 0, neverAnswered);
     feed(policy, 2, () => ({ now: 0 }));
-    policy.onConceptAlert('alert-2', 0);
-    assert.equal(feed(policy, 2, () => ({ now: 4_999 }))[0]?.outcome.deduplicated, true);
-    policy.onConceptAlert('alert-3', 0);
+    assert.equal(policy.onConceptAlert('alert-2', 0, 4_999, neverAnswered)?.deduplicated, true);
+    assert.equal(policy.onConceptAlert('alert-3', 0, 5_000, neverAnswered), null);
+    assert.equal(policy.phase, 'waiting');
     assert.equal(feed(policy, 2, () => ({ now: 5_000 }))[0]?.outcome.deduplicated, false);
   });
 
@@ -184,6 +235,6 @@ describe('RetrainPolicy', () => {
 });
 
 function policyAlertAndFeed(policy: RetrainPolicy, count: number): void {
-  policy.onConceptAlert('alert', 0);
+  policy.onConceptAlert('alert', 0, 0, neverAnswered);
   feed(policy, count);
 }

@@ -29,14 +29,24 @@ export interface RetrainDecision {
   toTs: number;
 }
 
+/**
+ * Where a model's retraining stands: `idle`; `waiting` for labeled predictions of the new concept
+ * after a concept-drift alert; `in-flight` from the request until a model version answers it or
+ * it expires, back to `idle` either way.
+ */
+export type RetrainPhase =
+  | { kind: 'idle' }
+  | { kind: 'waiting'; alertId: string; fromTs: number; rowsSince: number }
+  | { kind: 'in-flight'; requestId: string; requestedAt: number };
+
 export interface RetrainPolicyState {
-  inFlight: { requestId: string; requestedAt: number } | null;
-  /** A drift trigger waiting for enough labeled data of the new concept. */
-  pending: { alertId: string; fromTs: number; rowsSince: number } | null;
+  phase: RetrainPhase;
   accuracyArmed: boolean;
   lastScheduledAt: number | null;
   versionStartTs: number | null;
   labeledThisVersion: number;
+  /** Counts the snapshots written: orders a policy's snapshots, which its two inputs both write. */
+  revision: number;
 }
 
 export interface LabeledTick {
@@ -56,26 +66,30 @@ export interface PolicyOutcome {
 }
 
 const initialState = (): RetrainPolicyState => ({
-  inFlight: null,
-  pending: null,
+  phase: { kind: 'idle' },
   accuracyArmed: true,
   lastScheduledAt: null,
   versionStartTs: null,
   labeledThisVersion: 0,
+  revision: 0,
 });
 
 /**
- * When to ask the trainer for a challenger, for one model. Five causes, each on or off:
- * - drift: a concept-drift alert; the request waits for `minRows` labeled predictions after the
- *   alert, so the challenger is trained on the new concept and not on the old one;
- * - data drift: a data-drift alert (off by default: inputs moving is not proof the model is wrong);
+ * When to ask the trainer for a challenger: one policy per model, fed by every rule that may
+ * ask — concept drift, data drift, performance, schedule, volume — so a model never has two
+ * requests in flight. Each cause is on or off:
+ * - drift: a concept-drift alert moves the policy to `waiting`; after `minRows` more labeled
+ *   predictions it asks, so the challenger learns the new concept and not the old one;
+ * - data drift: a data-drift alert asks at once, since it carries no labels to wait for (off by
+ *   default: inputs moving is not proof the model is wrong);
  * - performance: the window's accuracy below `accuracyBelow` (re-armed on recovery);
  * - schedule: every `intervalMs` while labeled traffic flows — a model without traffic has no new
  *   data to learn from, so it is not retrained on an empty schedule;
  * - volume: once per version, after `afterLabeled` labeled predictions.
- * Manual requests come from the CLI. While a request is in flight — no model version answers it
- * yet and it is younger than `inFlightTimeoutMs` — further causes are dropped (reported as
- * deduplicated), so one drift makes one request.
+ * While `waiting` or `in-flight`, every other cause is dropped and reported as deduplicated: a
+ * drift that trips the concept and the data rules together makes one request. A request stops
+ * being in flight when a model version answers it or it is `inFlightTimeoutMs` old. Manual
+ * requests come from the CLI and bypass the policy.
  */
 export class RetrainPolicy {
   readonly #options: RetrainPolicyOptions;
@@ -86,21 +100,38 @@ export class RetrainPolicy {
     this.#state = state ? structuredClone(state) : initialState();
   }
 
-  /** A newer model version now serves: its counters start over. */
+  get phase(): RetrainPhase['kind'] {
+    return this.#state.phase.kind;
+  }
+
+  /** A newer model version now serves: its counters start over, and a wait for rows ends. */
   startVersion(ts: number): void {
-    this.#state.versionStartTs = ts;
-    this.#state.labeledThisVersion = 0;
-    this.#state.pending = null;
-    this.#state.accuracyArmed = true;
+    const state = this.#state;
+    state.versionStartTs = ts;
+    state.labeledThisVersion = 0;
+    state.accuracyArmed = true;
+    if (state.phase.kind === 'waiting') state.phase = { kind: 'idle' };
   }
 
-  /** A concept-drift alert was raised at `ts`. */
-  onConceptAlert(alertId: string, ts: number): void {
-    if (!this.#options.onDrift || this.#state.pending) return;
-    this.#state.pending = { alertId, fromTs: ts, rowsSince: 0 };
+  /**
+   * A concept-drift alert at `ts`: from idle, wait for rows of the new concept. While a request
+   * is coming or in flight the alert asks for nothing more, and that is the outcome returned.
+   */
+  onConceptAlert(
+    alertId: string,
+    ts: number,
+    now: number,
+    isAnswered: (requestId: string) => boolean,
+  ): PolicyOutcome | null {
+    if (!this.#options.onDrift) return null;
+    if (this.#settle(now, isAnswered) !== 'idle') {
+      return { decision: { reason: 'drift', alertId, fromTs: ts, toTs: ts }, deduplicated: true };
+    }
+    this.#state.phase = { kind: 'waiting', alertId, fromTs: ts, rowsSince: 0 };
+    return null;
   }
 
-  /** A data-drift alert: answered at once, since it carries no labels to wait for. */
+  /** A data-drift alert: asks at once from idle. */
   onDataAlert(
     alertId: string,
     windowStart: number,
@@ -123,18 +154,20 @@ export class RetrainPolicy {
     state.labeledThisVersion++;
     state.versionStartTs ??= tick.ts;
     state.lastScheduledAt ??= tick.now;
-    if (state.pending) state.pending.rowsSince++;
+    const phase = state.phase;
+    if (phase.kind === 'waiting') {
+      phase.rowsSince++;
+      if (phase.rowsSince < options.minRows) return null;
+      state.phase = { kind: 'idle' };
+      return this.#propose(
+        { reason: 'drift', alertId: phase.alertId, fromTs: phase.fromTs, toTs: tick.ts },
+        tick.now,
+        isAnswered,
+      );
+    }
 
     let decision: RetrainDecision | null = null;
-    if (state.pending && state.pending.rowsSince >= options.minRows) {
-      decision = {
-        reason: 'drift',
-        alertId: state.pending.alertId,
-        fromTs: state.pending.fromTs,
-        toTs: tick.ts,
-      };
-      state.pending = null;
-    } else if (options.accuracyBelow > 0 && tick.windowAccuracy !== undefined) {
+    if (options.accuracyBelow > 0 && tick.windowAccuracy !== undefined) {
       if (state.accuracyArmed && tick.windowAccuracy < options.accuracyBelow) {
         state.accuracyArmed = false;
         decision = {
@@ -165,13 +198,30 @@ export class RetrainPolicy {
     return decision ? this.#propose(decision, tick.now, isAnswered) : null;
   }
 
-  /** Records the request the caller published for the last decision. */
+  /** Records the request the caller published for the last decision: now in flight. */
   requested(requestId: string, now: number): void {
-    this.#state.inFlight = { requestId, requestedAt: now };
+    this.#state.phase = { kind: 'in-flight', requestId, requestedAt: now };
+  }
+
+  /** The next snapshot's revision: snapshots of a policy are ordered by it. */
+  nextRevision(): number {
+    return ++this.#state.revision;
   }
 
   toJSON(): RetrainPolicyState {
     return structuredClone(this.#state);
+  }
+
+  /** Ends an in-flight request that is answered or expired; returns the phase after. */
+  #settle(now: number, isAnswered: (requestId: string) => boolean): RetrainPhase['kind'] {
+    const phase = this.#state.phase;
+    if (
+      phase.kind === 'in-flight' &&
+      (isAnswered(phase.requestId) || now - phase.requestedAt >= this.#options.inFlightTimeoutMs)
+    ) {
+      this.#state.phase = { kind: 'idle' };
+    }
+    return this.#state.phase.kind;
   }
 
   #propose(
@@ -179,14 +229,6 @@ export class RetrainPolicy {
     now: number,
     isAnswered: (requestId: string) => boolean,
   ): PolicyOutcome {
-    const inFlight = this.#state.inFlight;
-    if (
-      inFlight &&
-      (isAnswered(inFlight.requestId) ||
-        now - inFlight.requestedAt >= this.#options.inFlightTimeoutMs)
-    ) {
-      this.#state.inFlight = null;
-    }
-    return { decision, deduplicated: this.#state.inFlight !== null };
+    return { decision, deduplicated: this.#settle(now, isAnswered) !== 'idle' };
   }
 }

@@ -1,5 +1,5 @@
-/** The two kinds of state the detector keeps per model, each its own store and changelog keys. */
-export type StateStream = 'concept' | 'data';
+/** The kinds of state the detector keeps per model, each its own store and changelog keys. */
+export type StateStream = 'concept' | 'data' | 'policy';
 
 /** Which state a changelog record holds: a stream and a model. */
 export interface StateKey {
@@ -18,6 +18,6 @@ export function parseStateKey(text: string): StateKey | undefined {
   const stream = text.slice(0, slash);
   const model = text.slice(slash + 1);
   if (slash < 0 || model.length === 0) return undefined;
-  if (stream !== 'concept' && stream !== 'data') return undefined;
+  if (stream !== 'concept' && stream !== 'data' && stream !== 'policy') return undefined;
   return { stream, model };
 }

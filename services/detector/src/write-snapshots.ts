@@ -1,6 +1,11 @@
 import type { InputRecord } from '@driftwatch/bus';
 
 import type { DetectorOutput } from './detector-output.js';
+import {
+  RetrainPolicy,
+  type RetrainPolicyOptions,
+  type RetrainPolicyState,
+} from './retrain-policy.js';
 import type { StateStream } from './state-key.js';
 import type { Snapshotable, StateStore } from './state-store.js';
 
@@ -20,4 +25,36 @@ export function writeSnapshots<State extends Snapshotable<Json>, Json>(
     const state = store.get(model);
     if (state) report(model, state);
   }
+}
+
+/**
+ * Writes the retrain policy of every model a batch touched. Both of the detector's keyed inputs
+ * move a model's policy, and their offsets do not compare, so a policy's snapshots are ordered by
+ * its own revision instead (partition -1: no input partition).
+ */
+export function writePolicySnapshots(
+  store: StateStore<RetrainPolicy, RetrainPolicyState>,
+  models: Iterable<string>,
+  output: DetectorOutput,
+): void {
+  for (const model of models) {
+    const policy = store.get(model);
+    if (!policy) continue;
+    const revision = policy.nextRevision();
+    output.snapshot({ stream: 'policy', model }, store.touch(model, -1, String(revision)));
+  }
+}
+
+/** The model's retrain policy, created on first use. */
+export function policyOf(
+  store: StateStore<RetrainPolicy, RetrainPolicyState>,
+  model: string,
+  options: RetrainPolicyOptions,
+): RetrainPolicy {
+  let policy = store.get(model);
+  if (!policy) {
+    policy = new RetrainPolicy(options);
+    store.set(model, policy);
+  }
+  return policy;
 }
