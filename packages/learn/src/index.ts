@@ -27,6 +27,13 @@ export {
 export { Mlp, type MlpOptions } from './mlp.js';
 export { SoftmaxMlp } from './softmax-mlp.js';
 export { trainModel, type TrainModelOptions } from './train-model.js';
+export {
+  chooseTrainingWindow,
+  type ChooseTrainingWindowOptions,
+  type WindowCandidate,
+  type WindowChoice,
+} from './choose-training-window.js';
+export { predictClasses } from './predict-classes.js';
 export { predictProbabilities } from './predict-probabilities.js';
 export { predictClassProbabilities } from './predict-class-probabilities.js';
 export {

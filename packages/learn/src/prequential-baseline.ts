@@ -7,8 +7,7 @@ import {
   requireSameLength,
   type FeatureRows,
 } from './input-checks.js';
-import { predictClassProbabilities } from './predict-class-probabilities.js';
-import { predictProbabilities } from './predict-probabilities.js';
+import { predictClasses } from './predict-classes.js';
 import { trainModel, type TrainModelOptions } from './train-model.js';
 import { modelFamilies, type ModelFamily, type TrainedModel } from './trained-model.js';
 
@@ -160,21 +159,4 @@ export function prequentialBaseline(
     }
   }
   return { accuracy: right / count, correct, retrains, skippedRetrains };
-}
-
-/** Class 1 at P ≥ 0.5 for a binary model; else the most probable class, lowest index on a tie. */
-function predictClasses(model: TrainedModel, rows: FeatureRows): number[] {
-  if (!('classCount' in model)) {
-    return Array.from(predictProbabilities(model, rows), (p) => (p >= 0.5 ? 1 : 0));
-  }
-  const classCount = model.classCount;
-  const probabilities = predictClassProbabilities(model, rows);
-  return Array.from({ length: rows.length }, (_, i) => {
-    let best = 0;
-    for (let k = 1; k < classCount; k++) {
-      const p = probabilities[i * classCount + k] ?? 0;
-      if (p > (probabilities[i * classCount + best] ?? 0)) best = k;
-    }
-    return best;
-  });
 }

@@ -42,6 +42,27 @@ export const trainerEnv = {
   TRAINER_MIN_ROWS: integer(200, { min: 10 }),
   /** The most recent rows of the window that are used at most. */
   TRAINER_MAX_ROWS: integer(20_000, { min: 10 }),
+  /**
+   * The built-in family's candidate windows, in rows, tried besides the rows since the change and
+   * chosen between on a validation slice before the holdout (comma-separated; empty: train on
+   * the request's window only).
+   */
+  TRAINER_WINDOWS: text('2000,5000,10000,20000').transform((list, context) => {
+    const sizes = list
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0)
+      .map(Number);
+    if (sizes.some((size) => !Number.isSafeInteger(size) || size < 10)) {
+      context.addIssue({
+        code: 'custom',
+        message: 'must be whole numbers of rows ≥ 10, e.g. 2000,5000',
+      });
+    }
+    return sizes;
+  }),
+  /** How far before the change the candidate windows may reach back. */
+  TRAINER_LOOKBACK: duration('7d', { minMs: 1000, maxMs: 365 * 86_400_000 }),
   /** PSI bins per feature in the new version's reference profile. */
   TRAINER_REFERENCE_BINS: integer(10, { min: 2, max: 1000 }),
   /** The holdout metric a challenger must improve to be promoted. */

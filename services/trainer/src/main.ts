@@ -77,6 +77,7 @@ await runService({
           holdoutFraction: config.TRAINER_HOLDOUT_FRACTION,
           minRows: config.TRAINER_MIN_ROWS,
           maxRows: config.TRAINER_MAX_ROWS,
+          windows: { sizes: config.TRAINER_WINDOWS, lookbackMs: config.TRAINER_LOOKBACK },
           criteria: {
             metric: config.PROMOTION_METRIC,
             minGain: config.PROMOTION_MIN_GAIN,

@@ -97,6 +97,60 @@ describe('trainForRequest', () => {
     assert.match(version.reason, /^drift request: accuracy/);
   });
 
+  it('chooses its window on a validation slice, records every candidate, and does so deterministically', async () => {
+    const champion = await championOn(7);
+    // 4000 rows of the old concept before the change at ts 10 000, 600 of the new one after it.
+    const before = window(7, 4000).map((row) => ({ ...row, id: `old-${row.id}` }));
+    const since = window(11, 600).map((row) => ({ ...row, id: `new-${row.id}` }));
+    const reads: [number, number][] = [];
+    const train = () =>
+      trainForRequest(request({ fromTs: 10_000, toTs: 20_000 }), {
+        ledger: ledgerOf(champion),
+        readWindow: (_model, fromTs, toTs) => {
+          reads.push([fromTs, toTs]);
+          return Promise.resolve(fromTs >= 10_000 ? since : before);
+        },
+        policy: { ...policy, windows: { sizes: [2000, 5000], lookbackMs: 3_000 } },
+        now: () => 9_999,
+      });
+    const first = await train();
+    assert.deepEqual(reads.slice(0, 2), [
+      [10_000, 20_000],
+      [7_000, 9_999],
+    ]);
+    assert.equal(first.kind, 'published');
+    const { trainingWindow } = first.version;
+    assert.equal(trainingWindow.holdoutRows, 120);
+    assert.deepEqual(
+      trainingWindow.candidates?.map((c) => [c.window, c.trainRows]),
+      [
+        ['since-change', 480 - 120],
+        ['2000', 2000],
+        ['5000', 4360],
+      ],
+    );
+    // The old concept's rows teach the wrong rule: the rows since the change win.
+    assert.equal(trainingWindow.chosen, 'since-change');
+    assert.equal(trainingWindow.trainRows, 480);
+    const second = await train();
+    assert.equal(second.kind === 'published' && second.version.sha256, first.version.sha256);
+    assert.deepEqual(second.kind === 'published' && second.version.trainingWindow, trainingWindow);
+  });
+
+  it('on a false alarm, chooses the longer history over the few rows since it', async () => {
+    const champion = await championOn(7);
+    const before = window(9, 4000, 0.2).map((row) => ({ ...row, id: `old-${row.id}` }));
+    const since = window(9, 300, 0.2).map((row) => ({ ...row, id: `new-${row.id}` }));
+    const outcome = await trainForRequest(request({ fromTs: 10_000, toTs: 20_000 }), {
+      ledger: ledgerOf(champion),
+      readWindow: (_model, fromTs) => Promise.resolve(fromTs >= 10_000 ? since : before),
+      policy: { ...policy, windows: { sizes: [2000, 5000], lookbackMs: 3_000 } },
+      now: () => 9_999,
+    });
+    assert.equal(outcome.kind, 'published');
+    assert.notEqual(outcome.version.trainingWindow.chosen, 'since-change');
+  });
+
   it('rejects a challenger that is no better, and says why', async () => {
     const champion = await championOn(11);
     const outcome = await trainForRequest(request(), {

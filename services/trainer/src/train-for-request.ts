@@ -1,4 +1,10 @@
-import { LearnError, decidePromotion, type PromotionCriteria } from '@driftwatch/learn';
+import {
+  LearnError,
+  chooseTrainingWindow,
+  decidePromotion,
+  type PromotionCriteria,
+  type WindowCandidate,
+} from '@driftwatch/learn';
 import {
   ModelError,
   buildCandidate,
@@ -6,6 +12,7 @@ import {
   metricsRecord,
   sha256Hex,
   type CandidateOptions,
+  type LabeledRows,
 } from '@driftwatch/model';
 import {
   defaultBinaryClasses,
@@ -32,6 +39,12 @@ export interface TrainingPolicy {
   minRows: number;
   maxRows: number;
   criteria: PromotionCriteria;
+  /**
+   * The built-in family's window choice (see `chooseTrainingWindow`): besides the rows since the
+   * change, the last `sizes[i]` rows, read back as far as `lookbackMs` before the change. Null:
+   * train on the request's window only.
+   */
+  windows?: { sizes: readonly number[]; lookbackMs: number } | null;
 }
 
 /** What the trainer knows of a model's versions: the registry plus what this batch produced. */
@@ -104,6 +117,7 @@ export async function trainForRequest(
   }
   const champion = deps.ledger.latestPromoted(model);
   const labeled = await deps.readWindow(model, request.fromTs, request.toTs);
+  const windows = deps.policy.command ? null : (deps.policy.windows ?? null);
   const split = splitTrainingRows(labeled, {
     featureNames: champion?.featureNames ?? null,
     holdoutFraction: deps.policy.holdoutFraction,
@@ -120,7 +134,10 @@ export async function trainForRequest(
   const started = performance.now();
   // The champion's classes, in its order: the labels on the topic are indices into them.
   const classes = champion ? versionClasses(champion) : defaultBinaryClasses;
-  const lineage = {
+  const lineage: Pick<
+    ModelVersion,
+    'model' | 'version' | 'parentVersion' | 'requestId' | 'classes' | 'threshold' | 'trainingWindow'
+  > = {
     model,
     version: deps.ledger.highestVersionNumber(model) + 1,
     parentVersion: champion?.version ?? null,
@@ -179,7 +196,34 @@ export async function trainForRequest(
     }
     challenger = trained.challenger;
   } else {
-    const built = await familyChallenger(split, classes, {
+    // The rows before the change the window choice may reach back to.
+    const history =
+      windows && windows.sizes.length > 0 && request.fromTs > 0
+        ? splitTrainingRows(
+            await deps.readWindow(
+              model,
+              Math.max(0, request.fromTs - windows.lookbackMs),
+              request.fromTs - 1,
+            ),
+            { featureNames: split.featureNames, holdoutFraction: 0, maxRows: deps.policy.maxRows },
+          ).train
+        : null;
+    const choice = history
+      ? chooseWindow(split, history, windows?.sizes ?? [], classes, {
+          ...deps.policy.candidate,
+          threshold: lineage.threshold,
+        })
+      : null;
+    const trainOn = choice?.train ?? split;
+    if (choice) {
+      lineage.trainingWindow = {
+        ...lineage.trainingWindow,
+        trainRows: choice.train.train.rows.length,
+        chosen: choice.chosen,
+        candidates: choice.candidates,
+      };
+    }
+    const built = await familyChallenger(trainOn, classes, {
       ...deps.policy.candidate,
       threshold: lineage.threshold,
     });
@@ -214,6 +258,51 @@ export async function trainForRequest(
     },
   };
   return { kind: 'published', version, trainMs: performance.now() - started, command };
+}
+
+/**
+ * The window the built-in family trains on: the rows since the change (the request's window, but
+ * its holdout) after the history before it, judged on a validation slice of the holdout's size
+ * just before the holdout. Null when there are too few rows to spare a validation slice, or no
+ * window can train — the request's window is then trained on as before.
+ */
+function chooseWindow(
+  split: TrainingSplit,
+  history: LabeledRows,
+  sizes: readonly number[],
+  classes: readonly string[],
+  options: CandidateOptions,
+): { train: TrainingSplit; chosen: string; candidates: WindowCandidate[] } | null {
+  const rows = [...history.rows, ...split.train.rows];
+  const labels = [...history.labels, ...split.train.labels];
+  const validationRows = split.holdout.rows.length;
+  if (validationRows === 0 || rows.length < 2 * validationRows) return null;
+  let choice;
+  try {
+    choice = chooseTrainingWindow({
+      family: options.family,
+      training: options.training,
+      classCount: classes.length,
+      featureNames: split.featureNames,
+      rows,
+      labels,
+      changeAt: history.rows.length,
+      sizes,
+      validationRows,
+      ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+    });
+  } catch (error) {
+    if (error instanceof LearnError && error.code === 'DW_LEARN_INVALID_INPUT') return null;
+    throw error;
+  }
+  return {
+    train: {
+      ...split,
+      train: { rows: rows.slice(choice.finalFrom), labels: labels.slice(choice.finalFrom) },
+    },
+    chosen: choice.chosen.window,
+    candidates: choice.candidates,
+  };
 }
 
 /** A challenger of the configured built-in family, or why the window cannot train one. */

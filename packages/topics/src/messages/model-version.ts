@@ -109,10 +109,27 @@ export const modelVersionSchema = z.object({
     champion: modelMetricsSchema.nullable(),
   }),
   trainingWindow: z.object({
+    /** The window the request named; a chosen window of the last N rows may reach before it. */
     fromTs: timestampMs,
     toTs: timestampMs,
     trainRows: z.number().int().nonnegative(),
     holdoutRows: z.number().int().nonnegative(),
+    /**
+     * The window the challenger was trained on, when the trainer chose one: `since-change`, or
+     * the number of most recent rows; null when it did not choose (a training program, or too
+     * few rows to validate on), and absent from versions written before the trainer chose.
+     */
+    chosen: z.string().nullable().optional(),
+    /** Every window tried, with its accuracy on the validation slice before the holdout. */
+    candidates: z
+      .array(
+        z.object({
+          window: z.string(),
+          trainRows: z.number().int().nonnegative(),
+          validationAccuracy: z.number().min(0).max(1),
+        }),
+      )
+      .optional(),
   }),
 });
 export type ModelVersion = z.infer<typeof modelVersionSchema>;

@@ -57,6 +57,12 @@ const promotedVersion: ModelVersion = {
     toTs: 1_717_086_400_000,
     trainRows: 8_000,
     holdoutRows: 2_000,
+    chosen: '10000',
+    candidates: [
+      { window: 'since-change', trainRows: 1_200, validationAccuracy: 0.781 },
+      { window: '2000', trainRows: 2_000, validationAccuracy: 0.794 },
+      { window: '10000', trainRows: 8_000, validationAccuracy: 0.8 },
+    ],
   },
 };
 
@@ -161,7 +167,14 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       outputKind: null,
       reference: { features: [], score: null, classProbabilities: [] },
       metrics: { challenger: {}, champion: null },
-      trainingWindow: { fromTs: 0, toTs: 0, trainRows: 0, holdoutRows: 0 },
+      trainingWindow: {
+        fromTs: 0,
+        toTs: 0,
+        trainRows: 0,
+        holdoutRows: 0,
+        chosen: null,
+        candidates: [],
+      },
     },
   ],
   driftAlerts: [
