@@ -37,7 +37,7 @@ interface DemoCommandOptions {
 }
 
 /** Tuned for concepts a few thousand events long, so a person sees each drift answered. */
-const demoServiceEnv = {
+export const demoServiceEnv = {
   DETECTOR_WINDOW: '500',
   DETECTOR_ADWIN_COOLDOWN: '1000',
   DETECTOR_BLOCK_SIZE: '500',
