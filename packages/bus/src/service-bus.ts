@@ -92,8 +92,10 @@ export async function connectServiceBus(options: {
   topics: readonly TopicId[];
   extraTopics?: readonly TopicSpec[];
   /**
-   * Topics the service keeps one state per key across: they must have as many partitions each,
-   * or one key's records would reach different members. Checked after provisioning.
+   * Topics the service keeps one state per key across, the first a catalog topic: they must have
+   * as many partitions each, or one key's records would reach different members. Those of
+   * `extraTopics` are created with the first's count; an existing one that differs stops the
+   * service with `DW_BUS_NOT_CO_PARTITIONED`.
    */
   coPartitioned?: readonly string[];
   /** The service's `*_GROUP_ID` variable; empty means the default. */
@@ -118,18 +120,31 @@ export async function connectServiceBus(options: {
       partitions: config.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,
     };
-    await provisionTopics(admin, [
-      ...catalogTopicSpecs(names, options.topics, sizing),
-      ...(options.extraTopics ?? []),
-    ]);
-    const together = options.coPartitioned ?? [];
-    if (together.length > 1) {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [...together] });
-      const counts = new Set(topics.map((topic) => topic.partitions.length));
-      if (counts.size > 1) {
+    await provisionTopics(admin, catalogTopicSpecs(names, options.topics, sizing));
+    // The service's own topics that must be co-partitioned with the first named are created
+    // with its partition count, as Kafka Streams sizes a repartition topic after its source.
+    const [leader, ...followers] = options.coPartitioned ?? [];
+    const partitionsOf = async (topics: string[]) =>
+      (await admin.fetchTopicMetadata({ topics })).topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.length,
+      }));
+    const leaderPartitions = leader ? (await partitionsOf([leader]))[0]?.partitions : undefined;
+    await provisionTopics(
+      admin,
+      (options.extraTopics ?? []).map((spec) =>
+        leaderPartitions !== undefined && followers.includes(spec.topic)
+          ? { ...spec, partitions: leaderPartitions }
+          : spec,
+      ),
+    );
+    if (leader && followers.length > 0) {
+      const counts = await partitionsOf([leader, ...followers]);
+      const unequal = counts.filter((t) => t.partitions !== leaderPartitions);
+      if (unequal.length > 0) {
         throw new BusError(
           'DW_BUS_NOT_CO_PARTITIONED',
-          `${topics.map((t) => `${t.name} has ${t.partitions.length} partitions`).join(', ')}: ${options.service} needs them equal — add partitions to the smaller (kafka-topics.sh --alter --partitions)`,
+          `${unequal.map((t) => `${t.name} has ${t.partitions} partitions`).join(', ')}, ${leader} ${leaderPartitions ?? 0}: ${options.service} keeps state per key across them and needs them equal — delete ${unequal.map((t) => t.name).join(', ')} (${options.service} recreates it to match) or add partitions to it (kafka-topics.sh --alter --partitions)`,
           { retriable: false },
         );
       }

@@ -38,7 +38,7 @@ await runService({
         { topic: internal.state, ...sizing, configs: { 'cleanup.policy': 'compact' } },
       ],
       // A model's retrain policy is fed from both, keyed by model: one member must own both.
-      coPartitioned: [internal.features, topicNames(config.TOPIC_PREFIX).predictionsLabeled],
+      coPartitioned: [topicNames(config.TOPIC_PREFIX).predictionsLabeled, internal.features],
       signal: shutdown.signal,
     });
     const { kafka, names, codecs, deployment } = bus;
