@@ -105,7 +105,10 @@ export interface ClosedLoopResult {
 
 const quietLogger = createLogger('driftwatch-demo', 'silent');
 const defaultMaxLag = 500;
-/** How long the replay waits for a retrain request's answer before it goes on without one. */
+/**
+ * How long the replay waits for a retrain request's answer, or for inference to serve a promoted
+ * version, before it goes on without.
+ */
 const retrainHoldLimitMs = 120_000;
 
 /**
@@ -265,7 +268,12 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
               model,
             })
           : promoted;
-        return served < promoted ? `version ${promoted} is promoted, not yet served` : null;
+        if (served >= promoted) return null;
+        // A version inference cannot load (it keeps serving the last one) must not either.
+        const key = `version ${promoted}`;
+        const seen = firstSeen.get(key) ?? now;
+        firstSeen.set(key, seen);
+        return now - seen < retrainHoldLimitMs ? `${key} is promoted, not yet served` : null;
       },
       onHold: (hold) => {
         emit({ kind: 'held', hold });
