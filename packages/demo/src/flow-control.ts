@@ -92,15 +92,26 @@ export function pipelineFlowControl(options: PipelineFlowControlOptions): FlowCo
   const slowest = async (): Promise<Hold> => {
     // A topic no one has written yet (the detector's, before it starts) holds nothing to read.
     const existing = new Set(await admin.listTopics());
+    // Stages share topics (joiner and detector both read predictions): each is looked up once.
+    const topics = [...new Set(stages.flatMap((stage) => stage.topics))].filter((topic) =>
+      existing.has(topic),
+    );
+    const watermarks = new Map(
+      await Promise.all(
+        topics.map(async (topic) => [topic, await admin.fetchTopicOffsets(topic)] as const),
+      ),
+    );
     const lags = await Promise.all(
       stages.map(async (stage) => {
-        const topics = stage.topics.filter((topic) => existing.has(topic));
+        const read = stage.topics.filter((topic) => watermarks.has(topic));
         const committed =
-          topics.length === 0 ? [] : await admin.fetchOffsets({ groupId: stage.groupId, topics });
-        let lag = 0;
-        for (const topic of topics) {
-          lag += unreadRecords(topic, committed, await admin.fetchTopicOffsets(topic));
-        }
+          read.length === 0
+            ? []
+            : await admin.fetchOffsets({ groupId: stage.groupId, topics: read });
+        const lag = read.reduce(
+          (sum, topic) => sum + unreadRecords(topic, committed, watermarks.get(topic) ?? []),
+          0,
+        );
         return { stage, lag };
       }),
     );
