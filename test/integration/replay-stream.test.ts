@@ -140,6 +140,7 @@ describe('replayStream against the local broker', () => {
     assert.deepEqual(progress.at(-1), {
       events: summary.events,
       labels: summary.labels,
+      duplicateLabels: summary.duplicateLabels,
       total: summary.events + summary.labels,
     });
   });

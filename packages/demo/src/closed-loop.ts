@@ -40,7 +40,7 @@ import { metricValue, serviceNames, startService, type ServiceProcess } from './
 export type LoopEvent =
   | { kind: 'bootstrapped'; version: ModelVersion }
   | { kind: 'services-ready'; services: { name: string; port: number; logFile: string }[] }
-  | { kind: 'progress'; events: number; labels: number; total: number }
+  | { kind: 'progress'; events: number; labels: number; duplicateLabels: number; total: number }
   | { kind: 'held'; hold: Hold }
   | { kind: 'alert'; alert: DriftAlert }
   | { kind: 'retrain-requested'; request: RetrainRequest }
@@ -110,6 +110,8 @@ const defaultMaxLag = 500;
  * version, before it goes on without.
  */
 const retrainHoldLimitMs = 120_000;
+/** How long a checkpoint waits for the pipeline to settle before it goes on without. */
+const settleLimitMs = 60_000;
 
 /**
  * One closed loop on the local stack, under a fresh topic prefix: bootstrap version 1 on a
@@ -130,9 +132,13 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
   const services: ServiceProcess[] = [];
   const producer = kafka.producer({ idempotent: true });
   try {
+    // One partition per topic: the joiner then writes labeled predictions in the replay's order
+    // (a join completes with the later of its two halves, and each half's topic is in order), so
+    // the detector's error stream, and where ADWIN cuts it, is the same on every run. Across
+    // several partitions the order is the machine's, and a detection moves by hundreds of events.
     await provisionTopics(
       admin,
-      catalogTopicSpecs(names, topicIds, { partitions: 3, replicationFactor: 1 }),
+      catalogTopicSpecs(names, topicIds, { partitions: 1, replicationFactor: 1 }),
     );
 
     const classes = options.classes ?? defaultBinaryClasses;
@@ -247,35 +253,85 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
     });
 
     const inference = services.find((service) => service.name === 'inference');
+    const detector = services.find((service) => service.name === 'detector');
+    /** Whether the detector has read every labeled record read here, and sent what it counted. */
+    const detectorCaughtUp = async (): Promise<boolean> => {
+      if (!detector) return true;
+      const text = await detector.metrics();
+      const consumed = metricValue(text, 'driftwatch_detector_records_consumed_total', {
+        topic: names.predictionsLabeled,
+      });
+      const alerted = metricValue(text, 'driftwatch_detector_alerts_total', { model });
+      const requested = metricValue(text, 'driftwatch_detector_retrain_requests_total', { model });
+      return consumed >= labeled.length && alerts.length >= alerted && requests.length >= requested;
+    };
+    const sent = { events: 0, labels: 0, duplicateLabels: 0 };
+    const maxLag = options.maxLag ?? defaultMaxLag;
+    let nextCheckpoint = maxLag;
+    // Settling is routine at every checkpoint: not a hold worth telling anyone about.
+    let settling = false;
     const firstSeen = new Map<string, number>();
+    /** A reason to go on holding until `limitMs` after it was first given, then null. */
+    const holdAtMost = (key: string, reason: string, limitMs: number): string | null => {
+      const now = Date.now();
+      const seen = firstSeen.get(key) ?? now;
+      firstSeen.set(key, seen);
+      return now - seen < limitMs ? reason : null;
+    };
+    /**
+     * At a checkpoint, first the pipeline settles: every label sent so far has joined and the
+     * detector has read it and sent its alerts and requests. Then what the detector asked is known
+     * at the same event on every run, however fast the machine, and so is where the next version
+     * starts serving.
+     */
+    const unsettled = async (): Promise<string | null> => {
+      const joining = sent.labels - sent.duplicateLabels - labeled.length;
+      // A label the joiner refuses (a class the model lacks) never joins: wait only so long.
+      const key = `checkpoint ${nextCheckpoint}`;
+      if (joining > 0) {
+        return holdAtMost(key, `${joining} labels sent are not joined yet`, settleLimitMs);
+      }
+      return (await detectorCaughtUp())
+        ? null
+        : holdAtMost(key, 'the detector has not read every labeled record', settleLimitMs);
+    };
+    const retrainHold = async (): Promise<string | null> => {
+      const unanswered = requests.find(
+        (request) =>
+          !registry.registry.hasAnswered(request.requestId) &&
+          // A trainer that never answers must not stop the replay for good.
+          holdAtMost(request.requestId, 'unanswered', retrainHoldLimitMs) !== null,
+      );
+      if (unanswered) return `retrain request ${unanswered.requestId} is not answered yet`;
+      const promoted = registry.registry.latestPromoted(model)?.version ?? 1;
+      const served = inference
+        ? metricValue(await inference.metrics(), 'driftwatch_inference_served_model_version', {
+            model,
+          })
+        : promoted;
+      if (served >= promoted) return null;
+      // A version inference cannot load (it keeps serving the last one) must not either.
+      return holdAtMost(
+        `version ${promoted}`,
+        `version ${promoted} is promoted, not yet served`,
+        retrainHoldLimitMs,
+      );
+    };
     const flowControl = pipelineFlowControl({
       admin,
       stages: pipelineStages(prefix, names),
-      maxLag: options.maxLag ?? defaultMaxLag,
+      maxLag,
+      // Asked only at checkpoints, every max-lag events: between them the loop runs freely.
       holdWhile: async () => {
-        const now = Date.now();
-        const unanswered = requests.find((request) => {
-          if (registry.registry.hasAnswered(request.requestId)) return false;
-          const seen = firstSeen.get(request.requestId) ?? now;
-          firstSeen.set(request.requestId, seen);
-          // A trainer that never answers must not stop the replay for good.
-          return now - seen < retrainHoldLimitMs;
-        });
-        if (unanswered) return `retrain request ${unanswered.requestId} is not answered yet`;
-        const promoted = registry.registry.latestPromoted(model)?.version ?? 1;
-        const served = inference
-          ? metricValue(await inference.metrics(), 'driftwatch_inference_served_model_version', {
-              model,
-            })
-          : promoted;
-        if (served >= promoted) return null;
-        // A version inference cannot load (it keeps serving the last one) must not either.
-        const key = `version ${promoted}`;
-        const seen = firstSeen.get(key) ?? now;
-        firstSeen.set(key, seen);
-        return now - seen < retrainHoldLimitMs ? `${key} is promoted, not yet served` : null;
+        if (sent.events < nextCheckpoint) return null;
+        const waitingToSettle = await unsettled();
+        settling = waitingToSettle !== null;
+        const reason = waitingToSettle ?? (await retrainHold());
+        if (reason === null) nextCheckpoint = sent.events + maxLag;
+        return reason;
       },
       onHold: (hold) => {
+        if (hold.kind === 'caller' && settling) return;
         emit({ kind: 'held', hold });
       },
     });
@@ -291,6 +347,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       rate: options.rate,
       flowControl,
       onProgress: (progress) => {
+        Object.assign(sent, progress);
         emit({ kind: 'progress', ...progress });
       },
     });
@@ -305,17 +362,6 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
     // The detector reads what the joiner wrote a moment later: a drift near the end of the stream
     // is alerted on, and retrained for, after the last label joined. Wait until it has committed
     // every labeled record and the alerts and requests it counted have arrived here.
-    const detector = services.find((service) => service.name === 'detector');
-    const detectorCaughtUp = async (): Promise<boolean> => {
-      if (!detector) return true;
-      const text = await detector.metrics();
-      const consumed = metricValue(text, 'driftwatch_detector_records_consumed_total', {
-        topic: names.predictionsLabeled,
-      });
-      const alerted = metricValue(text, 'driftwatch_detector_alerts_total', { model });
-      const requested = metricValue(text, 'driftwatch_detector_retrain_requests_total', { model });
-      return consumed >= labeled.length && alerts.length >= alerted && requests.length >= requested;
-    };
     while (Date.now() < deadline && !(await detectorCaughtUp())) await sleep(500);
     const unanswered = (): RetrainRequest[] =>
       requests.filter((r) => !registry.registry.hasAnswered(r.requestId));

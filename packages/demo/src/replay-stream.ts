@@ -24,6 +24,8 @@ export interface ReplayProgress {
   events: number;
   /** Labels sent so far, duplicates included. */
   labels: number;
+  /** Of those, second copies of a label already sent. */
+  duplicateLabels: number;
   /** Every message the replay will send: events and labels, duplicates included. */
   total: number;
 }
@@ -203,7 +205,12 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
         if (delivery.duplicate) sent.duplicateLabels++;
       }
     }
-    onProgress?.({ events: sent.events, labels: sent.labels, total });
+    onProgress?.({
+      events: sent.events,
+      labels: sent.labels,
+      duplicateLabels: sent.duplicateLabels,
+      total,
+    });
   };
 
   for (const delivery of deliveries) {

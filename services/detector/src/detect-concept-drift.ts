@@ -35,6 +35,7 @@ export async function detectConceptDrift(
     }
     const { model, modelVersion } = labeled;
     const ts = Number(record.timestamp);
+    const at = { partition: record.partition, offset: Number(record.offset) };
     let state = deps.concept.get(model);
     if (state && modelVersion < state.version) {
       // Labels still arriving for a version that no longer serves: not evidence about this one.
@@ -43,7 +44,7 @@ export async function detectConceptDrift(
     }
     const policy = policyOf(deps.policies, model, deps.options.policy);
     if (!state || modelVersion > state.version) {
-      policy.startVersion(ts);
+      policy.startVersion(ts, at);
       if (state) deps.diagnostics.versionRetired(model, state.version);
       state = new ConceptState(
         modelVersion,
@@ -67,13 +68,14 @@ export async function detectConceptDrift(
         now,
         windowAccuracy: state.monitor.fullWindowAccuracy,
         windowStart: state.monitor.windowStart,
+        at,
       },
       isAnswered,
     );
     if (outcome) await output.retrainRequest(model, policy, outcome, record);
     for (const signal of signals) {
       const alert = await output.alert(signal, model, modelVersion, record);
-      const dropped = policy.onConceptAlert(alert.alertId, ts, now, isAnswered);
+      const dropped = policy.onConceptAlert(alert.alertId, ts, now, isAnswered, at);
       if (dropped) await output.retrainRequest(model, policy, dropped, record);
     }
     touched.set(model, record);

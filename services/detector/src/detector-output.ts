@@ -107,6 +107,7 @@ export class DetectorOutput {
       alertId: decision.alertId,
       fromTs: Math.min(decision.fromTs, decision.toTs),
       toTs: decision.toTs,
+      labeledOffsets: decision.labeledOffsets ?? null,
       requestedAt: this.now,
     };
     policy.requested(request.requestId, this.now);

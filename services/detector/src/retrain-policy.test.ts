@@ -64,6 +64,43 @@ describe('RetrainPolicy', () => {
     assert.equal(first.outcome.deduplicated, false);
   });
 
+  it('bounds a window by the offsets of its first and last labeled predictions, not by their shared milliseconds', () => {
+    const policy = new RetrainPolicy({ ...off, onDrift: true, afterLabeled: 50, minRows: 10 });
+    // Every record of a batch shares its millisecond; offsets still tell them apart.
+    const tick = (offset: number) => ({
+      ts: 7_000,
+      now: 0,
+      windowAccuracy: undefined,
+      windowStart: 0,
+      at: { partition: 2, offset },
+    });
+    policy.startVersion(7_000, { partition: 2, offset: 100 });
+    for (let offset = 100; offset < 120; offset++) policy.onLabeled(tick(offset), neverAnswered);
+    policy.onConceptAlert('alert-1', 7_000, 0, neverAnswered, { partition: 2, offset: 119 });
+    const outcomes: (PolicyOutcome | null)[] = [];
+    for (let offset = 120; offset < 130; offset++) {
+      outcomes.push(policy.onLabeled(tick(offset), neverAnswered));
+    }
+    assert.deepEqual(outcomes.at(-1)?.decision.labeledOffsets, {
+      partition: 2,
+      fromOffset: 119,
+      toOffset: 129,
+    });
+    policy.requested('drift-request', 0);
+    // A volume request, once answered, spans the version from its first labeled prediction.
+    const answered = (): boolean => true;
+    let volume: PolicyOutcome | null = null;
+    for (let offset = 130; offset < 150 && !volume; offset++) {
+      volume = policy.onLabeled(tick(offset), answered);
+    }
+    assert.equal(volume?.decision.reason, 'volume');
+    assert.deepEqual(volume.decision.labeledOffsets, {
+      partition: 2,
+      fromOffset: 100,
+      toOffset: 149,
+    });
+  });
+
   it('drift: a second alert while the first request is in flight is deduplicated at once', () => {
     const policy = new RetrainPolicy({ ...off, onDrift: true, minRows: 10 });
     policy.onConceptAlert('alert-1', 0, 0, neverAnswered);

@@ -21,12 +21,20 @@ export interface RetrainPolicyOptions {
   inFlightTimeoutMs: number;
 }
 
+/** Where a labeled prediction sits in `predictions-labeled`. */
+export interface LabeledPosition {
+  partition: number;
+  offset: number;
+}
+
 /** What the policy decided: a request to publish, without its id (the caller derives one). */
 export interface RetrainDecision {
   reason: RetrainReason;
   alertId: string | null;
   fromTs: number;
   toTs: number;
+  /** The window's bounds by offset, when labeled predictions bound it (`RetrainRequest`). */
+  labeledOffsets?: NonNullable<RetrainRequest['labeledOffsets']>;
 }
 
 /**
@@ -36,7 +44,14 @@ export interface RetrainDecision {
  */
 export type RetrainPhase =
   | { kind: 'idle' }
-  | { kind: 'waiting'; alertId: string; fromTs: number; rowsSince: number }
+  | {
+      kind: 'waiting';
+      alertId: string;
+      fromTs: number;
+      /** The alert's labeled prediction; absent in snapshots written before positions were kept. */
+      from?: LabeledPosition;
+      rowsSince: number;
+    }
   | { kind: 'in-flight'; requestId: string; requestedAt: number };
 
 export interface RetrainPolicyState {
@@ -44,6 +59,8 @@ export interface RetrainPolicyState {
   accuracyArmed: boolean;
   lastScheduledAt: number | null;
   versionStartTs: number | null;
+  /** The serving version's first labeled prediction (absent in older snapshots). */
+  versionStart?: LabeledPosition | null;
   labeledThisVersion: number;
   /** Counts the snapshots written: orders a policy's snapshots, which its two inputs both write. */
   revision: number;
@@ -57,6 +74,8 @@ export interface LabeledTick {
   /** The full window's accuracy, undefined while the window fills. */
   windowAccuracy: number | undefined;
   windowStart: number;
+  /** Where the labeled prediction sits: a request's window ends with it. */
+  at?: LabeledPosition;
 }
 
 /** A decision, and whether it was dropped because a request for the model is in flight. */
@@ -70,6 +89,7 @@ const initialState = (): RetrainPolicyState => ({
   accuracyArmed: true,
   lastScheduledAt: null,
   versionStartTs: null,
+  versionStart: null,
   labeledThisVersion: 0,
   revision: 0,
 });
@@ -105,9 +125,10 @@ export class RetrainPolicy {
   }
 
   /** A newer model version now serves: its counters start over, and a wait for rows ends. */
-  startVersion(ts: number): void {
+  startVersion(ts: number, at?: LabeledPosition): void {
     const state = this.#state;
     state.versionStartTs = ts;
+    state.versionStart = at ?? null;
     state.labeledThisVersion = 0;
     state.accuracyArmed = true;
     if (state.phase.kind === 'waiting') state.phase = { kind: 'idle' };
@@ -122,12 +143,19 @@ export class RetrainPolicy {
     ts: number,
     now: number,
     isAnswered: (requestId: string) => boolean,
+    at?: LabeledPosition,
   ): PolicyOutcome | null {
     if (!this.#options.onDrift) return null;
     if (this.#settle(now, isAnswered) !== 'idle') {
       return { decision: { reason: 'drift', alertId, fromTs: ts, toTs: ts }, deduplicated: true };
     }
-    this.#state.phase = { kind: 'waiting', alertId, fromTs: ts, rowsSince: 0 };
+    this.#state.phase = {
+      kind: 'waiting',
+      alertId,
+      fromTs: ts,
+      ...(at ? { from: at } : {}),
+      rowsSince: 0,
+    };
     return null;
   }
 
@@ -160,7 +188,13 @@ export class RetrainPolicy {
       if (phase.rowsSince < options.minRows) return null;
       state.phase = { kind: 'idle' };
       return this.#propose(
-        { reason: 'drift', alertId: phase.alertId, fromTs: phase.fromTs, toTs: tick.ts },
+        {
+          reason: 'drift',
+          alertId: phase.alertId,
+          fromTs: phase.fromTs,
+          toTs: tick.ts,
+          ...labeledOffsets(phase.from, tick.at),
+        },
         tick.now,
         isAnswered,
       );
@@ -175,6 +209,7 @@ export class RetrainPolicy {
           alertId: null,
           fromTs: tick.windowStart,
           toTs: tick.ts,
+          ...labeledOffsets(undefined, tick.at),
         };
       } else if (tick.windowAccuracy >= options.accuracyBelow + options.rearmMargin) {
         state.accuracyArmed = true;
@@ -185,7 +220,13 @@ export class RetrainPolicy {
       options.afterLabeled > 0 &&
       state.labeledThisVersion === options.afterLabeled
     ) {
-      decision = { reason: 'volume', alertId: null, fromTs: state.versionStartTs, toTs: tick.ts };
+      decision = {
+        reason: 'volume',
+        alertId: null,
+        fromTs: state.versionStartTs,
+        toTs: tick.ts,
+        ...labeledOffsets(state.versionStart ?? undefined, tick.at),
+      };
     }
     if (
       !decision &&
@@ -193,7 +234,13 @@ export class RetrainPolicy {
       tick.now - state.lastScheduledAt >= options.intervalMs
     ) {
       state.lastScheduledAt = tick.now;
-      decision = { reason: 'schedule', alertId: null, fromTs: state.versionStartTs, toTs: tick.ts };
+      decision = {
+        reason: 'schedule',
+        alertId: null,
+        fromTs: state.versionStartTs,
+        toTs: tick.ts,
+        ...labeledOffsets(state.versionStart ?? undefined, tick.at),
+      };
     }
     return decision ? this.#propose(decision, tick.now, isAnswered) : null;
   }
@@ -231,4 +278,18 @@ export class RetrainPolicy {
   ): PolicyOutcome {
     return { decision, deduplicated: this.#settle(now, isAnswered) !== 'idle' };
   }
+}
+
+/**
+ * A window's bounds by offset, from the labeled prediction it starts with (if known, and in the
+ * same partition) to the one that decided it: records written in the same millisecond share a
+ * timestamp, so time alone would let a window gain or lose a batch's worth of rows.
+ */
+function labeledOffsets(
+  from: LabeledPosition | undefined,
+  to: LabeledPosition | undefined,
+): Pick<RetrainDecision, 'labeledOffsets'> {
+  if (!to) return {};
+  const fromOffset = from?.partition === to.partition ? from.offset : null;
+  return { labeledOffsets: { partition: to.partition, fromOffset, toOffset: to.offset } };
 }

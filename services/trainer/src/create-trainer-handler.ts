@@ -11,7 +11,6 @@ import {
   modelVersionKey,
   type Codec,
   type DeadLetter,
-  type LabeledPrediction,
   type ModelVersion,
   type RetrainRequest,
   type TopicNames,
@@ -19,6 +18,7 @@ import {
 import type { Logger } from '@driftwatch/service-kit';
 
 import type { TrainerDiagnostics } from './diagnostics.js';
+import type { ReadWindow } from './read-training-window.js';
 import type { CommandReport } from './train-with-command.js';
 import { trainForRequest, type TrainingPolicy, type VersionLedger } from './train-for-request.js';
 
@@ -32,7 +32,7 @@ export interface TrainerDependencies {
   registry: ModelRegistry;
   /** Resolves once the registry holds every version committed so far, our own included. */
   refreshRegistry: () => Promise<void>;
-  readWindow: (model: string, fromTs: number, toTs: number) => Promise<LabeledPrediction[]>;
+  readWindow: ReadWindow;
   policy: TrainingPolicy;
   now: () => number;
   diagnostics: TrainerDiagnostics;

@@ -62,6 +62,33 @@ describe('readTrainingWindow', () => {
     );
   });
 
+  it("keeps only the request's offsets of the model's partition, where records share a millisecond", async () => {
+    const encode = (message: LabeledPrediction) => codecs.predictionsLabeled.encode(message);
+    const topic = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map(async (id, offset) => ({
+        ...record(offset, 'sea', await encode(labeled(id, 'sea'))),
+        timestamp: '150',
+      })),
+    );
+    const otherPartition = {
+      ...record(9, 'sea', await encode(labeled('z', 'sea'))),
+      partition: 1,
+    };
+    const read = readTrainingWindow({
+      readRecords: (_fromTs, _toTs, keep) =>
+        Promise.resolve([...topic, otherPartition].filter(keep)),
+      codec: codecs.predictionsLabeled,
+    });
+    const ids = async (fromOffset: number | null, toOffset: number) =>
+      (await read('sea', 100, 200, { partition: 0, fromOffset, toOffset })).map((row) => row.id);
+    assert.deepEqual(await ids(1, 3), ['b', 'c', 'd', 'z']);
+    assert.deepEqual(await ids(null, 1), ['a', 'b', 'z']);
+    assert.deepEqual(
+      (await read('sea', 100, 200, null)).map((row) => row.id),
+      ['a', 'b', 'c', 'd', 'e', 'z'],
+    );
+  });
+
   it('lets a failure that is not about the bytes through (the bus retries it)', async () => {
     const outage = Object.assign(new Error('broker gone'), { retriable: true });
     const read = readTrainingWindow({

@@ -137,6 +137,32 @@ describe('trainForRequest', () => {
     assert.deepEqual(second.kind === 'published' && second.version.trainingWindow, trainingWindow);
   });
 
+  it('reads the window and the history before it by the offsets the request names', async () => {
+    const champion = await championOn(7);
+    const reads: unknown[][] = [];
+    await trainForRequest(
+      request({
+        fromTs: 10_000,
+        toTs: 20_000,
+        labeledOffsets: { partition: 1, fromOffset: 400, toOffset: 999 },
+      }),
+      {
+        ledger: ledgerOf(champion),
+        readWindow: (_model, fromTs, toTs, offsets) => {
+          reads.push([fromTs, toTs, offsets]);
+          return Promise.resolve(window(fromTs >= 10_000 ? 11 : 7, 600));
+        },
+        policy: { ...policy, windows: { sizes: [2000], lookbackMs: 3_000 } },
+        now: () => 9_999,
+      },
+    );
+    assert.deepEqual(reads.slice(0, 2), [
+      [10_000, 20_000, { partition: 1, fromOffset: 400, toOffset: 999 }],
+      // Up to the window's first record: the millisecond it starts in may hold older records too.
+      [7_000, 10_000, { partition: 1, fromOffset: null, toOffset: 399 }],
+    ]);
+  });
+
   it('on a false alarm, chooses the longer history over the few rows since it', async () => {
     const champion = await championOn(7);
     const before = window(9, 4000, 0.2).map((row) => ({ ...row, id: `old-${row.id}` }));

@@ -23,6 +23,7 @@ import {
 } from '@driftwatch/topics';
 
 import type { Challenger } from './challenger.js';
+import type { ReadWindow } from './read-training-window.js';
 import { splitTrainingRows, type TrainingSplit } from './split-training-rows.js';
 import {
   trainWithCommand,
@@ -97,7 +98,7 @@ export async function trainForRequest(
   request: RetrainRequest,
   deps: {
     ledger: VersionLedger;
-    readWindow: (model: string, fromTs: number, toTs: number) => Promise<LabeledPrediction[]>;
+    readWindow: ReadWindow;
     policy: TrainingPolicy;
     now: () => number;
     /** Aborted when the trainer stops: a running training command is killed, and this throws. */
@@ -116,7 +117,12 @@ export async function trainForRequest(
     };
   }
   const champion = deps.ledger.latestPromoted(model);
-  const labeled = await deps.readWindow(model, request.fromTs, request.toTs);
+  const labeled = await deps.readWindow(
+    model,
+    request.fromTs,
+    request.toTs,
+    request.labeledOffsets,
+  );
   const windows = deps.policy.command ? null : (deps.policy.windows ?? null);
   const split = splitTrainingRows(labeled, {
     featureNames: champion?.featureNames ?? null,
@@ -199,14 +205,11 @@ export async function trainForRequest(
     // The rows before the change the window choice may reach back to.
     const history =
       windows && windows.sizes.length > 0 && request.fromTs > 0
-        ? splitTrainingRows(
-            await deps.readWindow(
-              model,
-              Math.max(0, request.fromTs - windows.lookbackMs),
-              request.fromTs - 1,
-            ),
-            { featureNames: split.featureNames, holdoutFraction: 0, maxRows: deps.policy.maxRows },
-          ).train
+        ? splitTrainingRows(await readHistory(deps.readWindow, request, windows.lookbackMs), {
+            featureNames: split.featureNames,
+            holdoutFraction: 0,
+            maxRows: deps.policy.maxRows,
+          }).train
         : null;
     const choice = history
       ? chooseWindow(split, history, windows?.sizes ?? [], classes, {
@@ -378,4 +381,24 @@ function labelsProblem(split: TrainingSplit, classCount: number): Skipped | null
     };
   }
   return null;
+}
+
+/**
+ * The rows before the request's window, back to `lookbackMs` before it: up to the record before
+ * its first by offset when the request names one, else up to the millisecond before `fromTs`.
+ */
+function readHistory(
+  readWindow: ReadWindow,
+  request: RetrainRequest,
+  lookbackMs: number,
+): Promise<LabeledPrediction[]> {
+  const from = Math.max(0, request.fromTs - lookbackMs);
+  const offsets = request.labeledOffsets;
+  if (offsets?.fromOffset == null) return readWindow(request.model, from, request.fromTs - 1);
+  if (offsets.fromOffset === 0) return Promise.resolve([]);
+  return readWindow(request.model, from, request.fromTs, {
+    partition: offsets.partition,
+    fromOffset: null,
+    toOffset: offsets.fromOffset - 1,
+  });
 }

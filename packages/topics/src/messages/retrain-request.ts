@@ -10,6 +10,21 @@ export const retrainRequestSchema = z.object({
   alertId: z.string().nullable(),
   fromTs: timestampMs,
   toTs: timestampMs,
+  /**
+   * The window by offset in `predictions-labeled`, when the detector asked on labeled evidence:
+   * the model's partition, the first record the window holds (null: from `fromTs`) and the last.
+   * A batch's records share a millisecond, so `fromTs`/`toTs` alone bound a window only to the
+   * batch; null or absent when no labeled record bounds it (data drift, a manual request, older
+   * requests).
+   */
+  labeledOffsets: z
+    .object({
+      partition: z.number().int().nonnegative(),
+      fromOffset: z.number().int().nonnegative().nullable(),
+      toOffset: z.number().int().nonnegative(),
+    })
+    .nullable()
+    .optional(),
   requestedAt: timestampMs,
 });
 export type RetrainRequest = z.infer<typeof retrainRequestSchema>;

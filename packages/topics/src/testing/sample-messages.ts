@@ -217,6 +217,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       alertId: 'alert-91c2',
       fromTs: 1_716_500_000_000,
       toTs: 1_717_103_600_000,
+      labeledOffsets: { partition: 3, fromOffset: 81_920, toOffset: 82_431 },
       requestedAt: 1_717_103_601_000,
     },
     {
@@ -226,6 +227,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       alertId: null,
       fromTs: 1_716_500_000_000,
       toTs: 1_717_103_600_000,
+      labeledOffsets: null,
       requestedAt: 1_717_103_601_000,
     },
   ],
