@@ -3,8 +3,10 @@ import { DriftwatchError } from '@driftwatch/errors';
 /**
  * - `DW_DEMO_BAD_OPTION`: an option of the replay is out of range (a rate, a model name), or a
  *   closed loop's row has a label none of its classes names.
+ * - `DW_DEMO_SERVICE_EXITED`: a service the demo started exited while it was asked for its
+ *   metrics; the message names its log.
  */
-export type DemoErrorCode = 'DW_DEMO_BAD_OPTION';
+export type DemoErrorCode = 'DW_DEMO_BAD_OPTION' | 'DW_DEMO_SERVICE_EXITED';
 
 /**
  * An expected failure of the demo package: the message is one line a person can act on. None is

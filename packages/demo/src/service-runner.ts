@@ -4,6 +4,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { DemoError } from './errors.js';
+
 export type ServiceName = 'inference' | 'joiner' | 'detector' | 'trainer';
 export const serviceNames: readonly ServiceName[] = ['inference', 'joiner', 'detector', 'trainer'];
 
@@ -124,8 +126,17 @@ export async function startService(
     });
     child.stderr.on('data', (chunk: Buffer) => log.write(chunk));
   });
-  const metrics = async (): Promise<string> =>
-    (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const metrics = async (): Promise<string> => {
+    // A service that died (kafkajs can leave a transaction stuck after the broker moves its
+    // coordinator) is said as such, with its log, rather than as a refused connection.
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new DemoError(
+        'DW_DEMO_SERVICE_EXITED',
+        `${name} exited (${String(child.exitCode ?? child.signalCode)}) during the run; see ${logFile}`,
+      );
+    }
+    return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  };
   return {
     name,
     child,
