@@ -82,3 +82,24 @@ export {
   type SyntheticStream,
   type SyntheticStreamOptions,
 } from './evaluation/index.js';
+export { Standardizer, type StandardizerState } from './standardizer.js';
+export {
+  fitKMeans,
+  KMeans,
+  type KMeansFit,
+  type KMeansOptions,
+  type KMeansState,
+  type NearestCentroid,
+} from './k-means.js';
+export {
+  ReferenceClusters,
+  type ClusterDistanceQuantiles,
+  type ReferenceClustersOptions,
+  type ReferenceClustersState,
+} from './reference-clusters.js';
+export {
+  fitPcaReconstruction,
+  PcaReconstruction,
+  type PcaReconstructionOptions,
+  type PcaReconstructionState,
+} from './pca-reconstruction.js';
