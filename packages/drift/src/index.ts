@@ -40,6 +40,9 @@ export {
   type PageHinkleyState,
 } from './page-hinkley.js';
 export { Ddm, type DdmOptions, type DdmState } from './ddm.js';
+export { Fhddm, type FhddmOptions, type FhddmState } from './fhddm.js';
+export { Fhddms, type FhddmsOptions, type FhddmsState } from './fhddms.js';
+export { HddmA, type HddmAOptions, type HddmAPrefix, type HddmAState } from './hddm-a.js';
 export {
   Kswin,
   type KswinOptions,
