@@ -4,7 +4,8 @@
  * Every detector, with its default options, runs on seeded synthetic streams
  * (`syntheticStream`): abrupt, gradual and incremental changes and stationary controls, each both
  * real-valued (a Gaussian mean alternating between 0 and 1σ) and binary (classifier errors whose
- * rate rises 0.1 → 0.2 → 0.3 → 0.4). Ddm only sees the binary streams. Detections are matched to
+ * rate rises 0.1 → 0.2 → 0.3 → 0.4). Ddm, Fhddm, Fhddms and HddmA only see the binary streams
+ * (Fhddm and Fhddms read 1 = correct, so they are fed 1 − error). Detections are matched to
  * change points by `scoreDetections`: a change counts as caught by the first detection within
  * `transitionWidth + TOLERANCE` elements of its start; every other detection is a false alarm
  * (`repeats` counts those that re-fire on an already caught change). Prints one table and writes
@@ -17,6 +18,9 @@ import { fileURLToPath } from 'node:url';
 import {
   Adwin,
   Ddm,
+  Fhddm,
+  Fhddms,
+  HddmA,
   Kswin,
   PageHinkley,
   detectedIndices,
@@ -52,6 +56,9 @@ interface DetectorSpec {
 
 const detectors: readonly DetectorSpec[] = [
   { name: 'Adwin', kinds: ['real', 'binary'], create: () => new Adwin() },
+  { name: 'Fhddm', kinds: ['binary'], create: () => fedCorrectness(new Fhddm()) },
+  { name: 'Fhddms', kinds: ['binary'], create: () => fedCorrectness(new Fhddms()) },
+  { name: 'HddmA', kinds: ['binary'], create: () => new HddmA() },
   { name: 'PageHinkley', kinds: ['real', 'binary'], create: () => new PageHinkley() },
   { name: 'Kswin', kinds: ['real', 'binary'], create: (seed) => new Kswin({ seed }) },
   { name: 'Ddm', kinds: ['binary'], create: () => new Ddm() },
@@ -132,6 +139,11 @@ await writeFile(
   ),
 );
 console.log(`wrote ${relative(process.cwd(), output)}`);
+
+/** FHDDM watches accuracy (1 = correct); the binary streams are errors (1 = wrong). */
+function fedCorrectness(detector: DriftDetector<number>): DriftDetector<number> {
+  return { update: (error) => detector.update(1 - error) };
+}
 
 /** A distinct, stable seed per stream, so adding a family or a run leaves the others unchanged. */
 function seedOf(family: StreamFamily, kind: StreamKind, run: number): number {

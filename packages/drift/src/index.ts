@@ -40,6 +40,9 @@ export {
   type PageHinkleyState,
 } from './page-hinkley.js';
 export { Ddm, type DdmOptions, type DdmState } from './ddm.js';
+export { Fhddm, type FhddmOptions, type FhddmState } from './fhddm.js';
+export { Fhddms, type FhddmsOptions, type FhddmsState } from './fhddms.js';
+export { HddmA, type HddmAOptions, type HddmAPrefix, type HddmAState } from './hddm-a.js';
 export {
   Kswin,
   type KswinOptions,
@@ -82,3 +85,24 @@ export {
   type SyntheticStream,
   type SyntheticStreamOptions,
 } from './evaluation/index.js';
+export { Standardizer, type StandardizerState } from './standardizer.js';
+export {
+  fitKMeans,
+  KMeans,
+  type KMeansFit,
+  type KMeansOptions,
+  type KMeansState,
+  type NearestCentroid,
+} from './k-means.js';
+export {
+  ReferenceClusters,
+  type ClusterDistanceQuantiles,
+  type ReferenceClustersOptions,
+  type ReferenceClustersState,
+} from './reference-clusters.js';
+export {
+  fitPcaReconstruction,
+  PcaReconstruction,
+  type PcaReconstructionOptions,
+  type PcaReconstructionState,
+} from './pca-reconstruction.js';

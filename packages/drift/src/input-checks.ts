@@ -17,3 +17,39 @@ export function requireBinary(value: number | boolean, what: string): 0 | 1 {
   if (value === 1 || value === true) return 1;
   throw new DriftError('DW_DRIFT_INVALID_INPUT', `${what} must be 0 or 1, got ${String(value)}`);
 }
+
+/**
+ * Rejects a table that is not a non-empty array of rows of one width (`width` if given, else the
+ * first row's) holding finite numbers; returns the width. Multivariate methods measure distances
+ * across whole rows, so one NaN would poison every distance it enters.
+ */
+export function requireRows(
+  rows: readonly ArrayLike<number>[],
+  what: string,
+  width?: number,
+): number {
+  if (!Array.isArray(rows) || rows.length === 0) {
+    throw new DriftError('DW_DRIFT_INVALID_INPUT', `${what} must be a non-empty array of rows`);
+  }
+  const expected = width ?? (rows[0] as ArrayLike<number> | undefined)?.length ?? 0;
+  if (!Number.isSafeInteger(expected) || expected === 0) {
+    throw new DriftError('DW_DRIFT_INVALID_INPUT', `${what}[0] must be a non-empty row of numbers`);
+  }
+  rows.forEach((row: ArrayLike<number>, i) => {
+    requireRow(row, `${what}[${i}]`, expected);
+  });
+  return expected;
+}
+
+/** Rejects a row that does not hold exactly `width` finite numbers. */
+export function requireRow(row: ArrayLike<number>, what: string, width: number): void {
+  // Typed as a row, but it may come from parsed JSON: check it is one before reading it.
+  const candidate: unknown = row;
+  if (typeof candidate !== 'object' || candidate === null || row.length !== width) {
+    throw new DriftError(
+      'DW_DRIFT_INVALID_INPUT',
+      `${what} must be a row of ${width} numbers, got ${typeof candidate === 'object' && candidate !== null ? `${String(row.length)} values` : String(candidate)}`,
+    );
+  }
+  for (let j = 0; j < width; j++) requireFinite(row[j] as number, `${what}[${j}]`);
+}

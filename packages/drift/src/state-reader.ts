@@ -125,6 +125,20 @@ export class StateReader {
     );
   }
 
+  /** An array of non-empty rows of one width, each an array of doubles as {@link doubles} reads. */
+  doubleRows(field: string, finite = false): number[][] {
+    const rows = this.array(field).map((row, i) => {
+      const name = `${this.name(field)}[${i}]`;
+      if (!Array.isArray(row)) throw this.invalid(`${name} must be an array, got ${describe(row)}`);
+      return row.map((value, j) => this.#double(value, `${name}[${j}]`, finite));
+    });
+    const width = rows[0]?.length ?? 0;
+    if (rows.some((row) => row.length !== width || width === 0)) {
+      throw this.invalid(`${this.name(field)} must be non-empty rows of one width`);
+    }
+    return rows;
+  }
+
   /** An array of safe integers in [min, max]. */
   integers(field: string, min = 0, max = Number.MAX_SAFE_INTEGER): number[] {
     return this.array(field).map((value, i) =>
