@@ -1,7 +1,8 @@
 /**
  * The bus rides out a broker restart: inference keeps its process, reconnects, and every event —
- * before, during and after the outage — is scored exactly once. On an isolated stack (own ports,
- * own data dir) so the shared broker other tests use is never touched.
+ * before, during and after the outage — is scored exactly once; `driftwatch replay` sends on
+ * through the restart and reports exactly what it sent. On an isolated stack (own ports, own data
+ * dir) so the shared broker other tests use is never touched.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -17,70 +18,127 @@ import {
   seaModelVersion,
   sendAll,
 } from '../support/pipeline.js';
+import type { ReplayReport } from '../../packages/cli/src/commands/replay.js';
+import { spawnCli } from '../../packages/cli/src/testing/run-cli.js';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { isolatedStackEnv, runStackCli } from '../support/stack-cli.js';
 import { collectTopic } from '../support/topic-reader.js';
 
-describe('inference across a broker restart, on an isolated stack', { timeout: 400_000 }, () => {
-  let env: Record<string, string>;
-  let inference: ServiceProcess | undefined;
+describe(
+  'inference and replay across a broker restart, on an isolated stack',
+  { timeout: 400_000 },
+  () => {
+    let env: Record<string, string>;
+    let inference: ServiceProcess | undefined;
 
-  before(async () => {
-    env = await isolatedStackEnv();
-    const up = await runStackCli(['up'], env);
-    assert.equal(up.code, 0, up.stderr);
-  });
-  after(async () => {
-    await inference?.stop('SIGKILL');
-    await runStackCli(['down', '--wipe'], env);
-  });
-
-  it('reconnects and scores every event exactly once', async () => {
-    const brokers = [env['KAFKA_BROKERS'] ?? ''];
-    const kafka = testKafka(brokers);
-    const pipeline = await createTestPipeline(kafka);
-    const producer = kafka.producer({ idempotent: true });
-    await producer.connect();
-    await publishModelVersion(
-      producer,
-      pipeline,
-      await seaModelVersion({ model: 'sea', version: 1 }),
-    );
-    inference = await startServiceProcess('inference', {
-      ...pipeline.env,
-      KAFKA_BROKERS: env['KAFKA_BROKERS'] ?? '',
+    before(async () => {
+      env = await isolatedStackEnv();
+      const up = await runStackCli(['up'], env);
+      assert.equal(up.code, 0, up.stderr);
     });
-    const events = await Promise.all(
-      [...seaStream({ seed: 8, length: 6000 })].map(async (row) => {
-        const id = eventId('restart', row.index);
-        const event: FeatureEvent = { id, model: 'sea', ts: Date.now(), features: row.features };
-        return { key: id, value: await pipeline.codecs.events.encode(event) };
-      }),
-    );
-    await sendAll(producer, pipeline.names.events, events.slice(0, 3000));
-    const before = await collectTopic(kafka, pipeline.names.predictions);
-    await before.waitFor(1000, 60_000);
-    await before.stop();
-    await producer.disconnect();
+    after(async () => {
+      await inference?.stop('SIGKILL');
+      await runStackCli(['down', '--wipe'], env);
+    });
 
-    const down = await runStackCli(['down'], env);
-    assert.equal(down.code, 0, down.stderr);
-    await sleep(3000);
-    const up = await runStackCli(['up'], env);
-    assert.equal(up.code, 0, up.stderr);
-    assert.equal(inference.child.exitCode, null, 'inference kept running through the outage');
+    it('reconnects and scores every event exactly once', async () => {
+      const brokers = [env['KAFKA_BROKERS'] ?? ''];
+      const kafka = testKafka(brokers);
+      const pipeline = await createTestPipeline(kafka);
+      const producer = kafka.producer({ idempotent: true });
+      await producer.connect();
+      await publishModelVersion(
+        producer,
+        pipeline,
+        await seaModelVersion({ model: 'sea', version: 1 }),
+      );
+      inference = await startServiceProcess('inference', {
+        ...pipeline.env,
+        KAFKA_BROKERS: env['KAFKA_BROKERS'] ?? '',
+      });
+      const events = await Promise.all(
+        [...seaStream({ seed: 8, length: 6000 })].map(async (row) => {
+          const id = eventId('restart', row.index);
+          const event: FeatureEvent = { id, model: 'sea', ts: Date.now(), features: row.features };
+          return { key: id, value: await pipeline.codecs.events.encode(event) };
+        }),
+      );
+      await sendAll(producer, pipeline.names.events, events.slice(0, 3000));
+      const before = await collectTopic(kafka, pipeline.names.predictions);
+      await before.waitFor(1000, 60_000);
+      await before.stop();
+      await producer.disconnect();
 
-    const again = testKafka(brokers).producer({ idempotent: true });
-    await again.connect();
-    await sendAll(again, pipeline.names.events, events.slice(3000));
-    await again.disconnect();
-    const predictions = await collectTopic(testKafka(brokers), pipeline.names.predictions);
-    await predictions.waitFor(events.length, 240_000);
-    await predictions.settle(3000);
-    const ids = predictions.records.map((record) => record.key);
-    assert.equal(ids.length, events.length, 'no event dropped or scored twice');
-    assert.equal(new Set(ids).size, events.length);
-    assert.equal(inference.child.exitCode, null);
-    await predictions.stop();
-  });
-});
+      const down = await runStackCli(['down'], env);
+      assert.equal(down.code, 0, down.stderr);
+      await sleep(3000);
+      const up = await runStackCli(['up'], env);
+      assert.equal(up.code, 0, up.stderr);
+      assert.equal(inference.child.exitCode, null, 'inference kept running through the outage');
+
+      const again = testKafka(brokers).producer({ idempotent: true });
+      await again.connect();
+      await sendAll(again, pipeline.names.events, events.slice(3000));
+      await again.disconnect();
+      const predictions = await collectTopic(testKafka(brokers), pipeline.names.predictions);
+      await predictions.waitFor(events.length, 240_000);
+      await predictions.settle(3000);
+      const ids = predictions.records.map((record) => record.key);
+      assert.equal(ids.length, events.length, 'no event dropped or scored twice');
+      assert.equal(new Set(ids).size, events.length);
+      assert.equal(inference.child.exitCode, null);
+      await predictions.stop();
+    });
+    it('driftwatch replay sends on through a broker restart, each event once, and says what it sent', async () => {
+      const brokers = [env['KAFKA_BROKERS'] ?? ''];
+      const prefix = 'replay-restart.';
+      const cli = spawnCli(
+        ['replay', 'sea', '--length', '4000', '--rate', '400', '--seed', '3', '--json'],
+        {
+          KAFKA_BROKERS: brokers.join(','),
+          TOPIC_PREFIX: prefix,
+          SCHEMA_REGISTRY_URL: '',
+          KAFKA_TOPIC_PARTITIONS: '3',
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      cli.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      cli.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => cli.once('close', resolve));
+      try {
+        // Restart the broker once a quarter of the events are in (the replay makes its topics).
+        const admin = testKafka(brokers).admin();
+        await admin.connect();
+        while (!(await admin.listTopics()).includes(`${prefix}events`)) await sleep(200);
+        await admin.disconnect();
+        const events = await collectTopic(testKafka(brokers), `${prefix}events`);
+        await events.waitFor(1000, 120_000);
+        await events.stop();
+        const down = await runStackCli(['down'], env);
+        assert.equal(down.code, 0, down.stderr);
+        await sleep(3000);
+        const up = await runStackCli(['up'], env);
+        assert.equal(up.code, 0, up.stderr);
+
+        assert.equal(await exited, 0, stderr);
+        const report = JSON.parse(stdout) as ReplayReport;
+        assert.equal(report.events, 4000);
+        const written = await collectTopic(testKafka(brokers), `${prefix}events`);
+        await written.waitFor(4000, 60_000);
+        await written.settle(2000);
+        const ids = written.records.map((record) => record.key);
+        assert.equal(ids.length, 4000, 'every event written once');
+        assert.equal(new Set(ids).size, 4000);
+        await written.stop();
+        const labels = await collectTopic(testKafka(brokers), `${prefix}labels`);
+        await labels.waitFor(report.labels, 60_000);
+        await labels.settle(2000);
+        assert.equal(labels.records.length, report.labels, 'as many labels as the report says');
+        await labels.stop();
+      } finally {
+        cli.kill('SIGKILL');
+      }
+    });
+  },
+);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Message, Producer } from '@driftwatch/bus';
+import { withRetry, type Message, type Producer, type RetryPolicy } from '@driftwatch/bus';
 import {
   deliverySchedule,
   eventId,
@@ -92,6 +92,13 @@ export interface ReplayOptions {
   flowControl?: FlowControl;
   /** Called after every batch the broker acknowledged. */
   onProgress?: (progress: ReplayProgress) => void;
+  /**
+   * How a batch the broker did not take is sent again (default {@link sendRetryPolicy}): a
+   * restarting broker refuses connections for seconds, longer than kafkajs' own retries wait.
+   */
+  sendRetry?: RetryPolicy;
+  /** Called before a batch is sent again. */
+  onSendRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
 export interface ReplaySummary {
@@ -107,6 +114,18 @@ export interface ReplaySummary {
   /** How long flow control held the replay back, in ms; 0 without flow control. */
   heldMs: number;
 }
+
+/**
+ * A batch is sent again for about a minute (full jitter, so about half of the ceilings' sum of
+ * 2 minutes) before the replay gives up: long enough for a broker to restart, short enough that a
+ * broker that is gone ends the replay with what was sent.
+ */
+export const sendRetryPolicy: RetryPolicy = {
+  retries: 14,
+  initialDelayMs: 250,
+  maxDelayMs: 10_000,
+  factor: 2,
+};
 
 /** Up to this many messages per produce request: ~100 KB of JSON events. */
 const maxBatchMessages = 1000;
@@ -195,7 +214,23 @@ export async function replayStream(options: ReplayOptions): Promise<ReplaySummar
       { topic: names.events, messages: events },
       { topic: names.labels, messages: labels },
     ].filter((topic) => topic.messages.length > 0);
-    await producer.sendBatch({ topicMessages });
+    // The same producer sends a failed batch again: kafkajs moves an idempotent producer's
+    // sequence numbers on only when a batch is acknowledged, so a batch the broker wrote but did
+    // not acknowledge before it went down is recognised as a duplicate and not written twice.
+    try {
+      await withRetry(() => producer.sendBatch({ topicMessages }), {
+        policy: options.sendRetry ?? sendRetryPolicy,
+        ...(signal ? { signal } : {}),
+        ...(options.onSendRetry ? { onRetry: options.onSendRetry } : {}),
+      });
+    } catch (error) {
+      throw new DemoError(
+        'DW_DEMO_SEND_FAILED',
+        `Kafka did not take a batch (${error instanceof Error ? error.message : String(error)}); ` +
+          `${sent.events} events and ${sent.labels} labels were sent before it, the rest were not`,
+        { cause: error },
+      );
+    }
     for (const { delivery } of batch) {
       if (delivery.kind === 'event') {
         sent.events++;

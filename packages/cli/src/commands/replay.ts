@@ -391,6 +391,12 @@ async function replay(
       rate: options.rate,
       ...(flowControl ? { flowControl } : {}),
       signal: interrupt.signal,
+      onSendRetry: (error, attempt, delayMs) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        console.error(
+          `replay: Kafka did not take a batch (${reason}); sending it again in ${delayMs} ms (retry ${attempt + 1})`,
+        );
+      },
       onProgress: ({ events, labels, total }) => {
         bar?.setTotal(total);
         bar?.update(events + labels, { events, labels });
