@@ -4,6 +4,7 @@
  * promoted, served, accuracy recovered — and the controls that keep that honest.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -38,10 +39,8 @@ function loop(
     streamName: 'sea',
     featureNames: ['x1', 'x2', 'x3'],
     knownDrifts: [],
-    // 500 events/s, not 1000: on a 2-core machine the time from a drift's alert to its promoted
-    // version serving sometimes outlasted a 6,000-event concept at 1,000/s (one run in three),
-    // which measured the machine, not the loop. The bounds below are unchanged; pacing the replay
-    // by the pipeline's committed position (issue 11's --max-lag) is the real fix.
+    // The replay is flow-controlled (runClosedLoop's maxLag): what happens depends on events, not
+    // on the rate or the machine; 500 events/s only keeps a busy machine's queues short.
     rate: 500,
     labelDelayMs: 300,
     seed: 1,
@@ -108,6 +107,58 @@ describe('the closed loop on the real broker and Redis', { timeout: 900_000 }, (
       summary.retrains.requested,
     );
     assert.ok(metricValue(detectorMetrics, 'driftwatch_detector_window_accuracy_ratio') > 0.8);
+  });
+
+  it('is reproducible in events: the same seeded stream, once beside a CPU-bound process, detects and serves at the same events', async (t) => {
+    const length = 12_000;
+    const concepts = seaDemoConcepts(length);
+    const stream = seaStream({ seed: 4, length, concepts });
+    const run = async () => {
+      const { summary } = await runClosedLoop(
+        loop({
+          rows: [...stream],
+          reference: seaReference(concepts[0]?.threshold ?? 7),
+          knownDrifts: stream.drifts,
+          rate: 1000,
+        }),
+      );
+      return {
+        drifts: summary.drifts.map((drift) => ({
+          detectedAt: drift.detectedAt,
+          servingFrom: drift.servingFrom,
+          promotedVersion: drift.promotedVersion,
+        })),
+        trainRows: summary.versions.map((version) => version.trainRows),
+        accuracy: summary.accuracy,
+      };
+    };
+    const quiet = await run();
+    // Another process that wants a whole core for as long as the second run lasts.
+    const hog = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    let busy: typeof quiet;
+    try {
+      busy = await run();
+    } finally {
+      hog.kill('SIGKILL');
+    }
+    t.diagnostic(JSON.stringify({ quiet, busy }));
+    assert.ok(
+      quiet.drifts.every((drift) => drift.detectedAt !== null && drift.servingFrom !== null),
+      `every drift detected and answered: ${JSON.stringify(quiet.drifts)}`,
+    );
+    for (const [k, drift] of quiet.drifts.entries()) {
+      const other = busy.drifts[k];
+      assert.ok(other?.detectedAt != null && other.servingFrom != null, `busy run, drift ${k}`);
+      // "Within a few events" and "within a few hundred", as issue 11 asks; seen: identical.
+      assert.ok(
+        Math.abs(other.detectedAt - (drift.detectedAt ?? 0)) <= 5,
+        `drift ${k} detected at ${drift.detectedAt} and ${other.detectedAt}`,
+      );
+      assert.ok(
+        Math.abs(other.servingFrom - (drift.servingFrom ?? 0)) <= 300,
+        `drift ${k} answered from ${drift.servingFrom} and ${other.servingFrom}`,
+      );
+    }
   });
 
   it('a stationary control stream of the same length raises no alert and asks for no retrain', async () => {
