@@ -45,6 +45,14 @@ export interface CbpeState {
  */
 export interface CbpeSums {
   count: number;
+  /**
+   * Rows predicted positive, and rows whose probability is exactly 1 or 0. The sums below pick up
+   * rounding residue in {@link StreamingCbpe}, so whether a metric's denominator is zero (the
+   * metric then 0 or NaN) is read from these exact counts instead.
+   */
+  predictedPositives: number;
+  certainPositives: number;
+  certainNegatives: number;
   truePositives: number;
   falsePositives: number;
   falseNegatives: number;
@@ -145,6 +153,11 @@ export class Cbpe {
 
   /** Estimated metrics of a non-empty window of raw scores. */
   estimate(scores: readonly number[]): CbpeEstimate {
+    return estimateFromSums(this.sums(scores));
+  }
+
+  /** The expected counts and ROC sums of a non-empty window of raw scores. */
+  sums(scores: readonly number[]): CbpeSums {
     if (!Array.isArray(scores) || scores.length === 0) {
       throw new DriftError('DW_DRIFT_INVALID_INPUT', 'scores must be a non-empty array');
     }
@@ -154,6 +167,9 @@ export class Cbpe {
     });
     const sums: CbpeSums = {
       count: scores.length,
+      predictedPositives: 0,
+      certainPositives: 0,
+      certainNegatives: 0,
       truePositives: 0,
       falsePositives: 0,
       falseNegatives: 0,
@@ -162,7 +178,10 @@ export class Cbpe {
       twiceAreaTimesPairs: 0,
     };
     probabilities.forEach((p, i) => {
+      if (p === 1) sums.certainPositives++;
+      if (p === 0) sums.certainNegatives++;
       if (this.predicts(scores[i] as number)) {
+        sums.predictedPositives++;
         sums.truePositives += p;
         sums.falsePositives += 1 - p;
       } else {
@@ -185,7 +204,7 @@ export class Cbpe {
       above += ties * p;
       start = end;
     }
-    return estimateFromSums(sums);
+    return sums;
   }
 
   static fromJSON(state: CbpeState): Cbpe {
@@ -214,17 +233,25 @@ export function estimateFromSums(sums: CbpeSums): CbpeEstimate {
   if (count === 0) {
     return { count, accuracy: NaN, precision: NaN, recall: NaN, f1: NaN, rocAuc: NaN };
   }
-  const ratio = (numerator: number, denominator: number): number =>
-    denominator === 0 ? 0 : numerator / denominator;
+  // Every probability 0 means no expected positive: recall's denominator (TP + FN) is 0, and F1's
+  // too when nothing is predicted positive either.
+  const noPositives = sums.certainNegatives === count;
+  const noNegatives = sums.certainPositives === count;
   const negatives = count - sums.positives;
-  const pairs = sums.positives * negatives;
   return {
     count,
     accuracy: (truePositives + trueNegatives) / count,
-    precision: ratio(truePositives, truePositives + falsePositives),
-    recall: ratio(truePositives, truePositives + falseNegatives),
-    f1: ratio(truePositives, truePositives + 0.5 * (falsePositives + falseNegatives)),
-    rocAuc: pairs > 0 ? sums.twiceAreaTimesPairs / (2 * pairs) : NaN,
+    precision:
+      sums.predictedPositives === 0 ? 0 : truePositives / (truePositives + falsePositives),
+    recall: noPositives ? 0 : truePositives / (truePositives + falseNegatives),
+    f1:
+      noPositives && sums.predictedPositives === 0
+        ? 0
+        : truePositives / (truePositives + 0.5 * (falsePositives + falseNegatives)),
+    rocAuc:
+      noPositives || noNegatives
+        ? NaN
+        : sums.twiceAreaTimesPairs / (2 * sums.positives * negatives),
   };
 }
 
