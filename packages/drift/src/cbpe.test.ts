@@ -81,7 +81,7 @@ describe('Cbpe', () => {
   it('estimates a lower accuracy as scores move towards 0.5, without any label', () => {
     const random = mulberry32(3);
     const scores: number[] = [];
-    const labels: number[] = [];
+    const labels: (0 | 1)[] = [];
     for (let i = 0; i < 4000; i++) {
       const score = random();
       scores.push(score);
@@ -135,7 +135,9 @@ describe('Cbpe', () => {
       rocAuc: 0.5,
     });
     // All rows certain negatives: no expected positive, so no ROC curve.
-    assert.ok(Number.isNaN(Cbpe.fromJSON({ threshold: 0.5, calibrator: null }).estimate([0, 0]).rocAuc));
+    assert.ok(
+      Number.isNaN(Cbpe.fromJSON({ threshold: 0.5, calibrator: null }).estimate([0, 0]).rocAuc),
+    );
   });
 
   it('rejects bad options, inputs and states with their codes', () => {
@@ -153,7 +155,10 @@ describe('Cbpe', () => {
     assertDriftError('DW_DRIFT_INVALID_INPUT', () => cbpe.estimate([]));
     assertDriftError('DW_DRIFT_INVALID_INPUT', () => cbpe.estimate([0.3, Infinity]));
     assertDriftError('DW_DRIFT_INVALID_STATE', () =>
-      Cbpe.fromJSON({ threshold: 0.5, calibrator: { thresholdScores: [1, 0], thresholdValues: [0, 1] } }),
+      Cbpe.fromJSON({
+        threshold: 0.5,
+        calibrator: { thresholdScores: [1, 0], thresholdValues: [0, 1] },
+      }),
     );
     assertDriftError('DW_DRIFT_INVALID_STATE', () =>
       Cbpe.fromJSON({ threshold: 'x' as unknown as number, calibrator: null }),

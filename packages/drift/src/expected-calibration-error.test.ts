@@ -35,7 +35,9 @@ describe('expectedCalibrationError', () => {
   });
 
   it('rejects too few rows, mismatched lengths and bad labels', () => {
-    assertDriftError('DW_DRIFT_INVALID_INPUT', () => expectedCalibrationError([0.1, 0.2, 0.3], [0, 1, 0]));
+    assertDriftError('DW_DRIFT_INVALID_INPUT', () =>
+      expectedCalibrationError([0.1, 0.2, 0.3], [0, 1, 0]),
+    );
     assertDriftError('DW_DRIFT_INVALID_INPUT', () => expectedCalibrationError([0.1], [0, 1]));
     assertDriftError('DW_DRIFT_INVALID_INPUT', () =>
       expectedCalibrationError([0.1, 0.2, 0.3, 0.4], [0, 1, 0, 2 as 1]),

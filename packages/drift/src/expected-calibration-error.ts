@@ -34,7 +34,8 @@ export function expectedCalibrationError(
   { bins = 10 }: ExpectedCalibrationErrorOptions = {},
 ): number {
   option.positiveInteger(bins, 'bins');
-  if (!Array.isArray(probabilities) || !Array.isArray(labels)) {
+  const given: unknown[] = [probabilities, labels];
+  if (!given.every((array) => Array.isArray(array))) {
     throw new DriftError('DW_DRIFT_INVALID_INPUT', 'probabilities and labels must be arrays');
   }
   if (probabilities.length !== labels.length) {

@@ -106,19 +106,14 @@ export {
   type PcaReconstructionOptions,
   type PcaReconstructionState,
 } from './pca-reconstruction.js';
-export {
-  IsotonicCalibrator,
-  type IsotonicCalibratorState,
-} from './isotonic-calibrator.js';
+export { IsotonicCalibrator, type IsotonicCalibratorState } from './isotonic-calibrator.js';
 export {
   expectedCalibrationError,
-  calibrationBinEdges,
   type ExpectedCalibrationErrorOptions,
 } from './expected-calibration-error.js';
 export { needsCalibration, type NeedsCalibrationOptions } from './needs-calibration.js';
 export {
   Cbpe,
-  estimateFromSums,
   type CbpeCalibration,
   type CbpeEstimate,
   type CbpeFitOptions,

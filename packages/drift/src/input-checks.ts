@@ -62,7 +62,9 @@ export function requireScoredLabels(
   scores: readonly number[],
   labels: readonly (0 | 1 | boolean)[],
 ): (0 | 1)[] {
-  if (!Array.isArray(scores) || !Array.isArray(labels) || scores.length === 0) {
+  // Typed as arrays, but they may come from parsed JSON: check they are before reading them.
+  const given: unknown[] = [scores, labels];
+  if (!given.every((array) => Array.isArray(array)) || scores.length === 0) {
     throw new DriftError('DW_DRIFT_INVALID_INPUT', 'scores and labels must be non-empty arrays');
   }
   if (scores.length !== labels.length) {

@@ -93,10 +93,7 @@ export class IsotonicCalibrator {
     const knotValues: number[] = [];
     fitted.forEach((value, i) => {
       const interior =
-        i > 0 &&
-        i < fitted.length - 1 &&
-        value === fitted[i - 1] &&
-        value === fitted[i + 1];
+        i > 0 && i < fitted.length - 1 && value === fitted[i - 1] && value === fitted[i + 1];
       if (!interior) {
         knotScores.push(pointScores[i] as number);
         knotValues.push(value);
@@ -193,7 +190,8 @@ function poolAdjacentViolators(sums: readonly number[], weights: readonly number
 }
 
 function requireSamePairs(scores: readonly number[], labels: readonly number[]): void {
-  if (!Array.isArray(scores) || !Array.isArray(labels) || scores.length === 0) {
+  const given: unknown[] = [scores, labels];
+  if (!given.every((array) => Array.isArray(array)) || scores.length === 0) {
     throw new DriftError('DW_DRIFT_INVALID_INPUT', 'scores and labels must be non-empty arrays');
   }
   if (scores.length !== labels.length) {

@@ -37,8 +37,8 @@ const TEST_SHARE = 0.1;
  * @example
  * ```ts
  * const random = mulberry32(5);
- * const scores: number[] = [];
- * const labels: number[] = [];
+ * const scores = [];
+ * const labels = [];
  * for (let i = 0; i < 2000; i++) {
  *   const score = random();
  *   scores.push(score);

@@ -13,7 +13,7 @@ function fixture(): { cbpe: Cbpe; stream: number[] } {
   const random = mulberry32(17);
   const score = (): number => Math.round(random() * 100) / 100;
   const scores: number[] = [];
-  const labels: number[] = [];
+  const labels: (0 | 1)[] = [];
   for (let i = 0; i < 3000; i++) {
     const s = score();
     scores.push(s);
@@ -33,7 +33,11 @@ function assertClose(actual: CbpeEstimate, expected: CbpeEstimate, where: string
   for (const metric of METRICS) {
     const difference = Math.abs(actual[metric] - expected[metric]);
     if (Number.isNaN(expected[metric])) assert.ok(Number.isNaN(actual[metric]), where);
-    else assert.ok(difference <= 1e-12, `${where} ${metric}: ${actual[metric]} vs ${expected[metric]}`);
+    else
+      assert.ok(
+        difference <= 1e-12,
+        `${where} ${metric}: ${actual[metric]} vs ${expected[metric]}`,
+      );
     max = Math.max(max, Number.isNaN(difference) ? 0 : difference);
   }
   return max;
@@ -48,7 +52,10 @@ describe('StreamingCbpe', () => {
       stream.forEach((score, i) => {
         streaming.update(score);
         const expected = cbpe.estimate(stream.slice(Math.max(0, i + 1 - window), i + 1));
-        max = Math.max(max, assertClose(streaming.estimate(), expected, `window ${window} at ${i}`));
+        max = Math.max(
+          max,
+          assertClose(streaming.estimate(), expected, `window ${window} at ${i}`),
+        );
       });
     }
     t.diagnostic(`max |streaming − batch| = ${max.toExponential(2)}`);
@@ -67,7 +74,7 @@ describe('StreamingCbpe', () => {
   it('continues from a JSON snapshot with the same window and estimates', () => {
     const { cbpe, stream } = fixture();
     const streaming = new StreamingCbpe({ cbpe, window: 100 });
-    stream.slice(0, 730).forEach((score) => streaming.update(score));
+    for (const score of stream.slice(0, 730)) streaming.update(score);
     const state = JSON.parse(JSON.stringify(streaming)) as StreamingCbpeState;
     const revived = StreamingCbpe.fromJSON(state);
     assert.deepEqual(revived.toJSON(), streaming.toJSON());
@@ -84,10 +91,12 @@ describe('StreamingCbpe', () => {
     assertDriftError('DW_DRIFT_INVALID_OPTION', () => new StreamingCbpe({ cbpe, window: 0 }));
     assertDriftError(
       'DW_DRIFT_INVALID_OPTION',
-      () => new StreamingCbpe({ cbpe: {} as Cbpe, window: 3 }),
+      () => new StreamingCbpe({ cbpe: JSON.parse('{}') as Cbpe, window: 3 }),
     );
     const streaming = new StreamingCbpe({ cbpe, window: 3 });
-    assertDriftError('DW_DRIFT_INVALID_INPUT', () => streaming.update(NaN));
+    assertDriftError('DW_DRIFT_INVALID_INPUT', () => {
+      streaming.update(NaN);
+    });
     assert.equal(streaming.count, 0);
     const state = streaming.toJSON();
     assertDriftError('DW_DRIFT_INVALID_STATE', () =>

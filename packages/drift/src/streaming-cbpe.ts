@@ -1,4 +1,10 @@
-import { Cbpe, estimateFromSums, type CbpeEstimate, type CbpeState, type CbpeSums } from './cbpe.js';
+import {
+  Cbpe,
+  estimateFromSums,
+  type CbpeEstimate,
+  type CbpeState,
+  type CbpeSums,
+} from './cbpe.js';
 import { DriftError, option } from './errors.js';
 import { requireFinite } from './input-checks.js';
 import { toJsonNumber, type JsonNumber } from './json-number.js';
@@ -46,7 +52,7 @@ export interface StreamingCbpeState {
  * streaming.count; // => 3
  * streaming.accuracy; // => 0.6666666666666666
  * streaming.precision; // => 0.6
- * streaming.rocAuc; // => 0.5892857142857144
+ * streaming.rocAuc; // => 0.6785714285714286
  * ```
  */
 export class StreamingCbpe {
