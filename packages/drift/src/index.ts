@@ -106,3 +106,22 @@ export {
   type PcaReconstructionOptions,
   type PcaReconstructionState,
 } from './pca-reconstruction.js';
+export { IsotonicCalibrator, type IsotonicCalibratorState } from './isotonic-calibrator.js';
+export {
+  expectedCalibrationError,
+  type ExpectedCalibrationErrorOptions,
+} from './expected-calibration-error.js';
+export { needsCalibration, type NeedsCalibrationOptions } from './needs-calibration.js';
+export {
+  Cbpe,
+  type CbpeCalibration,
+  type CbpeEstimate,
+  type CbpeFitOptions,
+  type CbpeState,
+  type CbpeSums,
+} from './cbpe.js';
+export {
+  StreamingCbpe,
+  type StreamingCbpeOptions,
+  type StreamingCbpeState,
+} from './streaming-cbpe.js';

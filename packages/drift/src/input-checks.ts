@@ -53,3 +53,26 @@ export function requireRow(row: ArrayLike<number>, what: string, width: number):
   }
   for (let j = 0; j < width; j++) requireFinite(row[j] as number, `${what}[${j}]`);
 }
+
+/**
+ * Rejects scores and 0/1 labels (or booleans) that are not two non-empty arrays of one length
+ * holding finite scores; returns the labels as 0/1.
+ */
+export function requireScoredLabels(
+  scores: readonly number[],
+  labels: readonly (0 | 1 | boolean)[],
+): (0 | 1)[] {
+  // Typed as arrays, but they may come from parsed JSON: check they are before reading them.
+  const given: unknown[] = [scores, labels];
+  if (!given.every((array) => Array.isArray(array)) || scores.length === 0) {
+    throw new DriftError('DW_DRIFT_INVALID_INPUT', 'scores and labels must be non-empty arrays');
+  }
+  if (scores.length !== labels.length) {
+    throw new DriftError(
+      'DW_DRIFT_INVALID_INPUT',
+      `scores and labels must have the same length, got ${scores.length} and ${labels.length}`,
+    );
+  }
+  scores.forEach((score, i) => requireFinite(score, `scores[${i}]`));
+  return labels.map((label, i) => requireBinary(label, `labels[${i}]`));
+}
