@@ -33,11 +33,26 @@ PANELS = [
      [("driftwatch_joiner_backlog_pairs", "waiting for their other half"),
       ("increase(driftwatch_joiner_expired_predictions_total[5m])", "expired unlabeled (5 min)")]),
     ("Dead letters (per 5 min)", "none",
-     [("sum by (service, code) (increase(driftwatch_inference_dead_letters_total[5m]))", "inference {{code}}"),
+     [("sum by (code) (increase(driftwatch_inference_dead_letters_total[5m]))", "inference {{code}}"),
       ("sum by (code) (increase(driftwatch_joiner_dead_letters_total[5m]))", "joiner {{code}}"),
-      ("sum by (code) (increase(driftwatch_detector_dead_letters_total[5m]))", "detector {{code}}")]),
-    ("Scoring latency p99 (one ONNX call per batch)", "s",
-     [("histogram_quantile(0.99, sum by (le) (rate(driftwatch_inference_scoring_duration_seconds_bucket[5m])))", "p99")]),
+      ("sum by (code) (increase(driftwatch_detector_dead_letters_total[5m]))", "detector {{code}}"),
+      ("sum by (code) (increase(driftwatch_trainer_dead_letters_total[5m]))", "trainer {{code}}")]),
+    ("Inference latency: event to prediction, and one scoring call", "s",
+     [("histogram_quantile(0.5, sum by (le) (rate(driftwatch_inference_event_to_prediction_seconds_bucket[5m])))", "event to prediction p50"),
+      ("histogram_quantile(0.99, sum by (le) (rate(driftwatch_inference_event_to_prediction_seconds_bucket[5m])))", "event to prediction p99"),
+      ("histogram_quantile(0.99, sum by (le) (rate(driftwatch_inference_scoring_duration_seconds_bucket[5m])))", "scoring call p99")]),
+    # The same ratios as the driftwatch:dead_letter_ratio:rate5m recording rules, spelled out so
+    # the panel works against a Prometheus without deploy/prometheus/rules.
+    ("Error rate (dead letters / records consumed)", "percentunit",
+     [("sum(rate(driftwatch_inference_dead_letters_total[5m])) / sum(rate(driftwatch_inference_events_consumed_total[5m]))", "inference"),
+      ("sum(rate(driftwatch_joiner_dead_letters_total[5m])) / sum(rate(driftwatch_joiner_records_consumed_total[5m]))", "joiner"),
+      ("sum(rate(driftwatch_detector_dead_letters_total[5m])) / sum(rate(driftwatch_detector_records_consumed_total[5m]))", "detector"),
+      ("sum(rate(driftwatch_trainer_dead_letters_total[5m])) / sum(rate(driftwatch_trainer_requests_consumed_total[5m]))", "trainer")]),
+    ("Consumer lag (records left to read, per topic)", "none",
+     [("sum by (topic) (driftwatch_inference_consumer_lag_records)", "inference {{topic}}"),
+      ("sum by (topic) (driftwatch_joiner_consumer_lag_records)", "joiner {{topic}}"),
+      ("sum by (topic) (driftwatch_detector_consumer_lag_records)", "detector {{topic}}"),
+      ("sum by (topic) (driftwatch_trainer_consumer_lag_records)", "trainer {{topic}}")]),
 ]
 
 panels = []

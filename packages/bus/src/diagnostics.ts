@@ -9,6 +9,11 @@ export interface BusDiagnostics {
     records: number;
     produced: number;
     durationMs: number;
+    /**
+     * Records of the partition left to read after this batch, as its fetch saw the high
+     * watermark (a transaction's commit marker counts as one).
+     */
+    lag: number;
   }): void;
   batchRetried(event: { topic: string; partition: number; attempt: number; error: unknown }): void;
 }

@@ -294,6 +294,7 @@ export async function startTransactionalProcessor(
             records: recordBatch.records.length,
             produced,
             durationMs: performance.now() - started,
+            lag: Math.max(0, Number(batch.offsetLag())),
           });
         }
       } catch (error) {

@@ -31,6 +31,7 @@ export {
 } from './kafka-security.js';
 export { redisTls } from './redis-tls.js';
 export { createLogger, type Logger } from './logger.js';
+export { labelDelayBuckets, latencyBuckets } from './metric-buckets.js';
 export { recordLimitsEnv } from './record-limits-env.js';
 export { createShutdown, type Shutdown } from './shutdown.js';
 export { HealthChecks } from './health.js';

@@ -8,6 +8,7 @@ export {
 } from './kafka-broker.js';
 export { mavenFailure } from './kafka-classpath.js';
 export { parseJavaMajor, requireJava } from './java.js';
+export { ensurePrometheus, type PrometheusPrograms } from './prometheus-install.js';
 export { answersPing, redisStatus, startRedis, stopRedis } from './redis-server.js';
 export { schemaRegistryBuildFailure } from './schema-registry-build.js';
 export {

@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { ensureDebianProgram } from './debian-package.js';
 import { StackError } from './errors.js';
 import { tail } from './log-tail.js';
 import { describeListener, isListening } from './ports.js';
@@ -105,56 +106,6 @@ export async function redisStatus(config: StackConfig): Promise<ServerStatus> {
   return { name: 'redis', state: ready ? 'running' : 'starting', pid, address, dataDir };
 }
 
-function redisServerPath(): string | undefined {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() : undefined;
-}
-
-/**
- * Finds redis-server, installing Debian's package when it is missing and we may (root + apt).
- * A policy-rc.d that says "no" keeps the package from starting a system Redis on 6379 behind
- * our back; it is removed again afterwards.
- */
-async function ensureRedisServer(log: (message: string) => void): Promise<string> {
-  const existing = redisServerPath();
-  if (existing) return existing;
-  const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
-  if (!canInstall) {
-    throw new StackError(
-      'DW_STACK_NO_REDIS',
-      'redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) and run the command again.',
-    );
-  }
-  log("redis-server not found; installing Debian's redis-server package with apt-get …");
-  const policy = '/usr/sbin/policy-rc.d';
-  const ownPolicy = !existsSync(policy);
-  if (ownPolicy) {
-    await writeFile(policy, '#!/bin/sh\nexit 101\n');
-    await chmod(policy, 0o755);
-  }
-  try {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'redis-server']]) {
-      const result = spawnSync('apt-get', args, { encoding: 'utf8', env });
-      if (result.status !== 0) {
-        throw new StackError(
-          'DW_STACK_NO_REDIS',
-          `installing redis-server failed (apt-get ${args.join(' ')}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`,
-        );
-      }
-    }
-  } finally {
-    if (ownPolicy) await rm(policy, { force: true });
-  }
-  const installed = redisServerPath();
-  if (!installed)
-    throw new StackError(
-      'DW_STACK_NO_REDIS',
-      'apt-get installed redis-server but it is not on PATH',
-    );
-  return installed;
-}
-
 /** What must hold before anything is started, so a failed `up` leaves nothing half-running. */
 export async function checkRedisCanStart(config: StackConfig): Promise<void> {
   const { redis } = config;
@@ -189,7 +140,15 @@ export async function startRedis(
     return { outcome: 'already-running', pid: running };
   }
   await checkRedisCanStart(config);
-  const server = await ensureRedisServer(log);
+  const server = await ensureDebianProgram(
+    {
+      command: 'redis-server',
+      debianPackage: 'redis-server',
+      code: 'DW_STACK_NO_REDIS',
+      installHint: 'Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis',
+    },
+    log,
+  );
   await mkdir(paths.data, { recursive: true });
   const secure = config.secure && secrets ? { config: config.secure, secrets } : undefined;
   await writeFile(paths.conf, redisConf(redis, paths.data, secure), { mode: 0o600 });

@@ -1,5 +1,6 @@
 import type { BusDiagnostics } from '@driftwatch/bus';
-import type { DriftAlert, RetrainRequest } from '@driftwatch/topics';
+import { labelDelayBuckets } from '@driftwatch/service-kit';
+import { deadLetterCodes, type DriftAlert, type RetrainRequest } from '@driftwatch/topics';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 import type { ConceptMetrics } from './concept-monitor.js';
@@ -22,7 +23,39 @@ export interface DetectorDiagnostics extends BusDiagnostics {
   unknownVersion(model: string, version: number): void;
 }
 
-export function createDetectorDiagnostics(registry: Registry): DetectorDiagnostics {
+export interface DetectorDiagnosticsOptions {
+  /** The topics the detector consumes, whose consumed-records series exist from the start. */
+  consumedTopics?: readonly string[];
+}
+
+/** Every (kind, detector) pair an alert can carry: the concept and data monitors' signals. */
+export const alertDetectors: readonly { kind: DriftAlert['kind']; detector: string }[] = [
+  { kind: 'concept', detector: 'adwin' },
+  { kind: 'concept', detector: 'block-accuracy' },
+  { kind: 'performance', detector: 'window-accuracy' },
+  { kind: 'data', detector: 'psi' },
+  { kind: 'data', detector: 'psi-score' },
+  { kind: 'data', detector: 'psi-class-probability' },
+  { kind: 'data', detector: 'ks' },
+];
+const retrainReasons: readonly RetrainRequest['reason'][] = [
+  'drift',
+  'performance',
+  'schedule',
+  'volume',
+  'manual',
+];
+
+/**
+ * Every counter exists at 0 for the label values known when it could first be incremented —
+ * topics and dead-letter codes at start, a model's alert, retrain and skipped-record series when
+ * the detector first reports on one of its versions — so the first increment is a step
+ * `increase()` sees, not a series appearing at 1.
+ */
+export function createDetectorDiagnostics(
+  registry: Registry,
+  options: DetectorDiagnosticsOptions = {},
+): DetectorDiagnostics {
   const registers = [registry];
   const perVersion = ['model', 'model_version'];
   const windowGauge = (name: string, help: string): Gauge =>
@@ -114,7 +147,7 @@ export function createDetectorDiagnostics(registry: Registry): DetectorDiagnosti
     name: 'driftwatch_detector_label_delay_seconds',
     help: 'Event-time delay from a prediction to its label.',
     labelNames: ['model'],
-    buckets: [1, 10, 60, 300, 1800, 3600, 6 * 3600, 86400, 3 * 86400, 7 * 86400],
+    buckets: [...labelDelayBuckets],
     registers,
   });
   const deadLetters = new Counter({
@@ -146,6 +179,26 @@ export function createDetectorDiagnostics(registry: Registry): DetectorDiagnosti
     help: 'Batches retried after a retriable failure.',
     registers,
   });
+  const consumerLag = new Gauge({
+    name: 'driftwatch_detector_consumer_lag_records',
+    help: 'Records of a partition left to read after the last batch consumed from it.',
+    labelNames: ['topic', 'partition'],
+    registers,
+  });
+  for (const topic of options.consumedTopics ?? []) consumed.inc({ topic }, 0);
+  for (const code of deadLetterCodes) deadLetters.inc({ code }, 0);
+  const seenModels = new Set<string>();
+  const seeModel = (model: string): void => {
+    if (seenModels.has(model)) return;
+    seenModels.add(model);
+    for (const { kind, detector } of alertDetectors) alerts.inc({ model, kind, detector }, 0);
+    for (const reason of retrainReasons) {
+      retrains.inc({ model, reason }, 0);
+      deduplicated.inc({ model, reason }, 0);
+    }
+    for (const stream of ['concept', 'data']) stale.inc({ model, stream }, 0);
+    unknown.inc({ model }, 0);
+  };
   /** Features with a PSI series, per `<model>/<version>`, so a retired version's can be removed. */
   const psiFeatures = new Map<string, Set<string>>();
   /** Classes with a recall series, per `<model>/<version>`, for the same reason. */
@@ -165,13 +218,15 @@ export function createDetectorDiagnostics(registry: Registry): DetectorDiagnosti
   ];
 
   return {
-    batchProcessed: ({ topic, records }) => {
+    batchProcessed: ({ topic, partition, records, lag }) => {
       consumed.inc({ topic }, records);
+      consumerLag.set({ topic, partition: String(partition) }, lag);
     },
     batchRetried: () => {
       retries.inc();
     },
     conceptMetrics: (model, version, metrics) => {
+      seeModel(model);
       const labels = { model, model_version: String(version) };
       accuracy.set(labels, metrics.accuracy);
       precision.set(labels, metrics.precision);
@@ -191,6 +246,7 @@ export function createDetectorDiagnostics(registry: Registry): DetectorDiagnosti
       }
     },
     dataMetrics: (model, version, values) => {
+      seeModel(model);
       const features = psiFeatures.get(`${model}/${version}`) ?? new Set<string>();
       psiFeatures.set(`${model}/${version}`, features);
       for (const { feature, psi: value } of values) {
@@ -211,24 +267,30 @@ export function createDetectorDiagnostics(registry: Registry): DetectorDiagnosti
       recallClasses.delete(`${model}/${version}`);
     },
     alerted: (alert) => {
+      seeModel(alert.model);
       alerts.inc({ model: alert.model, kind: alert.kind, detector: alert.detector });
     },
     retrainRequested: (request) => {
+      seeModel(request.model);
       retrains.inc({ model: request.model, reason: request.reason });
     },
     retrainDeduplicated: (model, reason) => {
+      seeModel(model);
       deduplicated.inc({ model, reason });
     },
     labelDelay: (model, delayMs) => {
+      seeModel(model);
       labelDelay.observe({ model }, Math.max(0, delayMs) / 1000);
     },
     deadLettered: (code) => {
       deadLetters.inc({ code });
     },
     staleVersion: (model, stream) => {
+      seeModel(model);
       stale.inc({ model, stream });
     },
     unknownVersion: (model) => {
+      seeModel(model);
       unknown.inc({ model });
     },
   };

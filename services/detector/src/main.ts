@@ -15,7 +15,10 @@ await runService({
   env: detectorEnv,
   start: async ({ config, logger, metrics, health, shutdown }) => {
     const internal = internalTopicNames(config.TOPIC_PREFIX);
-    const diagnostics = createDetectorDiagnostics(metrics);
+    const consumes = topicNames(config.TOPIC_PREFIX);
+    const diagnostics = createDetectorDiagnostics(metrics, {
+      consumedTopics: [consumes.predictions, internal.features, consumes.predictionsLabeled],
+    });
     const sizing = {
       partitions: config.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: config.KAFKA_REPLICATION_FACTOR,

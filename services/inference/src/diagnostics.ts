@@ -1,15 +1,33 @@
 import type { BusDiagnostics } from '@driftwatch/bus';
+import { latencyBuckets } from '@driftwatch/service-kit';
+import { deadLetterCodes } from '@driftwatch/topics';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Everything the inference service reports, declared in one place. */
 export interface InferenceDiagnostics extends BusDiagnostics {
   scored(model: string, version: number, events: number, seconds: number): void;
+  /** Predictions produced (their transaction committed), with each event's own `ts` in ms. */
+  predicted(model: string, eventTimestamps: readonly number[]): void;
   deadLettered(code: string): void;
   serving(model: string, version: number): void;
   modelLoadFailed(model: string, version: number): void;
 }
 
-export function createInferenceDiagnostics(registry: Registry): InferenceDiagnostics {
+export interface InferenceDiagnosticsOptions {
+  /** The clock event-to-prediction latency is measured with; default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Every counter exists at 0 for the label values known when it could first be incremented —
+ * dead-letter codes at start, a model's series when a version of it is first served — so the
+ * first increment is a step `increase()` sees, not a series appearing at 1.
+ */
+export function createInferenceDiagnostics(
+  registry: Registry,
+  options: InferenceDiagnosticsOptions = {},
+): InferenceDiagnostics {
+  const now = options.now ?? Date.now;
   const consumed = new Counter({
     name: 'driftwatch_inference_events_consumed_total',
     help: 'Events consumed from the events topic.',
@@ -37,7 +55,14 @@ export function createInferenceDiagnostics(registry: Registry): InferenceDiagnos
     name: 'driftwatch_inference_scoring_duration_seconds',
     help: 'Time of one batched ONNX scoring call.',
     labelNames: ['model'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    buckets: [...latencyBuckets],
+    registers: [registry],
+  });
+  const eventLatency = new Histogram({
+    name: 'driftwatch_inference_event_to_prediction_seconds',
+    help: "Time from an event's ts to its prediction being produced (the batch's transaction committed).",
+    labelNames: ['model'],
+    buckets: [...latencyBuckets],
     registers: [registry],
   });
   const batchDuration = new Histogram({
@@ -49,6 +74,12 @@ export function createInferenceDiagnostics(registry: Registry): InferenceDiagnos
   const retries = new Counter({
     name: 'driftwatch_inference_batch_retries_total',
     help: 'Batches retried after a retriable failure.',
+    registers: [registry],
+  });
+  const consumerLag = new Gauge({
+    name: 'driftwatch_inference_consumer_lag_records',
+    help: 'Records of a partition left to read after the last batch consumed from it.',
+    labelNames: ['topic', 'partition'],
     registers: [registry],
   });
   const servedVersion = new Gauge({
@@ -63,11 +94,19 @@ export function createInferenceDiagnostics(registry: Registry): InferenceDiagnos
     labelNames: ['model'],
     registers: [registry],
   });
+  for (const code of deadLetterCodes) deadLetters.inc({ code }, 0);
+  const seenModels = new Set<string>();
+  const seeModel = (model: string): void => {
+    if (seenModels.has(model)) return;
+    seenModels.add(model);
+    loadFailures.inc({ model }, 0);
+  };
   return {
-    batchProcessed: ({ records, durationMs }) => {
+    batchProcessed: ({ topic, partition, records, durationMs, lag }) => {
       consumed.inc(records);
       batchSize.observe(records);
       batchDuration.observe(durationMs / 1000);
+      consumerLag.set({ topic, partition: String(partition) }, lag);
     },
     batchRetried: () => {
       retries.inc();
@@ -76,13 +115,22 @@ export function createInferenceDiagnostics(registry: Registry): InferenceDiagnos
       predictions.inc({ model, model_version: String(version) }, events);
       scoring.observe({ model }, seconds);
     },
+    predicted: (model, eventTimestamps) => {
+      const producedAt = now();
+      for (const ts of eventTimestamps) {
+        eventLatency.observe({ model }, Math.max(0, producedAt - ts) / 1000);
+      }
+    },
     deadLettered: (code) => {
       deadLetters.inc({ code });
     },
     serving: (model, version) => {
+      seeModel(model);
+      predictions.inc({ model, model_version: String(version) }, 0);
       servedVersion.set({ model }, version);
     },
     modelLoadFailed: (model) => {
+      seeModel(model);
       loadFailures.inc({ model });
     },
   };

@@ -35,6 +35,9 @@ function recordingDiagnostics(): InferenceDiagnostics & { calls: string[] } {
     scored: (model, version, events) => {
       record('scored', model, version, events);
     },
+    predicted: (model, eventTimestamps) => {
+      record('predicted', model, eventTimestamps.length);
+    },
     deadLettered: (code) => {
       record('deadLettered', code);
     },
@@ -145,7 +148,7 @@ describe('inference handler', () => {
       predictions.map((p) => p.predicted),
       [1, 0, 1],
     );
-    assert.deepEqual(diagnostics.calls, ['scored sea 1 3']);
+    assert.deepEqual(diagnostics.calls, ['scored sea 1 3', 'predicted sea 3']);
   });
 
   it('dead-letters what it cannot score, with its code, in place; scores the rest', async () => {
@@ -200,6 +203,7 @@ describe('inference handler', () => {
       'deadLettered DW_MISSING_FEATURE',
       'deadLettered DW_NON_FINITE_FEATURE',
       'deadLettered DW_UNKNOWN_MODEL',
+      'predicted sea 2',
       'scored sea 1 2',
     ]);
   });
@@ -210,7 +214,11 @@ describe('inference handler', () => {
     const failed = await attempt(handle, records, false);
     assert.deepEqual(diagnostics.calls, []);
     assert.deepEqual(await attempt(handle, records), failed, 'handled again, the same output');
-    assert.deepEqual(diagnostics.calls, ['deadLettered DW_EMPTY_MESSAGE', 'scored sea 1 1']);
+    assert.deepEqual(diagnostics.calls, [
+      'deadLettered DW_EMPTY_MESSAGE',
+      'scored sea 1 1',
+      'predicted sea 1',
+    ]);
   });
 
   it('hot swap: a version promoted during a batch scores from the next batch on', async () => {

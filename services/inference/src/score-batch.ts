@@ -127,6 +127,7 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
           accepted.length,
           (performance.now() - started) / 1000,
         );
+        const eventTimestamps: number[] = [];
         const { classes } = served.scorer;
         const classCount = classes.length;
         const predicted = predictClasses(
@@ -162,6 +163,7 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
             probabilities: clamped,
             features: item.event.features,
           };
+          eventTimestamps.push(item.event.ts);
           outputs.push({
             index: item.index,
             message: {
@@ -171,6 +173,7 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
             },
           });
         }
+        if (eventTimestamps.length > 0) diagnostics.predicted(model, eventTimestamps);
       }
     } finally {
       lease.release();

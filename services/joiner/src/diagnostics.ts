@@ -1,4 +1,6 @@
 import type { BusDiagnostics } from '@driftwatch/bus';
+import { labelDelayBuckets } from '@driftwatch/service-kit';
+import { deadLetterCodes } from '@driftwatch/topics';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 import type { JoinEffect, JoinSide } from './join-lifecycle.js';
@@ -12,7 +14,22 @@ export interface JoinerDiagnostics extends BusDiagnostics {
   backlog(pairs: number): void;
 }
 
-export function createJoinerDiagnostics(registry: Registry): JoinerDiagnostics {
+export interface JoinerDiagnosticsOptions {
+  /** The topics the joiner consumes, whose consumed-records series exist from the start. */
+  consumedTopics?: readonly string[];
+}
+
+const joinSides: readonly JoinSide[] = ['prediction', 'label'];
+const joinEffects: readonly JoinEffect[] = ['pending', 'emit', 'duplicate'];
+
+/**
+ * Every counter exists at 0 for the label values known at start (topics, join transitions,
+ * dead-letter codes), so the first increment is a step `increase()` sees.
+ */
+export function createJoinerDiagnostics(
+  registry: Registry,
+  options: JoinerDiagnosticsOptions = {},
+): JoinerDiagnostics {
   const consumed = new Counter({
     name: 'driftwatch_joiner_records_consumed_total',
     help: 'Predictions and labels consumed.',
@@ -40,7 +57,7 @@ export function createJoinerDiagnostics(registry: Registry): JoinerDiagnostics {
     name: 'driftwatch_joiner_label_delay_seconds',
     help: 'Event-time delay from a prediction to its label.',
     labelNames: ['model'],
-    buckets: [1, 10, 60, 300, 1800, 3600, 6 * 3600, 86400, 3 * 86400, 7 * 86400],
+    buckets: [...labelDelayBuckets],
     registers: [registry],
   });
   const deadLetters = new Counter({
@@ -75,9 +92,21 @@ export function createJoinerDiagnostics(registry: Registry): JoinerDiagnostics {
     help: 'Batches retried after a retriable failure (e.g. Redis unavailable).',
     registers: [registry],
   });
+  const consumerLag = new Gauge({
+    name: 'driftwatch_joiner_consumer_lag_records',
+    help: 'Records of a partition left to read after the last batch consumed from it.',
+    labelNames: ['topic', 'partition'],
+    registers: [registry],
+  });
+  for (const topic of options.consumedTopics ?? []) consumed.inc({ topic }, 0);
+  for (const side of joinSides) {
+    for (const effect of joinEffects) transitions.inc({ side, effect }, 0);
+  }
+  for (const code of deadLetterCodes) deadLetters.inc({ code }, 0);
   return {
-    batchProcessed: ({ topic, records, produced: count }) => {
+    batchProcessed: ({ topic, partition, records, produced: count, lag }) => {
       consumed.inc({ topic }, records);
+      consumerLag.set({ topic, partition: String(partition) }, lag);
       produced.inc(count);
       batchSize.observe(records);
     },

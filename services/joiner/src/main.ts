@@ -1,5 +1,6 @@
 import { connectServiceBus } from '@driftwatch/bus';
 import { redisTls, runService } from '@driftwatch/service-kit';
+import { topicNames } from '@driftwatch/topics';
 import { Redis } from 'ioredis';
 
 import { joinerEnv } from './config.js';
@@ -16,7 +17,10 @@ await runService({
   name: 'joiner',
   env: joinerEnv,
   start: async ({ config, logger, metrics, health, shutdown }) => {
-    const diagnostics = createJoinerDiagnostics(metrics);
+    const consumes = topicNames(config.TOPIC_PREFIX);
+    const diagnostics = createJoinerDiagnostics(metrics, {
+      consumedTopics: [consumes.predictions, consumes.labels],
+    });
     const redis = new Redis(config.REDIS_URL, {
       ...redisTls(config),
       // Fail a command fast while disconnected; the batch is retried with backoff as a whole.

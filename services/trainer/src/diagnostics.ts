@@ -1,8 +1,9 @@
 import type { BusDiagnostics } from '@driftwatch/bus';
-import type { ModelVersion } from '@driftwatch/topics';
+import { deadLetterCodes, type ModelVersion } from '@driftwatch/topics';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-import type { CommandReport } from './train-with-command.js';
+import type { SkipReason } from './train-for-request.js';
+import type { CommandReport, CommandVerdict } from './train-with-command.js';
 
 /** Everything the trainer reports, declared in one place. */
 export interface TrainerDiagnostics extends BusDiagnostics {
@@ -11,8 +12,34 @@ export interface TrainerDiagnostics extends BusDiagnostics {
   /** One run (or refusal to run) of TRAINER_COMMAND, counted by verdict and timed. */
   commandRan(model: string, report: CommandReport): void;
   deadLettered(code: string): void;
+  /** A version of `model` was read from model-versions: its series are created at 0. */
+  modelSeen(model: string): void;
 }
 
+const versionStatuses: readonly ModelVersion['status'][] = ['promoted', 'rejected'];
+const skipReasons: readonly SkipReason[] = [
+  'superseded',
+  'not-enough-data',
+  'one-class',
+  'missing-class',
+  'invalid-input',
+  'export-mismatch',
+];
+const commandVerdicts: readonly CommandVerdict[] = [
+  'usable',
+  'not-run',
+  'not-started',
+  'failed',
+  'timed-out',
+  'no-model',
+  'unusable',
+];
+
+/**
+ * Every counter exists at 0 for the label values known when it could first be incremented —
+ * dead-letter codes at start, a model's outcome series when a version of it is first read — so
+ * the first increment is a step `increase()` sees, not a series appearing at 1.
+ */
 export function createTrainerDiagnostics(registry: Registry): TrainerDiagnostics {
   const registers = [registry];
   const requests = new Counter({
@@ -74,9 +101,25 @@ export function createTrainerDiagnostics(registry: Registry): TrainerDiagnostics
     help: 'Batches retried after a retriable failure.',
     registers,
   });
+  const consumerLag = new Gauge({
+    name: 'driftwatch_trainer_consumer_lag_records',
+    help: 'Records of a partition left to read after the last batch consumed from it.',
+    labelNames: ['topic', 'partition'],
+    registers,
+  });
+  for (const code of deadLetterCodes) deadLetters.inc({ code }, 0);
+  const seenModels = new Set<string>();
   return {
-    batchProcessed: ({ records }) => {
+    batchProcessed: ({ topic, partition, records, lag }) => {
       requests.inc(records);
+      consumerLag.set({ topic, partition: String(partition) }, lag);
+    },
+    modelSeen: (model) => {
+      if (seenModels.has(model)) return;
+      seenModels.add(model);
+      for (const status of versionStatuses) versions.inc({ model, status }, 0);
+      for (const reason of skipReasons) skipped.inc({ model, reason }, 0);
+      for (const verdict of commandVerdicts) commandRuns.inc({ model, verdict }, 0);
     },
     batchRetried: () => {
       retries.inc();

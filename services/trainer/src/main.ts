@@ -20,7 +20,11 @@ await runService({
       signal: shutdown.signal,
     });
     const { kafka, names, codecs } = bus;
-    const registryFollower = await bus.followRegistry();
+    const registryFollower = await bus.followRegistry({
+      onVersion: (version) => {
+        diagnostics.modelSeen(version.model);
+      },
+    });
     await registryFollower.caughtUp;
 
     if (config.TRAINER_COMMAND.length > 0) {
