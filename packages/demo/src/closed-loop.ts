@@ -284,12 +284,17 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
      * at the same event on every run, however fast the machine, and so is where the next version
      * starts serving.
      */
+    // Labels a checkpoint gave up waiting for: later checkpoints do not wait for them again.
+    let neverJoined = 0;
     const unsettled = async (): Promise<string | null> => {
-      const joining = sent.labels - sent.duplicateLabels - labeled.length;
-      // A label the joiner refuses (a class the model lacks) never joins: wait only so long.
+      const joining = sent.labels - sent.duplicateLabels - neverJoined - labeled.length;
+      // A label whose event inference refused, or whose class the model lacks, never joins: wait
+      // only so long for it, once.
       const key = `checkpoint ${nextCheckpoint}`;
       if (joining > 0) {
-        return holdAtMost(key, `${joining} labels sent are not joined yet`, settleLimitMs);
+        const reason = holdAtMost(key, `${joining} labels sent are not joined yet`, settleLimitMs);
+        if (reason === null) neverJoined += joining;
+        return reason;
       }
       return (await detectorCaughtUp())
         ? null
