@@ -71,9 +71,10 @@ export interface ClosedLoopOptions {
   /** Events per second. */
   rate: number;
   /**
-   * Flow control: the replay holds back while a service has more than this many records to read,
-   * and while a retrain request is unanswered or a promoted version not yet served, so what the
-   * loop does depends on events, not on how fast the machine is. Default 500.
+   * Flow control: the replay holds back while a service has more than this many records to read;
+   * and every this many events, once the pipeline has settled, while a retrain request is
+   * unanswered or a promoted version not yet served, so what the loop does depends on events,
+   * not on how fast the machine is. Default 500.
    */
   maxLag?: number;
   labelDelayMs: number;
@@ -278,14 +279,14 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       firstSeen.set(key, seen);
       return now - seen < limitMs ? reason : null;
     };
+    // Labels a checkpoint gave up waiting for: later checkpoints do not wait for them again.
+    let neverJoined = 0;
     /**
      * At a checkpoint, first the pipeline settles: every label sent so far has joined and the
      * detector has read it and sent its alerts and requests. Then what the detector asked is known
      * at the same event on every run, however fast the machine, and so is where the next version
      * starts serving.
      */
-    // Labels a checkpoint gave up waiting for: later checkpoints do not wait for them again.
-    let neverJoined = 0;
     const unsettled = async (): Promise<string | null> => {
       const joining = sent.labels - sent.duplicateLabels - neverJoined - labeled.length;
       // A label whose event inference refused, or whose class the model lacks, never joins: wait
