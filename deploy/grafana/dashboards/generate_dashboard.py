@@ -8,6 +8,9 @@ PANELS = [
     # (title, unit, [(expr, legend)])
     ("Window accuracy (serving versions)", "percentunit",
      [("driftwatch_detector_window_accuracy_ratio", "{{model}} v{{model_version}}")]),
+    ("Accuracy estimated without labels (CBPE) vs realized", "percentunit",
+     [("driftwatch_detector_estimated_accuracy_ratio", "estimated {{model}} v{{model_version}}"),
+      ("driftwatch_detector_window_accuracy_ratio", "realized {{model}} v{{model_version}}")]),
     ("F1 and ROC-AUC", "percentunit",
      [("driftwatch_detector_window_f1_ratio", "F1 {{model}} v{{model_version}}"),
       ("driftwatch_detector_window_roc_auc_ratio", "AUC {{model}} v{{model_version}}")]),

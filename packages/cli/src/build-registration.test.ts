@@ -158,9 +158,19 @@ describe('buildRegistration', () => {
       const [low, high] = [await at(0.2), await at(0.8)];
       assert.equal(low.threshold, 0.2);
       assert.ok(low.metrics.challenger['recall']! > high.metrics.challenger['recall']!);
-      // The threshold moves predictions, not the probabilities: same ROC AUC and profile.
+      // The threshold moves predictions, not the probabilities: same ROC AUC, profile and
+      // calibration; only what CBPE expects of the predictions moves with it.
       assert.equal(low.metrics.challenger['rocAuc'], high.metrics.challenger['rocAuc']);
-      assert.deepEqual(low.reference, high.reference);
+      const { cbpe: lowCbpe, ...lowProfile } = low.reference;
+      const { cbpe: highCbpe, ...highProfile } = high.reference;
+      assert.deepEqual(lowProfile, highProfile);
+      assert.equal(lowCbpe?.threshold, 0.2);
+      assert.equal(highCbpe?.threshold, 0.8);
+      assert.deepEqual(lowCbpe.calibrator, highCbpe.calibrator);
+      assert.equal(
+        lowCbpe.calibrationErrorBefore,
+        low.metrics.challenger['calibrationErrorBefore'],
+      );
     });
 
     it('takes --features and --classes as given', async () => {

@@ -9,6 +9,7 @@ import {
   buildReferenceProfile,
   inspectClassifier,
   loadVersionScorer,
+  calibrationMetrics,
   metricsRecord,
   resolveFeatureNames,
   sha256Hex,
@@ -154,6 +155,7 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
     classes,
     probabilities,
     bins: REFERENCE_BINS,
+    ...(classes.length === 2 ? { holdout: labeledScores(labels, probabilities, threshold) } : {}),
   });
 
   return {
@@ -171,7 +173,10 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
       outputKind,
       reference,
       metrics: {
-        challenger: labeledMetrics(labels, probabilities, classes.length, threshold),
+        challenger: {
+          ...labeledMetrics(labels, probabilities, classes.length, threshold),
+          ...calibrationMetrics(reference.cbpe),
+        },
         champion: null,
       },
       trainingWindow: {
@@ -230,6 +235,20 @@ async function scoreAsServed(
 }
 
 /** Metrics on the labeled rows, as the trainer records a holdout's; none without labels. */
+/** The labeled rows' positive-class scores and labels: the reference file is the holdout. */
+function labeledScores(
+  labels: readonly (number | undefined)[],
+  probabilities: Float64Array,
+  threshold: number,
+): { scores: number[]; labels: number[]; threshold: number } {
+  const rows = labels.flatMap((label, i) => (label === undefined ? [] : [i]));
+  return {
+    scores: rows.map((i) => probabilities[i * 2 + 1] ?? NaN),
+    labels: rows.map((i) => labels[i] ?? NaN),
+    threshold,
+  };
+}
+
 function labeledMetrics(
   labels: readonly (number | undefined)[],
   probabilities: Float64Array,

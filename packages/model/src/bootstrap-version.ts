@@ -2,7 +2,7 @@ import type { FeatureRows } from '@driftwatch/learn';
 import type { ModelVersion } from '@driftwatch/topics';
 
 import { buildCandidate, type CandidateOptions } from './build-candidate.js';
-import { metricsRecord } from './metrics-record.js';
+import { calibrationMetrics, metricsRecord } from './metrics-record.js';
 
 /**
  * Version 1 of a model, so a pipeline can run before any retraining: trained on a reference
@@ -42,7 +42,13 @@ export async function bootstrapVersion(options: {
     // exportOnnx writes a single [N, 1] output only for binary models, and it is a probability.
     outputKind: (options.candidate.classCount ?? 2) === 2 ? 'probability' : null,
     reference: candidate.reference,
-    metrics: { challenger: metricsRecord(candidate.holdoutMetrics), champion: null },
+    metrics: {
+      challenger: {
+        ...metricsRecord(candidate.holdoutMetrics),
+        ...calibrationMetrics(candidate.reference.cbpe),
+      },
+      champion: null,
+    },
     trainingWindow: {
       fromTs: options.createdAt,
       toTs: options.createdAt,

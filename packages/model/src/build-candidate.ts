@@ -97,6 +97,8 @@ export async function buildCandidate(
   let holdoutMetrics: Candidate['holdoutMetrics'];
   let holdoutCorrect: boolean[];
   let trainProbabilities: ArrayLike<number>;
+  let holdoutScores: ArrayLike<number> | undefined;
+  const threshold = options.threshold ?? 0.5;
   if ('classCount' in trained) {
     const holdoutProbabilities = predictClassProbabilities(trained, holdout.rows);
     holdoutMetrics = evaluateClassifier(holdout.labels, holdoutProbabilities, classCount);
@@ -105,11 +107,11 @@ export async function buildCandidate(
     );
     trainProbabilities = predictClassProbabilities(trained, train.rows);
   } else {
-    const holdoutScores = predictProbabilities(trained, holdout.rows);
-    const threshold = options.threshold ?? 0.5;
-    holdoutMetrics = evaluateBinaryClassifier(holdout.labels, holdoutScores, threshold);
+    const scores = predictProbabilities(trained, holdout.rows);
+    holdoutScores = scores;
+    holdoutMetrics = evaluateBinaryClassifier(holdout.labels, scores, threshold);
     holdoutCorrect = Array.from(
-      holdoutScores,
+      scores,
       (score, i) => (score >= threshold ? 1 : 0) === holdout.labels[i],
     );
     trainProbabilities = Array.from(predictProbabilities(trained, train.rows), (p) => [
@@ -126,6 +128,9 @@ export async function buildCandidate(
     ...(options.referenceSampleSize === undefined
       ? {}
       : { sampleSize: options.referenceSampleSize }),
+    ...(holdoutScores
+      ? { holdout: { scores: holdoutScores, labels: holdout.labels, threshold } }
+      : {}),
   });
   return {
     trained,

@@ -2,6 +2,7 @@ import { buildQuantileProfile, type FeatureRows } from '@driftwatch/learn';
 import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
 
 import { ModelError } from './errors.js';
+import { fitScoreCalibration, type ScoreCalibrationInput } from './fit-score-calibration.js';
 
 export interface ReferenceProfileInput {
   /** Names of the columns of `rows`, in order. */
@@ -16,6 +17,11 @@ export interface ReferenceProfileInput {
   readonly bins: number;
   /** Values per feature kept as the sample, spread evenly over the rows. Default 500. */
   readonly sampleSize?: number;
+  /**
+   * Binary: the holdout's scores and labels, to fit what performance estimation needs
+   * (`fitScoreCalibration`); without it, or for a multiclass model, `cbpe` is null.
+   */
+  readonly holdout?: ScoreCalibrationInput;
 }
 
 /**
@@ -23,7 +29,8 @@ export interface ReferenceProfileInput {
  * binned by quantiles (`buildQuantileProfile`) with an even sample of its values for KS tests,
  * and the model's output on the same rows — for two classes the probability of `classes[1]`
  * binned as `score`; for more, each class's probability binned under the class's name in
- * `classProbabilities` (and `score` null). The trainer profiles its training rows with it, and
+ * `classProbabilities` (and `score` null). A binary model given its holdout also gets `cbpe`, what the
+ * detector estimates accuracy without labels from. The trainer profiles its training rows with it, and
  * `driftwatch models register` a user's reference file, so both read the same way downstream.
  *
  * @example
@@ -39,6 +46,7 @@ export interface ReferenceProfileInput {
  * profile.features; // => [{"name":"x","edges":[1,2.5,4],"proportions":[0.5,0.5],"sample":[1,3]}]
  * profile.score; // => {"name":"score","edges":[0.1,0.45,0.8],"proportions":[0.5,0.5],"sample":[]}
  * profile.classProbabilities; // => []
+ * profile.cbpe; // => null
  * ```
  */
 export function buildReferenceProfile(input: ReferenceProfileInput): ReferenceProfile {
@@ -73,6 +81,7 @@ export function buildReferenceProfile(input: ReferenceProfileInput): ReferencePr
     })),
     score: profile.score ? unsampled(profile.score) : null,
     classProbabilities,
+    cbpe: binary && input.holdout ? fitScoreCalibration(input.holdout) : null,
   };
 }
 

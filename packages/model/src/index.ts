@@ -36,6 +36,7 @@ export {
 } from './verify-export.js';
 export { bootstrapVersion } from './bootstrap-version.js';
 export { buildReferenceProfile, type ReferenceProfileInput } from './build-reference-profile.js';
+export { fitScoreCalibration, type ScoreCalibrationInput } from './fit-score-calibration.js';
 export {
   buildCandidate,
   type Candidate,
@@ -43,4 +44,4 @@ export {
   type LabeledRows,
 } from './build-candidate.js';
 export { evaluateChampion, type ChampionEvaluation } from './evaluate-champion.js';
-export { metricsRecord } from './metrics-record.js';
+export { calibrationMetrics, metricsRecord } from './metrics-record.js';

@@ -1,4 +1,5 @@
 import type { BinaryClassifierMetrics, ClassifierMetrics } from '@driftwatch/learn';
+import type { ScoreCalibration } from '@driftwatch/topics';
 
 /**
  * Holdout metrics as the model-version message carries them (numbers only; NaN dropped). A
@@ -24,4 +25,26 @@ export function metricsRecord(
   return Object.fromEntries(
     entries.filter((entry): entry is [string, number] => Number.isFinite(entry[1])),
   );
+}
+
+/**
+ * The holdout's expected calibration error before and after calibration, as metrics entries
+ * (`calibrationErrorBefore`, `calibrationErrorAfter`); none without a calibration.
+ *
+ * @example
+ * ```ts
+ * const scores = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 0.2 : 0.9));
+ * const labels = scores.map((score) => (score > 0.5 ? 1 : 0));
+ * const calibration = fitScoreCalibration({ scores, labels, threshold: 0.5 });
+ * calibrationMetrics(calibration); // => {"calibrationErrorBefore":0.15,"calibrationErrorAfter":0.15}
+ * calibrationMetrics(null); // => {}
+ * ```
+ */
+export function calibrationMetrics(calibration: ScoreCalibration | null): Record<string, number> {
+  return calibration
+    ? {
+        calibrationErrorBefore: calibration.calibrationErrorBefore,
+        calibrationErrorAfter: calibration.calibrationErrorAfter,
+      }
+    : {};
 }

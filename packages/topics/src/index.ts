@@ -20,10 +20,12 @@ export {
   modelVersionKey,
   modelVersionSchema,
   referenceProfileSchema,
+  scoreCalibrationSchema,
   versionClasses,
   type BinnedDistribution,
   type ModelVersion,
   type ReferenceProfile,
+  type ScoreCalibration,
 } from './messages/model-version.js';
 export {
   classProbabilities,

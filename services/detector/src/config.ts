@@ -41,6 +41,12 @@ export const detectorEnv = {
   DETECTOR_PSI_REARM_RATIO: decimal(0.5, { min: 0, max: 1 }),
   /** KS test of each PSI window against the reference sample, as a second opinion; 0: off. */
   DETECTOR_KS_ALPHA: decimal(0, { min: 0, max: 0.5 }),
+  /**
+   * Binary versions: alert (kind performance, detector cbpe) when the accuracy estimated without
+   * labels over the last DETECTOR_PSI_WINDOW predictions falls this far below what the version's
+   * holdout expected; 0 turns the alert off (the estimates are still exported).
+   */
+  DETECTOR_CBPE_MAX_DROP: decimal(0.05, { min: 0, max: 1 }),
 
   // Retrain policies, each on or off.
   /** Ask for a retrain after a concept-drift alert. */

@@ -6,6 +6,7 @@ import { buildQuantileProfile } from '@driftwatch/learn';
 import type { ReferenceProfile } from '@driftwatch/topics';
 
 import { DataMonitor, type DataMonitorOptions, type DataSignal } from './data-monitor.js';
+import type { EstimateSignal } from './estimated-performance.js';
 
 const options: DataMonitorOptions = {
   window: 500,
@@ -13,6 +14,8 @@ const options: DataMonitorOptions = {
   psiThreshold: 0.2,
   rearmRatio: 0.5,
   ksAlpha: 0,
+  cbpeMaxDrop: 0.05,
+  cbpeRearmMargin: 0.02,
 };
 
 function uniformRows(
@@ -29,6 +32,7 @@ function referenceOf(withSample: boolean): ReferenceProfile {
   const profile = buildQuantileProfile({ featureNames: ['x1', 'x2', 'x3'], rows, bins: 10 });
   return {
     classProbabilities: [],
+    cbpe: null,
     features: profile.features.map((f, column) => ({
       name: f.name,
       edges: [...f.edges],
@@ -39,8 +43,12 @@ function referenceOf(withSample: boolean): ReferenceProfile {
   };
 }
 
-function run(monitor: DataMonitor, rows: number[][], offset = 0): (DataSignal & { at: number })[] {
-  const signals: (DataSignal & { at: number })[] = [];
+function run(
+  monitor: DataMonitor,
+  rows: number[][],
+  offset = 0,
+): ((DataSignal | EstimateSignal) & { at: number })[] {
+  const signals: ((DataSignal | EstimateSignal) & { at: number })[] = [];
   rows.forEach((row, i) => {
     const observation = {
       features: { x1: row[0] ?? 0, x2: row[1] ?? 0, x3: row[2] ?? 0 },

@@ -1,5 +1,6 @@
 import {
   ksTwoSample,
+  type CbpeEstimate,
   PsiReference,
   StreamingPsi,
   type PsiWindowKind,
@@ -7,6 +8,11 @@ import {
 } from '@driftwatch/drift';
 import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
 
+import {
+  EstimatedPerformance,
+  type EstimatedPerformanceState,
+  type EstimateSignal,
+} from './estimated-performance.js';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';
 
@@ -18,6 +24,10 @@ export interface DataMonitorOptions {
   rearmRatio: number;
   /** 0: no KS test. */
   ksAlpha: number;
+  /** Binary versions with a calibration: alert when CBPE's estimated accuracy drops this much; 0: off. */
+  cbpeMaxDrop: number;
+  /** The CBPE alert re-arms once the estimate is this far back above its floor. */
+  cbpeRearmMargin: number;
 }
 
 export interface UnlabeledObservation {
@@ -67,6 +77,8 @@ export interface DataMonitorState {
   }[];
   timestamps: TimestampRingState;
   observed: number;
+  /** Absent in snapshots written before the detector estimated performance. */
+  estimate?: EstimatedPerformanceState | null;
 }
 
 const scoreTrackName = '<score>';
@@ -105,7 +117,9 @@ function featureOf(source: TrackSource): string | null {
 /**
  * Data drift of one model version: PSI of each feature and of the score (multiclass: of each
  * class's probability) against the reference
- * profile of the version's training data, over sliding or tumbling windows of predictions. Each
+ * profile of the version's training data, over sliding or tumbling windows of predictions. A
+ * binary version whose reference carries a calibration also gets its performance estimated from
+ * the same predictions' scores ({@link EstimatedPerformance}, over the last `window`). Each
  * feature alerts once per episode: it re-arms when its PSI has fallen back under
  * threshold × rearmRatio. With `ksAlpha` > 0 and a reference sample, a two-sample KS test of each
  * full window gives a second opinion (its alert's statistic is the p-value).
@@ -114,6 +128,7 @@ export class DataMonitor {
   readonly #options: DataMonitorOptions;
   readonly #tracks: Track[];
   readonly #timestamps: TimestampRing;
+  readonly #estimate: EstimatedPerformance | null;
   #observed = 0;
 
   constructor(reference: ReferenceProfile, options: DataMonitorOptions, state?: DataMonitorState) {
@@ -162,6 +177,21 @@ export class DataMonitor {
       ? TimestampRing.fromJSON(state.timestamps)
       : new TimestampRing(options.window);
     this.#observed = state?.observed ?? 0;
+    const estimateOptions = {
+      window: options.window,
+      maxDrop: options.cbpeMaxDrop,
+      rearmMargin: options.cbpeRearmMargin,
+    };
+    const savedEstimate = state?.estimate ?? undefined;
+    this.#estimate = reference.cbpe
+      ? new EstimatedPerformance(
+          reference.cbpe,
+          estimateOptions,
+          savedEstimate && EstimatedPerformance.fits(estimateOptions, savedEstimate)
+            ? savedEstimate
+            : undefined,
+        )
+      : null;
   }
 
   /** Whether a snapshot taken under other options can be continued under these. */
@@ -171,11 +201,17 @@ export class DataMonitor {
     );
   }
 
-  observe(observation: UnlabeledObservation): DataSignal[] {
-    const signals: DataSignal[] = [];
+  observe(observation: UnlabeledObservation): (DataSignal | EstimateSignal)[] {
+    const signals: (DataSignal | EstimateSignal)[] = [];
     this.#observed++;
     this.#timestamps.push(observation.ts);
     const { psiThreshold, ksAlpha, window } = this.#options;
+    const estimated = this.#estimate?.observe(
+      observation.score,
+      this.#timestamps.oldest(),
+      observation.ts,
+    );
+    if (estimated) signals.push(estimated);
     for (const track of this.#tracks) {
       const value = trackValue(track.source, observation);
       // A feature the event did not carry cannot be compared; inference dead-letters such events.
@@ -234,6 +270,11 @@ export class DataMonitor {
     return this.#observed;
   }
 
+  /** CBPE's estimates over the window; undefined without a calibration or before a prediction. */
+  estimate(): CbpeEstimate | undefined {
+    return this.#estimate?.estimate();
+  }
+
   toJSON(): DataMonitorState {
     return {
       tracks: this.#tracks.map((track) => ({
@@ -245,6 +286,7 @@ export class DataMonitor {
       })),
       timestamps: this.#timestamps.toJSON(),
       observed: this.#observed,
+      estimate: this.#estimate?.toJSON() ?? null,
     };
   }
 }

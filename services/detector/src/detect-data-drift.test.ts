@@ -66,6 +66,7 @@ function seaVersion(version: number): ModelVersion {
     outputKind: 'probability',
     reference: {
       classProbabilities: [],
+      cbpe: null,
       features: [
         {
           name: 'x1',

@@ -74,7 +74,12 @@ export async function detectDataDrift(
     touched.set(model, record);
   }
   writeSnapshots('data', deps.data, touched, output, (model, state) => {
-    deps.diagnostics.dataMetrics(model, state.version, state.monitor.psiByFeature());
+    deps.diagnostics.dataMetrics(
+      model,
+      state.version,
+      state.monitor.psiByFeature(),
+      state.monitor.estimate(),
+    );
   });
   writePolicySnapshots(deps.policies, policiesTouched, output);
 }

@@ -8,6 +8,7 @@ import type { DecodeError, DriftAlert, RetrainRequest } from '@driftwatch/topics
 
 import type { ConceptSignal } from './concept-monitor.js';
 import type { DataSignal } from './data-monitor.js';
+import type { EstimateSignal } from './estimated-performance.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
 import type { FeatureBatch } from './internal-topics.js';
 import type { PolicyOutcome, RetrainPolicy } from './retrain-policy.js';
@@ -53,7 +54,7 @@ export class DetectorOutput {
    * apart several alerts of one record that would otherwise share an id (rows of a feature batch).
    */
   async alert(
-    signal: ConceptSignal | DataSignal,
+    signal: ConceptSignal | DataSignal | EstimateSignal,
     model: string,
     modelVersion: number,
     record: InputRecord,

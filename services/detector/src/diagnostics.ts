@@ -3,6 +3,8 @@ import { labelDelayBuckets } from '@driftwatch/service-kit';
 import { deadLetterCodes, type DriftAlert, type RetrainRequest } from '@driftwatch/topics';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+import type { CbpeEstimate } from '@driftwatch/drift';
+
 import type { ConceptMetrics } from './concept-monitor.js';
 
 /** Everything the detector reports, declared in one place. */
@@ -12,6 +14,7 @@ export interface DetectorDiagnostics extends BusDiagnostics {
     model: string,
     version: number,
     psi: readonly { feature: string | null; psi: number | undefined }[],
+    estimate?: CbpeEstimate,
   ): void;
   versionRetired(model: string, version: number): void;
   alerted(alert: DriftAlert): void;
@@ -33,6 +36,7 @@ export const alertDetectors: readonly { kind: DriftAlert['kind']; detector: stri
   { kind: 'concept', detector: 'adwin' },
   { kind: 'concept', detector: 'block-accuracy' },
   { kind: 'performance', detector: 'window-accuracy' },
+  { kind: 'performance', detector: 'cbpe' },
   { kind: 'data', detector: 'psi' },
   { kind: 'data', detector: 'psi-score' },
   { kind: 'data', detector: 'psi-class-probability' },
@@ -203,7 +207,22 @@ export function createDetectorDiagnostics(
   const psiFeatures = new Map<string, Set<string>>();
   /** Classes with a recall series, per `<model>/<version>`, for the same reason. */
   const recallClasses = new Map<string, string[]>();
+  const estimatedGauge = (name: string, what: string): Gauge =>
+    new Gauge({
+      name: `driftwatch_detector_estimated_${name}_ratio`,
+      help: `${what} estimated without labels (CBPE) over the last DETECTOR_PSI_WINDOW predictions of a binary version with a calibration.`,
+      labelNames: perVersion,
+      registers,
+    });
+  const estimated = {
+    accuracy: estimatedGauge('accuracy', 'Accuracy'),
+    precision: estimatedGauge('precision', 'Precision'),
+    recall: estimatedGauge('recall', 'Recall'),
+    f1: estimatedGauge('f1', 'F1'),
+    rocAuc: estimatedGauge('roc_auc', 'ROC AUC'),
+  };
   const versionGauges = [
+    ...Object.values(estimated),
     accuracy,
     precision,
     recall,
@@ -245,8 +264,16 @@ export function createDetectorDiagnostics(
         classRecall.set({ ...labels, class: name }, value);
       }
     },
-    dataMetrics: (model, version, values) => {
+    dataMetrics: (model, version, values, estimate) => {
       seeModel(model);
+      if (estimate) {
+        const labels = { model, model_version: String(version) };
+        for (const [name, gauge] of Object.entries(estimated)) {
+          const value = estimate[name as keyof typeof estimated];
+          // NaN (precision with no predicted positive, AUC of one class) is left unset, not exported.
+          if (Number.isFinite(value)) gauge.set(labels, value);
+        }
+      }
       const features = psiFeatures.get(`${model}/${version}`) ?? new Set<string>();
       psiFeatures.set(`${model}/${version}`, features);
       for (const { feature, psi: value } of values) {

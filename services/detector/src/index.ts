@@ -36,3 +36,4 @@ export { alertIdFor, stableId } from './stable-id.js';
 export { formatStateKey, parseStateKey, type StateKey, type StateStream } from './state-key.js';
 export { StateStore, type StateSnapshot } from './state-store.js';
 export { ThresholdGate } from './threshold-gate.js';
+export { performanceFromChangelog, type ModelPerformance } from './performance-from-changelog.js';

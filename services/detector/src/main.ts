@@ -62,6 +62,8 @@ await runService({
         psiThreshold: config.DETECTOR_PSI_THRESHOLD,
         rearmRatio: config.DETECTOR_PSI_REARM_RATIO,
         ksAlpha: config.DETECTOR_KS_ALPHA,
+        cbpeMaxDrop: config.DETECTOR_CBPE_MAX_DROP,
+        cbpeRearmMargin: config.DETECTOR_REARM_MARGIN,
       },
       policy: {
         onDrift: config.RETRAIN_ON_DRIFT,

@@ -117,6 +117,14 @@ export async function externalCandidate(
       ...(options.referenceSampleSize === undefined
         ? {}
         : { sampleSize: options.referenceSampleSize }),
+      holdout: {
+        scores: Float64Array.from(
+          { length: holdout.rows.length },
+          (_, i) => holdoutProbabilities[2 * i + 1] ?? NaN,
+        ),
+        labels: holdout.labels,
+        threshold: options.threshold,
+      },
     });
     return {
       ok: true,

@@ -9,6 +9,7 @@ import {
   ModelError,
   buildCandidate,
   evaluateChampion,
+  calibrationMetrics,
   metricsRecord,
   sha256Hex,
   type CandidateOptions,
@@ -195,7 +196,7 @@ export async function trainForRequest(
         onnx: noModel,
         featureNames: split.featureNames,
         outputKind: null,
-        reference: { features: [], score: null, classProbabilities: [] },
+        reference: { features: [], score: null, classProbabilities: [], cbpe: null },
         metrics: { challenger: {}, champion: null },
       };
       return { kind: 'published', version, trainMs: performance.now() - started, command };
@@ -256,7 +257,10 @@ export async function trainForRequest(
     outputKind: challenger.outputKind,
     reference: challenger.reference,
     metrics: {
-      challenger: metricsRecord(challenger.holdoutMetrics),
+      challenger: {
+        ...metricsRecord(challenger.holdoutMetrics),
+        ...calibrationMetrics(challenger.reference.cbpe),
+      },
       champion: championEvaluation ? metricsRecord(championEvaluation.metrics) : null,
     },
   };

@@ -112,7 +112,9 @@ describe('driftwatch status', () => {
         lag: null,
       })),
     ]);
-    assert.deepEqual(report.models, [{ model: 'sea', servingVersion: 2, versions: 3 }]);
+    assert.deepEqual(report.models, [
+      { model: 'sea', servingVersion: 2, versions: 3, realized: null, estimated: null },
+    ]);
     assert.equal(report.alerts, null);
     assert.equal(report.stack.mode, 'local');
   });

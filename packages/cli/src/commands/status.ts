@@ -1,4 +1,15 @@
-import { deploymentNames, groupLag, type Admin, type PartitionWatermarks } from '@driftwatch/bus';
+import {
+  deploymentNames,
+  groupLag,
+  readTimeRange,
+  type Admin,
+  type PartitionWatermarks,
+} from '@driftwatch/bus';
+import {
+  internalTopicNames,
+  performanceFromChangelog,
+  type ModelPerformance,
+} from '@driftwatch/detector';
 import { parseEnv, redisEnv, textTable } from '@driftwatch/service-kit';
 import {
   answersPing,
@@ -12,6 +23,7 @@ import { Command } from 'commander';
 
 import { readCliConfig, type CliConfig } from '../cli-config.js';
 import { cliKafka, connectAdmin, unreachable } from '../kafka-client.js';
+import { withinDeadline } from '../deadline.js';
 import { readAlerts } from '../read-alerts.js';
 import { readModelRegistry } from '../read-model-registry.js';
 import { groupIdEnv, serviceNames, type ServiceName } from '../service-names.js';
@@ -45,7 +57,11 @@ export interface StatusReport {
     /** Records the group has yet to read; null when it never committed an offset. */
     lag: number | null;
   }[];
-  models: { model: string; servingVersion: number | null; versions: number }[];
+  models: ({
+    model: string;
+    servingVersion: number | null;
+    versions: number;
+  } & Pick<ModelPerformance, 'realized' | 'estimated'>)[];
   alerts: { total: number; byModel: Record<string, number> } | null;
 }
 
@@ -93,7 +109,8 @@ export async function collectStatus(
       names: config.names,
       topics: [],
     });
-    const [models, alerts] = await Promise.all([
+    const changelog = internalTopicNames(config.topicPrefix).state;
+    const [models, alerts, performance] = await Promise.all([
       existing.has(config.names.modelVersions)
         ? readModelRegistry({
             kafka,
@@ -112,8 +129,23 @@ export async function collectStatus(
       existing.has(config.names.driftAlerts)
         ? readAlerts({ kafka, topic: config.names.driftAlerts, codec: codecs.driftAlerts })
         : null,
+      // The detector's committed state: accuracy with labels, and estimated without them.
+      existing.has(changelog)
+        ? withinDeadline(15_000, `reading ${changelog}`, (signal) =>
+            readTimeRange({
+              kafka,
+              topic: changelog,
+              fromTs: 0,
+              toTs: Number.MAX_SAFE_INTEGER,
+              signal,
+            }),
+          ).then(performanceFromChangelog)
+        : [],
     ]);
-    report.models = models;
+    report.models = models.map((entry) => {
+      const known = performance.find((p) => p.model === entry.model);
+      return { ...entry, realized: known?.realized ?? null, estimated: known?.estimated ?? null };
+    });
     if (alerts !== null) {
       const byModel: Record<string, number> = {};
       for (const alert of alerts.alerts) byModel[alert.model] = (byModel[alert.model] ?? 0) + 1;
@@ -283,6 +315,12 @@ export function formatStatus(report: StatusReport): string[] {
           m.model,
           m.servingVersion === null ? 'nothing promoted' : `serving v${m.servingVersion}`,
           `${m.versions} ${m.versions === 1 ? 'version' : 'versions'}`,
+          m.estimated
+            ? `estimated accuracy ${m.estimated.accuracy.toFixed(3)} (v${m.estimated.version}, last ${countFormat.format(m.estimated.predictions)} predictions)`
+            : '',
+          m.realized
+            ? `realized ${m.realized.accuracy.toFixed(3)} (v${m.realized.version}, last ${countFormat.format(m.realized.labeled)} labeled)`
+            : '',
         ]),
       ),
     ),
@@ -316,7 +354,9 @@ export function statusCommand(): Command {
 Shows the local stack (or, when KAFKA_BROKERS / REDIS_URL point elsewhere, whether they answer);
 each driftwatch topic with its partitions and messages (end − start offsets, so transaction
 markers count and compacted-away records do not); each service's consumer group with its state
-and lag; the serving version of each model; and how many drift alerts there are.
+and lag; the serving version of each model, with its accuracy as the detector last committed it:
+estimated from scores before labels arrive (binary versions with a calibration) and realized over
+the labeled window; and how many drift alerts there are.
 Exits 1 when Kafka does not answer (within a few seconds).
 
 Examples:

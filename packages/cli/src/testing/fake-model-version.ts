@@ -25,6 +25,7 @@ export function fakeModelVersion(
       features: [{ name: 'x1', edges: [0, 5, 10], proportions: [0.4, 0.6], sample: [] }],
       score: null,
       classProbabilities: [],
+      cbpe: null,
     },
     metrics: {
       challenger: { accuracy: 0.8 + fields.version / 100, f1: 0.7, rocAuc: 0.9 },

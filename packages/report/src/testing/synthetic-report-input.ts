@@ -94,6 +94,7 @@ export function syntheticReportInput(options: SyntheticStreamOptions): ReportInp
         ],
         score: null,
         classProbabilities: [],
+        cbpe: null,
       },
       metrics: {
         challenger: { accuracy: 0.9, f1: 0.88, rocAuc: 0.93 },

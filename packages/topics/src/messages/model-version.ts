@@ -52,6 +52,35 @@ export const binnedDistributionSchema = z
 export type BinnedDistribution = z.infer<typeof binnedDistributionSchema>;
 
 /**
+ * How a binary model's scores become probabilities, and how well they were before and after. The
+ * first two fields are the drift package's `CbpeState`.
+ */
+export const scoreCalibrationSchema = z.object({
+  /** Predict the positive class at or above this score: the version's threshold. */
+  threshold: z.number().gt(0).lt(1),
+  /**
+   * The knots of an isotonic map from score to probability (`IsotonicCalibrator`), or null when
+   * the scores are used as they are (calibrating would not have lowered the error).
+   */
+  calibrator: z
+    .object({
+      thresholdScores: z.array(z.number()).min(1),
+      thresholdValues: z.array(z.number().min(0).max(1)).min(1),
+    })
+    .refine(
+      (knots) => knots.thresholdScores.length === knots.thresholdValues.length,
+      'thresholdScores and thresholdValues must be of one length',
+    )
+    .nullable(),
+  /** Expected calibration error on the holdout of the raw scores, and of the calibrated ones. */
+  calibrationErrorBefore: z.number().min(0).max(1),
+  calibrationErrorAfter: z.number().min(0).max(1),
+  /** CBPE's estimated accuracy on the holdout: what the live estimate is compared with. */
+  expectedAccuracy: z.number().min(0).max(1),
+});
+export type ScoreCalibration = z.infer<typeof scoreCalibrationSchema>;
+
+/**
  * What the detector compares live traffic with: each feature's and the score's distribution in
  * the version's training data, binned, with a sample for KS tests.
  */
@@ -64,6 +93,12 @@ export const referenceProfileSchema = z.object({
    * version's class order; empty for binary models.
    */
   classProbabilities: z.array(binnedDistributionSchema).default([]),
+  /**
+   * Binary: what confidence-based performance estimation (the drift package's `Cbpe`) needs to
+   * estimate accuracy without labels, fitted on the holdout's scores and labels. Null for
+   * multiclass models, for a holdout too small to fit on, and in versions written before.
+   */
+  cbpe: scoreCalibrationSchema.nullable().default(null),
 });
 export type ReferenceProfile = z.infer<typeof referenceProfileSchema>;
 

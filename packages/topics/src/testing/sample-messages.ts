@@ -47,6 +47,13 @@ const promotedVersion: ModelVersion = {
     ],
     score: { name: 'score', edges: [0, 0.5, 1], proportions: [0.62, 0.38], sample: [] },
     classProbabilities: [],
+    cbpe: {
+      threshold: 0.35,
+      calibrator: { thresholdScores: [0.02, 0.31, 0.64, 0.97], thresholdValues: [0, 0.2, 0.7, 1] },
+      calibrationErrorBefore: 0.061,
+      calibrationErrorAfter: 0.012,
+      expectedAccuracy: 0.809,
+    },
   },
   metrics: {
     challenger: { auc: 0.874, accuracy: 0.8125, logLoss: 0.402 },
@@ -165,7 +172,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       classes: ['low', 'medium', 'high'],
       threshold: 0.5,
       outputKind: null,
-      reference: { features: [], score: null, classProbabilities: [] },
+      reference: { features: [], score: null, classProbabilities: [], cbpe: null },
       metrics: { challenger: {}, champion: null },
       trainingWindow: {
         fromTs: 0,

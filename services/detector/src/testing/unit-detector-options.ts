@@ -14,7 +14,15 @@ export const unitDetectorOptions: DetectorDependencies['options'] = {
     rearmMargin: 0.02,
     adwinCooldown: 500,
   },
-  data: { window: 200, kind: 'tumbling', psiThreshold: 0.2, rearmRatio: 0.5, ksAlpha: 0 },
+  data: {
+    window: 200,
+    kind: 'tumbling',
+    psiThreshold: 0.2,
+    rearmRatio: 0.5,
+    ksAlpha: 0,
+    cbpeMaxDrop: 0.05,
+    cbpeRearmMargin: 0.02,
+  },
   policy: {
     onDrift: true,
     onDataDrift: false,

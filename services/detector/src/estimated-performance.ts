@@ -1,0 +1,102 @@
+import { Cbpe, StreamingCbpe, type CbpeEstimate, type StreamingCbpeState } from '@driftwatch/drift';
+import type { ScoreCalibration } from '@driftwatch/topics';
+
+import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
+
+export interface EstimatedPerformanceOptions {
+  /** Predictions the estimate covers, the most recent ones. */
+  window: number;
+  /** Alert when the estimate falls this far below the holdout's expected accuracy; 0: no alert. */
+  maxDrop: number;
+  /** Once fired, the rule re-arms only after the estimate recovers this far past its floor. */
+  rearmMargin: number;
+}
+
+export interface EstimatedPerformanceState {
+  cbpe: StreamingCbpeState;
+  gate: ThresholdGateState;
+}
+
+/** A binary version's estimated accuracy fell below its floor before any label said so. */
+export interface EstimateSignal {
+  kind: 'performance';
+  detector: 'cbpe';
+  feature: null;
+  /** The estimated accuracy of the window. */
+  statistic: number;
+  /** The floor: the holdout's expected accuracy minus `maxDrop`. */
+  threshold: number;
+  windowStart: number;
+  windowEnd: number;
+  severity: 'warning' | 'critical';
+}
+
+/**
+ * One binary version's performance estimated from its scores alone (CBPE, `StreamingCbpe`) over
+ * the last `window` predictions: accuracy, precision, recall, F1 and ROC AUC from the first
+ * prediction on, long before any label arrives. The version's calibration (fitted on its holdout
+ * when it was trained or registered) turns scores into probabilities; its expected accuracy on
+ * that holdout, minus `maxDrop`, is the floor below which a full window alerts, once per episode.
+ */
+export class EstimatedPerformance {
+  readonly #options: EstimatedPerformanceOptions;
+  readonly #cbpe: StreamingCbpe;
+  readonly #gate: ThresholdGate;
+  readonly #floor: number;
+
+  constructor(
+    calibration: ScoreCalibration,
+    options: EstimatedPerformanceOptions,
+    state?: EstimatedPerformanceState,
+  ) {
+    this.#options = options;
+    this.#cbpe = state
+      ? StreamingCbpe.fromJSON(state.cbpe)
+      : new StreamingCbpe({
+          cbpe: Cbpe.fromJSON({
+            threshold: calibration.threshold,
+            calibrator: calibration.calibrator,
+          }),
+          window: options.window,
+        });
+    this.#gate = new ThresholdGate(
+      { direction: 'below', rearmMargin: () => options.rearmMargin },
+      state?.gate,
+    );
+    this.#floor = calibration.expectedAccuracy - options.maxDrop;
+  }
+
+  /** Whether a snapshot taken under other options can be continued under these. */
+  static fits(options: EstimatedPerformanceOptions, state: EstimatedPerformanceState): boolean {
+    return state.cbpe.window === options.window;
+  }
+
+  /** Adds one prediction's score; a signal when the full window's estimate crosses the floor. */
+  observe(score: number, windowStart: number, ts: number): EstimateSignal | null {
+    // A score that is not a probability cannot be calibrated; inference dead-letters such outputs.
+    if (!(score >= 0 && score <= 1)) return null;
+    this.#cbpe.update(score);
+    if (this.#options.maxDrop === 0 || this.#cbpe.count < this.#options.window) return null;
+    const accuracy = this.#cbpe.accuracy;
+    if (!this.#gate.check(accuracy, this.#floor)) return null;
+    return {
+      kind: 'performance',
+      detector: 'cbpe',
+      feature: null,
+      statistic: accuracy,
+      threshold: this.#floor,
+      windowStart,
+      windowEnd: ts,
+      severity: accuracy < this.#floor - this.#options.maxDrop ? 'critical' : 'warning',
+    };
+  }
+
+  /** The estimates over the predictions seen so far (at most `window`); undefined before any. */
+  estimate(): CbpeEstimate | undefined {
+    return this.#cbpe.count > 0 ? this.#cbpe.estimate() : undefined;
+  }
+
+  toJSON(): EstimatedPerformanceState {
+    return { cbpe: this.#cbpe.toJSON(), gate: this.#gate.toJSON() };
+  }
+}
