@@ -53,6 +53,7 @@ describe('checkVersionOrder', () => {
 
 const alert = (overrides: Partial<DriftAlert> = {}): DriftAlert => ({
   alertId: 'id-1',
+  summary: '',
   model: 'sea',
   modelVersion: 1,
   kind: 'concept',

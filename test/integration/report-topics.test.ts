@@ -266,6 +266,7 @@ describe('driftwatch report on real topics', { timeout: 300_000 }, () => {
     const alert = (
       fields: Partial<DriftAlert> & Pick<DriftAlert, 'alertId' | 'observedAt'>,
     ): DriftAlert => ({
+      summary: '',
       model,
       modelVersion: 1,
       kind: 'concept',

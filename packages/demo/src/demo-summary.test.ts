@@ -33,6 +33,7 @@ function alertAt(index: number, writtenAt: number, detector = 'adwin'): DriftAle
     observedAt: 0,
     severity: 'warning',
     evidence: { topic, partition: 0, offset: String(index) },
+    summary: '',
   };
 }
 

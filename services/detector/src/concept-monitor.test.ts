@@ -70,6 +70,21 @@ describe('ConceptMonitor', () => {
     assert.ok(alert.statistic > alert.threshold, 'the error rate rose');
     assert.ok(alert.windowStart <= alert.windowEnd);
     assert.equal(alert.windowEnd, 1000 + alert.at);
+    // In words, the old part of ADWIN's window against the new one, each as the stream had it.
+    const match =
+      /^the error rate rose from ([\d.]+)% over ([\d,]+) labeled predictions to ([\d.]+)% over the last ([\d,]+) \(ADWIN, delta 0.002\)$/.exec(
+        alert.summary,
+      );
+    assert.ok(match, alert.summary);
+    const [before, dropped, after, kept] = match.slice(1).map((n) => Number(n.replace(/,/g, '')));
+    assert.equal((dropped ?? 0) + (kept ?? 0), alert.at + 1, 'the two parts are the stream so far');
+    const errors = [...predictions(alert.at + 1, (i) => (i < 5000 ? 0.1 : 0.35))].map((p) =>
+      p.label === p.predicted ? 0 : 1,
+    );
+    const rate = (part: number[]) => (100 * part.reduce((a, b) => a + b, 0)) / part.length;
+    assert.equal(before, Number(rate(errors.slice(0, dropped)).toFixed(1)));
+    assert.equal(after, Number(rate(errors.slice(dropped)).toFixed(1)));
+    assert.ok(after > before);
   });
 
   it('does not alert when the model gets better', () => {

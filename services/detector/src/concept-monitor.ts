@@ -12,6 +12,7 @@ import {
 } from '@driftwatch/drift';
 import { defaultBinaryClasses } from '@driftwatch/topics';
 
+import { count, percent } from './alert-text.js';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';
 
@@ -51,6 +52,8 @@ export interface ConceptSignal {
   windowStart: number;
   windowEnd: number;
   severity: 'warning' | 'critical';
+  /** For people: what changed, by how much, against what. */
+  summary: string;
 }
 
 export interface ConceptMetrics {
@@ -186,13 +189,21 @@ export class ConceptMonitor {
     this.#prequential.update(correct);
 
     const errorRateBefore = this.#adwin.estimation;
-    if (this.#adwin.update(correct ? 0 : 1)) {
+    const widthBefore = this.#adwin.width;
+    const error = correct ? 0 : 1;
+    if (this.#adwin.update(error)) {
       const errorRateAfter = this.#adwin.estimation;
       if (
         errorRateAfter > errorRateBefore &&
         this.#labeledSinceAdwinAlert > this.#options.adwinCooldown
       ) {
         this.#labeledSinceAdwinAlert = 0;
+        // The statistic compares the whole window before and after ADWIN dropped its old part,
+        // which can read "0.2433 vs 0.2414"; a person needs the old part against the new.
+        const kept = this.#adwin.width;
+        const dropped = widthBefore + 1 - kept;
+        const droppedRate =
+          (errorRateBefore * widthBefore + error - errorRateAfter * kept) / dropped;
         signals.push({
           kind: 'concept',
           detector: 'adwin',
@@ -201,6 +212,7 @@ export class ConceptMonitor {
           windowStart: this.#timestamps.ago(Math.min(this.#adwin.width, this.#options.window) - 1),
           windowEnd: ts,
           severity: 'warning',
+          summary: `the error rate rose from ${percent(droppedRate)} over ${count(dropped)} labeled predictions to ${percent(errorRateAfter)} over the last ${count(kept)} (ADWIN, delta ${this.#options.adwinDelta})`,
         });
       }
     }
@@ -217,6 +229,7 @@ export class ConceptMonitor {
           windowStart: this.#blockStartTs,
           windowEnd: ts,
           severity: 'warning',
+          summary: `accuracy over a block of ${count(this.#options.blockSize)} labeled predictions fell to ${percent(block.accuracy)}, below the floor of ${percent(this.#options.blockAccuracyThreshold)} (block accuracy)`,
         });
       }
     }
@@ -232,6 +245,7 @@ export class ConceptMonitor {
           windowStart: this.#timestamps.oldest(),
           windowEnd: ts,
           severity: 'critical',
+          summary: `accuracy over the last ${count(this.#options.window)} labeled predictions fell to ${percent(accuracy)}, below the floor of ${percent(this.#options.accuracyThreshold)} (window accuracy)`,
         });
       }
     }

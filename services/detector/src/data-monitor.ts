@@ -8,6 +8,7 @@ import {
 } from '@driftwatch/drift';
 import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
 
+import { count } from './alert-text.js';
 import {
   EstimatedPerformance,
   type EstimatedPerformanceState,
@@ -49,6 +50,8 @@ export interface DataSignal {
   windowStart: number;
   windowEnd: number;
   severity: 'warning' | 'critical';
+  /** For people: what changed, by how much, against what. */
+  summary: string;
 }
 
 type TrackSource =
@@ -108,6 +111,18 @@ function detectorOf(source: TrackSource): DataSignal['detector'] {
     : source.of === 'score'
       ? 'psi-score'
       : 'psi-class-probability';
+}
+
+/** What a track measures, as a sentence names it. */
+function describe(source: TrackSource): string {
+  switch (source.of) {
+    case 'feature':
+      return `the distribution of ${source.feature}`;
+    case 'score':
+      return "the distribution of the model's scores";
+    case 'class-probability':
+      return `the distribution of the probability of class ${source.className}`;
+  }
 }
 
 function featureOf(source: TrackSource): string | null {
@@ -230,6 +245,7 @@ export class DataMonitor {
           windowStart: this.#timestamps.oldest(),
           windowEnd: observation.ts,
           severity: psi >= 2 * psiThreshold ? 'critical' : 'warning',
+          summary: `${describe(track.source)} moved away from training: PSI ${psi.toFixed(3)} over the last ${count(window)} predictions (alert at ${psiThreshold}; above 0.25 is usually a major shift)`,
         });
       }
       // KS re-sorts its samples, so it runs once per `window` values even on a sliding window.
@@ -246,6 +262,7 @@ export class DataMonitor {
             windowStart: this.#timestamps.oldest(),
             windowEnd: observation.ts,
             severity: 'warning',
+            summary: `${describe(track.source)} differs from training: KS test p-value ${pValue.toExponential(2)} < ${ksAlpha} over ${count(window)} predictions`,
           });
         }
       }

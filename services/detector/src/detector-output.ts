@@ -76,6 +76,7 @@ export class DetectorOutput {
       observedAt: this.now,
       severity: signal.severity,
       evidence: { topic: record.topic, partition: record.partition, offset: record.offset },
+      summary: `${model} v${modelVersion}: ${signal.summary}, since ${new Date(signal.windowStart).toISOString()}`,
     };
     this.#deps.diagnostics.alerted(alert);
     this.messages.push({

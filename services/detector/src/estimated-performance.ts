@@ -1,6 +1,7 @@
 import { Cbpe, StreamingCbpe, type CbpeEstimate, type StreamingCbpeState } from '@driftwatch/drift';
 import type { ScoreCalibration } from '@driftwatch/topics';
 
+import { count, percent } from './alert-text.js';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 
 export interface EstimatedPerformanceOptions {
@@ -29,6 +30,8 @@ export interface EstimateSignal {
   windowStart: number;
   windowEnd: number;
   severity: 'warning' | 'critical';
+  /** For people: what changed, by how much, against what. */
+  summary: string;
 }
 
 /**
@@ -43,6 +46,7 @@ export class EstimatedPerformance {
   readonly #cbpe: StreamingCbpe;
   readonly #gate: ThresholdGate;
   readonly #floor: number;
+  readonly #expected: number;
 
   constructor(
     calibration: ScoreCalibration,
@@ -63,6 +67,7 @@ export class EstimatedPerformance {
       { direction: 'below', rearmMargin: () => options.rearmMargin },
       state?.gate,
     );
+    this.#expected = calibration.expectedAccuracy;
     this.#floor = calibration.expectedAccuracy - options.maxDrop;
   }
 
@@ -88,6 +93,7 @@ export class EstimatedPerformance {
       windowStart,
       windowEnd: ts,
       severity: accuracy < this.#floor - this.#options.maxDrop ? 'critical' : 'warning',
+      summary: `accuracy estimated without labels fell to ${percent(accuracy)} over the last ${count(this.#options.window)} predictions, ${(100 * (this.#expected - accuracy)).toFixed(1)} points below the ${percent(this.#expected)} its holdout expected (floor ${percent(this.#floor)}; CBPE)`,
     };
   }
 

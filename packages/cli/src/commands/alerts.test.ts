@@ -12,6 +12,7 @@ import { alertsTable, formatAlert } from './alerts.js';
 function alert(alertId: string, model: string, fields: Partial<DriftAlert> = {}): DriftAlert {
   return {
     alertId,
+    summary: '',
     model,
     modelVersion: 2,
     kind: 'data',
@@ -48,6 +49,15 @@ describe('formatAlert', () => {
     assert.equal(
       formatAlert(alert('b', 'elec2', conceptAlert)),
       '2024-06-01T00:00:00.000Z  elec2 v13   concept/adwin         -           0.25 vs 0.002  critical',
+    );
+  });
+
+  it('ends with what happened in words, without the model and version it starts with', () => {
+    const summary =
+      'sea v2: the error rate rose from 10.2% over 2,816 labeled predictions to 31.0% over the last 190 (ADWIN, delta 0.002), since 2024-06-01T00:00:00.000Z';
+    assert.equal(
+      formatAlert(alert('a', 'sea', { summary })),
+      `2024-06-01T00:00:00.000Z  sea v2      data/psi              x1          0.3123 vs 0.2  warning  ${summary.slice('sea v2: '.length)}`,
     );
   });
 });

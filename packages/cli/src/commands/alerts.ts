@@ -25,8 +25,16 @@ function number(value: number): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
 }
 
-/** When, model and version, kind/detector, feature, statistic vs threshold, severity. */
+/**
+ * When, model and version, kind/detector, feature, statistic vs threshold, severity, and what
+ * happened in words (the summary without the model and version it starts with; absent in alerts
+ * written before alerts carried one).
+ */
 function alertCells(alert: DriftAlert): string[] {
+  const prefix = `${alert.model} v${alert.modelVersion}: `;
+  const summary = alert.summary.startsWith(prefix)
+    ? alert.summary.slice(prefix.length)
+    : alert.summary;
   return [
     new Date(alert.observedAt).toISOString(),
     `${alert.model} v${alert.modelVersion}`,
@@ -34,6 +42,7 @@ function alertCells(alert: DriftAlert): string[] {
     alert.feature ?? '-',
     `${number(alert.statistic)} vs ${number(alert.threshold)}`,
     alert.severity,
+    ...(summary === '' ? [] : [summary]),
   ];
 }
 
@@ -76,7 +85,7 @@ export function alertsCommand(): Command {
       `
 Each line: when the detector saw it, the model and the version it was serving, the kind
 (concept, data, performance) and the detector that fired, the feature (data drift), the
-statistic against its threshold, and the severity.
+statistic against its threshold, the severity, and what happened in words.
 
 Examples:
   $ driftwatch alerts

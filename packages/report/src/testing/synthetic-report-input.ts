@@ -144,6 +144,7 @@ export function syntheticReportInput(options: SyntheticStreamOptions): ReportInp
     const alertId = `alert-${k + 1}`;
     alerts.push({
       alertId,
+      summary: '',
       model,
       modelVersion: [...serving].reverse().find((s) => s.from <= detectedAt)?.version ?? 1,
       kind: trigger.kind,

@@ -30,5 +30,10 @@ export const driftAlertSchema = z.object({
       offset: z.string().regex(/^\d+$/),
     })
     .nullable(),
+  /**
+   * For people: what changed, by how much, against what, since when ("sea v2: the error rate
+   * rose from 10.2% to 31.0% …"). Empty in alerts written before alerts carried one.
+   */
+  summary: z.string().default(''),
 });
 export type DriftAlert = z.infer<typeof driftAlertSchema>;

@@ -199,6 +199,8 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       observedAt: 1_717_103_600_250,
       severity: 'warning',
       evidence: { topic: 'predictions', partition: 3, offset: '9007199254740993' },
+      summary:
+        'credit-default v4: the distribution of income moved away from training: PSI 0.287 over the last 1,000 predictions (alert at 0.2), since 2024-05-30T20:13:20Z',
     },
     {
       alertId: 'alert-91c3',
@@ -212,6 +214,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       windowStart: 1_717_100_000_000,
       windowEnd: 1_717_103_600_000,
       observedAt: 1_717_103_600_300,
+      summary: '',
       severity: 'critical',
       evidence: null,
     },
