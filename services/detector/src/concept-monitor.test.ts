@@ -246,3 +246,46 @@ describe(`ConceptMonitor, multiclass: window metrics equal scikit-learn ${multic
     assert.ok(signals[0]! > 3000 && signals[0]! < 3300, `detected at ${signals[0]}`);
   });
 });
+
+describe('ConceptMonitor with another error-stream rule', () => {
+  for (const conceptDetector of ['fhddm', 'fhddms', 'hddm-a'] as const) {
+    const chosen = { ...options, conceptDetector };
+    it(`${conceptDetector}: one alert for one abrupt rise, none on a stationary stream, and it says why`, () => {
+      assert.deepEqual(
+        run(
+          new ConceptMonitor(chosen),
+          predictions(20_000, () => 0.1),
+        ),
+        [],
+      );
+      const signals = run(
+        new ConceptMonitor(chosen),
+        predictions(10_000, (i) => (i < 5000 ? 0.1 : 0.35)),
+      );
+      assert.deepEqual(
+        signals.map((signal) => signal.detector),
+        [conceptDetector],
+        JSON.stringify(signals),
+      );
+      const alert = signals[0];
+      assert.ok(alert);
+      assert.ok(alert.at > 5000 && alert.at < 5600, `detected at ${alert.at}`);
+      assert.match(alert.summary, conceptDetector === 'hddm-a' ? /HDDM_A/ : /FHDDMS? \(|FHDDMS?,/);
+    });
+
+    it(`${conceptDetector}: resumes from a JSON snapshot exactly, and a snapshot of another rule is not continued`, () => {
+      const stream = [...predictions(10_000, (i) => (i < 5000 ? 0.1 : 0.35))];
+      const whole = run(new ConceptMonitor(chosen), stream);
+      const first = new ConceptMonitor(chosen);
+      const part = run(first, stream.slice(0, 5200));
+      const state = JSON.parse(JSON.stringify(first.toJSON())) as ConceptMonitorState;
+      const rest = run(new ConceptMonitor(chosen, state), stream.slice(5200)).map((s) => ({
+        ...s,
+        at: s.at + 5200,
+      }));
+      assert.deepEqual([...part, ...rest], whole);
+      assert.equal(ConceptMonitor.fits(chosen, state), true);
+      assert.equal(ConceptMonitor.fits(options, state), false);
+    });
+  }
+});

@@ -13,6 +13,11 @@ import {
 import { defaultBinaryClasses } from '@driftwatch/topics';
 
 import { count, percent } from './alert-text.js';
+import {
+  ErrorRateDetector,
+  type ErrorRateDetectorName,
+  type ErrorRateDetectorState,
+} from './error-rate-detector.js';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';
 
@@ -26,8 +31,13 @@ export interface ConceptMonitorOptions {
   /** 0 turns the window-accuracy (performance) rule off. */
   accuracyThreshold: number;
   rearmMargin: number;
-  /** Labeled predictions after an ADWIN alert before ADWIN may alert again. */
+  /** Labeled predictions after a concept-drift alert before the error-stream rule may alert again. */
   adwinCooldown: number;
+  /**
+   * Which rule watches the error stream for concept drift (default `adwin`). With another, ADWIN
+   * still runs for its gauges but does not alert.
+   */
+  conceptDetector?: 'adwin' | ErrorRateDetectorName;
 }
 
 export interface LabeledObservation {
@@ -46,7 +56,7 @@ export interface LabeledObservation {
 /** Evidence that the model's relation between features and label changed. */
 export interface ConceptSignal {
   kind: 'concept' | 'performance';
-  detector: 'adwin' | 'block-accuracy' | 'window-accuracy';
+  detector: 'adwin' | ErrorRateDetectorName | 'block-accuracy' | 'window-accuracy';
   statistic: number;
   threshold: number;
   windowStart: number;
@@ -91,6 +101,8 @@ export interface ConceptMonitorState {
   accuracyGate: ThresholdGateState;
   labeledSinceAdwinAlert: number;
   labeled: number;
+  /** The error-stream rule other than ADWIN, when one is chosen; absent for ADWIN. */
+  errorRateDetector?: ErrorRateDetectorState;
 }
 
 function belowWithRearmMargin(options: ConceptMonitorOptions) {
@@ -103,7 +115,8 @@ type WindowMetrics = WindowedClassificationMetrics | WindowedMulticlassMetrics;
 /**
  * Concept drift of one model version, from its labeled predictions: sliding-window accuracy,
  * precision, recall, F1 and ROC-AUC (macro and one-vs-rest for three or more classes, and each
- * class's recall); ADWIN on the 0/1 error stream; the block-accuracy rule; and
+ * class's recall); ADWIN on the 0/1 error stream (or FHDDM, FHDDMS or HDDM_A, when chosen); the
+ * block-accuracy rule; and
  * a window-accuracy floor. Each rule raises one signal per episode, not one per record: ADWIN
  * waits out a cooldown, and the threshold rules re-arm only once the value has recovered.
  *
@@ -119,6 +132,8 @@ export class ConceptMonitor {
   readonly #prequential: PrequentialAccuracy;
   readonly #blockGate: ThresholdGate;
   readonly #accuracyGate: ThresholdGate;
+  /** The chosen error-stream rule when it is not ADWIN. */
+  readonly #errorRateDetector: ErrorRateDetector | null;
   #blockStartTs = 0;
   #labeledSinceAdwinAlert: number;
   #labeled = 0;
@@ -145,6 +160,9 @@ export class ConceptMonitor {
       this.#blockStartTs = state.blockStartTs;
       this.#labeledSinceAdwinAlert = state.labeledSinceAdwinAlert;
       this.#labeled = state.labeled;
+      this.#errorRateDetector = state.errorRateDetector
+        ? new ErrorRateDetector(state.errorRateDetector.name, state.errorRateDetector)
+        : null;
       return;
     }
     this.#classes = classes;
@@ -162,6 +180,8 @@ export class ConceptMonitor {
     this.#blockGate = new ThresholdGate(belowWithRearmMargin(options));
     this.#accuracyGate = new ThresholdGate(belowWithRearmMargin(options));
     this.#labeledSinceAdwinAlert = options.adwinCooldown;
+    const chosen = options.conceptDetector ?? 'adwin';
+    this.#errorRateDetector = chosen === 'adwin' ? null : new ErrorRateDetector(chosen);
   }
 
   /** Whether a snapshot taken under other options can be continued under these. */
@@ -170,7 +190,8 @@ export class ConceptMonitor {
       state.metrics.window === options.window &&
       state.adwin.delta === options.adwinDelta &&
       state.blocks.blockSize === options.blockSize &&
-      state.blocks.threshold === options.blockAccuracyThreshold
+      state.blocks.threshold === options.blockAccuracyThreshold &&
+      (state.errorRateDetector?.name ?? 'adwin') === (options.conceptDetector ?? 'adwin')
     );
   }
 
@@ -194,6 +215,7 @@ export class ConceptMonitor {
     if (this.#adwin.update(error)) {
       const errorRateAfter = this.#adwin.estimation;
       if (
+        this.#errorRateDetector === null &&
         errorRateAfter > errorRateBefore &&
         this.#labeledSinceAdwinAlert > this.#options.adwinCooldown
       ) {
@@ -215,6 +237,21 @@ export class ConceptMonitor {
           summary: `the error rate rose from ${percent(droppedRate)} over ${count(dropped)} labeled predictions to ${percent(errorRateAfter)} over the last ${count(kept)} (ADWIN, delta ${this.#options.adwinDelta})`,
         });
       }
+    }
+
+    const detection = this.#errorRateDetector?.update(error);
+    if (detection && this.#labeledSinceAdwinAlert > this.#options.adwinCooldown) {
+      this.#labeledSinceAdwinAlert = 0;
+      signals.push({
+        kind: 'concept',
+        detector: this.#errorRateDetector?.name ?? 'adwin',
+        statistic: detection.statistic,
+        threshold: detection.threshold,
+        windowStart: this.#timestamps.ago(Math.min(this.#adwin.width, this.#options.window) - 1),
+        windowEnd: ts,
+        severity: 'warning',
+        summary: detection.summary,
+      });
     }
 
     if ((this.#labeled - 1) % this.#options.blockSize === 0) this.#blockStartTs = ts;
@@ -302,6 +339,7 @@ export class ConceptMonitor {
       accuracyGate: this.#accuracyGate.toJSON(),
       labeledSinceAdwinAlert: this.#labeledSinceAdwinAlert,
       labeled: this.#labeled,
+      ...(this.#errorRateDetector ? { errorRateDetector: this.#errorRateDetector.toJSON() } : {}),
     };
   }
 }

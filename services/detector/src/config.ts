@@ -28,6 +28,11 @@ export const detectorEnv = {
   DETECTOR_ACCURACY_THRESHOLD: decimal(0, { min: 0, max: 1 }),
   /** Once a threshold rule fired, it re-arms only after the value recovers by this much. */
   DETECTOR_REARM_MARGIN: decimal(0.02, { min: 0, max: 1 }),
+  /**
+   * The rule that watches the 0/1 error stream for concept drift: ADWIN, or FHDDM, FHDDMS and
+   * HDDM_A (published to detect sooner at equal false alarms), each with its paper's defaults.
+   */
+  DETECTOR_CONCEPT_DETECTOR: oneOf(['adwin', 'fhddm', 'fhddms', 'hddm-a'], 'adwin'),
   /** After an ADWIN alert, labeled predictions before it may alert again for the same model version. */
   DETECTOR_ADWIN_COOLDOWN: integer(1000, { min: 0 }),
 

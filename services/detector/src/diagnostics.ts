@@ -34,6 +34,9 @@ export interface DetectorDiagnosticsOptions {
 /** Every (kind, detector) pair an alert can carry: the concept and data monitors' signals. */
 export const alertDetectors: readonly { kind: DriftAlert['kind']; detector: string }[] = [
   { kind: 'concept', detector: 'adwin' },
+  { kind: 'concept', detector: 'fhddm' },
+  { kind: 'concept', detector: 'fhddms' },
+  { kind: 'concept', detector: 'hddm-a' },
   { kind: 'concept', detector: 'block-accuracy' },
   { kind: 'performance', detector: 'window-accuracy' },
   { kind: 'performance', detector: 'cbpe' },

@@ -55,6 +55,7 @@ await runService({
         accuracyThreshold: config.DETECTOR_ACCURACY_THRESHOLD,
         rearmMargin: config.DETECTOR_REARM_MARGIN,
         adwinCooldown: config.DETECTOR_ADWIN_COOLDOWN,
+        conceptDetector: config.DETECTOR_CONCEPT_DETECTOR,
       },
       data: {
         window: config.DETECTOR_PSI_WINDOW,

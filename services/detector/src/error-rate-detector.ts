@@ -1,0 +1,89 @@
+import {
+  Fhddm,
+  Fhddms,
+  HddmA,
+  type FhddmState,
+  type FhddmsState,
+  type HddmAState,
+} from '@driftwatch/drift';
+
+import { count, percent } from './alert-text.js';
+
+/** The detectors that can watch a version's 0/1 error stream for concept drift besides ADWIN. */
+export const errorRateDetectorNames = ['fhddm', 'fhddms', 'hddm-a'] as const;
+export type ErrorRateDetectorName = (typeof errorRateDetectorNames)[number];
+
+export type ErrorRateDetectorState =
+  | { name: 'fhddm'; state: FhddmState }
+  | { name: 'fhddms'; state: FhddmsState }
+  | { name: 'hddm-a'; state: HddmAState };
+
+/** What a detection says: the statistic against what it crossed, and in words. */
+export interface ErrorRateDetection {
+  statistic: number;
+  threshold: number;
+  summary: string;
+}
+
+/**
+ * FHDDM, its stacked variant FHDDMS, or HDDM_A (the drift package's, each exact against River)
+ * on one version's error stream, with the package defaults (FHDDM: 100 outcomes, δ 10⁻⁶; FHDDMS:
+ * 100 and 25; HDDM_A: drift confidence 0.001, rises only). Each starts over after a detection, as
+ * the papers define them. FHDDM(S) read outcomes as 1 = correct, HDDM_A as 1 = wrong: this takes
+ * errors and feeds each what it reads.
+ */
+export class ErrorRateDetector {
+  readonly #detector: Fhddm | Fhddms | HddmA;
+
+  constructor(name: ErrorRateDetectorName, state?: ErrorRateDetectorState) {
+    if (state && state.name !== name) throw new Error(`a ${state.name} snapshot is not ${name}'s`);
+    switch (state?.name ?? name) {
+      case 'fhddm':
+        this.#detector = state?.name === 'fhddm' ? Fhddm.fromJSON(state.state) : new Fhddm();
+        break;
+      case 'fhddms':
+        this.#detector = state?.name === 'fhddms' ? Fhddms.fromJSON(state.state) : new Fhddms();
+        break;
+      case 'hddm-a':
+        this.#detector = state?.name === 'hddm-a' ? HddmA.fromJSON(state.state) : new HddmA();
+        break;
+    }
+  }
+
+  get name(): ErrorRateDetectorName {
+    const detector = this.#detector;
+    return detector instanceof Fhddm ? 'fhddm' : detector instanceof Fhddms ? 'fhddms' : 'hddm-a';
+  }
+
+  /** Adds one outcome (1 = wrong); a detection when this outcome signals drift. */
+  update(error: 0 | 1): ErrorRateDetection | null {
+    const detector = this.#detector;
+    if (detector instanceof HddmA) {
+      // The run restarts at a detection: what it was is read first.
+      const errorRate = detector.errorRate;
+      const run = detector.count;
+      if (!detector.update(error)) return null;
+      return {
+        statistic: errorRate,
+        threshold: detector.driftConfidence,
+        summary: `the error rate rose significantly above its lowest level of the ${count(run)} labeled predictions since the start or the last change (${percent(errorRate)} over them; HDDM_A, drift confidence ${detector.driftConfidence})`,
+      };
+    }
+    const accuracy = detector.accuracy;
+    const best = detector.maxAccuracy;
+    if (!detector.update(error === 0 ? 1 : 0)) return null;
+    const name = detector instanceof Fhddm ? 'FHDDM' : 'FHDDMS';
+    return {
+      statistic: accuracy,
+      threshold: best,
+      summary: `accuracy over the last ${count(detector.windowSize)} labeled predictions fell to ${percent(accuracy)}, from a best of ${percent(best)} (${name}, delta ${detector.delta})`,
+    };
+  }
+
+  toJSON(): ErrorRateDetectorState {
+    const detector = this.#detector;
+    if (detector instanceof Fhddm) return { name: 'fhddm', state: detector.toJSON() };
+    if (detector instanceof Fhddms) return { name: 'fhddms', state: detector.toJSON() };
+    return { name: 'hddm-a', state: detector.toJSON() };
+  }
+}
