@@ -119,11 +119,11 @@ describe('the detector on the real broker', { timeout: 600_000 }, () => {
     await producer.disconnect();
   });
 
-  /** Runs a detector with these policy settings over a stream; returns the retrain requests. */
+  /** Runs a detector with these policy settings over a stream; returns its requests and alerts. */
   async function requestsFor(
     env: Record<string, string>,
     feed: (pipeline: TestPipeline) => Promise<unknown>,
-  ): Promise<RetrainRequest[]> {
+  ): Promise<{ requests: RetrainRequest[]; alerts: DriftAlert[] }> {
     const pipeline = await createTestPipeline(kafka);
     await publishModelVersion(producer, pipeline, await seaModelVersion({ model, version: 1 }));
     const detector = await startServiceProcess('detector', {
@@ -133,14 +133,20 @@ describe('the detector on the real broker', { timeout: 600_000 }, () => {
     });
     running.push(detector);
     const requests = await collectTopic(kafka, pipeline.names.retrainRequested);
+    const alerts = await collectTopic(kafka, pipeline.names.driftAlerts);
     await feed(pipeline);
     await waitForCaughtUp(pipeline, pipeline.names.predictionsLabeled);
-    await requests.settle(2000);
+    await Promise.all([requests.settle(2000), alerts.settle(2000)]);
     await detector.stop();
-    await requests.stop();
-    return Promise.all(
-      requests.records.map((r) => pipeline.codecs.retrainRequested.decode(r.value)),
-    );
+    await Promise.all([requests.stop(), alerts.stop()]);
+    return {
+      requests: await Promise.all(
+        requests.records.map((r) => pipeline.codecs.retrainRequested.decode(r.value)),
+      ),
+      alerts: await Promise.all(
+        alerts.records.map((r) => pipeline.codecs.driftAlerts.decode(r.value)),
+      ),
+    };
   }
 
   const drifting = (i: number): number => (i < 3000 ? 0.1 : 0.4);
@@ -155,7 +161,7 @@ describe('the detector on the real broker', { timeout: 600_000 }, () => {
     };
 
   it('drift: one concept drift makes exactly one retrain request, after RETRAIN_MIN_ROWS more labels', async () => {
-    const requests = await requestsFor({ RETRAIN_ON_DRIFT: 'true' }, feedAll(drifting, 8000));
+    const { requests } = await requestsFor({ RETRAIN_ON_DRIFT: 'true' }, feedAll(drifting, 8000));
     assert.deepEqual(
       requests.map((r) => r.reason),
       ['drift'],
@@ -163,8 +169,34 @@ describe('the detector on the real broker', { timeout: 600_000 }, () => {
     assert.ok(requests[0]?.alertId, 'the request names the alert that caused it');
   });
 
+  it('drift with FHDDM chosen: FHDDM alerts it, in words, and it makes exactly one request', async () => {
+    const { requests, alerts } = await requestsFor(
+      { RETRAIN_ON_DRIFT: 'true', DETECTOR_CONCEPT_DETECTOR: 'fhddm' },
+      feedAll(drifting, 8000),
+    );
+    const concept = alerts.filter((alert) => alert.kind === 'concept');
+    // FHDDM starts over after a detection, and at 60% accuracy its 100-outcome window falls
+    // 26 points below the run's best now and then (the package's FHDDM, exact against River's,
+    // detects at 3,075, 4,365 and 6,301 on this stream); the policy asks once all the same.
+    assert.ok(concept.length >= 1 && concept.every((alert) => alert.detector === 'fhddm'));
+    const first = Number(concept[0]?.evidence?.offset);
+    assert.ok(first > 3000 && first < 3300, `first detected at ${first}`);
+    assert.match(
+      concept[0]?.summary ?? '',
+      /^sea v1: accuracy over the last 100 labeled predictions fell to [\d.]+%, from a best of [\d.]+% \(FHDDM, delta 0.000001\), since \d{4}-/,
+    );
+    assert.deepEqual(
+      requests.map((r) => r.reason),
+      ['drift'],
+    );
+    assert.equal(requests[0]?.alertId, concept[0]?.alertId);
+  });
+
   it('performance: the window accuracy falling below the floor makes exactly one request', async () => {
-    const requests = await requestsFor({ RETRAIN_ACCURACY_BELOW: '0.75' }, feedAll(drifting, 8000));
+    const { requests } = await requestsFor(
+      { RETRAIN_ACCURACY_BELOW: '0.75' },
+      feedAll(drifting, 8000),
+    );
     assert.deepEqual(
       requests.map((r) => r.reason),
       ['performance'],
@@ -172,7 +204,7 @@ describe('the detector on the real broker', { timeout: 600_000 }, () => {
   });
 
   it('volume: N labeled predictions of a version make exactly one request', async () => {
-    const requests = await requestsFor(
+    const { requests } = await requestsFor(
       { RETRAIN_AFTER_LABELED: '1000' },
       feedAll(() => 0.1, 4000),
     );
@@ -183,7 +215,7 @@ describe('the detector on the real broker', { timeout: 600_000 }, () => {
   });
 
   it('schedule: the interval passing while traffic flows makes exactly one request (the next waits for it to be answered)', async () => {
-    const requests = await requestsFor({ RETRAIN_INTERVAL_MS: '1500' }, async (pipeline) => {
+    const { requests } = await requestsFor({ RETRAIN_INTERVAL_MS: '1500' }, async (pipeline) => {
       const messages = await labeledStream(pipeline, 2000, () => 0.1);
       for (let start = 0; start < messages.length; start += 100) {
         await sendAll(
