@@ -84,6 +84,7 @@ describe('the Prometheus rules', { skip }, () => {
       'DriftwatchAccuracyBelowFloor',
       'DriftwatchConsumerLagHigh',
       'DriftwatchDeadLetterRateHigh',
+      'DriftwatchEstimatedAccuracyBelowFloor',
       'DriftwatchFrequentDriftAlerts',
       'DriftwatchPredictionLatencyHigh',
       'DriftwatchServiceDown',
