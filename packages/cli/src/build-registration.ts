@@ -13,6 +13,7 @@ import {
   metricsRecord,
   resolveFeatureNames,
   sha256Hex,
+  type CalibrationMethod,
   type ClassifierInterpretation,
 } from '@driftwatch/model';
 import type { ModelVersion } from '@driftwatch/topics';
@@ -33,6 +34,8 @@ export interface RegistrationOptions {
   classes?: readonly string[];
   /** Binary models: predict `classes[1]` at this probability or above. Default 0.5. */
   threshold?: number;
+  /** Binary models: how the labeled rows calibrate the scores (default isotonic). */
+  calibration?: CalibrationMethod;
   note?: string;
   createdAt: number;
 }
@@ -155,7 +158,14 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
     classes,
     probabilities,
     bins: REFERENCE_BINS,
-    ...(classes.length === 2 ? { holdout: labeledScores(labels, probabilities, threshold) } : {}),
+    ...(classes.length === 2
+      ? {
+          holdout: {
+            ...labeledScores(labels, probabilities, threshold),
+            method: options.calibration ?? 'isotonic',
+          },
+        }
+      : {}),
   });
 
   return {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { Cbpe, type CbpeEstimate } from './cbpe.js';
+import { PlattCalibrator } from './platt-calibrator.js';
 import { mulberry32 } from './random.js';
 import { assertDriftError } from './testing/assert-drift-error.js';
 import { fixtureJson } from './testing/fixture-json.js';
@@ -96,6 +97,22 @@ describe('Cbpe', () => {
     assert.ok(hesitant.rocAuc < confident.rocAuc, `${hesitant.rocAuc} vs ${confident.rocAuc}`);
   });
 
+  it('calibrates with Platt scaling when asked, and revives it from its snapshot', () => {
+    const random = mulberry32(4);
+    const scores = Array.from({ length: 3000 }, () => random());
+    const labels = scores.map((score) => (random() < score * score ? 1 : 0));
+    const cbpe = Cbpe.fit({ scores, labels, threshold: 0.6, calibration: 'platt' });
+    assert.ok(cbpe.calibrator instanceof PlattCalibrator);
+    const platt = PlattCalibrator.fit(scores, labels);
+    assert.equal(cbpe.probability(0.3), platt.calibrate(0.3));
+    const revived = Cbpe.fromJSON(
+      JSON.parse(JSON.stringify(cbpe.toJSON())) as ReturnType<Cbpe['toJSON']>,
+    );
+    assert.deepEqual(revived.estimate(scores), cbpe.estimate(scores));
+    const realized = scores.filter((s, i) => (s >= 0.6 ? 1 : 0) === labels[i]).length / 3000;
+    assert.ok(Math.abs(cbpe.estimate(scores).accuracy - realized) < 0.02);
+  });
+
   it('estimates from raw probabilities when told not to calibrate', () => {
     const cbpe = Cbpe.fit({
       scores: [0.2, 0.9],
@@ -144,7 +161,7 @@ describe('Cbpe', () => {
     const fit = { scores: [0.1, 0.9], labels: [0, 1] as (0 | 1)[], threshold: 0.5 };
     assertDriftError('DW_DRIFT_INVALID_OPTION', () => Cbpe.fit({ ...fit, threshold: NaN }));
     assertDriftError('DW_DRIFT_INVALID_OPTION', () =>
-      Cbpe.fit({ ...fit, calibration: 'platt' as 'none' }),
+      Cbpe.fit({ ...fit, calibration: 'sigmoid' as 'none' }),
     );
     assertDriftError('DW_DRIFT_INVALID_INPUT', () => Cbpe.fit({ ...fit, labels: [0, 2 as 1] }));
     assertDriftError('DW_DRIFT_INVALID_INPUT', () => Cbpe.fit({ ...fit, labels: [0] }));

@@ -3,10 +3,14 @@ import { requireFinite, requireScoredLabels } from './input-checks.js';
 import { IsotonicCalibrator, type IsotonicCalibratorState } from './isotonic-calibrator.js';
 import { toJsonNumber, type JsonNumber } from './json-number.js';
 import { needsCalibration } from './needs-calibration.js';
+import { PlattCalibrator, type PlattCalibratorState } from './platt-calibrator.js';
 import { StateReader } from './state-reader.js';
 
-/** When {@link Cbpe.fit} calibrates: as NannyML decides ({@link needsCalibration}), always, never. */
-export type CbpeCalibration = 'auto' | 'isotonic' | 'none';
+/**
+ * How {@link Cbpe.fit} calibrates: isotonic when NannyML's test says it helps
+ * ({@link needsCalibration}), isotonic always, Platt scaling always ({@link PlattCalibrator}), never.
+ */
+export type CbpeCalibration = 'auto' | 'isotonic' | 'platt' | 'none';
 
 export interface CbpeFitOptions {
   /** The model's reference scores for the positive class. */
@@ -32,8 +36,8 @@ export interface CbpeEstimate {
 /** The plain-JSON snapshot of a {@link Cbpe} (`toJSON`, `Cbpe.fromJSON`). */
 export interface CbpeState {
   threshold: JsonNumber;
-  /** `null` when the scores are used as they are. */
-  calibrator: IsotonicCalibratorState | null;
+  /** `null` when the scores are used as they are; Platt's has a slope, isotonic's knots. */
+  calibrator: IsotonicCalibratorState | PlattCalibratorState | null;
 }
 
 /**
@@ -68,8 +72,9 @@ export interface CbpeSums {
  *
  * `Cbpe.fit` learns, from reference scores and labels, whether and how to turn scores into
  * probabilities: with calibration `'auto'` (default) it fits an {@link IsotonicCalibrator} when
- * {@link needsCalibration} says it helps, as NannyML does; `'isotonic'` always fits one, `'none'`
- * trusts the scores as probabilities (they must then lie in [0, 1]).
+ * {@link needsCalibration} says it helps, as NannyML does; `'isotonic'` always fits one; `'platt'`
+ * always fits a {@link PlattCalibrator} instead (two parameters: for small references, or scores
+ * that are logits); `'none'` trusts the scores as probabilities (they must then lie in [0, 1]).
  *
  * For a window, each score's calibrated probability p is the chance its label is positive, so its
  * prediction (positive when the raw score ≥ `threshold`) is a true positive with probability p or a
@@ -110,9 +115,9 @@ export interface CbpeSums {
  */
 export class Cbpe {
   readonly threshold: number;
-  readonly calibrator: IsotonicCalibrator | null;
+  readonly calibrator: IsotonicCalibrator | PlattCalibrator | null;
 
-  private constructor(threshold: number, calibrator: IsotonicCalibrator | null) {
+  private constructor(threshold: number, calibrator: IsotonicCalibrator | PlattCalibrator | null) {
     this.threshold = threshold;
     this.calibrator = calibrator;
   }
@@ -124,8 +129,9 @@ export class Cbpe {
 
   static fit({ scores, labels, threshold, calibration = 'auto' }: CbpeFitOptions): Cbpe {
     option.finite(threshold, 'threshold');
-    option.oneOf(calibration, 'calibration', ['auto', 'isotonic', 'none'] as const);
+    option.oneOf(calibration, 'calibration', ['auto', 'isotonic', 'platt', 'none'] as const);
     const targets = requireScoredLabels(scores, labels);
+    if (calibration === 'platt') return new Cbpe(threshold, PlattCalibrator.fit(scores, targets));
     const calibrate =
       calibration === 'isotonic' || (calibration === 'auto' && needsCalibration(scores, targets));
     if (!calibrate) {
@@ -208,11 +214,14 @@ export class Cbpe {
   static fromJSON(state: CbpeState): Cbpe {
     const reader = new StateReader('Cbpe', state);
     const threshold = reader.finiteDouble('threshold');
+    const raw = reader.raw('calibrator');
     const calibrator =
-      reader.raw('calibrator') === null
+      raw === null
         ? null
         : reader.build(() =>
-            IsotonicCalibrator.fromJSON(reader.raw('calibrator') as IsotonicCalibratorState),
+            typeof raw === 'object' && 'slope' in raw
+              ? PlattCalibrator.fromJSON(raw as PlattCalibratorState)
+              : IsotonicCalibrator.fromJSON(raw as IsotonicCalibratorState),
           );
     return new Cbpe(threshold, calibrator);
   }

@@ -125,3 +125,4 @@ export {
   type StreamingCbpeOptions,
   type StreamingCbpeState,
 } from './streaming-cbpe.js';
+export { PlattCalibrator, type PlattCalibratorState } from './platt-calibrator.js';

@@ -15,6 +15,7 @@ import type { ModelVersion } from '@driftwatch/topics';
 
 import { buildReferenceProfile } from './build-reference-profile.js';
 import { exportOnnx } from './export-onnx.js';
+import type { CalibrationMethod } from './fit-score-calibration.js';
 import { predictClasses } from './predict-classes.js';
 import { sha256Hex } from './sha256-hex.js';
 import { verifyExport } from './verify-export.js';
@@ -44,6 +45,8 @@ export interface CandidateOptions {
    * will predict (default 0.5). A retrained version keeps its champion's.
    */
   threshold?: number;
+  /** How the holdout's scores are calibrated for performance estimation (default isotonic). */
+  calibration?: CalibrationMethod;
 }
 
 /** A trained model ready to publish: its ONNX bytes were loaded back and score as it does. */
@@ -129,7 +132,14 @@ export async function buildCandidate(
       ? {}
       : { sampleSize: options.referenceSampleSize }),
     ...(holdoutScores
-      ? { holdout: { scores: holdoutScores, labels: holdout.labels, threshold } }
+      ? {
+          holdout: {
+            scores: holdoutScores,
+            labels: holdout.labels,
+            threshold,
+            ...(options.calibration ? { method: options.calibration } : {}),
+          },
+        }
       : {}),
   });
   return {

@@ -47,6 +47,31 @@ describe('fitScoreCalibration', () => {
     assert.equal(calibration.calibrationErrorAfter, calibration.calibrationErrorBefore);
   });
 
+  it('fits Platt scaling when asked, to scores that are not even probabilities', () => {
+    // Logits of a model that is right with probability σ(z / 2): twice too confident.
+    const random = mulberry32(9);
+    const scores: number[] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const z = 8 * (random() - 0.5);
+      scores.push(z);
+      labels.push(random() < 1 / (1 + Math.exp(-z / 2)) ? 1 : 0);
+    }
+    assert.equal(fitScoreCalibration({ scores, labels, threshold: 0.5 }), null, 'isotonic: no');
+    const calibration = fitScoreCalibration({ scores, labels, threshold: 0, method: 'platt' });
+    assert.ok(calibration?.platt);
+    assert.equal(calibration.calibrator, null);
+    assert.ok(Math.abs(calibration.platt.slope - 0.5) < 0.05, JSON.stringify(calibration.platt));
+    assert.equal(
+      calibration.calibrationErrorBefore,
+      1,
+      'logits have no calibration error of their own',
+    );
+    assert.ok(calibration.calibrationErrorAfter < 0.05);
+    const realized = scores.filter((z, i) => (z >= 0 ? 1 : 0) === labels[i]).length / scores.length;
+    assert.ok(Math.abs(calibration.expectedAccuracy - realized) < 0.02);
+  });
+
   it('gives nothing for fewer than 20 rows, labels other than 0/1, or scores outside [0, 1]', () => {
     const scores = Array.from({ length: 20 }, (_, i) => i / 20);
     const labels = scores.map((score) => (score > 0.5 ? 1 : 0));

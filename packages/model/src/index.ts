@@ -36,7 +36,12 @@ export {
 } from './verify-export.js';
 export { bootstrapVersion } from './bootstrap-version.js';
 export { buildReferenceProfile, type ReferenceProfileInput } from './build-reference-profile.js';
-export { fitScoreCalibration, type ScoreCalibrationInput } from './fit-score-calibration.js';
+export {
+  calibrationMethods,
+  fitScoreCalibration,
+  type CalibrationMethod,
+  type ScoreCalibrationInput,
+} from './fit-score-calibration.js';
 export {
   buildCandidate,
   type Candidate,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { Cbpe, mulberry32 } from '@driftwatch/drift';
+import { Cbpe, IsotonicCalibrator, mulberry32 } from '@driftwatch/drift';
 import type { ScoreCalibration } from '@driftwatch/topics';
 
 import { EstimatedPerformance, type EstimateSignal } from './estimated-performance.js';
@@ -18,13 +18,14 @@ function calibration(): ScoreCalibration {
   const labels = reference.map((score) => (random() < score * score ? 1 : 0));
   const cbpe = Cbpe.fit({ scores: reference, labels, threshold: 0.5, calibration: 'isotonic' });
   const knots = cbpe.calibrator;
-  assert.ok(knots);
+  assert.ok(knots instanceof IsotonicCalibrator);
   return {
     threshold: 0.5,
     calibrator: {
       thresholdScores: [...knots.thresholdScores],
       thresholdValues: [...knots.thresholdValues],
     },
+    platt: null,
     calibrationErrorBefore: 0.1,
     calibrationErrorAfter: 0.01,
     expectedAccuracy: cbpe.estimate(reference).accuracy,
@@ -60,6 +61,19 @@ describe('EstimatedPerformance', () => {
     assert.equal(signal.detector, 'cbpe');
     assert.equal(signal.threshold, calibration().expectedAccuracy - 0.05);
     assert.ok(signal.at > 3000 && signal.at < 3500, 'within one window of the shift');
+  });
+
+  it('estimates through a Platt sigmoid as through an isotonic map', () => {
+    const platt = { slope: 6, intercept: -3 };
+    const monitor = new EstimatedPerformance(
+      { ...calibration(), calibrator: null, platt },
+      { ...options, maxDrop: 0 },
+    );
+    const window = scores(500, 8);
+    feed(monitor, window);
+    const expected = Cbpe.fromJSON({ threshold: 0.5, calibrator: platt }).estimate(window);
+    assert.ok(Math.abs((monitor.estimate()?.accuracy ?? 0) - expected.accuracy) < 1e-12);
+    assert.ok(Math.abs((monitor.estimate()?.rocAuc ?? 0) - expected.rocAuc) < 1e-12);
   });
 
   it('never alerts with maxDrop 0, but still estimates', () => {

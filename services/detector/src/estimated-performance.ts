@@ -59,7 +59,7 @@ export class EstimatedPerformance {
       : new StreamingCbpe({
           cbpe: Cbpe.fromJSON({
             threshold: calibration.threshold,
-            calibrator: calibration.calibrator,
+            calibrator: calibration.platt ?? calibration.calibrator,
           }),
           window: options.window,
         });

@@ -65,6 +65,11 @@ export const trainerEnv = {
   TRAINER_LOOKBACK: duration('7d', { minMs: 1000, maxMs: 365 * 86_400_000 }),
   /** PSI bins per feature in the new version's reference profile. */
   TRAINER_REFERENCE_BINS: integer(10, { min: 2, max: 1000 }),
+  /**
+   * How a binary version's holdout scores are calibrated for estimating its accuracy without
+   * labels (CBPE): `isotonic` when NannyML's test says it helps, or Platt's `platt` sigmoid.
+   */
+  TRAINER_CALIBRATION: oneOf(['isotonic', 'platt'], 'isotonic'),
   /** The holdout metric a challenger must improve to be promoted. */
   PROMOTION_METRIC: oneOf(['accuracy', 'f1', 'rocAuc', 'logLoss'], 'accuracy'),
   /** Least improvement of that metric over the champion. */

@@ -7,6 +7,7 @@ import {
   inspectClassifier,
   predictClasses,
   sha256Hex,
+  type CalibrationMethod,
   type ClassifierInterpretation,
   type LabeledRows,
 } from '@driftwatch/model';
@@ -31,6 +32,8 @@ export interface ExternalCandidateOptions {
   holdout: LabeledRows;
   referenceBins: number;
   referenceSampleSize?: number;
+  /** How the holdout's scores are calibrated for performance estimation (default isotonic). */
+  calibration?: CalibrationMethod;
 }
 
 export type ExternalCandidate =
@@ -124,6 +127,7 @@ export async function externalCandidate(
         ),
         labels: holdout.labels,
         threshold: options.threshold,
+        ...(options.calibration ? { method: options.calibration } : {}),
       },
     });
     return {

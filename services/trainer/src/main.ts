@@ -68,6 +68,7 @@ await runService({
               },
             },
             referenceBins: config.TRAINER_REFERENCE_BINS,
+            calibration: config.TRAINER_CALIBRATION,
           },
           command:
             config.TRAINER_COMMAND.length > 0

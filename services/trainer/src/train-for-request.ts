@@ -173,6 +173,9 @@ export async function trainForRequest(
         train: split.train,
         holdout: split.holdout,
         referenceBins: deps.policy.candidate.referenceBins,
+        ...(deps.policy.candidate.calibration
+          ? { calibration: deps.policy.candidate.calibration }
+          : {}),
         ...(deps.policy.candidate.referenceSampleSize === undefined
           ? {}
           : { referenceSampleSize: deps.policy.candidate.referenceSampleSize }),

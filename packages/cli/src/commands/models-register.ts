@@ -1,4 +1,8 @@
-import type { ClassifierInterpretation } from '@driftwatch/model';
+import {
+  calibrationMethods,
+  type CalibrationMethod,
+  type ClassifierInterpretation,
+} from '@driftwatch/model';
 import { modelVersionKey, type ModelVersion } from '@driftwatch/topics';
 import { Command, Option } from 'commander';
 
@@ -18,6 +22,7 @@ interface RegisterOptions {
   features?: string[];
   classes?: string[];
   threshold?: number;
+  calibration: CalibrationMethod;
   note?: string;
   json: boolean;
 }
@@ -192,6 +197,7 @@ async function register(model: string, options: RegisterOptions): Promise<void> 
     ...(options.features ? { features: options.features } : {}),
     ...(options.classes ? { classes: options.classes } : {}),
     ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+    calibration: options.calibration,
     ...(options.note === undefined ? {} : { note: options.note }),
     createdAt: Date.now(),
   });
@@ -256,6 +262,14 @@ export function modelsRegisterCommand(): Command {
         'binary models: predict the second class at this probability or above (default 0.5)',
       ).argParser(optionParser(parseThreshold)),
     )
+    .addOption(
+      new Option(
+        '--calibration <method>',
+        'binary models: how the labeled rows calibrate the scores for estimating accuracy without labels',
+      )
+        .choices(calibrationMethods)
+        .default('isotonic'),
+    )
     .option('--note <text>', 'why it is registered (the version reason: "registered: <note>")')
     .option('--json', 'print what was published as one JSON object', false)
     .addHelpText(
@@ -265,8 +279,10 @@ The model is read as the services will serve it: its inputs take the features (o
 tensor, or one [N, 1] tensor per feature), its output gives the class probabilities ([N, K]
 probabilities, a scikit-learn ZipMap, or one [N, 1] probability or logit). It is checked on the
 reference rows, which are also profiled for data drift as the trainer profiles its training
-rows; rows with a label give the version's metrics. Anything it cannot read is refused in one
-line, and nothing is published.
+rows; rows with a label give the version's metrics and, for a binary model, the calibration of
+its scores (isotonic when it helps, or --calibration platt) that lets the detector estimate its
+accuracy before labels arrive. Anything it cannot read is refused in one line, and nothing is
+published.
 
 The version is promoted, numbered after the highest version of <model> on model-versions, with
 the serving version (if any) as its parent: inference serves it from its next batch.

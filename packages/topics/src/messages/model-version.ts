@@ -55,29 +55,39 @@ export type BinnedDistribution = z.infer<typeof binnedDistributionSchema>;
  * How a binary model's scores become probabilities, and how well they were before and after. The
  * first two fields are the drift package's `CbpeState`.
  */
-export const scoreCalibrationSchema = z.object({
-  /** Predict the positive class at or above this score: the version's threshold. */
-  threshold: z.number().gt(0).lt(1),
-  /**
-   * The knots of an isotonic map from score to probability (`IsotonicCalibrator`), or null when
-   * the scores are used as they are (calibrating would not have lowered the error).
-   */
-  calibrator: z
-    .object({
-      thresholdScores: z.array(z.number()).min(1),
-      thresholdValues: z.array(z.number().min(0).max(1)).min(1),
-    })
-    .refine(
-      (knots) => knots.thresholdScores.length === knots.thresholdValues.length,
-      'thresholdScores and thresholdValues must be of one length',
-    )
-    .nullable(),
-  /** Expected calibration error on the holdout of the raw scores, and of the calibrated ones. */
-  calibrationErrorBefore: z.number().min(0).max(1),
-  calibrationErrorAfter: z.number().min(0).max(1),
-  /** CBPE's estimated accuracy on the holdout: what the live estimate is compared with. */
-  expectedAccuracy: z.number().min(0).max(1),
-});
+export const scoreCalibrationSchema = z
+  .object({
+    /** Predict the positive class at or above this score: the version's threshold. */
+    threshold: z.number().gt(0).lt(1),
+    /**
+     * The knots of an isotonic map from score to probability (`IsotonicCalibrator`), or null when
+     * the scores are used as they are (calibrating would not have lowered the error).
+     */
+    calibrator: z
+      .object({
+        thresholdScores: z.array(z.number()).min(1),
+        thresholdValues: z.array(z.number().min(0).max(1)).min(1),
+      })
+      .refine(
+        (knots) => knots.thresholdScores.length === knots.thresholdValues.length,
+        'thresholdScores and thresholdValues must be of one length',
+      )
+      .nullable(),
+    /**
+     * The sigmoid 1 / (1 + e^−(slope·score + intercept)) of Platt scaling, when that was chosen
+     * instead (`PlattCalibrator`); null otherwise. At most one of `calibrator` and `platt` is set.
+     */
+    platt: z.object({ slope: z.number(), intercept: z.number() }).nullable().default(null),
+    /** Expected calibration error on the holdout of the raw scores, and of the calibrated ones. */
+    calibrationErrorBefore: z.number().min(0).max(1),
+    calibrationErrorAfter: z.number().min(0).max(1),
+    /** CBPE's estimated accuracy on the holdout: what the live estimate is compared with. */
+    expectedAccuracy: z.number().min(0).max(1),
+  })
+  .refine(
+    (calibration) => calibration.calibrator === null || calibration.platt === null,
+    'an isotonic calibrator and a Platt sigmoid are exclusive',
+  );
 export type ScoreCalibration = z.infer<typeof scoreCalibrationSchema>;
 
 /**

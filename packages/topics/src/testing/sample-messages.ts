@@ -50,6 +50,7 @@ const promotedVersion: ModelVersion = {
     cbpe: {
       threshold: 0.35,
       calibrator: { thresholdScores: [0.02, 0.31, 0.64, 0.97], thresholdValues: [0, 0.2, 0.7, 1] },
+      platt: null,
       calibrationErrorBefore: 0.061,
       calibrationErrorAfter: 0.012,
       expectedAccuracy: 0.809,
