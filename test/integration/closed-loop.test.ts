@@ -97,6 +97,22 @@ describe('the closed loop on the real broker and Redis', { timeout: 900_000 }, (
       summary.accuracy.adaptive > summary.accuracy.static + 0.05,
       JSON.stringify(summary.accuracy),
     );
+    // Without labels: over each stationary stretch — version 1 on the first concept, each answer
+    // on the concept it learned — CBPE's estimate from the scores is within 0.03 of the truth.
+    const stationary = [
+      summary.segments[0]?.versions.find((v) => v.version === 1),
+      ...summary.drifts.map((drift, k) =>
+        summary.segments[k + 1]?.versions.find((v) => v.version === drift.promotedVersion),
+      ),
+    ];
+    t.diagnostic(JSON.stringify({ estimatedVsRealized: stationary }));
+    for (const served of stationary) {
+      assert.ok(served?.estimatedAccuracy != null, JSON.stringify(served));
+      assert.ok(
+        Math.abs(served.estimatedAccuracy - served.accuracy) <= 0.03,
+        `v${served.version}: estimated ${served.estimatedAccuracy} vs realized ${served.accuracy}`,
+      );
+    }
     // Prometheus tells the same story.
     assert.equal(
       metricValue(detectorMetrics, 'driftwatch_detector_alerts_total'),

@@ -201,6 +201,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
           index,
           modelVersion: record.modelVersion,
           correct: record.label === record.predicted,
+          score: record.score,
           writtenAt,
           evidence: { topic, partition, offset },
         });

@@ -46,6 +46,7 @@ const version = (v: number, status: 'promoted' | 'rejected', requestId: string |
     requestId,
     reason: 'r',
     trainingWindow: { fromTs: 0, toTs: 0, trainRows: 10, holdoutRows: 2 },
+    reference: { features: [], score: null, classProbabilities: [], cbpe: null },
   }) as unknown as ModelVersion;
 
 const request = (requestId: string, alertId: string): RetrainRequest => ({
@@ -130,6 +131,26 @@ describe('summarizeDemo', () => {
     assert.equal(summary.drifts[0]?.detectedAt, null);
     assert.deepEqual(summary.retrains, { requested: 0, promoted: 0, rejected: 1, byReason: {} });
     assert.equal(summary.accuracy.static, 0.45);
+    assert.equal(summary.segments[1].versions[1].estimatedAccuracy, null, 'no calibration');
+  });
+
+  it("estimates each version's accuracy in a segment from its scores, with its calibration", () => {
+    const calibrated = version(2, 'promoted', 'x');
+    calibrated.reference.cbpe = {
+      threshold: 0.5,
+      calibrator: null,
+      platt: null,
+      calibrationErrorBefore: 0,
+      calibrationErrorAfter: 0,
+      expectedAccuracy: 0.9,
+    };
+    const base = input([], [], [version(1, 'promoted', null), calibrated]);
+    // v2's scores say "right with probability 0.9" on 400 of its 600 predictions, 0.6 on the rest.
+    const scored = base.labeled.map((o, i) => ({ ...o, score: i % 3 === 0 ? 0.6 : 0.9 }));
+    const summary = summarizeDemo({ ...base, labeled: scored });
+    const v2 = summary.segments[1]?.versions.find((v) => v.version === 2);
+    assert.ok(Math.abs((v2?.estimatedAccuracy ?? 0) - (400 * 0.9 + 200 * 0.6) / 600) < 1e-12);
+    assert.equal(summary.segments[0]?.versions[0]?.estimatedAccuracy, null);
   });
   it('starts the segments at the first event replayed, for a stream replayed after its reference rows', () => {
     const base = input([], [], [version(1, 'promoted', null)]);

@@ -1,3 +1,4 @@
+import { Cbpe } from '@driftwatch/drift';
 import type { DriftAlert, ModelVersion, RetrainRequest } from '@driftwatch/topics';
 
 /** One served prediction with its label, as read back from `predictions-labeled`. */
@@ -6,6 +7,8 @@ export interface LabeledOutcome {
   index: number;
   modelVersion: number;
   correct: boolean;
+  /** The prediction's score (binary: the positive class's probability), for CBPE's estimate. */
+  score?: number;
   /** Kafka timestamp of the labeled record: the clock alerts' `windowEnd` is on. */
   writtenAt: number;
   /** Where the labeled record is: an alert's `evidence` names the one that completed it. */
@@ -43,7 +46,17 @@ export interface SegmentSummary {
   accuracy: number;
   /** The never-retrained model on the same events. */
   staticAccuracy: number;
-  versions: { version: number; predictions: number; accuracy: number }[];
+  versions: {
+    version: number;
+    predictions: number;
+    accuracy: number;
+    /**
+     * The same predictions' accuracy estimated from their scores alone (CBPE with the version's
+     * calibration), as the detector estimates it before labels arrive; null for a version without
+     * a calibration (multiclass, or too small a holdout).
+     */
+    estimatedAccuracy: number | null;
+  }[];
 }
 
 export interface DriftSummary {
@@ -157,6 +170,10 @@ export function summarizeDemo(input: SummaryInput): DemoSummary {
           version,
           predictions: served.length,
           accuracy: ratio(served.filter((o) => o.correct).length, served.length),
+          estimatedAccuracy: estimatedAccuracy(
+            input.versions.find((v) => v.version === version),
+            served,
+          ),
         };
       }),
     });
@@ -228,4 +245,19 @@ export function summarizeDemo(input: SummaryInput): DemoSummary {
       ),
     },
   };
+}
+
+/** CBPE's accuracy estimate of a version's predictions, from their scores and its calibration. */
+function estimatedAccuracy(
+  version: ModelVersion | undefined,
+  served: readonly LabeledOutcome[],
+): number | null {
+  const calibration = version?.reference.cbpe;
+  const scores = served.flatMap((o) => (o.score === undefined ? [] : [o.score]));
+  if (!calibration || scores.length === 0 || scores.length < served.length) return null;
+  const cbpe = Cbpe.fromJSON({
+    threshold: calibration.threshold,
+    calibrator: calibration.platt ?? calibration.calibrator,
+  });
+  return cbpe.estimate(scores).accuracy;
 }

@@ -189,7 +189,13 @@ function narrate(started: number, print: (line: string) => void): (event: LoopEv
 /** The demo's closing tables: what happened per segment, per drift, and overall. */
 export function renderDemoSummary(summary: DemoSummary): string {
   const segments = new Table({
-    head: ['segment', 'events', 'served by (accuracy)', 'adaptive', 'never retrained'],
+    head: [
+      'segment',
+      'events',
+      'served by (accuracy, estimated without labels)',
+      'adaptive',
+      'never retrained',
+    ],
     ...tableStyle,
   });
   for (const segment of summary.segments) {
@@ -197,7 +203,10 @@ export function renderDemoSummary(summary: DemoSummary): string {
       String(segment.index),
       `${count(segment.fromEvent)}–${count(segment.toEvent - 1)}`,
       segment.versions
-        .map((v) => `v${v.version} ${percent(v.accuracy)} (${count(v.predictions)})`)
+        .map(
+          (v) =>
+            `v${v.version} ${percent(v.accuracy)}${v.estimatedAccuracy === null ? '' : ` (est. ${percent(v.estimatedAccuracy)})`} (${count(v.predictions)})`,
+        )
         .join(', '),
       percent(segment.accuracy),
       percent(segment.staticAccuracy),
