@@ -125,3 +125,8 @@ export {
   type StreamingCbpeOptions,
   type StreamingCbpeState,
 } from './streaming-cbpe.js';
+export {
+  MulticlassCbpe,
+  type MulticlassCbpeFitOptions,
+  type MulticlassCbpeState,
+} from './multiclass-cbpe.js';
