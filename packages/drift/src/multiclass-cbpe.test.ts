@@ -97,8 +97,9 @@ describe('MulticlassCbpe', () => {
       it(`${golden.name}: calibrates each class as NannyML decides (${golden.needsCalibration.join(', ')}), but a close call`, () => {
         const expected = [...golden.needsCalibration];
         // prepaid_card on the shipped rows: isotonic calibration changes its held-out expected
-        // calibration error by little, and our random splits (mulberry32, not NumPy's) find it
-        // helps where NannyML's find it does not.
+        // calibration error by little (0.00266 to 0.00278 with NannyML's split seed 42), and our
+        // splits (mulberry32, not NumPy's) find it helps where NannyML's do not. NannyML's own
+        // answer flips with its seed: with seeds 1, 2 and 3 it calibrates prepaid_card too.
         if (golden.dataset === 'shipped') expected[1] = true;
         assert.deepEqual(decided.calibrated, expected);
       });

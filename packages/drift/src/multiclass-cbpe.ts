@@ -30,13 +30,18 @@ export interface MulticlassCbpeState {
  * Confidence-based performance estimation (CBPE) for a multiclass classifier: its accuracy and
  * macro-averaged precision, recall, F1 and one-vs-rest ROC AUC on a window of probability rows
  * whose labels have not arrived. Equal to NannyML's `CBPE(problem_type="classification_multiclass")`
- * estimates to 1e-6 on every chunk of the goldens whose rows have no tied probabilities (see the
- * ROC AUC note below).
+ * estimates on every chunk of the goldens, given the same calibration decisions: accuracy,
+ * precision, recall and F1 to 1e-14, ROC AUC to 1e-8 where no two rows tie on a class's
+ * probability (see the ROC AUC note below for ties).
  *
  * `MulticlassCbpe.fit` treats each class k one-vs-rest: its reference probabilities against
  * `label === k`. With calibration `'auto'` (default) it fits an {@link IsotonicCalibrator} to a
  * class when {@link needsCalibration} says it helps, as NannyML does; `'isotonic'` always fits one,
- * `'none'` never (the probabilities must then lie in [0, 1]).
+ * `'none'` never (the probabilities must then lie in [0, 1]). A list of K calibrations settles each
+ * class's own: `needsCalibration` shuffles its splits with our generator, not NumPy's, so where
+ * calibration barely changes a class's expected calibration error the two can decide differently
+ * (on NannyML's shipped dataset, one class of three: NannyML's own decision for it changes with
+ * its split seed).
  *
  * For a window, each row's probabilities are calibrated class by class and then divided by their
  * sum, so that they are again a distribution over the classes: the one-vs-rest calibrators know
@@ -189,8 +194,7 @@ export class MulticlassCbpe {
         ? argmaxes(probabilities, K)
         : requirePredictions(predictions, rows, K);
 
-    // Σ over rows of q of the predicted class; the same as Σₖ TPₖ, summed in row order as
-    // NannyML's mean is.
+    // Σ over rows of q of the predicted class (equal to Σₖ TPₖ), as NannyML's accuracy sums it.
     let correct = 0;
     predicted.forEach((k, i) => {
       correct += calibrated[i * K + k] as number;
