@@ -130,3 +130,8 @@ export {
   type MulticlassCbpeFitOptions,
   type MulticlassCbpeState,
 } from './multiclass-cbpe.js';
+export {
+  StreamingMulticlassCbpe,
+  type StreamingMulticlassCbpeOptions,
+  type StreamingMulticlassCbpeState,
+} from './streaming-multiclass-cbpe.js';

@@ -1,4 +1,10 @@
-import { estimateFromSums, expectedSums, type CbpeCalibration, type CbpeEstimate } from './cbpe.js';
+import {
+  estimateFromSums,
+  expectedSums,
+  type CbpeCalibration,
+  type CbpeEstimate,
+  type CbpeSums,
+} from './cbpe.js';
 import { DriftError, option } from './errors.js';
 import { requireFinite } from './input-checks.js';
 import { IsotonicCalibrator, type IsotonicCalibratorState } from './isotonic-calibrator.js';
@@ -194,33 +200,7 @@ export class MulticlassCbpe {
         ? argmaxes(probabilities, K)
         : requirePredictions(predictions, rows, K);
 
-    // Σ over rows of q of the predicted class (equal to Σₖ TPₖ), as NannyML's accuracy sums it.
-    let correct = 0;
-    predicted.forEach((k, i) => {
-      correct += calibrated[i * K + k] as number;
-    });
-    const perClass: CbpeEstimate[] = [];
-    for (let k = 0; k < K; k++) {
-      perClass.push(
-        estimateFromSums(
-          expectedSums(
-            column(probabilities, K, k),
-            column(calibrated, K, k),
-            predicted.map((p) => p === k),
-          ),
-        ),
-      );
-    }
-    const mean = (metric: 'precision' | 'recall' | 'f1' | 'rocAuc'): number =>
-      perClass.reduce((total, estimate) => total + estimate[metric], 0) / K;
-    return {
-      count: rows,
-      accuracy: correct / rows,
-      precision: mean('precision'),
-      recall: mean('recall'),
-      f1: mean('f1'),
-      rocAuc: mean('rocAuc'),
-    };
+    return estimateFromMulticlassSums(multiclassSums(probabilities, calibrated, predicted, K));
   }
 
   static fromJSON(state: MulticlassCbpeState): MulticlassCbpe {
@@ -247,6 +227,61 @@ export class MulticlassCbpe {
       ),
     };
   }
+}
+
+/**
+ * What {@link MulticlassCbpe}'s estimates are made of, shared with
+ * {@link StreamingMulticlassCbpe}, which keeps the same sums incrementally.
+ */
+export interface MulticlassCbpeSums {
+  count: number;
+  /** Σ over rows of the normalized probability of the predicted class (equal to Σₖ TPₖ). */
+  correct: number;
+  /** Per class, its one-vs-rest {@link CbpeSums}. */
+  classes: CbpeSums[];
+}
+
+/** The sums of a window: raw and normalized probabilities (row-major), predicted classes. */
+export function multiclassSums(
+  raw: readonly number[],
+  calibrated: readonly number[],
+  predicted: readonly number[],
+  classCount: number,
+): MulticlassCbpeSums {
+  // Summed row by row, as NannyML's accuracy (the mean of these) is.
+  let correct = 0;
+  predicted.forEach((k, i) => {
+    correct += calibrated[i * classCount + k] as number;
+  });
+  const classes: CbpeSums[] = [];
+  for (let k = 0; k < classCount; k++) {
+    classes.push(
+      expectedSums(
+        column(raw, classCount, k),
+        column(calibrated, classCount, k),
+        predicted.map((p) => p === k),
+      ),
+    );
+  }
+  return { count: predicted.length, correct, classes };
+}
+
+/**
+ * Accuracy and the macro means of the classes' precision, recall, F1 and ROC AUC; NaN for all on
+ * an empty window.
+ */
+export function estimateFromMulticlassSums(sums: MulticlassCbpeSums): CbpeEstimate {
+  const perClass = sums.classes.map(estimateFromSums);
+  const mean = (metric: 'precision' | 'recall' | 'f1' | 'rocAuc'): number =>
+    perClass.reduce((total, estimate) => total + estimate[metric], 0) / perClass.length;
+  return {
+    count: sums.count,
+    accuracy: sums.count === 0 ? NaN : sums.correct / sums.count,
+    precision: mean('precision'),
+    recall: mean('recall'),
+    f1: mean('f1'),
+    rocAuc: mean('rocAuc'),
+  };
 }
 
 const CALIBRATIONS = ['auto', 'isotonic', 'none'] as const;
@@ -301,7 +336,7 @@ function requireProbabilityRows(
   return probabilities.length / classCount;
 }
 
-function requirePredictions(
+export function requirePredictions(
   predictions: readonly number[],
   rows: number,
   classCount: number,
@@ -342,7 +377,7 @@ function column(table: readonly number[], width: number, k: number): number[] {
 }
 
 /** Each row's first class of highest probability. */
-function argmaxes(table: readonly number[], width: number): number[] {
+export function argmaxes(table: readonly number[], width: number): number[] {
   const best = new Array<number>(table.length / width);
   for (let i = 0; i < best.length; i++) {
     let k = 0;
