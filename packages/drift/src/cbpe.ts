@@ -169,46 +169,11 @@ export class Cbpe {
       requireFinite(score, `scores[${i}]`);
       return this.probability(score);
     });
-    const sums: CbpeSums = {
-      count: scores.length,
-      predictedPositives: 0,
-      certainPositives: 0,
-      certainNegatives: 0,
-      truePositives: 0,
-      falsePositives: 0,
-      falseNegatives: 0,
-      trueNegatives: 0,
-      positives: 0,
-      twiceAreaTimesPairs: 0,
-    };
-    probabilities.forEach((p, i) => {
-      if (p === 1) sums.certainPositives++;
-      if (p === 0) sums.certainNegatives++;
-      if (this.predicts(scores[i] as number)) {
-        sums.predictedPositives++;
-        sums.truePositives += p;
-        sums.falsePositives += 1 - p;
-      } else {
-        sums.falseNegatives += p;
-        sums.trueNegatives += 1 - p;
-      }
-      sums.positives += p;
-    });
-
-    const order = scores.map((_, i) => i);
-    order.sort((a, b) => (scores[b] as number) - (scores[a] as number));
-    let above = 0;
-    for (let start = 0; start < order.length;) {
-      const score = scores[order[start] as number] as number;
-      const p = probabilities[order[start] as number] as number;
-      let end = start + 1;
-      while (end < order.length && scores[order[end] as number] === score) end++;
-      const ties = end - start;
-      sums.twiceAreaTimesPairs += ties * (1 - p) * (2 * above + ties * p);
-      above += ties * p;
-      start = end;
-    }
-    return sums;
+    return expectedSums(
+      scores,
+      probabilities,
+      scores.map((score) => this.predicts(score)),
+    );
   }
 
   static fromJSON(state: CbpeState): Cbpe {
@@ -232,6 +197,76 @@ export class Cbpe {
       calibrator: this.calibrator === null ? null : this.calibrator.toJSON(),
     };
   }
+}
+
+/**
+ * The {@link CbpeSums} of a window from each row's raw score (which orders the ROC curve), its
+ * calibrated probability of being positive and whether it is predicted positive; the arrays are
+ * of one length, already checked. {@link Cbpe} passes one binary classifier's rows;
+ * {@link MulticlassCbpe} passes each class's one-vs-rest view of a multiclass window.
+ *
+ * Rows of equal score form one diagonal step of the expected ROC curve (ties half-ordered): right
+ * by Σ(1 − p) / N and up by Σp / P over the tied rows. In a binary window equal scores have equal
+ * probabilities; in a multiclass window they need not, because each row's probabilities are
+ * normalized over its classes, and the diagonal is what keeps the area independent of the order
+ * in which the tied rows are listed.
+ */
+export function expectedSums(
+  scores: readonly number[],
+  probabilities: readonly number[],
+  predictedPositive: readonly boolean[],
+): CbpeSums {
+  const sums: CbpeSums = {
+    count: scores.length,
+    predictedPositives: 0,
+    certainPositives: 0,
+    certainNegatives: 0,
+    truePositives: 0,
+    falsePositives: 0,
+    falseNegatives: 0,
+    trueNegatives: 0,
+    positives: 0,
+    twiceAreaTimesPairs: 0,
+  };
+  probabilities.forEach((p, i) => {
+    if (p === 1) sums.certainPositives++;
+    if (p === 0) sums.certainNegatives++;
+    if (predictedPositive[i] === true) {
+      sums.predictedPositives++;
+      sums.truePositives += p;
+      sums.falsePositives += 1 - p;
+    } else {
+      sums.falseNegatives += p;
+      sums.trueNegatives += 1 - p;
+    }
+    sums.positives += p;
+  });
+
+  const order = scores.map((_, i) => i);
+  order.sort((a, b) => (scores[b] as number) - (scores[a] as number));
+  let above = 0;
+  for (let start = 0; start < order.length;) {
+    const score = scores[order[start] as number] as number;
+    let end = start + 1;
+    while (end < order.length && scores[order[end] as number] === score) end++;
+    if (end === start + 1) {
+      const p = probabilities[order[start] as number] as number;
+      sums.twiceAreaTimesPairs += (1 - p) * (2 * above + p);
+      above += p;
+    } else {
+      let tiedPositives = 0;
+      let tiedNegatives = 0;
+      for (let k = start; k < end; k++) {
+        const p = probabilities[order[k] as number] as number;
+        tiedPositives += p;
+        tiedNegatives += 1 - p;
+      }
+      sums.twiceAreaTimesPairs += tiedNegatives * (2 * above + tiedPositives);
+      above += tiedPositives;
+    }
+    start = end;
+  }
+  return sums;
 }
 
 /** The metrics of {@link CbpeSums}; NaN for all of them on an empty window. */

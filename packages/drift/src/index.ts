@@ -126,3 +126,13 @@ export {
   type StreamingCbpeState,
 } from './streaming-cbpe.js';
 export { PlattCalibrator, type PlattCalibratorState } from './platt-calibrator.js';
+export {
+  MulticlassCbpe,
+  type MulticlassCbpeFitOptions,
+  type MulticlassCbpeState,
+} from './multiclass-cbpe.js';
+export {
+  StreamingMulticlassCbpe,
+  type StreamingMulticlassCbpeOptions,
+  type StreamingMulticlassCbpeState,
+} from './streaming-multiclass-cbpe.js';

@@ -9,8 +9,11 @@ const NIL = 0;
  * subtree weight sum beside each subtree size. {@link StreamingCbpe} keeps its window's scores
  * here, weighted by their calibrated probabilities, to update its ROC AUC estimate.
  *
- * A removal takes any one node of the score; the caller must give every occurrence of a score the
- * same weight (a calibrated probability is a function of the score), so which one does not matter.
+ * A removal takes any one node of the score. Occurrences of one score may carry different weights
+ * ({@link StreamingMulticlassCbpe}'s normalized probabilities differ between rows that tie on one
+ * class): when the node taken holds another weight than the one removed, the difference moves to
+ * another node of the score, so that the score's total weight, all a query reads, loses exactly
+ * the weight removed.
  *
  * Subtree sums are adjusted by adding and subtracting along a path, so they carry rounding: about
  * one unit in the last place of the window's total per update. The caller re-sums what it derives
@@ -130,37 +133,52 @@ export class WeightedScoreTree {
    * (the caller lost track).
    */
   remove(score: number, weight: number): void {
+    const node = this.#find(score);
+    if (node === NIL) throw new RangeError(`WeightedScoreTree holds no ${score}`);
+    const stored = this.#weight[node] as number;
     let parent = NIL;
     let isLeftChild = false;
     let current = this.#root;
-    for (;;) {
-      if (current === NIL) {
-        this.#undoRemovalCounts(score, weight);
-        throw new RangeError(`WeightedScoreTree holds no ${score}`);
-      }
-      const key = this.#score[current] as number;
-      if (key === score) break;
+    while (current !== node) {
       this.#size[current] = (this.#size[current] as number) - 1;
-      this.#weightSum[current] = (this.#weightSum[current] as number) - weight;
+      this.#weightSum[current] = (this.#weightSum[current] as number) - stored;
       parent = current;
-      isLeftChild = score < key;
+      isLeftChild = score < (this.#score[current] as number);
       current = (isLeftChild ? this.#left : this.#right)[current] as number;
     }
     const merged = this.#merge(this.#left[current] as number, this.#right[current] as number);
     this.#attach(parent, isLeftChild, merged);
     this.#free[this.#freeCount++] = current;
+    // With no other node of the score left, the difference is rounding residue the caller's
+    // re-sums drop (the weight it removes is the one it inserted).
+    const other = stored === weight ? NIL : this.#find(score);
+    if (other !== NIL) this.#addWeight(other, score, stored - weight);
   }
 
-  /** A failed removal walked one path decrementing sizes; walking it again puts them back. */
-  #undoRemovalCounts(score: number, weight: number): void {
-    for (let node = this.#root; node !== NIL;) {
-      this.#size[node] = (this.#size[node] as number) + 1;
-      this.#weightSum[node] = (this.#weightSum[node] as number) + weight;
+  /** The first node of `score` on its search path, or NIL. */
+  #find(score: number): number {
+    let node = this.#root;
+    while (node !== NIL && this.#score[node] !== score) {
       node =
         score < (this.#score[node] as number)
           ? (this.#left[node] as number)
           : (this.#right[node] as number);
     }
+    return node;
+  }
+
+  /** Adds `delta` to the weight of `node`, found at the end of `score`'s search path. */
+  #addWeight(node: number, score: number, delta: number): void {
+    let current = this.#root;
+    for (;;) {
+      this.#weightSum[current] = (this.#weightSum[current] as number) + delta;
+      if (current === node) break;
+      current =
+        score < (this.#score[current] as number)
+          ? (this.#left[current] as number)
+          : (this.#right[current] as number);
+    }
+    this.#weight[node] = (this.#weight[node] as number) + delta;
   }
 
   /** Splits subtree `node` into scores below `score` and scores at or above it. */
