@@ -246,7 +246,7 @@ describe('MulticlassCbpe', () => {
       MulticlassCbpe.fit({ ...fit, classCount: 3.5 }),
     );
     assertDriftError('DW_DRIFT_INVALID_OPTION', () =>
-      MulticlassCbpe.fit({ ...fit, calibration: 'platt' as 'none' }),
+      MulticlassCbpe.fit({ ...fit, calibration: 'platt' }),
     );
     assertDriftError('DW_DRIFT_INVALID_INPUT', () =>
       MulticlassCbpe.fit({ ...fit, labels: [0, 1, 3] }),
