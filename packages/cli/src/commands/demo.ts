@@ -163,8 +163,12 @@ function narrate(started: number, print: (line: string) => void): (event: LoopEv
       case 'alert': {
         const { alert } = event;
         const feature = alert.feature ? ` feature ${alert.feature}` : '';
+        // The summary says what changed in words; an alert written before alerts carried one
+        // shows its statistic against its threshold.
         print(
-          `${at()} ALERT ${alert.kind}/${alert.detector}${feature} on ${alert.model} v${alert.modelVersion}: ${alert.statistic.toFixed(3)} vs ${alert.threshold.toFixed(3)} (${alert.severity})`,
+          alert.summary === ''
+            ? `${at()} ALERT ${alert.kind}/${alert.detector}${feature} on ${alert.model} v${alert.modelVersion}: ${alert.statistic.toFixed(3)} vs ${alert.threshold.toFixed(3)} (${alert.severity})`
+            : `${at()} ALERT ${alert.kind}/${alert.detector} (${alert.severity}) ${alert.summary}`,
         );
         break;
       }
