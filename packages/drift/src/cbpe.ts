@@ -216,18 +216,7 @@ export function expectedSums(
   probabilities: readonly number[],
   predictedPositive: readonly boolean[],
 ): CbpeSums {
-  const sums: CbpeSums = {
-    count: scores.length,
-    predictedPositives: 0,
-    certainPositives: 0,
-    certainNegatives: 0,
-    truePositives: 0,
-    falsePositives: 0,
-    falseNegatives: 0,
-    trueNegatives: 0,
-    positives: 0,
-    twiceAreaTimesPairs: 0,
-  };
+  const sums: CbpeSums = { ...emptyCbpeSums(), count: scores.length };
   probabilities.forEach((p, i) => {
     if (p === 1) sums.certainPositives++;
     if (p === 0) sums.certainNegatives++;
@@ -304,4 +293,20 @@ function requireProbability(value: number, what: string): number {
     );
   }
   return value;
+}
+
+/** The sums of an empty window, which {@link StreamingCbpe} and its multiclass kin start from. */
+export function emptyCbpeSums(): CbpeSums {
+  return {
+    count: 0,
+    predictedPositives: 0,
+    certainPositives: 0,
+    certainNegatives: 0,
+    truePositives: 0,
+    falsePositives: 0,
+    falseNegatives: 0,
+    trueNegatives: 0,
+    positives: 0,
+    twiceAreaTimesPairs: 0,
+  };
 }

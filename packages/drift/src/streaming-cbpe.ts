@@ -1,5 +1,6 @@
 import {
   Cbpe,
+  emptyCbpeSums,
   estimateFromSums,
   type CbpeEstimate,
   type CbpeState,
@@ -64,7 +65,7 @@ export class StreamingCbpe {
   readonly #probabilities: Float64Array;
   #next = 0;
   #updatesSinceResum = 0;
-  readonly #sums: CbpeSums = emptySums();
+  readonly #sums: CbpeSums = emptyCbpeSums();
 
   constructor({ cbpe, window }: StreamingCbpeOptions) {
     if (!(cbpe instanceof Cbpe)) {
@@ -203,19 +204,4 @@ export class StreamingCbpe {
     for (let i = 0; i < count; i++) window.push(this.#scores[(oldest + i) % this.window] as number);
     Object.assign(this.#sums, this.cbpe.sums(window));
   }
-}
-
-function emptySums(): CbpeSums {
-  return {
-    count: 0,
-    predictedPositives: 0,
-    certainPositives: 0,
-    certainNegatives: 0,
-    truePositives: 0,
-    falsePositives: 0,
-    falseNegatives: 0,
-    trueNegatives: 0,
-    positives: 0,
-    twiceAreaTimesPairs: 0,
-  };
 }

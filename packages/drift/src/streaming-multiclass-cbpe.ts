@@ -1,4 +1,4 @@
-import type { CbpeEstimate, CbpeSums } from './cbpe.js';
+import { emptyCbpeSums, type CbpeEstimate, type CbpeSums } from './cbpe.js';
 import { DriftError, option } from './errors.js';
 import { toJsonNumber, type JsonNumber } from './json-number.js';
 import {
@@ -95,7 +95,7 @@ export class StreamingMulticlassCbpe {
     this.#raw = new Float64Array(window * K);
     this.#calibrated = new Float64Array(window * K);
     this.#predicted = new Uint32Array(window);
-    this.#sums = { count: 0, correct: 0, classes: Array.from({ length: K }, emptySums) };
+    this.#sums = { count: 0, correct: 0, classes: Array.from({ length: K }, emptyCbpeSums) };
   }
 
   /** Number of rows in the window (at most `window`). */
@@ -287,19 +287,4 @@ function twiceAreaChange(tree: WeightedScoreTree, score: number, q: number): num
     q * tiedNegatives +
     q * (1 - q)
   );
-}
-
-function emptySums(): CbpeSums {
-  return {
-    count: 0,
-    predictedPositives: 0,
-    certainPositives: 0,
-    certainNegatives: 0,
-    truePositives: 0,
-    falsePositives: 0,
-    falseNegatives: 0,
-    trueNegatives: 0,
-    positives: 0,
-    twiceAreaTimesPairs: 0,
-  };
 }
