@@ -1,5 +1,10 @@
 import { Cbpe } from '@driftwatch/drift';
-import type { DriftAlert, ModelVersion, RetrainRequest } from '@driftwatch/topics';
+import {
+  calibrationCbpeState,
+  type DriftAlert,
+  type ModelVersion,
+  type RetrainRequest,
+} from '@driftwatch/topics';
 
 /** One served prediction with its label, as read back from `predictions-labeled`. */
 export interface LabeledOutcome {
@@ -255,9 +260,5 @@ function estimatedAccuracy(
   const calibration = version?.reference.cbpe;
   const scores = served.flatMap((o) => (o.score === undefined ? [] : [o.score]));
   if (!calibration || scores.length === 0 || scores.length < served.length) return null;
-  const cbpe = Cbpe.fromJSON({
-    threshold: calibration.threshold,
-    calibrator: calibration.platt ?? calibration.calibrator,
-  });
-  return cbpe.estimate(scores).accuracy;
+  return Cbpe.fromJSON(calibrationCbpeState(calibration)).estimate(scores).accuracy;
 }

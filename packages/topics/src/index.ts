@@ -17,6 +17,7 @@ export { labelEventSchema, type LabelEvent } from './messages/label-event.js';
 export { defaultBinaryClasses, labelClassName } from './messages/common.js';
 export {
   binnedDistributionSchema,
+  calibrationCbpeState,
   modelVersionKey,
   modelVersionSchema,
   referenceProfileSchema,

@@ -1,5 +1,5 @@
 import { Cbpe, StreamingCbpe, type CbpeEstimate, type StreamingCbpeState } from '@driftwatch/drift';
-import type { ScoreCalibration } from '@driftwatch/topics';
+import { calibrationCbpeState, type ScoreCalibration } from '@driftwatch/topics';
 
 import { count, percent } from './alert-text.js';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
@@ -57,10 +57,7 @@ export class EstimatedPerformance {
     this.#cbpe = state
       ? StreamingCbpe.fromJSON(state.cbpe)
       : new StreamingCbpe({
-          cbpe: Cbpe.fromJSON({
-            threshold: calibration.threshold,
-            calibrator: calibration.platt ?? calibration.calibrator,
-          }),
+          cbpe: Cbpe.fromJSON(calibrationCbpeState(calibration)),
           window: options.window,
         });
     this.#gate = new ThresholdGate(

@@ -91,6 +91,20 @@ export const scoreCalibrationSchema = z
 export type ScoreCalibration = z.infer<typeof scoreCalibrationSchema>;
 
 /**
+ * A calibration as the drift package's `Cbpe.fromJSON` reads it: the threshold and the one
+ * calibrator set, whichever kind (a Platt sigmoid, isotonic knots, or none).
+ */
+export function calibrationCbpeState(calibration: ScoreCalibration): {
+  threshold: number;
+  calibrator: ScoreCalibration['calibrator'] | ScoreCalibration['platt'];
+} {
+  return {
+    threshold: calibration.threshold,
+    calibrator: calibration.platt ?? calibration.calibrator,
+  };
+}
+
+/**
  * What the detector compares live traffic with: each feature's and the score's distribution in
  * the version's training data, binned, with a sample for KS tests.
  */
