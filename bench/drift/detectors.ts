@@ -10,6 +10,12 @@
  * `transitionWidth + TOLERANCE` elements of its start; every other detection is a false alarm
  * (`repeats` counts those that re-fire on an already caught change). Prints one table and writes
  * `bench-results/detectors.json`. `BENCH_SCALE=0.1` runs a tenth of the streams.
+ *
+ * The same four error-stream detectors also run on a false-alarm budget (`… @ budget`): each
+ * one's sensitivity calibrated by `parameterForRunLength`, as the detector service does, to one
+ * false alarm every `BUDGET` errors of the first concept (rate 0.1). At equal false alarms their
+ * detection delays compare fairly; a second table sets the measured run length on the binary
+ * stationary control next to the target.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -25,6 +31,7 @@ import {
   PageHinkley,
   detectedIndices,
   mulberry32,
+  parameterForRunLength,
   scoreDetections,
   summarizeScores,
   syntheticStream,
@@ -54,6 +61,36 @@ interface DetectorSpec {
   create: (seed: number) => DriftDetector<number>;
 }
 
+/** The false-alarm budget of the calibrated rows: errors between false alarms, on average. */
+const BUDGET = 20_000;
+
+/** Each error-stream detector as a function of its sensitivity (larger fires more). */
+const sensitivities = {
+  Adwin: (delta: number) => new Adwin({ delta }),
+  Fhddm: (delta: number) => fedCorrectness(new Fhddm({ delta })),
+  Fhddms: (delta: number) => fedCorrectness(new Fhddms({ delta })),
+  HddmA: (driftConfidence: number) =>
+    new HddmA({ driftConfidence, warningConfidence: Math.max(driftConfidence, 0.005) }),
+} satisfies Record<string, (sensitivity: number) => DriftDetector<number>>;
+
+const calibrationStarted = process.hrtime.bigint();
+const budgeted = Object.entries(sensitivities).map(([name, create]) => {
+  const { parameter, expectedRunLength } = parameterForRunLength({
+    create: (sensitivity) => {
+      const detector = create(sensitivity);
+      return (error) => detector.update(error);
+    },
+    errorRate: 0.1,
+    low: 1e-12,
+    high: 0.99,
+    eventsPerAlarm: BUDGET,
+    events: 100 * BUDGET,
+    random: mulberry32(99),
+  });
+  return { name, parameter, expectedRunLength, create: () => create(parameter) };
+});
+const calibrationSeconds = Number(process.hrtime.bigint() - calibrationStarted) / 1e9;
+
 const detectors: readonly DetectorSpec[] = [
   { name: 'Adwin', kinds: ['real', 'binary'], create: () => new Adwin() },
   { name: 'Fhddm', kinds: ['binary'], create: () => fedCorrectness(new Fhddm()) },
@@ -62,6 +99,11 @@ const detectors: readonly DetectorSpec[] = [
   { name: 'PageHinkley', kinds: ['real', 'binary'], create: () => new PageHinkley() },
   { name: 'Kswin', kinds: ['real', 'binary'], create: (seed) => new Kswin({ seed }) },
   { name: 'Ddm', kinds: ['binary'], create: () => new Ddm() },
+  ...budgeted.map(({ name, create }) => ({
+    name: `${name} @ budget`,
+    kinds: ['binary'] as const,
+    create,
+  })),
 ];
 const families: readonly StreamFamily[] = ['abrupt', 'gradual', 'incremental', 'stationary'];
 const kinds: readonly StreamKind[] = ['real', 'binary'];
@@ -111,6 +153,41 @@ console.log(
     `incremental), tolerance transition + ${TOLERANCE}; default options\n`,
 );
 console.log(renderRows(rows));
+console.log(
+  `\nOn a budget of one false alarm every ${BUDGET.toLocaleString('en-US')} errors at rate 0.1 ` +
+    `(calibrated in ${calibrationSeconds.toFixed(1)} s by simulating ${(100 * BUDGET).toLocaleString('en-US')} of them):`,
+);
+const budgetRows = budgeted.map(({ name, parameter, expectedRunLength }) => {
+  const control = rows.find(
+    (row) =>
+      row.detector === `${name} @ budget` && row.kind === 'binary' && row.family === 'stationary',
+  );
+  const measured =
+    control && control.falseAlarmsPer100k > 0 ? 100_000 / control.falseAlarmsPer100k : Infinity;
+  const abrupt = rows.find(
+    (row) =>
+      row.detector === `${name} @ budget` && row.kind === 'binary' && row.family === 'abrupt',
+  );
+  return {
+    detector: name,
+    sensitivity: parameter,
+    simulatedRunLength: expectedRunLength,
+    measuredRunLength: measured,
+    ratioToTarget: measured / BUDGET,
+    abruptMeanDelay: abrupt?.meanDelay ?? null,
+  };
+});
+console.log(
+  budgetRows
+    .map(
+      (row) =>
+        `  ${row.detector.padEnd(7)} sensitivity ${row.sensitivity.toPrecision(3).padStart(9)}  ` +
+        `run length: simulated ${formatNumber(row.simulatedRunLength)}, measured on the stationary control ` +
+        `${Number.isFinite(row.measuredRunLength) ? formatNumber(row.measuredRunLength) : 'none seen'} ` +
+        `(${row.ratioToTarget.toFixed(2)}× target); mean delay on abrupt changes ${row.abruptMeanDelay === null ? '-' : formatNumber(row.abruptMeanDelay)}`,
+    )
+    .join('\n'),
+);
 console.log(`\n${totalSeconds.toFixed(1)} s`);
 
 const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -130,9 +207,11 @@ await writeFile(
         changeEvery: CHANGE_EVERY,
         transitionWidth: TRANSITION_WIDTH,
         toleranceAfterTransition: TOLERANCE,
-        detectorOptions: 'defaults',
+        detectorOptions: 'defaults; `@ budget` rows calibrated to the budget',
+        budget: BUDGET,
       },
       rows,
+      budgetRows,
     },
     null,
     2,

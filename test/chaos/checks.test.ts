@@ -54,6 +54,7 @@ describe('checkVersionOrder', () => {
 const alert = (overrides: Partial<DriftAlert> = {}): DriftAlert => ({
   alertId: 'id-1',
   summary: '',
+  expectedRunLength: null,
   model: 'sea',
   modelVersion: 1,
   kind: 'concept',

@@ -267,6 +267,7 @@ describe('driftwatch report on real topics', { timeout: 300_000 }, () => {
       fields: Partial<DriftAlert> & Pick<DriftAlert, 'alertId' | 'observedAt'>,
     ): DriftAlert => ({
       summary: '',
+      expectedRunLength: null,
       model,
       modelVersion: 1,
       kind: 'concept',

@@ -21,6 +21,7 @@ function labeled(): LabeledOutcome[] {
 function alertAt(index: number, writtenAt: number, detector = 'adwin'): DriftAlert {
   return {
     alertId: `${detector}-${index}`,
+    expectedRunLength: null,
     model: 'sea',
     modelVersion: 1,
     kind: 'concept',

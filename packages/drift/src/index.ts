@@ -65,6 +65,21 @@ export {
   type StreamingPsiOptions,
   type StreamingPsiState,
 } from './streaming-psi.js';
+export { psiNullDistribution, type PsiNullDistributionOptions } from './psi-null-distribution.js';
+export {
+  windowThresholdForRunLength,
+  type RunLengthThreshold,
+  type WindowThresholdOptions,
+} from './run-length-threshold.js';
+export {
+  slidingMeanFloorForRunLength,
+  type SlidingMeanFloorOptions,
+} from './sliding-mean-floor.js';
+export {
+  parameterForRunLength,
+  type ParameterForRunLengthOptions,
+  type RunLengthParameter,
+} from './parameter-for-run-length.js';
 export { psiEvidently, type PsiEvidentlyOptions, type PsiFeatureType } from './psi-evidently.js';
 export {
   ksTwoSample,

@@ -9,3 +9,17 @@ export function percent(ratio: number): string {
 export function count(value: number): string {
   return counts.format(value);
 }
+
+/**
+ * What a calibrated rule's alert says about its budget: ", calibrated to one false alarm every
+ * 52,000 labeled predictions" (rounded to two significant digits: it is a simulated estimate).
+ */
+export function budgetNote(expectedRunLength: number, events: string, separator = ','): string {
+  const every = count(Number(expectedRunLength.toPrecision(2)));
+  return `${separator} calibrated to one false alarm every ${every} ${events} of an unchanged stream`;
+}
+
+/** A detector's parameter in a few digits: 0.00016540236 → "0.000165". */
+export function parameter(value: number): string {
+  return Number(value.toPrecision(3)).toString();
+}

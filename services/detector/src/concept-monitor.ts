@@ -12,12 +12,13 @@ import {
 } from '@driftwatch/drift';
 import { defaultBinaryClasses } from '@driftwatch/topics';
 
-import { count, percent } from './alert-text.js';
+import { budgetNote, count, parameter, percent } from './alert-text.js';
 import {
   ErrorRateDetector,
   type ErrorRateDetectorName,
   type ErrorRateDetectorState,
 } from './error-rate-detector.js';
+import type { ConceptCalibration } from './false-alarm-budget.js';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';
 
@@ -38,6 +39,12 @@ export interface ConceptMonitorOptions {
    * still runs for its gauges but does not alert.
    */
   conceptDetector?: 'adwin' | ErrorRateDetectorName;
+  /**
+   * The false-alarm budget in labeled predictions per rule; 0 or absent: the raw thresholds above.
+   * With one, `calibration` (the version's rules calibrated to it) replaces them.
+   */
+  falseAlarmEvery?: number;
+  calibration?: ConceptCalibration | null;
 }
 
 export interface LabeledObservation {
@@ -64,6 +71,8 @@ export interface ConceptSignal {
   severity: 'warning' | 'critical';
   /** For people: what changed, by how much, against what. */
   summary: string;
+  /** Labeled predictions between false alarms the rule was calibrated to; null: raw threshold. */
+  expectedRunLength: number | null;
 }
 
 export interface ConceptMetrics {
@@ -103,10 +112,28 @@ export interface ConceptMonitorState {
   labeled: number;
   /** The error-stream rule other than ADWIN, when one is chosen; absent for ADWIN. */
   errorRateDetector?: ErrorRateDetectorState;
+  /** The rules calibrated to a false-alarm budget; absent or null: raw thresholds. */
+  calibration?: ConceptCalibration | null;
 }
 
 function belowWithRearmMargin(options: ConceptMonitorOptions) {
   return { direction: 'below', rearmMargin: () => options.rearmMargin } as const;
+}
+
+/** The thresholds a monitor runs with: its calibration's, or else the raw options'. */
+function effectiveThresholds(
+  options: ConceptMonitorOptions,
+  calibration: ConceptCalibration | null,
+) {
+  const errorStream = calibration?.errorStream.threshold;
+  const adwin = (options.conceptDetector ?? 'adwin') === 'adwin';
+  return {
+    adwinDelta: adwin && errorStream !== undefined ? errorStream : options.adwinDelta,
+    /** FHDDM(S)'s δ or HDDM_A's confidence; undefined: the paper's default. */
+    errorRateSensitivity: adwin ? undefined : errorStream,
+    blockAccuracy: calibration?.blockAccuracy?.threshold ?? options.blockAccuracyThreshold,
+    accuracy: calibration?.windowAccuracy?.threshold ?? options.accuracyThreshold,
+  };
 }
 
 /** The sliding-window metrics of a binary or a multiclass model, read alike. */
@@ -134,6 +161,8 @@ export class ConceptMonitor {
   readonly #accuracyGate: ThresholdGate;
   /** The chosen error-stream rule when it is not ADWIN. */
   readonly #errorRateDetector: ErrorRateDetector | null;
+  readonly #calibration: ConceptCalibration | null;
+  readonly #thresholds: ReturnType<typeof effectiveThresholds>;
   #blockStartTs = 0;
   #labeledSinceAdwinAlert: number;
   #labeled = 0;
@@ -145,6 +174,8 @@ export class ConceptMonitor {
     classes: readonly string[] = defaultBinaryClasses,
   ) {
     this.#options = options;
+    this.#calibration = state ? (state.calibration ?? null) : (options.calibration ?? null);
+    this.#thresholds = effectiveThresholds(options, this.#calibration);
     if (state) {
       this.#classes = state.classes ?? defaultBinaryClasses;
       this.#metrics =
@@ -171,26 +202,33 @@ export class ConceptMonitor {
         ? new WindowedMulticlassMetrics({ window: options.window, classCount: classes.length })
         : new WindowedClassificationMetrics({ window: options.window, positiveLabel: 1 });
     this.#timestamps = new TimestampRing(options.window);
-    this.#adwin = new Adwin({ delta: options.adwinDelta });
+    this.#adwin = new Adwin({ delta: this.#thresholds.adwinDelta });
     this.#blocks = new BlockAccuracy({
       blockSize: options.blockSize,
-      threshold: options.blockAccuracyThreshold,
+      threshold: this.#thresholds.blockAccuracy,
     });
     this.#prequential = new PrequentialAccuracy();
     this.#blockGate = new ThresholdGate(belowWithRearmMargin(options));
     this.#accuracyGate = new ThresholdGate(belowWithRearmMargin(options));
     this.#labeledSinceAdwinAlert = options.adwinCooldown;
     const chosen = options.conceptDetector ?? 'adwin';
-    this.#errorRateDetector = chosen === 'adwin' ? null : new ErrorRateDetector(chosen);
+    this.#errorRateDetector =
+      chosen === 'adwin'
+        ? null
+        : new ErrorRateDetector(chosen, undefined, this.#thresholds.errorRateSensitivity);
   }
 
   /** Whether a snapshot taken under other options can be continued under these. */
   static fits(options: ConceptMonitorOptions, state: ConceptMonitorState): boolean {
+    const calibration = state.calibration ?? null;
+    // A snapshot calibrated to another budget (or to none) is judged against other thresholds.
+    if ((calibration?.eventsPerAlarm ?? 0) !== (options.falseAlarmEvery ?? 0)) return false;
+    const thresholds = effectiveThresholds(options, calibration);
     return (
       state.metrics.window === options.window &&
-      state.adwin.delta === options.adwinDelta &&
+      state.adwin.delta === thresholds.adwinDelta &&
       state.blocks.blockSize === options.blockSize &&
-      state.blocks.threshold === options.blockAccuracyThreshold &&
+      state.blocks.threshold === thresholds.blockAccuracy &&
       (state.errorRateDetector?.name ?? 'adwin') === (options.conceptDetector ?? 'adwin')
     );
   }
@@ -234,7 +272,8 @@ export class ConceptMonitor {
           windowStart: this.#timestamps.ago(Math.min(this.#adwin.width, this.#options.window) - 1),
           windowEnd: ts,
           severity: 'warning',
-          summary: `the error rate rose from ${percent(droppedRate)} over ${count(dropped)} labeled predictions to ${percent(errorRateAfter)} over the last ${count(kept)} (ADWIN, delta ${this.#options.adwinDelta})`,
+          summary: `the error rate rose from ${percent(droppedRate)} over ${count(dropped)} labeled predictions to ${percent(errorRateAfter)} over the last ${count(kept)} (ADWIN, delta ${parameter(this.#thresholds.adwinDelta)}${this.#budgetNote(this.#calibration?.errorStream)})`,
+          expectedRunLength: this.#calibration?.errorStream.expectedRunLength ?? null,
         });
       }
     }
@@ -250,43 +289,58 @@ export class ConceptMonitor {
         windowStart: this.#timestamps.ago(Math.min(this.#adwin.width, this.#options.window) - 1),
         windowEnd: ts,
         severity: 'warning',
-        summary: detection.summary,
+        summary: `${detection.summary}${this.#budgetNote(this.#calibration?.errorStream, ';')}`,
+        expectedRunLength: this.#calibration?.errorStream.expectedRunLength ?? null,
       });
     }
 
     if ((this.#labeled - 1) % this.#options.blockSize === 0) this.#blockStartTs = ts;
     const block = this.#blocks.update(correct);
-    if (block && this.#options.blockAccuracyThreshold > 0) {
-      if (this.#blockGate.check(block.accuracy, this.#options.blockAccuracyThreshold)) {
+    const blockFloor = this.#thresholds.blockAccuracy;
+    if (block && blockFloor > 0) {
+      if (this.#blockGate.check(block.accuracy, blockFloor)) {
         signals.push({
           kind: 'concept',
           detector: 'block-accuracy',
           statistic: block.accuracy,
-          threshold: this.#options.blockAccuracyThreshold,
+          threshold: blockFloor,
           windowStart: this.#blockStartTs,
           windowEnd: ts,
           severity: 'warning',
-          summary: `accuracy over a block of ${count(this.#options.blockSize)} labeled predictions fell to ${percent(block.accuracy)}, below the floor of ${percent(this.#options.blockAccuracyThreshold)} (block accuracy)`,
+          summary: `accuracy over a block of ${count(this.#options.blockSize)} labeled predictions fell to ${percent(block.accuracy)}, below the floor of ${percent(blockFloor)} (block accuracy${this.#budgetNote(this.#calibration?.blockAccuracy)})`,
+          expectedRunLength: this.#calibration?.blockAccuracy?.expectedRunLength ?? null,
         });
       }
     }
 
-    if (this.#options.accuracyThreshold > 0 && this.#metrics.count === this.#options.window) {
+    const floor = this.#thresholds.accuracy;
+    if (floor > 0 && this.#metrics.count === this.#options.window) {
       const accuracy = this.#metrics.accuracy;
-      if (this.#accuracyGate.check(accuracy, this.#options.accuracyThreshold)) {
+      if (this.#accuracyGate.check(accuracy, floor)) {
         signals.push({
           kind: 'performance',
           detector: 'window-accuracy',
           statistic: accuracy,
-          threshold: this.#options.accuracyThreshold,
+          threshold: floor,
           windowStart: this.#timestamps.oldest(),
           windowEnd: ts,
           severity: 'critical',
-          summary: `accuracy over the last ${count(this.#options.window)} labeled predictions fell to ${percent(accuracy)}, below the floor of ${percent(this.#options.accuracyThreshold)} (window accuracy)`,
+          summary: `accuracy over the last ${count(this.#options.window)} labeled predictions fell to ${percent(accuracy)}, below the floor of ${percent(floor)} (window accuracy${this.#budgetNote(this.#calibration?.windowAccuracy)})`,
+          expectedRunLength: this.#calibration?.windowAccuracy?.expectedRunLength ?? null,
         });
       }
     }
     return signals;
+  }
+
+  /** ", calibrated to one false alarm every N labeled predictions", or nothing without a budget. */
+  #budgetNote(rule: { expectedRunLength: number } | null | undefined, separator = ','): string {
+    return rule ? budgetNote(rule.expectedRunLength, 'labeled predictions', separator) : '';
+  }
+
+  /** The rules calibrated to a false-alarm budget; null with raw thresholds. */
+  get calibration(): ConceptCalibration | null {
+    return this.#calibration;
   }
 
   /** The full window's accuracy, or undefined while the window is filling. */
@@ -340,6 +394,7 @@ export class ConceptMonitor {
       labeledSinceAdwinAlert: this.#labeledSinceAdwinAlert,
       labeled: this.#labeled,
       ...(this.#errorRateDetector ? { errorRateDetector: this.#errorRateDetector.toJSON() } : {}),
+      calibration: this.#calibration,
     };
   }
 }

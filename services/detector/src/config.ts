@@ -1,6 +1,8 @@
 import {
   commonEnv,
+  ConfigError,
   decimal,
+  type EnvConfig,
   flag,
   integer,
   oneOf,
@@ -53,6 +55,18 @@ export const detectorEnv = {
    */
   DETECTOR_CBPE_MAX_DROP: decimal(0.05, { min: 0, max: 1 }),
 
+  // Alerts on a budget.
+  /**
+   * A false-alarm budget instead of raw thresholds: every rule that is on gets the threshold
+   * (ADWIN's or FHDDM's delta, HDDM_A's confidence, the block and window accuracy floors, each
+   * feature's and the score's PSI, KS's level, CBPE's floor) at which it fires falsely once every
+   * this many events of a stream that looks like the version's reference, on average: labeled
+   * predictions for concept rules, predictions for data rules. Calibrated by simulation from the
+   * version's reference (its bins and holdout accuracy) when the detector first watches it. Needs
+   * tumbling PSI windows and at least 4 windows and blocks per false alarm. 0: raw thresholds.
+   */
+  DETECTOR_FALSE_ALARM_EVERY: integer(0, { min: 0 }),
+
   // Retrain policies, each on or off.
   /** Ask for a retrain after a concept-drift alert. */
   RETRAIN_ON_DRIFT: flag(true),
@@ -72,3 +86,28 @@ export const detectorEnv = {
   /** A request with no resulting model version after this long no longer blocks new ones. */
   RETRAIN_IN_FLIGHT_TIMEOUT_MS: integer(30 * 60_000, { min: 1000 }),
 };
+
+/**
+ * Refuses a false-alarm budget the calibration cannot honour: a sliding PSI window is checked at
+ * every prediction, so its run length is not the per-window one the calibration computes; and a
+ * budget of fewer than 4 windows (or blocks) per false alarm leaves no room for a threshold.
+ */
+export function checkFalseAlarmBudget(config: EnvConfig<typeof detectorEnv>): void {
+  const every = config.DETECTOR_FALSE_ALARM_EVERY;
+  if (every === 0) return;
+  const problems = [];
+  if (config.DETECTOR_PSI_WINDOW_KIND !== 'tumbling') {
+    problems.push({
+      variable: 'DETECTOR_FALSE_ALARM_EVERY',
+      problem: `a false-alarm budget needs DETECTOR_PSI_WINDOW_KIND=tumbling, not ${config.DETECTOR_PSI_WINDOW_KIND}`,
+    });
+  }
+  const window = Math.max(config.DETECTOR_PSI_WINDOW, config.DETECTOR_BLOCK_SIZE);
+  if (every < 4 * window) {
+    problems.push({
+      variable: 'DETECTOR_FALSE_ALARM_EVERY',
+      problem: `must be at least 4 windows of DETECTOR_PSI_WINDOW and DETECTOR_BLOCK_SIZE (${4 * window}), got ${every}`,
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}

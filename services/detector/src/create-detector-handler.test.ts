@@ -9,7 +9,7 @@ import {
   type RecordBatch,
   attemptBatch,
 } from '@driftwatch/bus';
-import { createCodecs, topicNames } from '@driftwatch/topics';
+import { createCodecs, topicNames, type ModelVersion } from '@driftwatch/topics';
 import { Registry } from 'prom-client';
 
 import { createDetectorHandler } from './create-detector-handler.js';
@@ -66,6 +66,26 @@ async function handleInBatches(
   }
   return outputs;
 }
+
+/** `sea` v1 as the registry holds it: the concept rules need only its holdout accuracy. */
+const seaV1: ModelVersion = {
+  model: 'sea',
+  version: 1,
+  parentVersion: null,
+  createdAt: 0,
+  status: 'promoted',
+  reason: 'test',
+  requestId: null,
+  sha256: '0'.repeat(64),
+  onnx: new Uint8Array([1]),
+  featureNames: ['x1'],
+  classes: ['0', '1'],
+  threshold: 0.5,
+  outputKind: 'probability',
+  reference: { classProbabilities: [], cbpe: null, features: [], score: null },
+  metrics: { challenger: { accuracy: 0.9 }, champion: null },
+  trainingWindow: { fromTs: 0, toTs: 0, trainRows: 0, holdoutRows: 0 },
+};
 
 describe('detector batch handler', () => {
   it('one drift: one alert, one retrain request after minRows more labels, a snapshot of the monitor and of the policy per batch', async () => {
@@ -162,6 +182,60 @@ describe('detector batch handler', () => {
       ofTopic(outputs, names.retrainRequested).map((o) => o.value.toString());
     assert.equal(requestsOf(uninterrupted).length, 1);
     assert.deepEqual([...requestsOf(before), ...requestsOf(after)], requestsOf(uninterrupted));
+  });
+
+  it('with a false-alarm budget: the version is calibrated on its holdout accuracy, its alert carries the run length, and a restart continues the calibration', async () => {
+    const budgeted = {
+      ...options,
+      concept: { ...options.concept, falseAlarmEvery: 20_000, blockAccuracyThreshold: 0.5 },
+    };
+    const budgetDeps = (): DetectorDependencies => {
+      const deps = newDeps();
+      deps.registry.apply(seaV1);
+      return { ...deps, ...createDetectorStores(budgeted, deps.registry), options: budgeted };
+    };
+    const records = await labeledRecords(codecs, names, 4000);
+    const decodeAlerts = (outputs: OutputMessage[]) =>
+      Promise.all(
+        ofTopic(outputs, names.driftAlerts).map((o) => codecs.driftAlerts.decode(o.value)),
+      );
+    const uninterrupted = await handleInBatches(budgetDeps(), records, 250);
+    const alerts = await decodeAlerts(uninterrupted);
+    // The error rate jumps from 10% to 45% at 1,500: both rules see it, and nothing before.
+    assert.deepEqual([...new Set(alerts.map((a) => a.detector))].sort(), [
+      'adwin',
+      'block-accuracy',
+    ]);
+    for (const alert of alerts) {
+      assert.ok(alert.windowEnd >= 10_000 + 1500, `${alert.detector} after the change`);
+      assert.ok(alert.expectedRunLength !== null, `${alert.detector} says its budget`);
+      assert.ok(
+        alert.expectedRunLength >= 20_000 / 1.5 && alert.expectedRunLength <= 20_000 * 1.5,
+        `${alert.detector}: ${alert.expectedRunLength}`,
+      );
+      assert.match(alert.summary, /calibrated to one false alarm every [\d,]+ labeled predictions/);
+    }
+    const adwin = alerts.find((a) => a.detector === 'adwin');
+    assert.ok(adwin && adwin.summary.includes('ADWIN, delta'), adwin?.summary);
+    assert.doesNotMatch(adwin.summary, /delta 0\.002\b/, 'the calibrated delta, not the raw one');
+
+    // Restarted from the changelog, the detector continues under the calibration it stored.
+    const before = await handleInBatches(budgetDeps(), records.slice(0, 1000), 250);
+    const restarted = budgetDeps();
+    for (const [offset, snapshot] of ofTopic(before, internal.state).entries()) {
+      restoreFromChangelog(
+        { key: Buffer.from(snapshot.key ?? ''), value: snapshot.value, offset: String(offset) },
+        restarted,
+        { warn: () => assert.fail('every snapshot is readable') },
+      );
+    }
+    const after = await handleInBatches(restarted, records.slice(1000), 250);
+    assert.deepEqual(
+      [...ofTopic(before, names.driftAlerts), ...ofTopic(after, names.driftAlerts)].map((o) =>
+        o.value.toString(),
+      ),
+      ofTopic(uninterrupted, names.driftAlerts).map((o) => o.value.toString()),
+    );
   });
 
   it('labels of a version that no longer serves are ignored; a newer version starts a fresh monitor', async () => {

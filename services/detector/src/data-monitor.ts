@@ -8,12 +8,17 @@ import {
 } from '@driftwatch/drift';
 import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
 
-import { count } from './alert-text.js';
+import { budgetNote, count } from './alert-text.js';
 import {
   EstimatedPerformance,
   type EstimatedPerformanceState,
   type EstimateSignal,
 } from './estimated-performance.js';
+import {
+  calibrateDataRules,
+  type CalibratedRule,
+  type DataCalibration,
+} from './false-alarm-budget.js';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';
 
@@ -29,6 +34,13 @@ export interface DataMonitorOptions {
   cbpeMaxDrop: number;
   /** The CBPE alert re-arms once the estimate is this far back above its floor. */
   cbpeRearmMargin: number;
+  /**
+   * The false-alarm budget in predictions per rule (tumbling windows only); 0 or absent: the raw
+   * thresholds above. With one, each rule's threshold is calibrated on the version's reference.
+   */
+  falseAlarmEvery?: number;
+  /** The rules already calibrated to that budget for this reference; computed when absent. */
+  calibration?: DataCalibration | null;
 }
 
 export interface UnlabeledObservation {
@@ -52,6 +64,8 @@ export interface DataSignal {
   severity: 'warning' | 'critical';
   /** For people: what changed, by how much, against what. */
   summary: string;
+  /** Predictions between false alarms the rule was calibrated to; null: raw threshold. */
+  expectedRunLength: number | null;
 }
 
 type TrackSource =
@@ -65,6 +79,8 @@ interface Track {
   psi: StreamingPsi;
   gate: ThresholdGate;
   ksGate: ThresholdGate;
+  /** The PSI threshold calibrated to the budget; null: the raw `psiThreshold`. */
+  budget: CalibratedRule | null;
   /** KS only: the reference sample and the values of the window being filled. */
   sample: readonly number[];
   values: number[];
@@ -82,6 +98,8 @@ export interface DataMonitorState {
   observed: number;
   /** Absent in snapshots written before the detector estimated performance. */
   estimate?: EstimatedPerformanceState | null;
+  /** The rules calibrated to a false-alarm budget; absent or null: raw thresholds. */
+  calibration?: DataCalibration | null;
 }
 
 const scoreTrackName = '<score>';
@@ -144,6 +162,7 @@ export class DataMonitor {
   readonly #tracks: Track[];
   readonly #timestamps: TimestampRing;
   readonly #estimate: EstimatedPerformance | null;
+  readonly #calibration: DataCalibration | null;
   #observed = 0;
 
   constructor(reference: ReferenceProfile, options: DataMonitorOptions, state?: DataMonitorState) {
@@ -168,6 +187,26 @@ export class DataMonitor {
         name: classProbabilityTrackName(profile.name),
       })),
     ];
+    const budget = options.falseAlarmEvery ?? 0;
+    this.#calibration =
+      state?.calibration ??
+      options.calibration ??
+      (budget > 0
+        ? calibrateDataRules(
+            profiles.map(({ name, profile }) => ({ name, profile })),
+            reference.cbpe,
+            reference.score,
+            {
+              eventsPerAlarm: budget,
+              window: options.window,
+              rearmRatio: options.rearmRatio,
+              ks: options.ksAlpha > 0,
+              cbpe: options.cbpeMaxDrop > 0,
+              cbpeRearmMargin: options.cbpeRearmMargin,
+            },
+          )
+        : null);
+    const calibration = this.#calibration;
     const saved = new Map(state?.tracks.map((track) => [track.name, track]));
     this.#tracks = profiles.map(({ profile, source, name }) => {
       const restored = saved.get(name);
@@ -184,6 +223,7 @@ export class DataMonitor {
           : new StreamingPsi(psiReference, { window: options.window, kind: options.kind }),
         gate: new ThresholdGate(psiGate, restored?.gate),
         ksGate: new ThresholdGate(ksGate, restored?.ksGate),
+        budget: calibration?.psi[name] ?? null,
         sample: options.ksAlpha > 0 ? profile.sample : [],
         values: restored ? [...restored.values] : [],
       };
@@ -196,6 +236,7 @@ export class DataMonitor {
       window: options.window,
       maxDrop: options.cbpeMaxDrop,
       rearmMargin: options.cbpeRearmMargin,
+      floor: calibration?.cbpe ?? null,
     };
     const savedEstimate = state?.estimate ?? undefined;
     this.#estimate = reference.cbpe
@@ -211,6 +252,8 @@ export class DataMonitor {
 
   /** Whether a snapshot taken under other options can be continued under these. */
   static fits(options: DataMonitorOptions, state: DataMonitorState): boolean {
+    // A snapshot calibrated to another budget (or to none) is judged against other thresholds.
+    if ((state.calibration?.eventsPerAlarm ?? 0) !== (options.falseAlarmEvery ?? 0)) return false;
     return state.tracks.every(
       (track) => track.psi.window === options.window && track.psi.kind === options.kind,
     );
@@ -220,7 +263,9 @@ export class DataMonitor {
     const signals: (DataSignal | EstimateSignal)[] = [];
     this.#observed++;
     this.#timestamps.push(observation.ts);
-    const { psiThreshold, ksAlpha, window } = this.#options;
+    const { window } = this.#options;
+    const ks = this.#calibration?.ks ?? null;
+    const ksAlpha = ks?.threshold ?? this.#options.ksAlpha;
     const estimated = this.#estimate?.observe(
       observation.score,
       this.#timestamps.oldest(),
@@ -235,6 +280,7 @@ export class DataMonitor {
       if (track.sample.length > 0) track.values.push(value);
       if (!windowFull) continue;
       const psi = track.psi.value ?? 0;
+      const psiThreshold = track.budget?.threshold ?? this.#options.psiThreshold;
       if (track.gate.check(psi, psiThreshold)) {
         signals.push({
           kind: 'data',
@@ -245,7 +291,8 @@ export class DataMonitor {
           windowStart: this.#timestamps.oldest(),
           windowEnd: observation.ts,
           severity: psi >= 2 * psiThreshold ? 'critical' : 'warning',
-          summary: `${describe(track.source)} moved away from training: PSI ${psi.toFixed(3)} over the last ${count(window)} predictions (alert at ${psiThreshold}; above 0.25 is usually a major shift)`,
+          summary: `${describe(track.source)} moved away from training: PSI ${psi.toFixed(3)} over the last ${count(window)} predictions (alert at ${Number(psiThreshold.toPrecision(3))}${track.budget ? budgetNote(track.budget.expectedRunLength, 'predictions') : ''}; above 0.25 is usually a major shift)`,
+          expectedRunLength: track.budget?.expectedRunLength ?? null,
         });
       }
       // KS re-sorts its samples, so it runs once per `window` values even on a sliding window.
@@ -262,7 +309,8 @@ export class DataMonitor {
             windowStart: this.#timestamps.oldest(),
             windowEnd: observation.ts,
             severity: 'warning',
-            summary: `${describe(track.source)} differs from training: KS test p-value ${pValue.toExponential(2)} < ${ksAlpha} over ${count(window)} predictions`,
+            summary: `${describe(track.source)} differs from training: KS test p-value ${pValue.toExponential(2)} < ${Number(ksAlpha.toPrecision(3))} over ${count(window)} predictions${ks ? budgetNote(ks.expectedRunLength, 'predictions', ' (') + ')' : ''}`,
+            expectedRunLength: ks?.expectedRunLength ?? null,
           });
         }
       }
@@ -281,6 +329,11 @@ export class DataMonitor {
             : track.name,
       psi: track.psi.value,
     }));
+  }
+
+  /** The rules calibrated to a false-alarm budget; null with raw thresholds. */
+  get calibration(): DataCalibration | null {
+    return this.#calibration;
   }
 
   get observed(): number {
@@ -304,6 +357,7 @@ export class DataMonitor {
       timestamps: this.#timestamps.toJSON(),
       observed: this.#observed,
       estimate: this.#estimate?.toJSON() ?? null,
+      calibration: this.#calibration,
     };
   }
 }

@@ -7,6 +7,7 @@ import {
 } from '@driftwatch/topics';
 
 import { ConceptMonitor } from './concept-monitor.js';
+import { calibrateConceptRules, type ConceptCalibration } from './false-alarm-budget.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
 import { ConceptState } from './model-states.js';
@@ -46,9 +47,13 @@ export async function detectConceptDrift(
     if (!state || modelVersion > state.version) {
       policy.startVersion(ts, at);
       if (state) deps.diagnostics.versionRetired(model, state.version);
+      const options = deps.options.concept;
+      const calibration = options.falseAlarmEvery
+        ? await conceptCalibration(deps, model, modelVersion)
+        : null;
       state = new ConceptState(
         modelVersion,
-        new ConceptMonitor(deps.options.concept, undefined, predictionClasses(labeled)),
+        new ConceptMonitor({ ...options, calibration }, undefined, predictionClasses(labeled)),
       );
       deps.concept.set(model, state);
     }
@@ -84,4 +89,39 @@ export async function detectConceptDrift(
     deps.diagnostics.conceptMetrics(model, state.version, state.monitor.metrics());
   });
   writePolicySnapshots(deps.policies, touched.keys(), output);
+}
+
+/**
+ * The version's concept rules calibrated to the budget on its holdout accuracy; null (raw
+ * thresholds) for a version the registry does not hold or whose metrics carry no accuracy below 1.
+ */
+async function conceptCalibration(
+  deps: DetectorDependencies,
+  model: string,
+  modelVersion: number,
+): Promise<ConceptCalibration | null> {
+  let version = deps.registry.get(model, modelVersion);
+  if (!version) {
+    // Inference served it, so it is on model-versions; our registry may just be behind.
+    await deps.refreshRegistry();
+    version = deps.registry.get(model, modelVersion);
+  }
+  if (!version) {
+    deps.diagnostics.unknownVersion(model, modelVersion);
+    return null;
+  }
+  // No holdout accuracy (or a perfect one, which never errs): nothing to draw errors from.
+  const accuracy = version.metrics.challenger.accuracy;
+  if (accuracy === undefined || !(accuracy > 0 && accuracy < 1)) return null;
+  const options = deps.options.concept;
+  return calibrateConceptRules(accuracy, {
+    eventsPerAlarm: options.falseAlarmEvery ?? 0,
+    errorStreamRule: options.conceptDetector ?? 'adwin',
+    cooldown: options.adwinCooldown,
+    blockSize: options.blockSize,
+    blockAccuracy: options.blockAccuracyThreshold > 0,
+    windowAccuracy: options.accuracyThreshold > 0,
+    window: options.window,
+    rearmMargin: options.rearmMargin,
+  });
 }

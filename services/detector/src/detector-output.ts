@@ -77,6 +77,7 @@ export class DetectorOutput {
       severity: signal.severity,
       evidence: { topic: record.topic, partition: record.partition, offset: record.offset },
       summary: `${model} v${modelVersion}: ${signal.summary}, since ${new Date(signal.windowStart).toISOString()}`,
+      expectedRunLength: signal.expectedRunLength,
     };
     this.#deps.diagnostics.alerted(alert);
     this.messages.push({

@@ -7,7 +7,7 @@ import {
   type HddmAState,
 } from '@driftwatch/drift';
 
-import { count, percent } from './alert-text.js';
+import { count, parameter, percent } from './alert-text.js';
 
 /** The detectors that can watch a version's 0/1 error stream for concept drift besides ADWIN. */
 export const errorRateDetectorNames = ['fhddm', 'fhddms', 'hddm-a'] as const;
@@ -35,19 +35,42 @@ export interface ErrorRateDetection {
 export class ErrorRateDetector {
   readonly #detector: Fhddm | Fhddms | HddmA;
 
-  constructor(name: ErrorRateDetectorName, state?: ErrorRateDetectorState) {
+  /**
+   * `sensitivity`: FHDDM(S)'s δ or HDDM_A's drift confidence, when a false-alarm budget set it
+   * (larger is more eager); the paper's default otherwise. A snapshot keeps its own.
+   */
+  constructor(name: ErrorRateDetectorName, state?: ErrorRateDetectorState, sensitivity?: number) {
     if (state && state.name !== name) throw new Error(`a ${state.name} snapshot is not ${name}'s`);
+    const delta = sensitivity === undefined ? {} : { delta: sensitivity };
     switch (state?.name ?? name) {
       case 'fhddm':
-        this.#detector = state?.name === 'fhddm' ? Fhddm.fromJSON(state.state) : new Fhddm();
+        this.#detector = state?.name === 'fhddm' ? Fhddm.fromJSON(state.state) : new Fhddm(delta);
         break;
       case 'fhddms':
-        this.#detector = state?.name === 'fhddms' ? Fhddms.fromJSON(state.state) : new Fhddms();
+        this.#detector =
+          state?.name === 'fhddms' ? Fhddms.fromJSON(state.state) : new Fhddms(delta);
         break;
       case 'hddm-a':
-        this.#detector = state?.name === 'hddm-a' ? HddmA.fromJSON(state.state) : new HddmA();
+        this.#detector =
+          state?.name === 'hddm-a'
+            ? HddmA.fromJSON(state.state)
+            : new HddmA(
+                sensitivity === undefined
+                  ? {}
+                  : {
+                      driftConfidence: sensitivity,
+                      // The warning test must be at least as eager as the drift test.
+                      warningConfidence: Math.max(sensitivity, 0.005),
+                    },
+              );
         break;
     }
+  }
+
+  /** FHDDM(S)'s δ or HDDM_A's drift confidence. */
+  get sensitivity(): number {
+    const detector = this.#detector;
+    return detector instanceof HddmA ? detector.driftConfidence : detector.delta;
   }
 
   get name(): ErrorRateDetectorName {
@@ -66,7 +89,7 @@ export class ErrorRateDetector {
       return {
         statistic: errorRate,
         threshold: detector.driftConfidence,
-        summary: `the error rate rose significantly above its lowest level of the ${count(run)} labeled predictions since the start or the last change (${percent(errorRate)} over them; HDDM_A, drift confidence ${detector.driftConfidence})`,
+        summary: `the error rate rose significantly above its lowest level of the ${count(run)} labeled predictions since the start or the last change (${percent(errorRate)} over them; HDDM_A, drift confidence ${parameter(detector.driftConfidence)})`,
       };
     }
     const accuracy = detector.accuracy;
@@ -76,7 +99,7 @@ export class ErrorRateDetector {
     return {
       statistic: accuracy,
       threshold: best,
-      summary: `accuracy over the last ${count(detector.windowSize)} labeled predictions fell to ${percent(accuracy)}, from a best of ${percent(best)} (${name}, delta ${detector.delta})`,
+      summary: `accuracy over the last ${count(detector.windowSize)} labeled predictions fell to ${percent(accuracy)}, from a best of ${percent(best)} (${name}, delta ${parameter(detector.delta)})`,
     };
   }
 

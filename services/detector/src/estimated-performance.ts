@@ -1,7 +1,8 @@
 import { Cbpe, StreamingCbpe, type CbpeEstimate, type StreamingCbpeState } from '@driftwatch/drift';
 import { calibrationCbpeState, type ScoreCalibration } from '@driftwatch/topics';
 
-import { count, percent } from './alert-text.js';
+import { budgetNote, count, percent } from './alert-text.js';
+import type { CalibratedRule } from './false-alarm-budget.js';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 
 export interface EstimatedPerformanceOptions {
@@ -11,6 +12,8 @@ export interface EstimatedPerformanceOptions {
   maxDrop: number;
   /** Once fired, the rule re-arms only after the estimate recovers this far past its floor. */
   rearmMargin: number;
+  /** The floor calibrated to a false-alarm budget, replacing expected − `maxDrop`; null: none. */
+  floor?: CalibratedRule | null;
 }
 
 export interface EstimatedPerformanceState {
@@ -32,6 +35,8 @@ export interface EstimateSignal {
   severity: 'warning' | 'critical';
   /** For people: what changed, by how much, against what. */
   summary: string;
+  /** Predictions between false alarms the floor was calibrated to; null: raw `maxDrop`. */
+  expectedRunLength: number | null;
 }
 
 /**
@@ -65,7 +70,7 @@ export class EstimatedPerformance {
       state?.gate,
     );
     this.#expected = calibration.expectedAccuracy;
-    this.#floor = calibration.expectedAccuracy - options.maxDrop;
+    this.#floor = options.floor?.threshold ?? calibration.expectedAccuracy - options.maxDrop;
   }
 
   /** Whether a snapshot taken under other options can be continued under these. */
@@ -81,6 +86,7 @@ export class EstimatedPerformance {
     if (this.#options.maxDrop === 0 || this.#cbpe.count < this.#options.window) return null;
     const accuracy = this.#cbpe.accuracy;
     if (!this.#gate.check(accuracy, this.#floor)) return null;
+    const floor = this.#options.floor ?? null;
     return {
       kind: 'performance',
       detector: 'cbpe',
@@ -89,8 +95,9 @@ export class EstimatedPerformance {
       threshold: this.#floor,
       windowStart,
       windowEnd: ts,
-      severity: accuracy < this.#floor - this.#options.maxDrop ? 'critical' : 'warning',
-      summary: `accuracy estimated without labels fell to ${percent(accuracy)} over the last ${count(this.#options.window)} predictions, ${(100 * (this.#expected - accuracy)).toFixed(1)} points below the ${percent(this.#expected)} its holdout expected (floor ${percent(this.#floor)}; CBPE)`,
+      severity: accuracy < this.#expected - 2 * this.#options.maxDrop ? 'critical' : 'warning',
+      summary: `accuracy estimated without labels fell to ${percent(accuracy)} over the last ${count(this.#options.window)} predictions, ${(100 * (this.#expected - accuracy)).toFixed(1)} points below the ${percent(this.#expected)} its holdout expected (floor ${percent(this.#floor)}; CBPE${floor ? budgetNote(floor.expectedRunLength, 'predictions') : ''})`,
+      expectedRunLength: floor?.expectedRunLength ?? null,
     };
   }
 

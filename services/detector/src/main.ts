@@ -2,7 +2,7 @@ import { connectServiceBus, followTopic } from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
 import { topicNames } from '@driftwatch/topics';
 
-import { detectorEnv } from './config.js';
+import { checkFalseAlarmBudget, detectorEnv } from './config.js';
 import { createDetectorHandler } from './create-detector-handler.js';
 import { createDetectorDiagnostics } from './diagnostics.js';
 import { internalTopicNames } from './internal-topics.js';
@@ -14,6 +14,7 @@ await runService({
   name: 'detector',
   env: detectorEnv,
   start: async ({ config, logger, metrics, health, shutdown }) => {
+    checkFalseAlarmBudget(config);
     const internal = internalTopicNames(config.TOPIC_PREFIX);
     const consumes = topicNames(config.TOPIC_PREFIX);
     const diagnostics = createDetectorDiagnostics(metrics, {
@@ -56,6 +57,7 @@ await runService({
         rearmMargin: config.DETECTOR_REARM_MARGIN,
         adwinCooldown: config.DETECTOR_ADWIN_COOLDOWN,
         conceptDetector: config.DETECTOR_CONCEPT_DETECTOR,
+        falseAlarmEvery: config.DETECTOR_FALSE_ALARM_EVERY,
       },
       data: {
         window: config.DETECTOR_PSI_WINDOW,
@@ -65,6 +67,7 @@ await runService({
         ksAlpha: config.DETECTOR_KS_ALPHA,
         cbpeMaxDrop: config.DETECTOR_CBPE_MAX_DROP,
         cbpeRearmMargin: config.DETECTOR_REARM_MARGIN,
+        falseAlarmEvery: config.DETECTOR_FALSE_ALARM_EVERY,
       },
       policy: {
         onDrift: config.RETRAIN_ON_DRIFT,

@@ -13,6 +13,7 @@ function alert(alertId: string, model: string, fields: Partial<DriftAlert> = {})
   return {
     alertId,
     summary: '',
+    expectedRunLength: null,
     model,
     modelVersion: 2,
     kind: 'data',

@@ -145,6 +145,7 @@ export function syntheticReportInput(options: SyntheticStreamOptions): ReportInp
     alerts.push({
       alertId,
       summary: '',
+      expectedRunLength: null,
       model,
       modelVersion: [...serving].reverse().find((s) => s.from <= detectedAt)?.version ?? 1,
       kind: trigger.kind,

@@ -35,5 +35,13 @@ export const driftAlertSchema = z.object({
    * rose from 10.2% to 31.0% …"). Empty in alerts written before alerts carried one.
    */
   summary: z.string().default(''),
+  /**
+   * With a false-alarm budget (`DETECTOR_FALSE_ALARM_EVERY`): the mean run length between false
+   * alarms the rule's threshold was calibrated to, in the events it counts (labeled predictions
+   * for concept rules, predictions for data rules); a lower bound, the events simulated, when the
+   * simulation saw no false alarm at all. Null when the rule ran on a raw threshold, and in alerts
+   * written before.
+   */
+  expectedRunLength: z.number().positive().nullable().default(null),
 });
 export type DriftAlert = z.infer<typeof driftAlertSchema>;

@@ -202,6 +202,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       evidence: { topic: 'predictions', partition: 3, offset: '9007199254740993' },
       summary:
         'credit-default v4: the distribution of income moved away from training: PSI 0.287 over the last 1,000 predictions (alert at 0.2), since 2024-05-30T20:13:20Z',
+      expectedRunLength: null,
     },
     {
       alertId: 'alert-91c3',
@@ -218,6 +219,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       summary: '',
       severity: 'critical',
       evidence: null,
+      expectedRunLength: 52_000,
     },
   ],
   retrainRequested: [
