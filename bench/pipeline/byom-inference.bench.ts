@@ -72,7 +72,7 @@ function fixtureVersion(name: string): { version: ModelVersion; rows: Record<str
       classes: expected.classes.map(String),
       threshold: 0.5,
       outputKind: null,
-      reference: { features: [], score: null, classProbabilities: [], cbpe: null },
+      reference: { features: [], score: null, classProbabilities: [], cbpe: null, rows: null },
       metrics: { challenger: {}, champion: null },
       trainingWindow: { fromTs: now, toTs: now, trainRows: 0, holdoutRows: 0 },
     },

@@ -82,6 +82,7 @@ export function buildReferenceProfile(input: ReferenceProfileInput): ReferencePr
     score: profile.score ? unsampled(profile.score) : null,
     classProbabilities,
     cbpe: binary && input.holdout ? fitScoreCalibration(input.holdout) : null,
+    rows: rows.length,
   };
 }
 

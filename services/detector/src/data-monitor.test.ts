@@ -33,6 +33,7 @@ function referenceOf(withSample: boolean): ReferenceProfile {
   return {
     classProbabilities: [],
     cbpe: null,
+    rows: null,
     features: profile.features.map((f, column) => ({
       name: f.name,
       edges: [...f.edges],

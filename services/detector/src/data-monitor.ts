@@ -203,6 +203,7 @@ export class DataMonitor {
               ks: options.ksAlpha > 0,
               cbpe: options.cbpeMaxDrop > 0,
               cbpeRearmMargin: options.cbpeRearmMargin,
+              referenceRows: reference.rows,
             },
           )
         : null);

@@ -67,6 +67,7 @@ function seaVersion(version: number): ModelVersion {
     reference: {
       classProbabilities: [],
       cbpe: null,
+      rows: null,
       features: [
         {
           name: 'x1',

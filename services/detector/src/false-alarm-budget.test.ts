@@ -62,6 +62,7 @@ function referenceOf(random: Random): { reference: ReferenceProfile; holdoutAccu
         calibrationErrorAfter: 0,
         expectedAccuracy: cbpe.estimate(scores).accuracy,
       },
+      rows: training.length,
     },
     holdoutAccuracy: holdout.filter((row) => row.label === row.predicted).length / holdout.length,
   };

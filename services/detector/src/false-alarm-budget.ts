@@ -69,6 +69,8 @@ export interface DataBudgetOptions {
   ks: boolean;
   cbpe: boolean;
   cbpeRearmMargin: number;
+  /** Rows the reference's bins were fitted on (`reference.rows`); null: take them as exact. */
+  referenceRows: number | null;
 }
 
 /**
@@ -195,7 +197,7 @@ export function calibrateConceptRules(
 /**
  * Calibrates a version's data rules to the budget from its reference profile: each PSI track's
  * threshold from PSI of windows drawn from the track's own bins (the exact null of a tumbling
- * PSI, whatever the values inside a bin); the KS level from the test's uniform p-values under
+ * PSI, whatever the values inside a bin), allowing for how few rows fitted them; the KS level from the test's uniform p-values under
  * the null; CBPE's floor from scores drawn from the score's bins, their estimated correctness
  * centred on what the holdout expected.
  */
@@ -217,6 +219,7 @@ export function calibrateDataRules(
     const values = psiNullDistribution(reference, {
       window,
       windows: simulatedWindows(windowsPerAlarm),
+      ...(options.referenceRows ? { referenceRows: options.referenceRows } : {}),
       random: seeded(`psi:${name}`),
     });
     const rule = windowThresholdForRunLength(values, {

@@ -199,7 +199,7 @@ export async function trainForRequest(
         onnx: noModel,
         featureNames: split.featureNames,
         outputKind: null,
-        reference: { features: [], score: null, classProbabilities: [], cbpe: null },
+        reference: { features: [], score: null, classProbabilities: [], cbpe: null, rows: null },
         metrics: { challenger: {}, champion: null },
       };
       return { kind: 'published', version, trainMs: performance.now() - started, command };

@@ -26,6 +26,7 @@ export function fakeModelVersion(
       score: null,
       classProbabilities: [],
       cbpe: null,
+      rows: null,
     },
     metrics: {
       challenger: { accuracy: 0.8 + fields.version / 100, f1: 0.7, rocAuc: 0.9 },

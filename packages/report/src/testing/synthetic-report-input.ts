@@ -95,6 +95,7 @@ export function syntheticReportInput(options: SyntheticStreamOptions): ReportInp
         score: null,
         classProbabilities: [],
         cbpe: null,
+        rows: null,
       },
       metrics: {
         challenger: { accuracy: 0.9, f1: 0.88, rocAuc: 0.93 },

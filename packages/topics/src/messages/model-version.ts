@@ -123,6 +123,11 @@ export const referenceProfileSchema = z.object({
    * multiclass models, for a holdout too small to fit on, and in versions written before.
    */
   cbpe: scoreCalibrationSchema.nullable().default(null),
+  /**
+   * How many rows the bins were fitted on: bins from a few hundred rows are themselves uncertain,
+   * and the detector's false-alarm budget allows for it. Null in versions written before.
+   */
+  rows: z.number().int().nonnegative().nullable().default(null),
 });
 export type ReferenceProfile = z.infer<typeof referenceProfileSchema>;
 

@@ -55,6 +55,7 @@ const promotedVersion: ModelVersion = {
       calibrationErrorAfter: 0.012,
       expectedAccuracy: 0.809,
     },
+    rows: 12_000,
   },
   metrics: {
     challenger: { auc: 0.874, accuracy: 0.8125, logLoss: 0.402 },
@@ -173,7 +174,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       classes: ['low', 'medium', 'high'],
       threshold: 0.5,
       outputKind: null,
-      reference: { features: [], score: null, classProbabilities: [], cbpe: null },
+      reference: { features: [], score: null, classProbabilities: [], cbpe: null, rows: null },
       metrics: { challenger: {}, champion: null },
       trainingWindow: {
         fromTs: 0,
