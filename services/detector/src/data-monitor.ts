@@ -194,17 +194,8 @@ export class DataMonitor {
       (budget > 0
         ? calibrateDataRules(
             profiles.map(({ name, profile }) => ({ name, profile })),
-            reference.cbpe,
-            reference.score,
-            {
-              eventsPerAlarm: budget,
-              window: options.window,
-              rearmRatio: options.rearmRatio,
-              ks: options.ksAlpha > 0,
-              cbpe: options.cbpeMaxDrop > 0,
-              cbpeRearmMargin: options.cbpeRearmMargin,
-              referenceRows: reference.rows,
-            },
+            reference,
+            options,
           )
         : null);
     const calibration = this.#calibration;

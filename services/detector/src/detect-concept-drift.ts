@@ -113,15 +113,5 @@ async function conceptCalibration(
   // No holdout accuracy (or a perfect one, which never errs): nothing to draw errors from.
   const accuracy = version.metrics.challenger.accuracy;
   if (accuracy === undefined || !(accuracy > 0 && accuracy < 1)) return null;
-  const options = deps.options.concept;
-  return calibrateConceptRules(accuracy, {
-    eventsPerAlarm: options.falseAlarmEvery ?? 0,
-    errorStreamRule: options.conceptDetector ?? 'adwin',
-    cooldown: options.adwinCooldown,
-    blockSize: options.blockSize,
-    blockAccuracy: options.blockAccuracyThreshold > 0,
-    windowAccuracy: options.accuracyThreshold > 0,
-    window: options.window,
-    rearmMargin: options.rearmMargin,
-  });
+  return calibrateConceptRules(accuracy, deps.options.concept);
 }

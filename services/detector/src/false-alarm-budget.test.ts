@@ -6,7 +6,7 @@ import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
 
 import { ConceptMonitor, type ConceptMonitorOptions } from './concept-monitor.js';
 import { DataMonitor, type DataMonitorOptions } from './data-monitor.js';
-import { calibrateConceptRules, type ConceptBudgetOptions } from './false-alarm-budget.js';
+import { calibrateConceptRules } from './false-alarm-budget.js';
 
 /**
  * The stationary world every stream is drawn from: three features of different shapes, a model
@@ -84,19 +84,6 @@ const conceptOptions: ConceptMonitorOptions = {
   falseAlarmEvery: conceptBudget,
 };
 
-function conceptBudgetOptions(rule: ConceptBudgetOptions['errorStreamRule']): ConceptBudgetOptions {
-  return {
-    eventsPerAlarm: conceptBudget,
-    errorStreamRule: rule,
-    cooldown: conceptOptions.adwinCooldown,
-    blockSize: conceptOptions.blockSize,
-    blockAccuracy: true,
-    windowAccuracy: true,
-    window: conceptOptions.window,
-    rearmMargin: conceptOptions.rearmMargin,
-  };
-}
-
 const dataOptions: DataMonitorOptions = {
   window: 500,
   kind: 'tumbling',
@@ -145,10 +132,10 @@ describe('false-alarm budget on 20 stationary streams drawn from the reference',
 
   for (const rule of ['adwin', 'fhddm', 'fhddms', 'hddm-a'] as const) {
     it(`keeps ${rule}, block accuracy and window accuracy to one false alarm every ${conceptBudget} labeled predictions`, (t) => {
-      const calibration = calibrateConceptRules(holdoutAccuracy, conceptBudgetOptions(rule));
-      const options = { ...conceptOptions, conceptDetector: rule, calibration };
+      const options = { ...conceptOptions, conceptDetector: rule };
+      const calibration = calibrateConceptRules(holdoutAccuracy, options);
       const alarms = countAlarms((random, alarm) => {
-        const monitor = new ConceptMonitor(options);
+        const monitor = new ConceptMonitor({ ...options, calibration });
         for (let i = 0; i < eventsPerStream; i++) {
           const { label, predicted, score } = draw(random);
           for (const signal of monitor.observe({ label, predicted, score, ts: i })) {
@@ -207,5 +194,22 @@ describe('false-alarm budget on 20 stationary streams drawn from the reference',
       alarms,
       dataBudget,
     );
+  });
+
+  it('leaves a rule that cannot vary on its raw threshold instead of failing: a constant feature', () => {
+    const constant = { name: 'x4', edges: [0, 1], proportions: [1], sample: [] };
+    const withConstant = { ...reference, features: [...reference.features, constant] };
+    const monitor = new DataMonitor(withConstant, dataOptions);
+    const calibration = monitor.calibration;
+    assert.ok(calibration);
+    assert.equal(calibration.psi['x4'], undefined);
+    assert.ok(calibration.psi['x1'], 'the others are calibrated');
+    const random = mulberry32(3);
+    for (let i = 0; i < 2000; i++) {
+      const { features, score } = draw(random);
+      for (const signal of monitor.observe({ features: { ...features, x4: 0.5 }, score, ts: i })) {
+        assert.notEqual(signal.feature, 'x4');
+      }
+    }
   });
 });

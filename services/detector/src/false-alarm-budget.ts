@@ -1,6 +1,7 @@
 import {
   Adwin,
   Cbpe,
+  DriftError,
   mulberry32,
   parameterForRunLength,
   PsiReference,
@@ -13,10 +14,13 @@ import {
 import {
   calibrationCbpeState,
   type BinnedDistribution,
+  type ReferenceProfile,
   type ScoreCalibration,
 } from '@driftwatch/topics';
 
-import { ErrorRateDetector, type ErrorRateDetectorName } from './error-rate-detector.js';
+import type { ConceptMonitorOptions } from './concept-monitor.js';
+import type { DataMonitorOptions } from './data-monitor.js';
+import { ErrorRateDetector } from './error-rate-detector.js';
 
 /**
  * A rule calibrated to a false-alarm budget: its threshold (or parameter), and the mean run
@@ -30,7 +34,7 @@ export interface ConceptCalibration {
   eventsPerAlarm: number;
   /** The error-stream rule's parameter (ADWIN's or FHDDM's δ, HDDM_A's drift confidence). */
   errorStream: CalibratedRule;
-  /** Null when the rule is off. */
+  /** Null when the rule is off, or cannot vary (raw threshold). */
   blockAccuracy: CalibratedRule | null;
   windowAccuracy: CalibratedRule | null;
 }
@@ -39,38 +43,15 @@ export interface ConceptCalibration {
 export interface DataCalibration {
   /** The budget: predictions between false alarms of each rule, on average. */
   eventsPerAlarm: number;
-  /** Each PSI track's threshold, by track name (a feature, `<score>`, `<score:class>`). */
+  /**
+   * Each PSI track's threshold, by track name (a feature, `<score>`, `<score:class>`); a track
+   * missing here cannot vary (one bin) and keeps the raw threshold.
+   */
   psi: Record<string, CalibratedRule>;
   /** The KS test's significance level; null when the test is off. */
   ks: CalibratedRule | null;
   /** The floor of CBPE's estimated accuracy; null without a calibration or with the rule off. */
   cbpe: CalibratedRule | null;
-}
-
-export interface ConceptBudgetOptions {
-  eventsPerAlarm: number;
-  errorStreamRule: 'adwin' | ErrorRateDetectorName;
-  /** Labeled predictions after an error-stream alarm before it may alarm again. */
-  cooldown: number;
-  blockSize: number;
-  /** Whether the block-accuracy and window-accuracy rules are on. */
-  blockAccuracy: boolean;
-  windowAccuracy: boolean;
-  window: number;
-  rearmMargin: number;
-}
-
-export interface DataBudgetOptions {
-  eventsPerAlarm: number;
-  /** Predictions per (tumbling) window. */
-  window: number;
-  /** A PSI rule re-arms once its PSI is at or under threshold × this. */
-  rearmRatio: number;
-  ks: boolean;
-  cbpe: boolean;
-  cbpeRearmMargin: number;
-  /** Rows the reference's bins were fitted on (`reference.rows`); null: take them as exact. */
-  referenceRows: number | null;
 }
 
 /**
@@ -100,12 +81,26 @@ function seeded(rule: string): Random {
 }
 
 /**
+ * A rule whose statistic cannot vary under its reference (a feature constant in the training
+ * rows has one bin, and PSI 0 forever; blocks of a version that never erred) cannot be put on a
+ * budget: it keeps its raw threshold (null here) instead of stopping the detector.
+ */
+function unlessDegenerate(calibrate: () => CalibratedRule): CalibratedRule | null {
+  try {
+    return calibrate();
+  } catch (error) {
+    if (error instanceof DriftError && error.code === 'DW_DRIFT_INVALID_INPUT') return null;
+    throw error;
+  }
+}
+
+/**
  * The error-stream rules as the concept monitor runs them: ADWIN alarms only on a rise of the
  * error rate; any rule waits out the cooldown after an alarm (its detector still sees every
  * outcome). Larger parameters are more sensitive for all four.
  */
 function errorStreamAlarm(
-  rule: ConceptBudgetOptions['errorStreamRule'],
+  rule: NonNullable<ConceptMonitorOptions['conceptDetector']>,
   cooldown: number,
 ): (parameter: number) => (error: 0 | 1) => boolean {
   return (parameter) => {
@@ -140,49 +135,56 @@ function errorStreamAlarm(
  */
 export function calibrateConceptRules(
   holdoutAccuracy: number,
-  options: ConceptBudgetOptions,
+  options: ConceptMonitorOptions,
 ): ConceptCalibration {
-  const { eventsPerAlarm } = options;
+  const eventsPerAlarm = options.falseAlarmEvery ?? 0;
+  const rule = options.conceptDetector ?? 'adwin';
   const errorRate = 1 - holdoutAccuracy;
   const correct = (random: Random): number => (random() < holdoutAccuracy ? 1 : 0);
   const errorStream = parameterForRunLength({
-    create: errorStreamAlarm(options.errorStreamRule, options.cooldown),
+    create: errorStreamAlarm(rule, options.adwinCooldown),
     errorRate,
     low: 1e-12,
     high: 0.99,
     eventsPerAlarm,
-    events: simulatedEvents(eventsPerAlarm, 10 * options.cooldown),
-    random: seeded(`error-stream:${options.errorStreamRule}`),
+    events: simulatedEvents(eventsPerAlarm, 10 * options.adwinCooldown),
+    random: seeded(`error-stream:${rule}`),
   });
-  let blockAccuracy: CalibratedRule | null = null;
-  if (options.blockAccuracy) {
-    const random = seeded('block-accuracy');
-    const windowsPerAlarm = eventsPerAlarm / options.blockSize;
-    const blocks = Float64Array.from({ length: simulatedWindows(windowsPerAlarm) }, () => {
-      let right = 0;
-      for (let i = 0; i < options.blockSize; i++) right += correct(random);
-      return right / options.blockSize;
-    });
-    const rule = windowThresholdForRunLength(blocks, {
-      windowsPerAlarm,
-      direction: 'below',
-      rearmAt: (threshold) => threshold + options.rearmMargin,
-    });
-    blockAccuracy = {
-      threshold: rule.threshold,
-      expectedRunLength: rule.expectedRunLength * options.blockSize,
-    };
-  }
-  const windowAccuracy = options.windowAccuracy
-    ? slidingMeanFloorForRunLength({
-        draw: correct,
-        window: options.window,
-        rearmMargin: options.rearmMargin,
-        eventsPerAlarm,
-        events: simulatedEvents(eventsPerAlarm, 20 * options.window),
-        random: seeded('window-accuracy'),
-      })
-    : null;
+  // A rule at 0 is off, and stays off on a budget.
+  const blockAccuracy =
+    options.blockAccuracyThreshold > 0
+      ? unlessDegenerate(() => {
+          const random = seeded('block-accuracy');
+          const windowsPerAlarm = eventsPerAlarm / options.blockSize;
+          const blocks = Float64Array.from({ length: simulatedWindows(windowsPerAlarm) }, () => {
+            let right = 0;
+            for (let i = 0; i < options.blockSize; i++) right += correct(random);
+            return right / options.blockSize;
+          });
+          const calibrated = windowThresholdForRunLength(blocks, {
+            windowsPerAlarm,
+            direction: 'below',
+            rearmAt: (threshold) => threshold + options.rearmMargin,
+          });
+          return {
+            threshold: calibrated.threshold,
+            expectedRunLength: calibrated.expectedRunLength * options.blockSize,
+          };
+        })
+      : null;
+  const windowAccuracy =
+    options.accuracyThreshold > 0
+      ? unlessDegenerate(() =>
+          slidingMeanFloorForRunLength({
+            draw: correct,
+            window: options.window,
+            rearmMargin: options.rearmMargin,
+            eventsPerAlarm,
+            events: simulatedEvents(eventsPerAlarm, 20 * options.window),
+            random: seeded('window-accuracy'),
+          }),
+        )
+      : null;
   return {
     eventsPerAlarm,
     errorStream: {
@@ -203,39 +205,44 @@ export function calibrateConceptRules(
  */
 export function calibrateDataRules(
   tracks: readonly { name: string; profile: BinnedDistribution }[],
-  calibration: ScoreCalibration | null,
-  scoreProfile: BinnedDistribution | null,
-  options: DataBudgetOptions,
+  reference: Pick<ReferenceProfile, 'cbpe' | 'score' | 'rows'>,
+  options: DataMonitorOptions,
 ): DataCalibration {
-  const { eventsPerAlarm, window } = options;
+  const eventsPerAlarm = options.falseAlarmEvery ?? 0;
+  const { window } = options;
   const windowsPerAlarm = eventsPerAlarm / window;
   const psi: Record<string, CalibratedRule> = {};
   for (const { name, profile } of tracks) {
-    const reference = PsiReference.fromJSON({
-      kind: 'numeric',
-      edges: [...profile.edges],
-      proportions: [...profile.proportions],
+    const rule = unlessDegenerate(() => {
+      const bins = PsiReference.fromJSON({
+        kind: 'numeric',
+        edges: [...profile.edges],
+        proportions: [...profile.proportions],
+      });
+      const values = psiNullDistribution(bins, {
+        window,
+        windows: simulatedWindows(windowsPerAlarm),
+        ...(reference.rows ? { referenceRows: reference.rows } : {}),
+        random: seeded(`psi:${name}`),
+      });
+      const calibrated = windowThresholdForRunLength(values, {
+        windowsPerAlarm,
+        direction: 'above',
+        rearmAt: (threshold) => threshold * options.rearmRatio,
+      });
+      return { ...calibrated, expectedRunLength: calibrated.expectedRunLength * window };
     });
-    const values = psiNullDistribution(reference, {
-      window,
-      windows: simulatedWindows(windowsPerAlarm),
-      ...(options.referenceRows ? { referenceRows: options.referenceRows } : {}),
-      random: seeded(`psi:${name}`),
-    });
-    const rule = windowThresholdForRunLength(values, {
-      windowsPerAlarm,
-      direction: 'above',
-      rearmAt: (threshold) => threshold * options.rearmRatio,
-    });
-    psi[name] = { threshold: rule.threshold, expectedRunLength: rule.expectedRunLength * window };
+    if (rule) psi[name] = rule;
   }
+  const { cbpe, score } = reference;
   return {
     eventsPerAlarm,
     psi,
-    ks: options.ks ? ksLevel(windowsPerAlarm, window) : null,
+    // Rules at 0 are off, and stay off on a budget.
+    ks: options.ksAlpha > 0 ? ksLevel(windowsPerAlarm, window) : null,
     cbpe:
-      options.cbpe && calibration && scoreProfile
-        ? cbpeFloor(calibration, scoreProfile, options)
+      options.cbpeMaxDrop > 0 && cbpe && score
+        ? unlessDegenerate(() => cbpeFloor(cbpe, score, { ...options, eventsPerAlarm }))
         : null,
   };
 }
@@ -256,7 +263,7 @@ const scorePoolSize = 100_000;
 function cbpeFloor(
   calibration: ScoreCalibration,
   scoreProfile: BinnedDistribution,
-  options: DataBudgetOptions,
+  options: DataMonitorOptions & { eventsPerAlarm: number },
 ): CalibratedRule {
   const cbpe = Cbpe.fromJSON(calibrationCbpeState(calibration));
   const random = seeded('cbpe');
