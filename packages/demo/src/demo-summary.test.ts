@@ -102,6 +102,16 @@ describe('summarizeDemo', () => {
     assert.equal(drift?.detector, 'adwin');
     assert.equal(drift.promotedVersion, 2);
     assert.equal(drift.servingFrom, 1400);
+    // Written before incidents, each alert counts as one; sharing an id, two are one.
+    assert.deepEqual(summary.alerts, {
+      total: 2,
+      incidents: 2,
+      byDetector: { adwin: 1, 'block-accuracy': 1 },
+    });
+    const grouped = summarizeDemo(
+      input([adwin, { ...block, incidentId: adwin.alertId }], [], [version(1, 'promoted', null)]),
+    );
+    assert.equal(grouped.alerts.incidents, 1);
   });
 
   it('reports segments per serving version next to the never-retrained model, and the totals', () => {

@@ -84,7 +84,8 @@ export interface DemoSummary {
   labeled: number;
   segments: SegmentSummary[];
   drifts: DriftSummary[];
-  alerts: { total: number; byDetector: Record<string, number> };
+  /** `incidents`: distinct incident ids (alerts written before incidents count one each). */
+  alerts: { total: number; incidents: number; byDetector: Record<string, number> };
   retrains: {
     requested: number;
     promoted: number;
@@ -226,7 +227,11 @@ export function summarizeDemo(input: SummaryInput): DemoSummary {
     labeled: input.labeled.length,
     segments,
     drifts,
-    alerts: { total: input.alerts.length, byDetector: countBy(input.alerts, (a) => a.detector) },
+    alerts: {
+      total: input.alerts.length,
+      incidents: new Set(input.alerts.map((a) => a.incidentId ?? a.alertId)).size,
+      byDetector: countBy(input.alerts, (a) => a.detector),
+    },
     retrains: {
       requested: input.requests.length,
       promoted: trained.filter((v) => v.status === 'promoted').length,

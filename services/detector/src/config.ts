@@ -85,6 +85,12 @@ export const detectorEnv = {
   RETRAIN_MIN_ROWS: integer(1000, { min: 0 }),
   /** A request with no resulting model version after this long no longer blocks new ones. */
   RETRAIN_IN_FLIGHT_TIMEOUT_MS: integer(30 * 60_000, { min: 1000 }),
+  /**
+   * Alerts of one model version, from any rule, within this many milliseconds of each other (by
+   * their records' timestamps) are one incident: one id in every alert, at most one retrain
+   * request. 0: every alert is an incident of its own.
+   */
+  DETECTOR_INCIDENT_WINDOW_MS: integer(10 * 60_000, { min: 0 }),
 };
 
 /**

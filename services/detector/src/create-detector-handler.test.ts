@@ -107,6 +107,8 @@ describe('detector batch handler', () => {
     assert.equal(requests[0].alertId, alert.alertId);
     assert.equal(requests[0].fromTs, alert.windowEnd);
     assert.equal(requests[0].toTs - requests[0].fromTs, options.policy.minRows);
+    assert.equal(alert.incidentId, alert.alertId, 'the first alert of an incident names it');
+    assert.equal(requests[0].incidentId, alert.alertId);
     const keys = ofTopic(outputs, internal.state).map((o) => String(o.key));
     assert.equal(keys.filter((key) => key === 'concept/sea').length, 4000 / 250);
     assert.equal(keys.filter((key) => key === 'policy/sea').length, 4000 / 250);
@@ -215,6 +217,20 @@ describe('detector batch handler', () => {
       );
       assert.match(alert.summary, /calibrated to one false alarm every [\d,]+ labeled predictions/);
     }
+    // One drift seen by two rules, three times: one incident, named by its first alert, and one request.
+    assert.deepEqual(
+      alerts.map((a) => a.incidentId),
+      alerts.map(() => alerts[0]?.alertId),
+    );
+    const requests = await Promise.all(
+      ofTopic(uninterrupted, names.retrainRequested).map((o) =>
+        codecs.retrainRequested.decode(o.value),
+      ),
+    );
+    assert.deepEqual(
+      requests.map((r) => r.incidentId),
+      [alerts[0]?.alertId],
+    );
     const adwin = alerts.find((a) => a.detector === 'adwin');
     assert.ok(adwin && adwin.summary.includes('ADWIN, delta'), adwin?.summary);
     assert.doesNotMatch(adwin.summary, /delta 0\.002\b/, 'the calibrated delta, not the raw one');

@@ -79,8 +79,11 @@ export async function detectConceptDrift(
     );
     if (outcome) await output.retrainRequest(model, policy, outcome, record);
     for (const signal of signals) {
-      const alert = await output.alert(signal, model, modelVersion, record);
-      const dropped = policy.onConceptAlert(alert.alertId, ts, now, isAnswered, at);
+      const alert = await output.alert(signal, model, modelVersion, record, (alertId) =>
+        policy.incidentOf(alertId, modelVersion, ts),
+      );
+      const incidentId = alert.incidentId ?? undefined;
+      const dropped = policy.onConceptAlert(alert.alertId, ts, now, isAnswered, at, incidentId);
       if (dropped) await output.retrainRequest(model, policy, dropped, record);
     }
     touched.set(model, record);

@@ -63,11 +63,25 @@ export async function detectDataDrift(
         probabilities: features.classProbabilities.map((column) => column[row] ?? null),
         ts,
       })) {
-        // Several signals of one record differ by detector and feature, rows by their index.
-        const alert = await output.alert(signal, model, modelVersion, record, row);
         const policy = policyOf(deps.policies, model, deps.options.policy);
         policiesTouched.add(model);
-        const outcome = policy.onDataAlert(alert.alertId, signal.windowStart, ts, now, isAnswered);
+        // Several signals of one record differ by detector and feature, rows by their index.
+        const alert = await output.alert(
+          signal,
+          model,
+          modelVersion,
+          record,
+          (alertId) => policy.incidentOf(alertId, modelVersion, ts),
+          row,
+        );
+        const outcome = policy.onDataAlert(
+          alert.alertId,
+          signal.windowStart,
+          ts,
+          now,
+          isAnswered,
+          alert.incidentId ?? undefined,
+        );
         if (outcome) await output.retrainRequest(model, policy, outcome, record);
       }
     }

@@ -51,19 +51,22 @@ export class DetectorOutput {
 
   /**
    * The alert for `signal`, raised on `record` (the evidence), published. `distinguish` tells
-   * apart several alerts of one record that would otherwise share an id (rows of a feature batch).
+   * apart several alerts of one record that would otherwise share an id (rows of a feature batch);
+   * `incidentOf` names the incident an alert of this id joins (the model's retrain policy).
    */
   async alert(
     signal: ConceptSignal | DataSignal | EstimateSignal,
     model: string,
     modelVersion: number,
     record: InputRecord,
+    incidentOf: (alertId: string) => string,
     distinguish?: number,
   ): Promise<DriftAlert> {
     const feature = 'feature' in signal ? signal.feature : null;
     const id = alertIdFor(recordCoordinate(record), signal.detector, feature);
+    const alertId = distinguish === undefined ? id : stableId(id, distinguish);
     const alert: DriftAlert = {
-      alertId: distinguish === undefined ? id : stableId(id, distinguish),
+      alertId,
       model,
       modelVersion,
       kind: signal.kind,
@@ -78,6 +81,7 @@ export class DetectorOutput {
       evidence: { topic: record.topic, partition: record.partition, offset: record.offset },
       summary: `${model} v${modelVersion}: ${signal.summary}, since ${new Date(signal.windowStart).toISOString()}`,
       expectedRunLength: signal.expectedRunLength,
+      incidentId: incidentOf(alertId),
     };
     this.#deps.diagnostics.alerted(alert);
     this.messages.push({
@@ -112,6 +116,7 @@ export class DetectorOutput {
       toTs: decision.toTs,
       labeledOffsets: decision.labeledOffsets ?? null,
       requestedAt: this.now,
+      incidentId: decision.incidentId ?? null,
     };
     policy.requested(request.requestId, this.now);
     this.#deps.diagnostics.retrainRequested(request);

@@ -78,6 +78,7 @@ await runService({
         afterLabeled: config.RETRAIN_AFTER_LABELED,
         minRows: config.RETRAIN_MIN_ROWS,
         inFlightTimeoutMs: config.RETRAIN_IN_FLIGHT_TIMEOUT_MS,
+        incidentWindowMs: config.DETECTOR_INCIDENT_WINDOW_MS,
       },
     };
 

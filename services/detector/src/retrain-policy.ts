@@ -19,6 +19,11 @@ export interface RetrainPolicyOptions {
   minRows: number;
   /** An unanswered request stops blocking new ones after this long. */
   inFlightTimeoutMs: number;
+  /**
+   * Alerts of one version within this many milliseconds of the incident's latest (by their
+   * records' timestamps) join it; 0: every alert is an incident of its own. Absent: 0.
+   */
+  incidentWindowMs?: number;
 }
 
 /** Where a labeled prediction sits in `predictions-labeled`. */
@@ -31,6 +36,8 @@ export interface LabeledPosition {
 export interface RetrainDecision {
   reason: RetrainReason;
   alertId: string | null;
+  /** The incident of the alert that asked; absent when no alert did. */
+  incidentId?: string;
   fromTs: number;
   toTs: number;
   /** The window's bounds by offset, when labeled predictions bound it (`RetrainRequest`). */
@@ -47,6 +54,8 @@ export type RetrainPhase =
   | {
       kind: 'waiting';
       alertId: string;
+      /** Absent in snapshots written before incidents. */
+      incidentId?: string;
       fromTs: number;
       /** The alert's labeled prediction; absent in snapshots written before positions were kept. */
       from?: LabeledPosition;
@@ -64,6 +73,22 @@ export interface RetrainPolicyState {
   labeledThisVersion: number;
   /** Counts the snapshots written: orders a policy's snapshots, which its two inputs both write. */
   revision: number;
+  /** The model's latest incident; absent in snapshots written before incidents. */
+  incident?: Incident | null;
+}
+
+/**
+ * One drift, seen by however many rules: alerts of one model version, each within the incident
+ * window of the one before. `asked` once it led to a request (or a wait for rows): its later
+ * alerts ask for nothing more, whatever becomes of that request.
+ */
+export interface Incident {
+  /** Its first alert's id. */
+  id: string;
+  version: number;
+  /** The latest alert's record timestamp. */
+  lastTs: number;
+  asked: boolean;
 }
 
 export interface LabeledTick {
@@ -92,6 +117,7 @@ const initialState = (): RetrainPolicyState => ({
   versionStart: null,
   labeledThisVersion: 0,
   revision: 0,
+  incident: null,
 });
 
 /**
@@ -107,7 +133,9 @@ const initialState = (): RetrainPolicyState => ({
  *   data to learn from, so it is not retrained on an empty schedule;
  * - volume: once per version, after `afterLabeled` labeled predictions.
  * While `waiting` or `in-flight`, every other cause is dropped and reported as deduplicated: a
- * drift that trips the concept and the data rules together makes one request. A request stops
+ * drift that trips the concept and the data rules together makes one request. Requests follow
+ * incidents, not rules: alerts close in time are one incident ({@link incidentOf}), and an
+ * incident that has asked never asks again, even once its request is answered or expired. A request stops
  * being in flight when a model version answers it or it is `inFlightTimeoutMs` old. Manual
  * requests come from the CLI and bypass the policy.
  */
@@ -135,8 +163,25 @@ export class RetrainPolicy {
   }
 
   /**
+   * The incident an alert of `version` at record timestamp `ts` belongs to, opening one when it
+   * is the first alert in the incident window (or of a newer version): its id.
+   */
+  incidentOf(alertId: string, version: number, ts: number): string {
+    const window = this.#options.incidentWindowMs ?? 0;
+    const open = this.#state.incident;
+    // Concept and data alerts come from two topics, so one may carry an earlier timestamp.
+    if (open && open.version === version && Math.abs(ts - open.lastTs) <= window && window > 0) {
+      open.lastTs = Math.max(open.lastTs, ts);
+      return open.id;
+    }
+    this.#state.incident = { id: alertId, version, lastTs: ts, asked: false };
+    return alertId;
+  }
+
+  /**
    * A concept-drift alert at `ts`: from idle, wait for rows of the new concept. While a request
-   * is coming or in flight the alert asks for nothing more, and that is the outcome returned.
+   * is coming or in flight, or once its incident has asked, the alert asks for nothing more, and
+   * that is the outcome returned.
    */
   onConceptAlert(
     alertId: string,
@@ -144,14 +189,21 @@ export class RetrainPolicy {
     now: number,
     isAnswered: (requestId: string) => boolean,
     at?: LabeledPosition,
+    incidentId?: string,
   ): PolicyOutcome | null {
     if (!this.#options.onDrift) return null;
-    if (this.#settle(now, isAnswered) !== 'idle') {
-      return { decision: { reason: 'drift', alertId, fromTs: ts, toTs: ts }, deduplicated: true };
+    const incident = incidentId === undefined ? {} : { incidentId };
+    if (this.#settle(now, isAnswered) !== 'idle' || this.#incidentAsked(incidentId)) {
+      return {
+        decision: { reason: 'drift', alertId, ...incident, fromTs: ts, toTs: ts },
+        deduplicated: true,
+      };
     }
+    this.#markAsked(incidentId);
     this.#state.phase = {
       kind: 'waiting',
       alertId,
+      ...incident,
       fromTs: ts,
       ...(at ? { from: at } : {}),
       rowsSince: 0,
@@ -159,20 +211,27 @@ export class RetrainPolicy {
     return null;
   }
 
-  /** A data-drift alert: asks at once from idle. */
+  /** A data-drift alert: asks at once from idle, unless its incident has asked already. */
   onDataAlert(
     alertId: string,
     windowStart: number,
     ts: number,
     now: number,
     isAnswered: (requestId: string) => boolean,
+    incidentId?: string,
   ): PolicyOutcome | null {
     if (!this.#options.onDataDrift) return null;
-    return this.#propose(
-      { reason: 'drift', alertId, fromTs: windowStart, toTs: ts },
-      now,
-      isAnswered,
-    );
+    const decision: RetrainDecision = {
+      reason: 'drift',
+      alertId,
+      ...(incidentId === undefined ? {} : { incidentId }),
+      fromTs: windowStart,
+      toTs: ts,
+    };
+    if (this.#incidentAsked(incidentId)) return { decision, deduplicated: true };
+    const outcome = this.#propose(decision, now, isAnswered);
+    if (!outcome.deduplicated) this.#markAsked(incidentId);
+    return outcome;
   }
 
   /** One labeled prediction of the serving version; returns what to ask for, if anything. */
@@ -191,6 +250,7 @@ export class RetrainPolicy {
         {
           reason: 'drift',
           alertId: phase.alertId,
+          ...(phase.incidentId === undefined ? {} : { incidentId: phase.incidentId }),
           fromTs: phase.fromTs,
           toTs: tick.ts,
           ...labeledOffsets(phase.from, tick.at),
@@ -257,6 +317,16 @@ export class RetrainPolicy {
 
   toJSON(): RetrainPolicyState {
     return structuredClone(this.#state);
+  }
+
+  #incidentAsked(incidentId: string | undefined): boolean {
+    const incident = this.#state.incident;
+    return incidentId !== undefined && incident?.id === incidentId && incident.asked;
+  }
+
+  #markAsked(incidentId: string | undefined): void {
+    const incident = this.#state.incident;
+    if (incidentId !== undefined && incident?.id === incidentId) incident.asked = true;
   }
 
   /** Ends an in-flight request that is answered or expired; returns the phase after. */

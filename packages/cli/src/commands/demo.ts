@@ -239,7 +239,7 @@ export function renderDemoSummary(summary: DemoSummary): string {
   }
   const { retrains, accuracy } = summary;
   lines.push(
-    `Alerts: ${summary.alerts.total} (${
+    `Alerts: ${summary.alerts.total} in ${summary.alerts.incidents} incidents (${
       Object.entries(summary.alerts.byDetector)
         .map(([d, n]) => `${d} ${n}`)
         .join(', ') || 'none'

@@ -43,5 +43,11 @@ export const driftAlertSchema = z.object({
    * written before.
    */
   expectedRunLength: z.number().positive().nullable().default(null),
+  /**
+   * The incident the alert belongs to: the id of its first alert. Alerts of one model version
+   * within `DETECTOR_INCIDENT_WINDOW_MS` of each other, from any rule, are one drift, one
+   * incident, and at most one retrain request. Absent in alerts written before.
+   */
+  incidentId: identifier.nullable().optional(),
 });
 export type DriftAlert = z.infer<typeof driftAlertSchema>;

@@ -26,5 +26,7 @@ export const retrainRequestSchema = z.object({
     .nullable()
     .optional(),
   requestedAt: timestampMs,
+  /** The incident that asked, when alerts did (its first alert's id); absent in older requests. */
+  incidentId: z.string().nullable().optional(),
 });
 export type RetrainRequest = z.infer<typeof retrainRequestSchema>;

@@ -32,5 +32,6 @@ export const unitDetectorOptions: DetectorDependencies['options'] = {
     afterLabeled: 0,
     minRows: 100,
     inFlightTimeoutMs: 60_000,
+    incidentWindowMs: 60_000,
   },
 };
