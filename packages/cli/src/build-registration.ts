@@ -165,7 +165,7 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
             method: options.calibration ?? 'isotonic',
           },
         }
-      : {}),
+      : { classHoldout: labeledRows(labels, probabilities, classes.length) }),
   });
 
   return {
@@ -244,7 +244,6 @@ async function scoreAsServed(
   }
 }
 
-/** Metrics on the labeled rows, as the trainer records a holdout's; none without labels. */
 /** The labeled rows' positive-class scores and labels: the reference file is the holdout. */
 function labeledScores(
   labels: readonly (number | undefined)[],
@@ -259,21 +258,34 @@ function labeledScores(
   };
 }
 
+/** The labeled rows' probabilities (row-major) and class indices: the multiclass holdout. */
+function labeledRows(
+  labels: readonly (number | undefined)[],
+  probabilities: Float64Array,
+  classCount: number,
+): { probabilities: number[]; labels: number[] } {
+  const rows = labels.flatMap((label, i) => (label === undefined ? [] : [i]));
+  return {
+    probabilities: rows.flatMap((i) =>
+      Array.from(probabilities.subarray(i * classCount, (i + 1) * classCount)),
+    ),
+    labels: rows.map((i) => labels[i] ?? 0),
+  };
+}
+
+/** Metrics on the labeled rows, as the trainer records a holdout's; none without labels. */
 function labeledMetrics(
   labels: readonly (number | undefined)[],
   probabilities: Float64Array,
   classCount: number,
   threshold: number,
 ): Record<string, number> {
-  const rows = labels.flatMap((label, i) => (label === undefined ? [] : [i]));
-  if (rows.length === 0) return {};
-  const known = rows.map((i) => labels[i] ?? 0);
   if (classCount === 2) {
-    const scores = rows.map((i) => probabilities[i * 2 + 1] ?? NaN);
-    return metricsRecord(evaluateBinaryClassifier(known, scores, threshold));
+    const holdout = labeledScores(labels, probabilities, threshold);
+    if (holdout.labels.length === 0) return {};
+    return metricsRecord(evaluateBinaryClassifier(holdout.labels, holdout.scores, threshold));
   }
-  const labeledProbabilities = rows.flatMap((i) =>
-    Array.from(probabilities.subarray(i * classCount, (i + 1) * classCount)),
-  );
-  return metricsRecord(evaluateClassifier(known, labeledProbabilities, classCount));
+  const holdout = labeledRows(labels, probabilities, classCount);
+  if (holdout.labels.length === 0) return {};
+  return metricsRecord(evaluateClassifier(holdout.labels, holdout.probabilities, classCount));
 }

@@ -11,6 +11,7 @@ import {
 } from '@driftwatch/learn';
 
 import { buildCandidate, type CandidateOptions } from './build-candidate.js';
+import { fitClassCalibration } from './fit-class-calibration.js';
 import { metricsRecord } from './metrics-record.js';
 import { OnnxScorer } from './onnx-scorer.js';
 import {
@@ -121,6 +122,25 @@ describe('buildCandidate', () => {
       const record = metricsRecord(metrics);
       assert.equal(record.classCount, multiclassCount);
       assert.equal(record['classRecall.0'], metrics.classRecall[0]);
+
+      // What the detector estimates accuracy from before labels: fitted on the holdout, one
+      // calibrator slot per class, and the accuracy CBPE expects there, near the realized one.
+      assert.equal(candidate.reference.cbpe, null);
+      const classCbpe = candidate.reference.classCbpe;
+      assert.ok(classCbpe, 'a multiclass candidate carries its class calibration');
+      assert.equal(classCbpe.calibrators.length, multiclassCount);
+      assert.deepEqual(
+        classCbpe,
+        fitClassCalibration({
+          probabilities,
+          labels: multiclass.holdout.labels,
+          classCount: multiclassCount,
+        }),
+      );
+      assert.ok(
+        Math.abs(classCbpe.expectedAccuracy - metrics.accuracy) < 0.1,
+        `expected ${classCbpe.expectedAccuracy} vs realized ${metrics.accuracy}`,
+      );
     });
   }
 

@@ -101,9 +101,11 @@ export async function buildCandidate(
   let holdoutCorrect: boolean[];
   let trainProbabilities: ArrayLike<number>;
   let holdoutScores: ArrayLike<number> | undefined;
+  let holdoutClassProbabilities: ArrayLike<number> | undefined;
   const threshold = options.threshold ?? 0.5;
   if ('classCount' in trained) {
     const holdoutProbabilities = predictClassProbabilities(trained, holdout.rows);
+    holdoutClassProbabilities = holdoutProbabilities;
     holdoutMetrics = evaluateClassifier(holdout.labels, holdoutProbabilities, classCount);
     holdoutCorrect = predictClasses(holdoutProbabilities, classCount, 0.5).map(
       (predicted, i) => predicted === holdout.labels[i],
@@ -140,6 +142,9 @@ export async function buildCandidate(
             ...(options.calibration ? { method: options.calibration } : {}),
           },
         }
+      : {}),
+    ...(holdoutClassProbabilities
+      ? { classHoldout: { probabilities: holdoutClassProbabilities, labels: holdout.labels } }
       : {}),
   });
   return {

@@ -2,6 +2,7 @@ import { buildQuantileProfile, type FeatureRows } from '@driftwatch/learn';
 import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
 
 import { ModelError } from './errors.js';
+import { fitClassCalibration } from './fit-class-calibration.js';
 import { fitScoreCalibration, type ScoreCalibrationInput } from './fit-score-calibration.js';
 
 export interface ReferenceProfileInput {
@@ -22,6 +23,11 @@ export interface ReferenceProfileInput {
    * (`fitScoreCalibration`); without it, or for a multiclass model, `cbpe` is null.
    */
   readonly holdout?: ScoreCalibrationInput;
+  /**
+   * Multiclass: the holdout's probabilities (row-major, in `classes` order) and class indices, to
+   * fit what performance estimation needs (`fitClassCalibration`); without it `classCbpe` is null.
+   */
+  readonly classHoldout?: { probabilities: ArrayLike<number>; labels: ArrayLike<number> };
 }
 
 /**
@@ -82,6 +88,10 @@ export function buildReferenceProfile(input: ReferenceProfileInput): ReferencePr
     score: profile.score ? unsampled(profile.score) : null,
     classProbabilities,
     cbpe: binary && input.holdout ? fitScoreCalibration(input.holdout) : null,
+    classCbpe:
+      !binary && input.classHoldout
+        ? fitClassCalibration({ ...input.classHoldout, classCount })
+        : null,
     rows: rows.length,
   };
 }

@@ -27,7 +27,7 @@ export const calibrationMethods: readonly CalibrationMethod[] = ['isotonic', 'pl
 /** Bins of the expected calibration error, as NannyML decides calibration with. */
 const CALIBRATION_BINS = 10;
 /** Two rows per bin: fewer cannot measure the error in every bin. */
-const MIN_ROWS = 2 * CALIBRATION_BINS;
+export const MIN_CALIBRATION_ROWS = 2 * CALIBRATION_BINS;
 
 /**
  * What the detector needs to estimate a binary version's accuracy before labels arrive (CBPE):
@@ -56,7 +56,7 @@ const MIN_ROWS = 2 * CALIBRATION_BINS;
 export function fitScoreCalibration(input: ScoreCalibrationInput): ScoreCalibration | null {
   const scores = Array.from(input.scores);
   const labels = Array.from(input.labels);
-  if (scores.length < MIN_ROWS || labels.length !== scores.length) return null;
+  if (scores.length < MIN_CALIBRATION_ROWS || labels.length !== scores.length) return null;
   if (!labels.every((label) => label === 0 || label === 1)) return null;
   const method = input.method ?? 'isotonic';
   const probabilities = scores.every((score) => score >= 0 && score <= 1);

@@ -42,6 +42,7 @@ export {
   type CalibrationMethod,
   type ScoreCalibrationInput,
 } from './fit-score-calibration.js';
+export { fitClassCalibration, type ClassCalibrationInput } from './fit-class-calibration.js';
 export {
   buildCandidate,
   type Candidate,

@@ -82,7 +82,14 @@ const seaV1: ModelVersion = {
   classes: ['0', '1'],
   threshold: 0.5,
   outputKind: 'probability',
-  reference: { classProbabilities: [], cbpe: null, features: [], score: null, rows: null },
+  reference: {
+    classProbabilities: [],
+    cbpe: null,
+    features: [],
+    score: null,
+    rows: null,
+    classCbpe: null,
+  },
   metrics: { challenger: { accuracy: 0.9 }, champion: null },
   trainingWindow: { fromTs: 0, toTs: 0, trainRows: 0, holdoutRows: 0 },
 };

@@ -34,6 +34,7 @@ function referenceOf(withSample: boolean): ReferenceProfile {
     classProbabilities: [],
     cbpe: null,
     rows: null,
+    classCbpe: null,
     features: profile.features.map((f, column) => ({
       name: f.name,
       edges: [...f.edges],

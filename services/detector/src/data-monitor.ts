@@ -231,9 +231,10 @@ export class DataMonitor {
       floor: calibration?.cbpe ?? null,
     };
     const savedEstimate = state?.estimate ?? undefined;
-    this.#estimate = reference.cbpe
+    const outputCalibration = reference.cbpe ?? reference.classCbpe;
+    this.#estimate = outputCalibration
       ? new EstimatedPerformance(
-          reference.cbpe,
+          outputCalibration,
           estimateOptions,
           savedEstimate && EstimatedPerformance.fits(estimateOptions, savedEstimate)
             ? savedEstimate
@@ -260,6 +261,7 @@ export class DataMonitor {
     const ksAlpha = ks?.threshold ?? this.#options.ksAlpha;
     const estimated = this.#estimate?.observe(
       observation.score,
+      observation.probabilities,
       this.#timestamps.oldest(),
       observation.ts,
     );

@@ -68,6 +68,7 @@ function seaVersion(version: number): ModelVersion {
       classProbabilities: [],
       cbpe: null,
       rows: null,
+      classCbpe: null,
       features: [
         {
           name: 'x1',

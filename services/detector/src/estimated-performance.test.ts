@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { Cbpe, IsotonicCalibrator, mulberry32 } from '@driftwatch/drift';
-import type { ScoreCalibration } from '@driftwatch/topics';
+import { Cbpe, IsotonicCalibrator, MulticlassCbpe, mulberry32 } from '@driftwatch/drift';
+import type { ClassCalibration, ScoreCalibration } from '@driftwatch/topics';
 
 import { EstimatedPerformance, type EstimateSignal } from './estimated-performance.js';
 
@@ -40,7 +40,7 @@ function feed(
   from = 0,
 ): (EstimateSignal & { at: number })[] {
   return values.flatMap((score, i) => {
-    const signal = monitor.observe(score, 0, from + i);
+    const signal = monitor.observe(score, undefined, 0, from + i);
     return signal ? [{ ...signal, at: from + i }] : [];
   });
 }
@@ -96,5 +96,61 @@ describe('EstimatedPerformance', () => {
       Math.abs((revived.estimate()?.accuracy ?? 0) - (whole.estimate()?.accuracy ?? 1)) < 1e-9,
     );
     assert.equal(EstimatedPerformance.fits({ ...options, window: 400 }, first.toJSON()), false);
+  });
+
+  it('estimates a multiclass version from its probability rows, exactly as MulticlassCbpe does on the window, and alerts when the rows grow uncertain', () => {
+    // Three classes; a row's top probability is how sure the model is, and the label is drawn
+    // from a sharper distribution than the model's (so calibration matters).
+    const random = mulberry32(6);
+    const row = (sureness: number): { probabilities: number[]; label: number } => {
+      const top = Math.floor(random() * 3);
+      const probabilities = [0, 1, 2].map((k) => (k === top ? sureness : (1 - sureness) / 2));
+      const u = random();
+      const p = Math.min(1, sureness * 1.1);
+      const label = u < p ? top : (top + 1 + Math.floor(random() * 2)) % 3;
+      return { probabilities, label };
+    };
+    const reference = Array.from({ length: 3000 }, () => row(0.5 + 0.4 * random()));
+    const fitted = MulticlassCbpe.fit({
+      probabilities: reference.flatMap((r) => r.probabilities),
+      labels: reference.map((r) => r.label),
+      classCount: 3,
+      calibration: 'isotonic',
+    });
+    const calibration: ClassCalibration = {
+      calibrators: fitted.toJSON().calibrators.map(
+        (knots) =>
+          knots && {
+            thresholdScores: knots.thresholdScores.map(Number),
+            thresholdValues: knots.thresholdValues.map(Number),
+          },
+      ),
+      expectedAccuracy: fitted.estimate(reference.flatMap((r) => r.probabilities)).accuracy,
+    };
+    const monitor = new EstimatedPerformance(calibration, options);
+    const live = [
+      ...Array.from({ length: 1000 }, () => row(0.5 + 0.4 * random())),
+      ...Array.from({ length: 1000 }, () => row(0.4 + 0.1 * random())),
+    ];
+    const signals = live.flatMap((r, i) => {
+      const signal = monitor.observe(0, r.probabilities, 0, i);
+      if (i === 999) {
+        const window = live.slice(500, 1000).flatMap((w) => w.probabilities);
+        const expected = fitted.estimate(window);
+        const estimate = monitor.estimate();
+        assert.ok(estimate);
+        for (const metric of ['accuracy', 'precision', 'recall', 'f1', 'rocAuc'] as const) {
+          assert.ok(Math.abs(estimate[metric] - expected[metric]) < 1e-9, metric);
+        }
+        assert.ok(Math.abs(estimate.accuracy - calibration.expectedAccuracy) < 0.03);
+      }
+      return signal ? [{ ...signal, at: i }] : [];
+    });
+    assert.equal(signals.length, 1, JSON.stringify(signals));
+    const [signal] = signals;
+    assert.ok(signal && signal.at > 1000, `after the rows grow uncertain: ${signal?.at}`);
+    assert.equal(signal.detector, 'cbpe');
+    // A row of another width is ignored, not fatal.
+    assert.equal(monitor.observe(0, [0.5, 0.5], 0, 3000), null);
   });
 });

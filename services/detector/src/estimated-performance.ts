@@ -1,5 +1,19 @@
-import { Cbpe, StreamingCbpe, type CbpeEstimate, type StreamingCbpeState } from '@driftwatch/drift';
-import { calibrationCbpeState, type ScoreCalibration } from '@driftwatch/topics';
+import {
+  Cbpe,
+  DriftError,
+  MulticlassCbpe,
+  StreamingCbpe,
+  StreamingMulticlassCbpe,
+  type CbpeEstimate,
+  type StreamingCbpeState,
+  type StreamingMulticlassCbpeState,
+} from '@driftwatch/drift';
+import {
+  calibrationCbpeState,
+  classCalibrationCbpeState,
+  type ClassCalibration,
+  type ScoreCalibration,
+} from '@driftwatch/topics';
 
 import { budgetNote, count, percent } from './alert-text.js';
 import type { CalibratedRule } from './false-alarm-budget.js';
@@ -17,11 +31,12 @@ export interface EstimatedPerformanceOptions {
 }
 
 export interface EstimatedPerformanceState {
-  cbpe: StreamingCbpeState;
+  /** Binary: the scores' window; multiclass: the probability rows'. */
+  cbpe: StreamingCbpeState | StreamingMulticlassCbpeState;
   gate: ThresholdGateState;
 }
 
-/** A binary version's estimated accuracy fell below its floor before any label said so. */
+/** A version's estimated accuracy fell below its floor before any label said so. */
 export interface EstimateSignal {
   kind: 'performance';
   detector: 'cbpe';
@@ -40,31 +55,44 @@ export interface EstimateSignal {
 }
 
 /**
- * One binary version's performance estimated from its scores alone (CBPE, `StreamingCbpe`) over
- * the last `window` predictions: accuracy, precision, recall, F1 and ROC AUC from the first
- * prediction on, long before any label arrives. The version's calibration (fitted on its holdout
- * when it was trained or registered) turns scores into probabilities; its expected accuracy on
- * that holdout, minus `maxDrop`, is the floor below which a full window alerts, once per episode.
+ * One version's performance estimated from its outputs alone over the last `window` predictions:
+ * accuracy, precision, recall, F1 and ROC AUC (macro, one-vs-rest, for three or more classes)
+ * from the first prediction on, long before any label arrives. A binary version's scores go
+ * through `StreamingCbpe`, a multiclass version's probability rows through
+ * `StreamingMulticlassCbpe`. The version's calibration (fitted on its holdout when it was trained
+ * or registered) turns outputs into probabilities; its expected accuracy on that holdout, minus
+ * `maxDrop`, is the floor below which a full window alerts, once per episode.
  */
 export class EstimatedPerformance {
   readonly #options: EstimatedPerformanceOptions;
-  readonly #cbpe: StreamingCbpe;
+  readonly #cbpe: StreamingCbpe | StreamingMulticlassCbpe;
   readonly #gate: ThresholdGate;
   readonly #floor: number;
   readonly #expected: number;
 
   constructor(
-    calibration: ScoreCalibration,
+    calibration: ScoreCalibration | ClassCalibration,
     options: EstimatedPerformanceOptions,
     state?: EstimatedPerformanceState,
   ) {
     this.#options = options;
-    this.#cbpe = state
-      ? StreamingCbpe.fromJSON(state.cbpe)
-      : new StreamingCbpe({
-          cbpe: Cbpe.fromJSON(calibrationCbpeState(calibration)),
-          window: options.window,
-        });
+    if (state) {
+      this.#cbpe =
+        'predictions' in state.cbpe
+          ? StreamingMulticlassCbpe.fromJSON(state.cbpe)
+          : StreamingCbpe.fromJSON(state.cbpe);
+    } else {
+      this.#cbpe =
+        'calibrators' in calibration
+          ? new StreamingMulticlassCbpe({
+              cbpe: MulticlassCbpe.fromJSON(classCalibrationCbpeState(calibration)),
+              window: options.window,
+            })
+          : new StreamingCbpe({
+              cbpe: Cbpe.fromJSON(calibrationCbpeState(calibration)),
+              window: options.window,
+            });
+    }
     this.#gate = new ThresholdGate(
       { direction: 'below', rearmMargin: () => options.rearmMargin },
       state?.gate,
@@ -78,11 +106,32 @@ export class EstimatedPerformance {
     return state.cbpe.window === options.window;
   }
 
-  /** Adds one prediction's score; a signal when the full window's estimate crosses the floor. */
-  observe(score: number, windowStart: number, ts: number): EstimateSignal | null {
-    // A score that is not a probability cannot be calibrated; inference dead-letters such outputs.
-    if (!(score >= 0 && score <= 1)) return null;
-    this.#cbpe.update(score);
+  /**
+   * Adds one prediction's score (binary) or probability row (multiclass); a signal when the full
+   * window's estimate crosses the floor.
+   */
+  observe(
+    score: number,
+    probabilities: readonly (number | null)[] | undefined,
+    windowStart: number,
+    ts: number,
+  ): EstimateSignal | null {
+    // An output that is not a probability cannot be calibrated; inference dead-letters such.
+    const isProbability = (value: number | null | undefined): value is number =>
+      value !== null && value !== undefined && value >= 0 && value <= 1;
+    if (this.#cbpe instanceof StreamingMulticlassCbpe) {
+      if (!probabilities?.every(isProbability)) return null;
+      try {
+        this.#cbpe.update(probabilities);
+      } catch (error) {
+        // A row of another width than the version's classes: rejected, the window unchanged.
+        if (error instanceof DriftError && error.code === 'DW_DRIFT_INVALID_INPUT') return null;
+        throw error;
+      }
+    } else {
+      if (!isProbability(score)) return null;
+      this.#cbpe.update(score);
+    }
     if (this.#options.maxDrop === 0 || this.#cbpe.count < this.#options.window) return null;
     const accuracy = this.#cbpe.accuracy;
     if (!this.#gate.check(accuracy, this.#floor)) return null;

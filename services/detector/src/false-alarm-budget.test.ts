@@ -63,6 +63,7 @@ function referenceOf(random: Random): { reference: ReferenceProfile; holdoutAccu
         expectedAccuracy: cbpe.estimate(scores).accuracy,
       },
       rows: training.length,
+      classCbpe: null,
     },
     holdoutAccuracy: holdout.filter((row) => row.label === row.predicted).length / holdout.length,
   };

@@ -1,5 +1,6 @@
 import {
   StreamingCbpe,
+  StreamingMulticlassCbpe,
   WindowedClassificationMetrics,
   WindowedMulticlassMetrics,
   type WindowedClassificationMetricsState,
@@ -15,7 +16,7 @@ export interface ModelPerformance {
   model: string;
   /** Accuracy over the labeled window of the version the labels were last for. */
   realized: { version: number; accuracy: number; labeled: number } | null;
-  /** CBPE's estimate over the last predictions of the version last served (binary, calibrated). */
+  /** CBPE's estimate over the last predictions of the version last served (calibrated). */
   estimated: { version: number; accuracy: number; predictions: number } | null;
 }
 
@@ -50,7 +51,11 @@ export function performanceFromChangelog(
       } else {
         const { version, monitor } = snapshot.state as DataStateJson;
         if (!monitor.estimate) continue;
-        const cbpe = StreamingCbpe.fromJSON(monitor.estimate.cbpe);
+        const state = monitor.estimate.cbpe;
+        const cbpe =
+          'predictions' in state
+            ? StreamingMulticlassCbpe.fromJSON(state)
+            : StreamingCbpe.fromJSON(state);
         if (cbpe.count > 0) {
           of(key.model).estimated = { version, accuracy: cbpe.accuracy, predictions: cbpe.count };
         }

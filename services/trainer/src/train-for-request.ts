@@ -199,7 +199,14 @@ export async function trainForRequest(
         onnx: noModel,
         featureNames: split.featureNames,
         outputKind: null,
-        reference: { features: [], score: null, classProbabilities: [], cbpe: null, rows: null },
+        reference: {
+          features: [],
+          score: null,
+          classProbabilities: [],
+          cbpe: null,
+          rows: null,
+          classCbpe: null,
+        },
         metrics: { challenger: {}, champion: null },
       };
       return { kind: 'published', version, trainMs: performance.now() - started, command };

@@ -27,6 +27,7 @@ export function fakeModelVersion(
       classProbabilities: [],
       cbpe: null,
       rows: null,
+      classCbpe: null,
     },
     metrics: {
       challenger: { accuracy: 0.8 + fields.version / 100, f1: 0.7, rocAuc: 0.9 },

@@ -96,6 +96,7 @@ export function syntheticReportInput(options: SyntheticStreamOptions): ReportInp
         classProbabilities: [],
         cbpe: null,
         rows: null,
+        classCbpe: null,
       },
       metrics: {
         challenger: { accuracy: 0.9, f1: 0.88, rocAuc: 0.93 },

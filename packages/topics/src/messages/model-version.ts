@@ -51,6 +51,17 @@ export const binnedDistributionSchema = z
   });
 export type BinnedDistribution = z.infer<typeof binnedDistributionSchema>;
 
+/** The knots of an isotonic map from score to probability (the drift package's `IsotonicCalibrator`). */
+const isotonicKnotsSchema = z
+  .object({
+    thresholdScores: z.array(z.number()).min(1),
+    thresholdValues: z.array(z.number().min(0).max(1)).min(1),
+  })
+  .refine(
+    (knots) => knots.thresholdScores.length === knots.thresholdValues.length,
+    'thresholdScores and thresholdValues must be of one length',
+  );
+
 /**
  * How a binary model's scores become probabilities, and how well they were before and after. The
  * first two fields are the drift package's `CbpeState`.
@@ -63,16 +74,7 @@ export const scoreCalibrationSchema = z
      * The knots of an isotonic map from score to probability (`IsotonicCalibrator`), or null when
      * the scores are used as they are (calibrating would not have lowered the error).
      */
-    calibrator: z
-      .object({
-        thresholdScores: z.array(z.number()).min(1),
-        thresholdValues: z.array(z.number().min(0).max(1)).min(1),
-      })
-      .refine(
-        (knots) => knots.thresholdScores.length === knots.thresholdValues.length,
-        'thresholdScores and thresholdValues must be of one length',
-      )
-      .nullable(),
+    calibrator: isotonicKnotsSchema.nullable(),
     /**
      * The sigmoid 1 / (1 + e^−(slope·score + intercept)) of Platt scaling, when that was chosen
      * instead (`PlattCalibrator`); null otherwise. At most one of `calibrator` and `platt` is set.
@@ -105,6 +107,27 @@ export function calibrationCbpeState(calibration: ScoreCalibration): {
 }
 
 /**
+ * How a multiclass model's probabilities become calibrated ones for performance estimation
+ * without labels: the drift package's `MulticlassCbpeState` (one-vs-rest isotonic calibrators,
+ * fitted on the holdout as NannyML does), and the accuracy it estimated there.
+ */
+export const classCalibrationSchema = z.object({
+  /** Per class, in the version's class order: its calibrator, or null (used as they are). */
+  calibrators: z.array(isotonicKnotsSchema.nullable()).min(3),
+  /** CBPE's estimated accuracy on the holdout: what the live estimate is compared with. */
+  expectedAccuracy: z.number().min(0).max(1),
+});
+export type ClassCalibration = z.infer<typeof classCalibrationSchema>;
+
+/** A multiclass calibration as the drift package's `MulticlassCbpe.fromJSON` reads it. */
+export function classCalibrationCbpeState(calibration: ClassCalibration): {
+  classCount: number;
+  calibrators: ClassCalibration['calibrators'];
+} {
+  return { classCount: calibration.calibrators.length, calibrators: calibration.calibrators };
+}
+
+/**
  * What the detector compares live traffic with: each feature's and the score's distribution in
  * the version's training data, binned, with a sample for KS tests.
  */
@@ -123,6 +146,12 @@ export const referenceProfileSchema = z.object({
    * multiclass models, for a holdout too small to fit on, and in versions written before.
    */
   cbpe: scoreCalibrationSchema.nullable().default(null),
+  /**
+   * Multiclass: what CBPE needs to estimate performance without labels, fitted on the holdout's
+   * probabilities and labels. Null for binary models, without a labeled holdout, and in versions
+   * written before.
+   */
+  classCbpe: classCalibrationSchema.nullable().default(null),
   /**
    * How many rows the bins were fitted on: bins from a few hundred rows are themselves uncertain,
    * and the detector's false-alarm budget allows for it. Null in versions written before.

@@ -56,6 +56,7 @@ const promotedVersion: ModelVersion = {
       expectedAccuracy: 0.809,
     },
     rows: 12_000,
+    classCbpe: null,
   },
   metrics: {
     challenger: { auc: 0.874, accuracy: 0.8125, logLoss: 0.402 },
@@ -174,7 +175,21 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       classes: ['low', 'medium', 'high'],
       threshold: 0.5,
       outputKind: null,
-      reference: { features: [], score: null, classProbabilities: [], cbpe: null, rows: null },
+      reference: {
+        features: [],
+        score: null,
+        classProbabilities: [],
+        cbpe: null,
+        rows: null,
+        classCbpe: {
+          calibrators: [
+            { thresholdScores: [0.1, 0.5, 0.9], thresholdValues: [0.05, 0.4, 0.95] },
+            null,
+            { thresholdScores: [0.2, 0.8], thresholdValues: [0.1, 0.9] },
+          ],
+          expectedAccuracy: 0.71,
+        },
+      },
       metrics: { challenger: {}, champion: null },
       trainingWindow: {
         fromTs: 0,
@@ -204,6 +219,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       summary:
         'credit-default v4: the distribution of income moved away from training: PSI 0.287 over the last 1,000 predictions (alert at 0.2), since 2024-05-30T20:13:20Z',
       expectedRunLength: null,
+      incidentId: 'alert-91c2',
     },
     {
       alertId: 'alert-91c3',
@@ -221,6 +237,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       severity: 'critical',
       evidence: null,
       expectedRunLength: 52_000,
+      incidentId: 'alert-91c2',
     },
   ],
   retrainRequested: [
@@ -233,6 +250,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       toTs: 1_717_103_600_000,
       labeledOffsets: { partition: 3, fromOffset: 81_920, toOffset: 82_431 },
       requestedAt: 1_717_103_601_000,
+      incidentId: 'alert-91c2',
     },
     {
       requestId: 'req-7f3c',
@@ -243,6 +261,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       toTs: 1_717_103_600_000,
       labeledOffsets: null,
       requestedAt: 1_717_103_601_000,
+      incidentId: null,
     },
   ],
   deadLetter: [

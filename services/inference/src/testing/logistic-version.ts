@@ -35,7 +35,14 @@ export function logisticVersion(
     classes: ['0', '1'],
     threshold: 0.5,
     outputKind: 'probability',
-    reference: { features: [], score: null, classProbabilities: [], cbpe: null, rows: null },
+    reference: {
+      features: [],
+      score: null,
+      classProbabilities: [],
+      cbpe: null,
+      rows: null,
+      classCbpe: null,
+    },
     metrics: { challenger: {}, champion: null },
     trainingWindow: { fromTs: 0, toTs: 0, trainRows: 0, holdoutRows: 0 },
   };
