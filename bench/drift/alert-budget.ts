@@ -11,7 +11,8 @@
  * last fifth held out for its metrics and calibration) and never retrained, and the service's
  * monitors (`ConceptMonitor`, `DataMonitor`) see every later row with its label at once. The
  * rules are the service's defaults: ADWIN on the error stream, PSI of each feature and of the
- * score over tumbling windows of 1,000, and CBPE's floor; on the budget each is calibrated to it.
+ * score over tumbling windows of 1,000, and CBPE's floor (`detectorOptions` of an empty
+ * environment); on the budget each is calibrated to it.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,11 +22,12 @@ import {
   ConceptMonitor,
   DataMonitor,
   calibrateConceptRules,
-  type ConceptMonitorOptions,
-  type DataMonitorOptions,
+  detectorEnv,
+  detectorOptions,
 } from '@driftwatch/detector';
 import { predictProbabilities, type BinaryModel } from '@driftwatch/learn';
 import { bootstrapVersion, buildCandidate } from '@driftwatch/model';
+import { parseEnv } from '@driftwatch/service-kit';
 
 const BUDGET = 50_000;
 const REFERENCE_ROWS = 2000;
@@ -33,24 +35,8 @@ const repoRoot = join(import.meta.dirname, '..', '..');
 const elec2Csv =
   process.env['ELEC2_CSV'] ?? join(repoRoot, '..', 'shared', 'datasets', 'elec2.csv');
 
-const concept: ConceptMonitorOptions = {
-  window: 1000,
-  adwinDelta: 0.002,
-  blockSize: 500,
-  blockAccuracyThreshold: 0,
-  accuracyThreshold: 0,
-  rearmMargin: 0.02,
-  adwinCooldown: 1000,
-};
-const data: DataMonitorOptions = {
-  window: 1000,
-  kind: 'tumbling',
-  psiThreshold: 0.2,
-  rearmRatio: 0.5,
-  ksAlpha: 0,
-  cbpeMaxDrop: 0.05,
-  cbpeRearmMargin: 0.02,
-};
+/** The service's own defaults: what a user who sets nothing runs. */
+const { concept, data } = detectorOptions(parseEnv(detectorEnv, {}));
 
 interface Run {
   stream: string;

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 
 import { sha256Hex } from '@driftwatch/model';
-import type { ModelVersion } from '@driftwatch/topics';
+import { emptyReferenceProfile, type ModelVersion } from '@driftwatch/topics';
 
 import { repoRoot } from '@driftwatch/demo';
 import { withRatio, type BenchContext, type BenchRow } from '../report.js';
@@ -72,14 +72,7 @@ function fixtureVersion(name: string): { version: ModelVersion; rows: Record<str
       classes: expected.classes.map(String),
       threshold: 0.5,
       outputKind: null,
-      reference: {
-        features: [],
-        score: null,
-        classProbabilities: [],
-        cbpe: null,
-        rows: null,
-        classCbpe: null,
-      },
+      reference: emptyReferenceProfile(),
       metrics: { challenger: {}, champion: null },
       trainingWindow: { fromTs: now, toTs: now, trainRows: 0, holdoutRows: 0 },
     },

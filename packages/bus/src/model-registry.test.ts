@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import type { ModelVersion } from '@driftwatch/topics';
+import { emptyReferenceProfile, type ModelVersion } from '@driftwatch/topics';
 
 import { ModelRegistry } from './model-registry.js';
 
@@ -26,14 +26,7 @@ function version(
     classes: ['0', '1'],
     threshold: 0.5,
     outputKind: 'probability',
-    reference: {
-      features: [],
-      score: null,
-      classProbabilities: [],
-      cbpe: null,
-      rows: null,
-      classCbpe: null,
-    },
+    reference: emptyReferenceProfile(),
     metrics: { challenger: {}, champion: null },
     trainingWindow: { fromTs: 0, toTs: 0, trainRows: 0, holdoutRows: 0 },
   };

@@ -20,6 +20,7 @@ export {
   calibrationCbpeState,
   classCalibrationCbpeState,
   classCalibrationSchema,
+  emptyReferenceProfile,
   modelVersionKey,
   modelVersionSchema,
   referenceProfileSchema,

@@ -1,3 +1,4 @@
+import type { DetectorDependencies } from './detector-dependencies.js';
 import {
   commonEnv,
   ConfigError,
@@ -116,4 +117,44 @@ export function checkFalseAlarmBudget(config: EnvConfig<typeof detectorEnv>): vo
     });
   }
   if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** The monitors' and the policy's options, as the service runs them, from its configuration. */
+export function detectorOptions(
+  config: EnvConfig<typeof detectorEnv>,
+): DetectorDependencies['options'] {
+  return {
+    concept: {
+      window: config.DETECTOR_WINDOW,
+      adwinDelta: config.DETECTOR_ADWIN_DELTA,
+      blockSize: config.DETECTOR_BLOCK_SIZE,
+      blockAccuracyThreshold: config.DETECTOR_BLOCK_ACCURACY_THRESHOLD,
+      accuracyThreshold: config.DETECTOR_ACCURACY_THRESHOLD,
+      rearmMargin: config.DETECTOR_REARM_MARGIN,
+      adwinCooldown: config.DETECTOR_ADWIN_COOLDOWN,
+      conceptDetector: config.DETECTOR_CONCEPT_DETECTOR,
+      falseAlarmEvery: config.DETECTOR_FALSE_ALARM_EVERY,
+    },
+    data: {
+      window: config.DETECTOR_PSI_WINDOW,
+      kind: config.DETECTOR_PSI_WINDOW_KIND,
+      psiThreshold: config.DETECTOR_PSI_THRESHOLD,
+      rearmRatio: config.DETECTOR_PSI_REARM_RATIO,
+      ksAlpha: config.DETECTOR_KS_ALPHA,
+      cbpeMaxDrop: config.DETECTOR_CBPE_MAX_DROP,
+      cbpeRearmMargin: config.DETECTOR_REARM_MARGIN,
+      falseAlarmEvery: config.DETECTOR_FALSE_ALARM_EVERY,
+    },
+    policy: {
+      onDrift: config.RETRAIN_ON_DRIFT,
+      onDataDrift: config.RETRAIN_ON_DATA_DRIFT,
+      accuracyBelow: config.RETRAIN_ACCURACY_BELOW,
+      rearmMargin: config.DETECTOR_REARM_MARGIN,
+      intervalMs: config.RETRAIN_INTERVAL_MS,
+      afterLabeled: config.RETRAIN_AFTER_LABELED,
+      minRows: config.RETRAIN_MIN_ROWS,
+      inFlightTimeoutMs: config.RETRAIN_IN_FLIGHT_TIMEOUT_MS,
+      incidentWindowMs: config.DETECTOR_INCIDENT_WINDOW_MS,
+    },
+  };
 }

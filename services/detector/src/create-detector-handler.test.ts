@@ -19,6 +19,7 @@ import { createDetectorStores } from './detector-stores.js';
 import { createDetectorDiagnostics } from './diagnostics.js';
 import { internalTopicNames } from './internal-topics.js';
 import { labeledRecords } from './testing/labeled-records.js';
+import { seaVersion } from './testing/sea-version.js';
 import { unitDetectorOptions } from './testing/unit-detector-options.js';
 
 const names = topicNames('unit.');
@@ -69,29 +70,8 @@ async function handleInBatches(
 
 /** `sea` v1 as the registry holds it: the concept rules need only its holdout accuracy. */
 const seaV1: ModelVersion = {
-  model: 'sea',
-  version: 1,
-  parentVersion: null,
-  createdAt: 0,
-  status: 'promoted',
-  reason: 'test',
-  requestId: null,
-  sha256: '0'.repeat(64),
-  onnx: new Uint8Array([1]),
-  featureNames: ['x1'],
-  classes: ['0', '1'],
-  threshold: 0.5,
-  outputKind: 'probability',
-  reference: {
-    classProbabilities: [],
-    cbpe: null,
-    features: [],
-    score: null,
-    rows: null,
-    classCbpe: null,
-  },
+  ...seaVersion(1),
   metrics: { challenger: { accuracy: 0.9 }, champion: null },
-  trainingWindow: { fromTs: 0, toTs: 0, trainRows: 0, holdoutRows: 0 },
 };
 
 describe('detector batch handler', () => {

@@ -11,6 +11,7 @@ import { calibrateConceptRules, type ConceptCalibration } from './false-alarm-bu
 import type { DetectorDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
 import { ConceptState } from './model-states.js';
+import { servedVersion } from './served-version.js';
 import { policyOf, writePolicySnapshots, writeSnapshots } from './write-snapshots.js';
 
 /**
@@ -103,16 +104,8 @@ async function conceptCalibration(
   model: string,
   modelVersion: number,
 ): Promise<ConceptCalibration | null> {
-  let version = deps.registry.get(model, modelVersion);
-  if (!version) {
-    // Inference served it, so it is on model-versions; our registry may just be behind.
-    await deps.refreshRegistry();
-    version = deps.registry.get(model, modelVersion);
-  }
-  if (!version) {
-    deps.diagnostics.unknownVersion(model, modelVersion);
-    return null;
-  }
+  const version = await servedVersion(deps, model, modelVersion);
+  if (!version) return null;
   // No holdout accuracy (or a perfect one, which never errs): nothing to draw errors from.
   const accuracy = version.metrics.challenger.accuracy;
   if (accuracy === undefined || !(accuracy > 0 && accuracy < 1)) return null;

@@ -36,6 +36,7 @@ import {
 } from './index.js';
 import type { DataState } from './model-states.js';
 import { labeledRecords } from './testing/labeled-records.js';
+import { seaVersion } from './testing/sea-version.js';
 import { unitDetectorOptions } from './testing/unit-detector-options.js';
 
 type DataJson = ReturnType<DataState['toJSON']>;
@@ -49,41 +50,6 @@ const options = unitDetectorOptions;
 const window = options.data.window;
 
 /** `sea` at `version`: x1 and the score trained uniform on [0, 1], in quartiles / halves. */
-function seaVersion(version: number): ModelVersion {
-  return {
-    model: 'sea',
-    version,
-    parentVersion: version > 1 ? version - 1 : null,
-    createdAt: 0,
-    status: 'promoted',
-    reason: 'test',
-    requestId: null,
-    sha256: '0'.repeat(64),
-    onnx: new Uint8Array([1]),
-    featureNames: ['x1', 'x2'],
-    classes: ['0', '1'],
-    threshold: 0.5,
-    outputKind: 'probability',
-    reference: {
-      classProbabilities: [],
-      cbpe: null,
-      rows: null,
-      classCbpe: null,
-      features: [
-        {
-          name: 'x1',
-          edges: [0, 0.25, 0.5, 0.75, 1],
-          proportions: [0.25, 0.25, 0.25, 0.25],
-          sample: [],
-        },
-      ],
-      score: { name: 'score', edges: [0, 0.5, 1], proportions: [0.5, 0.5], sample: [] },
-    },
-    metrics: { challenger: {}, champion: null },
-    trainingWindow: { fromTs: 0, toTs: 0, trainRows: 0, holdoutRows: 0 },
-  };
-}
-
 interface Detector {
   handle: BatchHandler;
   deps: DetectorDependencies;

@@ -6,6 +6,7 @@ import type { DetectorDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
 import { featureBatchSchema, type FeatureBatch } from './internal-topics.js';
 import { DataState } from './model-states.js';
+import { servedVersion } from './served-version.js';
 import { policyOf, writePolicySnapshots, writeSnapshots } from './write-snapshots.js';
 
 /**
@@ -38,16 +39,8 @@ export async function detectDataDrift(
       continue;
     }
     if (!state || modelVersion > state.version) {
-      let version = deps.registry.get(model, modelVersion);
-      if (!version) {
-        // Inference served it, so it is on model-versions; our registry may just be behind.
-        await deps.refreshRegistry();
-        version = deps.registry.get(model, modelVersion);
-      }
-      if (!version) {
-        deps.diagnostics.unknownVersion(model, modelVersion);
-        continue;
-      }
+      const version = await servedVersion(deps, model, modelVersion);
+      if (!version) continue;
       if (state) deps.diagnostics.versionRetired(model, state.version);
       state = new DataState(modelVersion, new DataMonitor(version.reference, deps.options.data));
       deps.data.set(model, state);

@@ -1,4 +1,4 @@
-export { detectorEnv } from './config.js';
+export { checkFalseAlarmBudget, detectorEnv, detectorOptions } from './config.js';
 export {
   ConceptMonitor,
   type ConceptMetrics,

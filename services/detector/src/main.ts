@@ -2,7 +2,7 @@ import { connectServiceBus, followTopic } from '@driftwatch/bus';
 import { runService } from '@driftwatch/service-kit';
 import { topicNames } from '@driftwatch/topics';
 
-import { checkFalseAlarmBudget, detectorEnv } from './config.js';
+import { checkFalseAlarmBudget, detectorEnv, detectorOptions } from './config.js';
 import { createDetectorHandler } from './create-detector-handler.js';
 import { createDetectorDiagnostics } from './diagnostics.js';
 import { internalTopicNames } from './internal-topics.js';
@@ -47,40 +47,7 @@ await runService({
     });
     const { kafka, names, codecs, deployment } = bus;
 
-    const options = {
-      concept: {
-        window: config.DETECTOR_WINDOW,
-        adwinDelta: config.DETECTOR_ADWIN_DELTA,
-        blockSize: config.DETECTOR_BLOCK_SIZE,
-        blockAccuracyThreshold: config.DETECTOR_BLOCK_ACCURACY_THRESHOLD,
-        accuracyThreshold: config.DETECTOR_ACCURACY_THRESHOLD,
-        rearmMargin: config.DETECTOR_REARM_MARGIN,
-        adwinCooldown: config.DETECTOR_ADWIN_COOLDOWN,
-        conceptDetector: config.DETECTOR_CONCEPT_DETECTOR,
-        falseAlarmEvery: config.DETECTOR_FALSE_ALARM_EVERY,
-      },
-      data: {
-        window: config.DETECTOR_PSI_WINDOW,
-        kind: config.DETECTOR_PSI_WINDOW_KIND,
-        psiThreshold: config.DETECTOR_PSI_THRESHOLD,
-        rearmRatio: config.DETECTOR_PSI_REARM_RATIO,
-        ksAlpha: config.DETECTOR_KS_ALPHA,
-        cbpeMaxDrop: config.DETECTOR_CBPE_MAX_DROP,
-        cbpeRearmMargin: config.DETECTOR_REARM_MARGIN,
-        falseAlarmEvery: config.DETECTOR_FALSE_ALARM_EVERY,
-      },
-      policy: {
-        onDrift: config.RETRAIN_ON_DRIFT,
-        onDataDrift: config.RETRAIN_ON_DATA_DRIFT,
-        accuracyBelow: config.RETRAIN_ACCURACY_BELOW,
-        rearmMargin: config.DETECTOR_REARM_MARGIN,
-        intervalMs: config.RETRAIN_INTERVAL_MS,
-        afterLabeled: config.RETRAIN_AFTER_LABELED,
-        minRows: config.RETRAIN_MIN_ROWS,
-        inFlightTimeoutMs: config.RETRAIN_IN_FLIGHT_TIMEOUT_MS,
-        incidentWindowMs: config.DETECTOR_INCIDENT_WINDOW_MS,
-      },
-    };
+    const options = detectorOptions(config);
 
     const registryFollower = await bus.followRegistry();
     const { registry } = registryFollower;

@@ -17,6 +17,7 @@ import {
 } from '@driftwatch/model';
 import {
   defaultBinaryClasses,
+  emptyReferenceProfile,
   versionClasses,
   type LabeledPrediction,
   type ModelVersion,
@@ -199,14 +200,7 @@ export async function trainForRequest(
         onnx: noModel,
         featureNames: split.featureNames,
         outputKind: null,
-        reference: {
-          features: [],
-          score: null,
-          classProbabilities: [],
-          cbpe: null,
-          rows: null,
-          classCbpe: null,
-        },
+        reference: emptyReferenceProfile(),
         metrics: { challenger: {}, champion: null },
       };
       return { kind: 'published', version, trainMs: performance.now() - started, command };

@@ -160,6 +160,21 @@ export const referenceProfileSchema = z.object({
 });
 export type ReferenceProfile = z.infer<typeof referenceProfileSchema>;
 
+/**
+ * A reference that profiles nothing: a version no data was profiled for (one the trainer
+ * rejected before training, a test's) — no data drift is measured against it.
+ */
+export function emptyReferenceProfile(): ReferenceProfile {
+  return {
+    features: [],
+    score: null,
+    classProbabilities: [],
+    cbpe: null,
+    classCbpe: null,
+    rows: null,
+  };
+}
+
 export const modelMetricsSchema = z.record(z.string(), z.number());
 
 /**

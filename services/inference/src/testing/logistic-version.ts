@@ -1,5 +1,5 @@
 import { exportOnnx, sha256Hex } from '@driftwatch/model';
-import type { ModelVersion } from '@driftwatch/topics';
+import { emptyReferenceProfile, type ModelVersion } from '@driftwatch/topics';
 
 export const logisticFeatures = ['x1', 'x2'] as const;
 
@@ -35,14 +35,7 @@ export function logisticVersion(
     classes: ['0', '1'],
     threshold: 0.5,
     outputKind: 'probability',
-    reference: {
-      features: [],
-      score: null,
-      classProbabilities: [],
-      cbpe: null,
-      rows: null,
-      classCbpe: null,
-    },
+    reference: emptyReferenceProfile(),
     metrics: { challenger: {}, champion: null },
     trainingWindow: { fromTs: 0, toTs: 0, trainRows: 0, holdoutRows: 0 },
   };
