@@ -22,7 +22,11 @@ import {
   sendAll,
   type TestPipeline,
 } from '../support/pipeline.js';
-import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import {
+  runServiceUntilExit,
+  startServiceProcess,
+  type ServiceProcess,
+} from '../support/service-process.js';
 import { collectTopic } from '../support/topic-reader.js';
 
 const kafka = testKafka();
@@ -190,6 +194,55 @@ describe('the detector on the real broker', { timeout: 600_000 }, () => {
       ['drift'],
     );
     assert.equal(requests[0]?.alertId, concept[0]?.alertId);
+  });
+
+  it('on a false-alarm budget: the version is calibrated on its holdout accuracy, each alert says its run length, and one drift is one incident that asks once', async () => {
+    const budget = 20_000;
+    const { requests, alerts } = await requestsFor(
+      {
+        RETRAIN_ON_DRIFT: 'true',
+        DETECTOR_FALSE_ALARM_EVERY: String(budget),
+        DETECTOR_BLOCK_ACCURACY_THRESHOLD: '0.5',
+        DETECTOR_BLOCK_SIZE: '250',
+      },
+      feedAll(drifting, 8000),
+    );
+    const concept = alerts.filter((alert) => alert.kind === 'concept');
+    assert.deepEqual([...new Set(concept.map((alert) => alert.detector))].sort(), [
+      'adwin',
+      'block-accuracy',
+    ]);
+    const [first] = concept;
+    assert.ok(first);
+    for (const alert of concept) {
+      assert.ok(Number(alert.evidence?.offset) >= 3000, `${alert.detector} only after the drift`);
+      const runLength = alert.expectedRunLength ?? NaN;
+      assert.ok(runLength >= budget / 1.5 && runLength <= budget * 1.5, `${runLength}`);
+      assert.match(
+        alert.summary,
+        /calibrated to one false alarm every [\d,]+ labeled predictions of an unchanged stream/,
+      );
+      assert.equal(alert.incidentId, first.alertId);
+    }
+    assert.deepEqual(
+      requests.map((request) => [request.reason, request.alertId, request.incidentId]),
+      [['drift', first.alertId, first.alertId]],
+    );
+  });
+
+  it('refuses a false-alarm budget it cannot honour, naming the variable, before connecting', async () => {
+    const exit = await runServiceUntilExit('detector', {
+      KAFKA_BROKERS: '127.0.0.1:1',
+      DETECTOR_FALSE_ALARM_EVERY: '20000',
+      DETECTOR_PSI_WINDOW_KIND: 'sliding',
+    });
+    assert.equal(exit.code, 2, exit.stderr);
+    const refused = exit.logs.filter((line) => line['event'] === 'service.config_invalid');
+    assert.equal(refused.length, 1, JSON.stringify(exit.logs));
+    assert.match(
+      String(refused[0]?.['msg']),
+      /^invalid configuration: DETECTOR_FALSE_ALARM_EVERY: a false-alarm budget needs DETECTOR_PSI_WINDOW_KIND=tumbling, not sliding$/,
+    );
   });
 
   it('performance: the window accuracy falling below the floor makes exactly one request', async () => {
