@@ -114,6 +114,11 @@ export interface ConceptMonitorState {
   errorRateDetector?: ErrorRateDetectorState;
   /** The rules calibrated to a false-alarm budget; absent or null: raw thresholds. */
   calibration?: ConceptCalibration | null;
+  /**
+   * The budget the monitor was made under (absent: none), even when its version could not be
+   * calibrated to it (no holdout accuracy) and runs on raw thresholds.
+   */
+  falseAlarmEvery?: number;
 }
 
 function belowWithRearmMargin(options: ConceptMonitorOptions) {
@@ -162,6 +167,7 @@ export class ConceptMonitor {
   /** The chosen error-stream rule when it is not ADWIN. */
   readonly #errorRateDetector: ErrorRateDetector | null;
   readonly #calibration: ConceptCalibration | null;
+  readonly #falseAlarmEvery: number;
   readonly #thresholds: ReturnType<typeof effectiveThresholds>;
   #blockStartTs = 0;
   #labeledSinceAdwinAlert: number;
@@ -175,6 +181,7 @@ export class ConceptMonitor {
   ) {
     this.#options = options;
     this.#calibration = state ? (state.calibration ?? null) : (options.calibration ?? null);
+    this.#falseAlarmEvery = state ? (state.falseAlarmEvery ?? 0) : (options.falseAlarmEvery ?? 0);
     this.#thresholds = effectiveThresholds(options, this.#calibration);
     if (state) {
       this.#classes = state.classes ?? defaultBinaryClasses;
@@ -221,8 +228,8 @@ export class ConceptMonitor {
   /** Whether a snapshot taken under other options can be continued under these. */
   static fits(options: ConceptMonitorOptions, state: ConceptMonitorState): boolean {
     const calibration = state.calibration ?? null;
-    // A snapshot calibrated to another budget (or to none) is judged against other thresholds.
-    if ((calibration?.eventsPerAlarm ?? 0) !== (options.falseAlarmEvery ?? 0)) return false;
+    // A snapshot made under another budget (or none) is judged against other thresholds.
+    if ((state.falseAlarmEvery ?? 0) !== (options.falseAlarmEvery ?? 0)) return false;
     const thresholds = effectiveThresholds(options, calibration);
     return (
       state.metrics.window === options.window &&
@@ -395,6 +402,7 @@ export class ConceptMonitor {
       labeled: this.#labeled,
       ...(this.#errorRateDetector ? { errorRateDetector: this.#errorRateDetector.toJSON() } : {}),
       calibration: this.#calibration,
+      falseAlarmEvery: this.#falseAlarmEvery,
     };
   }
 }

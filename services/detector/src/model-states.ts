@@ -23,12 +23,21 @@ export class ConceptState {
     readonly monitor: ConceptMonitor,
   ) {}
 
-  static revive(json: ConceptStateJson, monitorOptions: ConceptMonitorOptions): ConceptState {
+  static revive(
+    json: ConceptStateJson,
+    monitorOptions: ConceptMonitorOptions,
+  ): ConceptState | undefined {
+    if (ConceptMonitor.fits(monitorOptions, json.monitor)) {
+      return new ConceptState(json.version, new ConceptMonitor(monitorOptions, json.monitor));
+    }
+    // On a budget, a rebuilt monitor needs its version calibrated again, which takes the
+    // version's registry entry: the next labeled prediction starts it afresh instead.
+    if ((monitorOptions.falseAlarmEvery ?? 0) > 0) return undefined;
     // Options changed since the snapshot: the window is rebuilt.
-    const monitor = ConceptMonitor.fits(monitorOptions, json.monitor)
-      ? new ConceptMonitor(monitorOptions, json.monitor)
-      : new ConceptMonitor(monitorOptions, undefined, json.monitor.classes);
-    return new ConceptState(json.version, monitor);
+    return new ConceptState(
+      json.version,
+      new ConceptMonitor(monitorOptions, undefined, json.monitor.classes),
+    );
   }
 
   toJSON(): ConceptStateJson {
