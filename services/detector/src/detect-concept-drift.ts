@@ -81,7 +81,7 @@ export async function detectConceptDrift(
     if (outcome) await output.retrainRequest(model, policy, outcome, record);
     for (const signal of signals) {
       const alert = await output.alert(signal, model, modelVersion, record, (alertId) =>
-        policy.incidentOf(alertId, modelVersion, ts),
+        policy.incidentOf(alertId, modelVersion, ts, now, isAnswered),
       );
       const incidentId = alert.incidentId ?? undefined;
       const dropped = policy.onConceptAlert(alert.alertId, ts, now, isAnswered, at, incidentId);

@@ -64,7 +64,7 @@ export async function detectDataDrift(
           model,
           modelVersion,
           record,
-          (alertId) => policy.incidentOf(alertId, modelVersion, ts),
+          (alertId) => policy.incidentOf(alertId, modelVersion, ts, now, isAnswered),
           row,
         );
         const outcome = policy.onDataAlert(

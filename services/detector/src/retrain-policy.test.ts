@@ -178,40 +178,40 @@ describe('RetrainPolicy', () => {
     );
   });
 
-  it("incidents: alerts of one version close in time share the first alert's id; a newer version or a gap opens another", () => {
+  it('incidents: alerts of one version close in time share the first alert id; a newer version or a gap opens another', () => {
     const policy = new RetrainPolicy({ ...off, incidentWindowMs: 1_000 });
-    assert.equal(policy.incidentOf('a1', 1, 10_000), 'a1');
+    const incidentOf = (alertId: string, version: number, ts: number) =>
+      policy.incidentOf(alertId, version, ts, 0, neverAnswered);
+    assert.equal(incidentOf('a1', 1, 10_000), 'a1');
     // A data alert may carry an earlier timestamp than the concept alert before it.
-    assert.equal(policy.incidentOf('a2', 1, 9_500), 'a1');
-    assert.equal(policy.incidentOf('a3', 1, 10_900), 'a1');
-    assert.equal(policy.incidentOf('a4', 1, 11_800), 'a1', 'within the window of the latest');
-    assert.equal(policy.incidentOf('a5', 1, 12_801), 'a5', 'a gap of more than the window');
-    assert.equal(policy.incidentOf('a6', 2, 12_900), 'a6', 'a newer version');
+    assert.equal(incidentOf('a2', 1, 9_500), 'a1');
+    assert.equal(incidentOf('a3', 1, 10_900), 'a1');
+    assert.equal(incidentOf('a4', 1, 11_800), 'a1', 'within the window of the latest');
+    assert.equal(incidentOf('a5', 1, 12_801), 'a5', 'a gap of more than the window');
+    assert.equal(incidentOf('a6', 2, 12_900), 'a6', 'a newer version');
     const alone = new RetrainPolicy(off);
-    assert.equal(alone.incidentOf('b1', 1, 0), 'b1');
-    assert.equal(alone.incidentOf('b2', 1, 0), 'b2', 'no window: every alert is its own');
+    assert.equal(alone.incidentOf('b1', 1, 0, 0, neverAnswered), 'b1');
+    assert.equal(alone.incidentOf('b2', 1, 0, 0, neverAnswered), 'b2', 'no window: each its own');
   });
 
-  it('requests follow incidents: an incident that asked never asks again, even once its request expired', () => {
+  it('requests follow incidents: an incident asks once, from any rule; once its request is answered, a drift still there is a new incident that asks again', () => {
+    const answered = new Set<string>();
+    const isAnswered = (id: string): boolean => answered.has(id);
     const policy = new RetrainPolicy({
       ...off,
       onDrift: true,
       onDataDrift: true,
       minRows: 1,
-      inFlightTimeoutMs: 5_000,
       incidentWindowMs: 60_000,
     });
-    const incident = policy.incidentOf('alert-1', 1, 1_000);
-    assert.equal(
-      policy.onConceptAlert('alert-1', 1_000, 0, neverAnswered, undefined, incident),
-      null,
-    );
-    const [request] = feed(policy, 1, () => ({ now: 0 }));
+    const incident = policy.incidentOf('alert-1', 1, 1_000, 0, isAnswered);
+    assert.equal(policy.onConceptAlert('alert-1', 1_000, 0, isAnswered, undefined, incident), null);
+    const [request] = feed(policy, 1, () => ({ now: 0 }), isAnswered);
     assert.equal(request?.outcome.decision.incidentId, 'alert-1');
-    // The request expires; another rule then sees the same drift: same incident, no new request.
-    const same = policy.incidentOf('alert-2', 1, 30_000);
+    // Another rule sees the same drift while the request is in flight: same incident, no request.
+    const same = policy.incidentOf('alert-2', 1, 30_000, 10, isAnswered);
     assert.equal(same, 'alert-1');
-    assert.deepEqual(policy.onDataAlert('alert-2', 20_000, 30_000, 10_000, neverAnswered, same), {
+    assert.deepEqual(policy.onDataAlert('alert-2', 20_000, 30_000, 10, isAnswered, same), {
       decision: {
         reason: 'drift',
         alertId: 'alert-2',
@@ -221,12 +221,12 @@ describe('RetrainPolicy', () => {
       },
       deduplicated: true,
     });
-    // A later drift is another incident, and asks.
-    const next = policy.incidentOf('alert-3', 1, 200_000);
-    assert.equal(
-      policy.onConceptAlert('alert-3', 200_000, 10_000, neverAnswered, undefined, next),
-      null,
-    );
+    // The challenger is rejected (the request answered) and the drift is still there, seconds
+    // later: a new incident, which asks again.
+    answered.add(`request-${request?.at ?? -1}`);
+    const next = policy.incidentOf('alert-3', 1, 31_000, 20, isAnswered);
+    assert.equal(next, 'alert-3');
+    assert.equal(policy.onConceptAlert('alert-3', 31_000, 20, isAnswered, undefined, next), null);
     assert.equal(policy.phase, 'waiting');
   });
 

@@ -80,7 +80,8 @@ export interface RetrainPolicyState {
 /**
  * One drift, seen by however many rules: alerts of one model version, each within the incident
  * window of the one before. `asked` once it led to a request (or a wait for rows): its later
- * alerts ask for nothing more, whatever becomes of that request.
+ * alerts ask for nothing more. The incident closes when its request is answered or expires, so a
+ * drift still there after a rejected challenger opens a new incident, which asks again.
  */
 export interface Incident {
   /** Its first alert's id. */
@@ -134,8 +135,8 @@ const initialState = (): RetrainPolicyState => ({
  * - volume: once per version, after `afterLabeled` labeled predictions.
  * While `waiting` or `in-flight`, every other cause is dropped and reported as deduplicated: a
  * drift that trips the concept and the data rules together makes one request. Requests follow
- * incidents, not rules: alerts close in time are one incident ({@link incidentOf}), and an
- * incident that has asked never asks again, even once its request is answered or expired. A request stops
+ * incidents, not rules: alerts close in time are one incident ({@link incidentOf}), which asks
+ * once; it closes when that request is answered or expires. A request stops
  * being in flight when a model version answers it or it is `inFlightTimeoutMs` old. Manual
  * requests come from the CLI and bypass the policy.
  */
@@ -164,9 +165,17 @@ export class RetrainPolicy {
 
   /**
    * The incident an alert of `version` at record timestamp `ts` belongs to, opening one when it
-   * is the first alert in the incident window (or of a newer version): its id.
+   * is the first alert in the incident window (or of a newer version, or after the incident's
+   * request was answered or expired): its id.
    */
-  incidentOf(alertId: string, version: number, ts: number): string {
+  incidentOf(
+    alertId: string,
+    version: number,
+    ts: number,
+    now: number,
+    isAnswered: (requestId: string) => boolean,
+  ): string {
+    this.#settle(now, isAnswered);
     const window = this.#options.incidentWindowMs ?? 0;
     const open = this.#state.incident;
     // Concept and data alerts come from two topics, so one may carry an earlier timestamp.
@@ -337,6 +346,8 @@ export class RetrainPolicy {
       (isAnswered(phase.requestId) || now - phase.requestedAt >= this.#options.inFlightTimeoutMs)
     ) {
       this.#state.phase = { kind: 'idle' };
+      // The incident that asked is handled: a drift still there is a new incident.
+      if (this.#state.incident?.asked) this.#state.incident = null;
     }
     return this.#state.phase.kind;
   }
