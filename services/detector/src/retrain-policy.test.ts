@@ -207,7 +207,8 @@ describe('RetrainPolicy', () => {
     const incident = policy.incidentOf('alert-1', 1, 1_000, 0, isAnswered);
     assert.equal(policy.onConceptAlert('alert-1', 1_000, 0, isAnswered, undefined, incident), null);
     const [request] = feed(policy, 1, () => ({ now: 0 }), isAnswered);
-    assert.equal(request?.outcome.decision.incidentId, 'alert-1');
+    assert.ok(request);
+    assert.equal(request.outcome.decision.incidentId, 'alert-1');
     // Another rule sees the same drift while the request is in flight: same incident, no request.
     const same = policy.incidentOf('alert-2', 1, 30_000, 10, isAnswered);
     assert.equal(same, 'alert-1');
@@ -223,7 +224,7 @@ describe('RetrainPolicy', () => {
     });
     // The challenger is rejected (the request answered) and the drift is still there, seconds
     // later: a new incident, which asks again.
-    answered.add(`request-${request?.at ?? -1}`);
+    answered.add(`request-${request.at}`);
     const next = policy.incidentOf('alert-3', 1, 31_000, 20, isAnswered);
     assert.equal(next, 'alert-3');
     assert.equal(policy.onConceptAlert('alert-3', 31_000, 20, isAnswered, undefined, next), null);
