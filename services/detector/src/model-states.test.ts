@@ -4,16 +4,9 @@ import { describe, it } from 'node:test';
 import { ConceptMonitor, type ConceptMonitorOptions } from './concept-monitor.js';
 import { calibrateConceptRules } from './false-alarm-budget.js';
 import { ConceptState } from './model-states.js';
+import { unitDetectorOptions } from './testing/unit-detector-options.js';
 
-const raw: ConceptMonitorOptions = {
-  window: 200,
-  adwinDelta: 0.002,
-  blockSize: 200,
-  blockAccuracyThreshold: 0,
-  accuracyThreshold: 0,
-  rearmMargin: 0.02,
-  adwinCooldown: 500,
-};
+const raw: ConceptMonitorOptions = unitDetectorOptions.concept;
 const budgeted = { ...raw, falseAlarmEvery: 5000 };
 
 const snapshot = (options: ConceptMonitorOptions) => {
