@@ -19,7 +19,7 @@ export function budgetNote(expectedRunLength: number, events: string, separator 
   return `${separator} calibrated to one false alarm every ${every} ${events} of an unchanged stream`;
 }
 
-/** A detector's parameter in a few digits: 0.00016540236 → "0.000165". */
-export function parameter(value: number): string {
+/** A threshold or a detector's parameter in three significant digits: 0.00016540236 → "0.000165". */
+export function threeSignificant(value: number): string {
   return Number(value.toPrecision(3)).toString();
 }

@@ -12,7 +12,7 @@ import {
 } from '@driftwatch/drift';
 import { defaultBinaryClasses } from '@driftwatch/topics';
 
-import { budgetNote, count, parameter, percent } from './alert-text.js';
+import { budgetNote, count, percent, threeSignificant } from './alert-text.js';
 import {
   ErrorRateDetector,
   type ErrorRateDetectorName,
@@ -279,7 +279,7 @@ export class ConceptMonitor {
           windowStart: this.#timestamps.ago(Math.min(this.#adwin.width, this.#options.window) - 1),
           windowEnd: ts,
           severity: 'warning',
-          summary: `the error rate rose from ${percent(droppedRate)} over ${count(dropped)} labeled predictions to ${percent(errorRateAfter)} over the last ${count(kept)} (ADWIN, delta ${parameter(this.#thresholds.adwinDelta)}${this.#budgetNote(this.#calibration?.errorStream)})`,
+          summary: `the error rate rose from ${percent(droppedRate)} over ${count(dropped)} labeled predictions to ${percent(errorRateAfter)} over the last ${count(kept)} (ADWIN, delta ${threeSignificant(this.#thresholds.adwinDelta)}${this.#budgetNote(this.#calibration?.errorStream)})`,
           expectedRunLength: this.#calibration?.errorStream.expectedRunLength ?? null,
         });
       }

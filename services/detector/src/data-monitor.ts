@@ -8,7 +8,7 @@ import {
 } from '@driftwatch/drift';
 import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
 
-import { budgetNote, count } from './alert-text.js';
+import { budgetNote, count, threeSignificant } from './alert-text.js';
 import {
   EstimatedPerformance,
   type EstimatedPerformanceState,
@@ -285,7 +285,7 @@ export class DataMonitor {
           windowStart: this.#timestamps.oldest(),
           windowEnd: observation.ts,
           severity: psi >= 2 * psiThreshold ? 'critical' : 'warning',
-          summary: `${describe(track.source)} moved away from training: PSI ${psi.toFixed(3)} over the last ${count(window)} predictions (alert at ${Number(psiThreshold.toPrecision(3))}${track.budget ? budgetNote(track.budget.expectedRunLength, 'predictions') : ''}; above 0.25 is usually a major shift)`,
+          summary: `${describe(track.source)} moved away from training: PSI ${psi.toFixed(3)} over the last ${count(window)} predictions (alert at ${threeSignificant(psiThreshold)}${track.budget ? budgetNote(track.budget.expectedRunLength, 'predictions') : ''}; above 0.25 is usually a major shift)`,
           expectedRunLength: track.budget?.expectedRunLength ?? null,
         });
       }
@@ -303,7 +303,7 @@ export class DataMonitor {
             windowStart: this.#timestamps.oldest(),
             windowEnd: observation.ts,
             severity: 'warning',
-            summary: `${describe(track.source)} differs from training: KS test p-value ${pValue.toExponential(2)} < ${Number(ksAlpha.toPrecision(3))} over ${count(window)} predictions${ks ? budgetNote(ks.expectedRunLength, 'predictions', ' (') + ')' : ''}`,
+            summary: `${describe(track.source)} differs from training: KS test p-value ${pValue.toExponential(2)} < ${threeSignificant(ksAlpha)} over ${count(window)} predictions${ks ? budgetNote(ks.expectedRunLength, 'predictions', ' (') + ')' : ''}`,
             expectedRunLength: ks?.expectedRunLength ?? null,
           });
         }

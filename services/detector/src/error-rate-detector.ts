@@ -7,7 +7,7 @@ import {
   type HddmAState,
 } from '@driftwatch/drift';
 
-import { count, parameter, percent } from './alert-text.js';
+import { count, percent, threeSignificant } from './alert-text.js';
 
 /** The detectors that can watch a version's 0/1 error stream for concept drift besides ADWIN. */
 export const errorRateDetectorNames = ['fhddm', 'fhddms', 'hddm-a'] as const;
@@ -67,12 +67,6 @@ export class ErrorRateDetector {
     }
   }
 
-  /** FHDDM(S)'s δ or HDDM_A's drift confidence. */
-  get sensitivity(): number {
-    const detector = this.#detector;
-    return detector instanceof HddmA ? detector.driftConfidence : detector.delta;
-  }
-
   get name(): ErrorRateDetectorName {
     const detector = this.#detector;
     return detector instanceof Fhddm ? 'fhddm' : detector instanceof Fhddms ? 'fhddms' : 'hddm-a';
@@ -89,7 +83,7 @@ export class ErrorRateDetector {
       return {
         statistic: errorRate,
         threshold: detector.driftConfidence,
-        summary: `the error rate rose significantly above its lowest level of the ${count(run)} labeled predictions since the start or the last change (${percent(errorRate)} over them; HDDM_A, drift confidence ${parameter(detector.driftConfidence)})`,
+        summary: `the error rate rose significantly above its lowest level of the ${count(run)} labeled predictions since the start or the last change (${percent(errorRate)} over them; HDDM_A, drift confidence ${threeSignificant(detector.driftConfidence)})`,
       };
     }
     const accuracy = detector.accuracy;
@@ -99,7 +93,7 @@ export class ErrorRateDetector {
     return {
       statistic: accuracy,
       threshold: best,
-      summary: `accuracy over the last ${count(detector.windowSize)} labeled predictions fell to ${percent(accuracy)}, from a best of ${percent(best)} (${name}, delta ${parameter(detector.delta)})`,
+      summary: `accuracy over the last ${count(detector.windowSize)} labeled predictions fell to ${percent(accuracy)}, from a best of ${percent(best)} (${name}, delta ${threeSignificant(detector.delta)})`,
     };
   }
 
