@@ -1,5 +1,5 @@
 export { DriftError, type DriftErrorCode } from './errors.js';
-export { mulberry32, type Random, type SeededRandom } from './random.js';
+export { categoricalSampler, mulberry32, type Random, type SeededRandom } from './random.js';
 export type { JsonNumber } from './json-number.js';
 export { detectedIndices, type DriftDetector } from './testing/detected-indices.js';
 export {

@@ -1,7 +1,7 @@
 import { option } from './errors.js';
 import type { PsiOptions } from './psi.js';
 import type { PsiReference } from './psi-reference.js';
-import type { Random } from './random.js';
+import { categoricalSampler, type Random } from './random.js';
 
 export interface PsiNullDistributionOptions extends PsiOptions {
   /** Values per window, as the detector's tumbling window holds them. */
@@ -48,31 +48,20 @@ export function psiNullDistribution(
   const { random } = options;
   const psiOptions = options.epsilon === undefined ? {} : { epsilon: options.epsilon };
   const shares = reference.proportions;
-  const cumulative = new Float64Array(shares.length);
-  let total = 0;
-  const accumulate = (share: (bin: number) => number): void => {
-    total = 0;
-    for (let bin = 0; bin < shares.length; bin++) cumulative[bin] = total += share(bin);
-  };
-  accumulate((bin) => shares[bin] ?? 0);
-  const last = shares.length - 1;
+  const referenceDraw = categoricalSampler(shares);
   const counts = new Int32Array(reference.binCount);
   const values = new Float64Array(windows);
   for (let w = 0; w < windows; w++) {
-    // Unnormalised gamma draws are a Dirichlet draw once divided by their total, which the
-    // uniform draw below is scaled by anyway.
-    if (rows !== undefined) {
-      accumulate((bin) => {
-        const shape = rows * (shares[bin] ?? 0);
-        return shape > 0 ? gammaVariate(shape, random) : 0;
-      });
-    }
+    // Gamma draws are a Dirichlet draw once divided by their total, which the sampler does.
+    const draw =
+      rows === undefined
+        ? referenceDraw
+        : categoricalSampler(
+            Array.from(shares, (share) => (share > 0 ? gammaVariate(rows * share, random) : 0)),
+          );
     counts.fill(0);
     for (let i = 0; i < window; i++) {
-      // Shares may not sum to exactly 1: a draw past the last cumulative share is the last bin.
-      const u = random() * total;
-      let bin = 0;
-      while (bin < last && u >= (cumulative[bin] ?? Infinity)) bin++;
+      const bin = draw(random);
       counts[bin] = (counts[bin] ?? 0) + 1;
     }
     values[w] = reference.psiOfCounts(counts, psiOptions);

@@ -42,6 +42,34 @@ export function mulberry32(seed: number): SeededRandom {
   return Object.assign(random, { state: () => state });
 }
 
+/**
+ * A draw of an index in proportion to `weights` (non-negative, not all 0; they need not sum to 1),
+ * by one uniform number and a scan of the cumulative weights: for the few bins of a histogram.
+ *
+ * @example
+ * ```ts
+ * const draw = categoricalSampler([1, 0, 3]);
+ * const random = mulberry32(5);
+ * const counts = [0, 0, 0];
+ * for (let i = 0; i < 4000; i++) counts[draw(random)]++;
+ * counts[1]; // => 0
+ * counts[2] > 2 * counts[0]; // => true
+ * ```
+ */
+export function categoricalSampler(weights: ArrayLike<number>): (random: Random) => number {
+  const cumulative = new Float64Array(weights.length);
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) cumulative[i] = total += weights[i] ?? 0;
+  const last = weights.length - 1;
+  return (random) => {
+    const u = random() * total;
+    let index = 0;
+    // Rounding may leave a draw at or past the last cumulative weight: it is the last index.
+    while (index < last && u >= (cumulative[index] ?? Infinity)) index++;
+    return index;
+  };
+}
+
 /** The state of a generator {@link mulberry32} made, or `undefined` for any other `Random`. */
 export function mulberry32State(random: Random): number | undefined {
   return madeByMulberry32.has(random) ? (random as SeededRandom).state() : undefined;

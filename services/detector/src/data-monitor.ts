@@ -172,7 +172,7 @@ export class DataMonitor {
       rearmMargin: (threshold: number) => threshold * (1 - options.rearmRatio),
     } as const;
     const ksGate = { direction: 'below', rearmMargin: () => 0 } as const;
-    const profiles: { profile: BinnedDistribution; source: TrackSource; name: string }[] = [
+    const sources: { profile: BinnedDistribution; source: TrackSource; name: string }[] = [
       ...reference.features.map((profile) => ({
         profile,
         source: { of: 'feature', feature: profile.name } as const,
@@ -187,32 +187,29 @@ export class DataMonitor {
         name: classProbabilityTrackName(profile.name),
       })),
     ];
+    const profiles = sources.map((track) => ({
+      ...track,
+      bins: PsiReference.fromJSON({
+        kind: 'numeric',
+        edges: [...track.profile.edges],
+        proportions: [...track.profile.proportions],
+      }),
+    }));
     const budget = options.falseAlarmEvery ?? 0;
     this.#calibration =
       state?.calibration ??
       options.calibration ??
-      (budget > 0
-        ? calibrateDataRules(
-            profiles.map(({ name, profile }) => ({ name, profile })),
-            reference,
-            options,
-          )
-        : null);
+      (budget > 0 ? calibrateDataRules(profiles, reference, options) : null);
     const calibration = this.#calibration;
     const saved = new Map(state?.tracks.map((track) => [track.name, track]));
-    this.#tracks = profiles.map(({ profile, source, name }) => {
+    this.#tracks = profiles.map(({ profile, source, name, bins }) => {
       const restored = saved.get(name);
-      const psiReference = PsiReference.fromJSON({
-        kind: 'numeric',
-        edges: [...profile.edges],
-        proportions: [...profile.proportions],
-      });
       return {
         name,
         source,
         psi: restored
           ? StreamingPsi.fromJSON(restored.psi)
-          : new StreamingPsi(psiReference, { window: options.window, kind: options.kind }),
+          : new StreamingPsi(bins, { window: options.window, kind: options.kind }),
         gate: new ThresholdGate(psiGate, restored?.gate),
         ksGate: new ThresholdGate(ksGate, restored?.ksGate),
         budget: calibration?.psi[name] ?? null,

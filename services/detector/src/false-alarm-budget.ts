@@ -1,13 +1,14 @@
 import {
   Adwin,
+  categoricalSampler,
   Cbpe,
   DriftError,
   mulberry32,
   parameterForRunLength,
-  PsiReference,
   psiNullDistribution,
   slidingMeanFloorForRunLength,
   windowThresholdForRunLength,
+  type PsiReference,
   type Random,
   type RunLengthThreshold,
 } from '@driftwatch/drift';
@@ -199,12 +200,12 @@ export function calibrateConceptRules(
 /**
  * Calibrates a version's data rules to the budget from its reference profile: each PSI track's
  * threshold from PSI of windows drawn from the track's own bins (the exact null of a tumbling
- * PSI, whatever the values inside a bin), allowing for how few rows fitted them; the KS level from the test's uniform p-values under
- * the null; CBPE's floor from scores drawn from the score's bins, their estimated correctness
- * centred on what the holdout expected.
+ * PSI, whatever the values inside a bin), allowing for how few rows fitted them; the KS level
+ * from the test's uniform p-values under the null; CBPE's floor from scores drawn from the
+ * score's bins, their estimated correctness centred on what the holdout expected.
  */
 export function calibrateDataRules(
-  tracks: readonly { name: string; profile: BinnedDistribution }[],
+  tracks: readonly { name: string; bins: PsiReference }[],
   reference: Pick<ReferenceProfile, 'cbpe' | 'score' | 'rows'>,
   options: DataMonitorOptions,
 ): DataCalibration {
@@ -212,13 +213,8 @@ export function calibrateDataRules(
   const { window } = options;
   const windowsPerAlarm = eventsPerAlarm / window;
   const psi: Record<string, CalibratedRule> = {};
-  for (const { name, profile } of tracks) {
+  for (const { name, bins } of tracks) {
     const rule = unlessDegenerate(() => {
-      const bins = PsiReference.fromJSON({
-        kind: 'numeric',
-        edges: [...profile.edges],
-        proportions: [...profile.proportions],
-      });
       const values = psiNullDistribution(bins, {
         window,
         windows: simulatedWindows(windowsPerAlarm),
@@ -268,13 +264,10 @@ function cbpeFloor(
   const cbpe = Cbpe.fromJSON(calibrationCbpeState(calibration));
   const random = seeded('cbpe');
   const { edges, proportions } = scoreProfile;
-  const total = proportions.reduce((sum, share) => sum + share, 0);
+  const drawBin = categoricalSampler(proportions);
   const pool = new Float64Array(scorePoolSize);
   for (let i = 0; i < pool.length; i++) {
-    let u = random() * total;
-    let bin = 0;
-    while (bin < proportions.length - 1 && u >= (proportions[bin] ?? 0))
-      u -= proportions[bin++] ?? 0;
+    const bin = drawBin(random);
     const low = Math.max(0, edges[bin] ?? 0);
     const high = Math.min(1, edges[bin + 1] ?? 1);
     const score = low + (high - low) * random();
