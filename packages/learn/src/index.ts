@@ -36,6 +36,7 @@ export {
 export { predictClasses } from './predict-classes.js';
 export { predictProbabilities } from './predict-probabilities.js';
 export { predictClassProbabilities } from './predict-class-probabilities.js';
+export { outOfFoldProbabilities, type OutOfFoldOptions } from './out-of-fold-probabilities.js';
 export {
   evaluateBinaryClassifier,
   type BinaryClassifierMetrics,

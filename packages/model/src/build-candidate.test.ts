@@ -5,6 +5,7 @@ import {
   LearnError,
   evaluateBinaryClassifier,
   evaluateClassifier,
+  outOfFoldProbabilities,
   predictClassProbabilities,
   predictProbabilities,
   type ClassifierMetrics,
@@ -12,6 +13,7 @@ import {
 
 import { buildCandidate, type CandidateOptions } from './build-candidate.js';
 import { fitClassCalibration } from './fit-class-calibration.js';
+import { fitScoreCalibration } from './fit-score-calibration.js';
 import { metricsRecord } from './metrics-record.js';
 import { OnnxScorer } from './onnx-scorer.js';
 import {
@@ -70,6 +72,38 @@ describe('buildCandidate', () => {
     assert.notDeepEqual(candidate.holdoutCorrect, atDefault.holdoutCorrect);
   });
 
+  it('calibrates a binary estimate on the training rows out of 5 folds and the holdout', async () => {
+    const candidate = await buildCandidate(names, binary.train, binary.holdout, options);
+    const outOfFold = outOfFoldProbabilities({
+      family: options.family,
+      rows: binary.train.rows,
+      labels: binary.train.labels,
+      featureNames: names,
+      training: options.training,
+      folds: 5,
+    });
+    const { trained } = candidate;
+    assert.ok(!('classCount' in trained), 'a binary model');
+    const holdout = predictProbabilities(trained, binary.holdout.rows);
+    assert.deepEqual(
+      candidate.reference.cbpe,
+      fitScoreCalibration({
+        scores: [...outOfFold.filter((_, i) => i % 2 === 1), ...holdout],
+        labels: [...binary.train.labels, ...binary.holdout.labels],
+        threshold: 0.5,
+      }),
+    );
+    const holdoutOnly = await buildCandidate(names, binary.train, binary.holdout, {
+      ...options,
+      calibrationFolds: 1,
+    });
+    assert.deepEqual(
+      holdoutOnly.reference.cbpe,
+      fitScoreCalibration({ scores: holdout, labels: binary.holdout.labels, threshold: 0.5 }),
+    );
+    assert.notDeepEqual(candidate.reference.cbpe, holdoutOnly.reference.cbpe);
+  });
+
   for (const family of ['logistic', 'mlp'] as const) {
     it(`builds a ${multiclassCount}-class ${family} candidate, its export proven on every class`, async () => {
       const candidate = await buildCandidate(names, multiclass.train, multiclass.holdout, {
@@ -123,14 +157,38 @@ describe('buildCandidate', () => {
       assert.equal(record.classCount, multiclassCount);
       assert.equal(record['classRecall.0'], metrics.classRecall[0]);
 
-      // What the detector estimates accuracy from before labels: fitted on the holdout, one
-      // calibrator slot per class, and the accuracy CBPE expects there, near the realized one.
+      // What the detector estimates accuracy from before labels: fitted on held-out scores —
+      // the training rows' out of 5 folds, then the holdout's — one calibrator slot per class,
+      // and the accuracy CBPE expects there, near the realized one.
       assert.equal(candidate.reference.cbpe, null);
       const classCbpe = candidate.reference.classCbpe;
       assert.ok(classCbpe, 'a multiclass candidate carries its class calibration');
       assert.equal(classCbpe.calibrators.length, multiclassCount);
+      const outOfFold = outOfFoldProbabilities({
+        family,
+        rows: multiclass.train.rows,
+        labels: multiclass.train.labels,
+        featureNames: names,
+        training: options.training,
+        classCount: multiclassCount,
+        folds: 5,
+      });
       assert.deepEqual(
         classCbpe,
+        fitClassCalibration({
+          probabilities: [...outOfFold, ...probabilities],
+          labels: [...multiclass.train.labels, ...multiclass.holdout.labels],
+          classCount: multiclassCount,
+        }),
+      );
+      const holdoutOnly = await buildCandidate(names, multiclass.train, multiclass.holdout, {
+        ...options,
+        family,
+        classCount: multiclassCount,
+        calibrationFolds: 0,
+      });
+      assert.deepEqual(
+        holdoutOnly.reference.classCbpe,
         fitClassCalibration({
           probabilities,
           labels: multiclass.holdout.labels,

@@ -1,8 +1,9 @@
 import {
   evaluateBinaryClassifier,
   evaluateClassifier,
+  LearnError,
+  outOfFoldProbabilities,
   predictClassProbabilities,
-  predictProbabilities,
   trainModel,
   type BinaryClassifierMetrics,
   type ClassifierMetrics,
@@ -45,9 +46,17 @@ export interface CandidateOptions {
    * will predict (default 0.5). A retrained version keeps its champion's.
    */
   threshold?: number;
-  /** How the holdout's scores are calibrated for performance estimation (default isotonic). */
+  /** How the held-out scores are calibrated for performance estimation (default isotonic). */
   calibration?: CalibrationMethod;
+  /**
+   * Folds of the training rows whose out-of-fold scores join the holdout's as the calibration's
+   * sample (`outOfFoldProbabilities`; default 5). 0 or 1: the holdout alone, no extra training.
+   */
+  calibrationFolds?: number;
 }
+
+/** Folds when the caller does not say: scikit-learn's `CalibratedClassifierCV` default. */
+const DEFAULT_CALIBRATION_FOLDS = 5;
 
 /** A trained model ready to publish: its ONNX bytes were loaded back and score as it does. */
 export interface Candidate {
@@ -69,12 +78,17 @@ export interface Candidate {
  * published), evaluates it on the holdout, and profiles the training data for data-drift
  * detection. Deterministic: the same inputs give byte-identical ONNX.
  *
+ * Performance estimation (`reference.cbpe`, `reference.classCbpe`) is calibrated on held-out
+ * scores: the holdout's, and by default the training rows' out-of-fold scores too
+ * (`calibrationFolds`), because a holdout of a few hundred rows is a noisy sample of how
+ * confident the model is right — seen on SEA: estimates 0.85–0.92 against 0.88–0.89 realized
+ * over reference seeds with a 400-row holdout, within 0.02 with 5 folds of 1,600 rows beside it.
+ *
  * With `options.classCount` K ≥ 3 the labels are class indices, the model is the family's softmax
  * form, the export outputs K probabilities (all checked), the holdout metrics are
  * `evaluateClassifier`'s, a row is right when its most probable class is the label, the reference
  * has no single `score` (null) and `reference.classProbabilities` bins each class's probability
- * on the training rows instead. Two
- * classes (the default) give exactly what they always have.
+ * on the training rows instead. Two classes (the default) give exactly what they always have.
  */
 export async function buildCandidate(
   featureNames: readonly string[],
@@ -97,55 +111,50 @@ export async function buildCandidate(
     onnx,
     holdout.rows.length > 0 ? holdout.rows : train.rows,
   );
+  const threshold = options.threshold ?? 0.5;
+  const holdoutProbabilities = predictClassProbabilities(trained, holdout.rows);
   let holdoutMetrics: Candidate['holdoutMetrics'];
   let holdoutCorrect: boolean[];
-  let trainProbabilities: ArrayLike<number>;
-  let holdoutScores: ArrayLike<number> | undefined;
-  let holdoutClassProbabilities: ArrayLike<number> | undefined;
-  const threshold = options.threshold ?? 0.5;
   if ('classCount' in trained) {
-    const holdoutProbabilities = predictClassProbabilities(trained, holdout.rows);
-    holdoutClassProbabilities = holdoutProbabilities;
     holdoutMetrics = evaluateClassifier(holdout.labels, holdoutProbabilities, classCount);
     holdoutCorrect = predictClasses(holdoutProbabilities, classCount, 0.5).map(
       (predicted, i) => predicted === holdout.labels[i],
     );
-    trainProbabilities = predictClassProbabilities(trained, train.rows);
   } else {
-    const scores = predictProbabilities(trained, holdout.rows);
-    holdoutScores = scores;
+    const scores = positiveScores(holdoutProbabilities);
     holdoutMetrics = evaluateBinaryClassifier(holdout.labels, scores, threshold);
     holdoutCorrect = Array.from(
       scores,
       (score, i) => (score >= threshold ? 1 : 0) === holdout.labels[i],
     );
-    trainProbabilities = Array.from(predictProbabilities(trained, train.rows), (p) => [
-      1 - p,
-      p,
-    ]).flat();
   }
+  // What performance estimation is calibrated on: scores of rows the scoring model never saw.
+  const outOfFold = outOfFoldOrNull(featureNames, train, options, classCount);
+  const heldOut = {
+    probabilities: outOfFold
+      ? Float64Array.from([...outOfFold, ...holdoutProbabilities])
+      : holdoutProbabilities,
+    labels: outOfFold ? [...train.labels, ...holdout.labels] : holdout.labels,
+  };
   const reference = buildReferenceProfile({
     featureNames,
     rows: train.rows,
     classes: options.classes ?? Array.from({ length: classCount }, (_, k) => String(k)),
-    probabilities: trainProbabilities,
+    probabilities: predictClassProbabilities(trained, train.rows),
     bins: options.referenceBins,
     ...(options.referenceSampleSize === undefined
       ? {}
       : { sampleSize: options.referenceSampleSize }),
-    ...(holdoutScores
+    ...(classCount === 2
       ? {
           holdout: {
-            scores: holdoutScores,
-            labels: holdout.labels,
+            scores: positiveScores(heldOut.probabilities),
+            labels: heldOut.labels,
             threshold,
             ...(options.calibration ? { method: options.calibration } : {}),
           },
         }
-      : {}),
-    ...(holdoutClassProbabilities
-      ? { classHoldout: { probabilities: holdoutClassProbabilities, labels: holdout.labels } }
-      : {}),
+      : { classHoldout: heldOut }),
   });
   return {
     trained,
@@ -156,4 +165,45 @@ export async function buildCandidate(
     holdoutCorrect,
     exportDifference: verification.maxAbsDifference,
   };
+}
+
+/**
+ * The training rows' out-of-fold probabilities, or null when there are to be none (folds ≤ 1,
+ * fewer rows than folds) or a fold cannot train — its other blocks hold one class or miss one, a
+ * property of the window — in which case the holdout alone calibrates, as without folds.
+ */
+function outOfFoldOrNull(
+  featureNames: readonly string[],
+  train: LabeledRows,
+  options: CandidateOptions,
+  classCount: number,
+): Float64Array | null {
+  const folds = options.calibrationFolds ?? DEFAULT_CALIBRATION_FOLDS;
+  if (folds <= 1 || train.rows.length < folds) return null;
+  try {
+    return outOfFoldProbabilities({
+      family: options.family,
+      rows: train.rows,
+      labels: train.labels,
+      featureNames,
+      training: options.training,
+      classCount,
+      folds,
+    });
+  } catch (error) {
+    if (
+      error instanceof LearnError &&
+      (error.code === 'DW_LEARN_ONE_CLASS' ||
+        error.code === 'DW_LEARN_MISSING_CLASS' ||
+        error.code === 'DW_LEARN_NOT_CONVERGED')
+    ) {
+      return null;
+    }
+    throw error;
+  }
+}
+
+/** A binary model's row-major `[1 − p, p]` pairs, as the p's. */
+function positiveScores(pairs: Float64Array): Float64Array {
+  return pairs.filter((_, i) => i % 2 === 1);
 }

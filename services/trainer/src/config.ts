@@ -70,6 +70,12 @@ export const trainerEnv = {
    * labels (CBPE): `isotonic` when NannyML's test says it helps, or Platt's `platt` sigmoid.
    */
   TRAINER_CALIBRATION: oneOf(['isotonic', 'platt'], 'isotonic'),
+  /**
+   * Folds of the training rows whose out-of-fold scores join the holdout's in that calibration:
+   * the family trains this many more models per challenger for a sample as large as its window.
+   * 0 calibrates on the holdout alone.
+   */
+  TRAINER_CALIBRATION_FOLDS: integer(5, { min: 0, max: 20 }),
   /** The holdout metric a challenger must improve to be promoted. */
   PROMOTION_METRIC: oneOf(['accuracy', 'f1', 'rocAuc', 'logLoss'], 'accuracy'),
   /** Least improvement of that metric over the champion. */

@@ -69,6 +69,7 @@ await runService({
             },
             referenceBins: config.TRAINER_REFERENCE_BINS,
             calibration: config.TRAINER_CALIBRATION,
+            calibrationFolds: config.TRAINER_CALIBRATION_FOLDS,
           },
           command:
             config.TRAINER_COMMAND.length > 0
