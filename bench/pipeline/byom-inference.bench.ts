@@ -65,6 +65,7 @@ function fixtureVersion(name: string): { version: ModelVersion; rows: Record<str
       createdAt: now,
       status: 'promoted',
       reason: 'bench',
+      decidedBy: null,
       requestId: null,
       sha256: sha256Hex(onnx),
       onnx,

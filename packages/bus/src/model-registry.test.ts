@@ -19,6 +19,7 @@ function version(
     createdAt: 1_000 * number,
     status,
     reason,
+    decidedBy: null,
     requestId,
     sha256: '0'.repeat(64),
     onnx: new Uint8Array([number]),
@@ -76,6 +77,21 @@ describe('ModelRegistry', () => {
     assert.equal(registry.highestVersionNumber('credit'), 0);
   });
 
+  it('a candidate serves only once a person promotes it; its decision is news, a re-read is not', () => {
+    const registry = new ModelRegistry();
+    registry.apply(version('sea', 1, 'promoted'));
+    assert.equal(registry.apply(version('sea', 2, 'candidate', 'req-2')), true);
+    assert.equal(registry.latestPromoted('sea')?.version, 1, 'a candidate waits');
+    assert.equal(registry.hasAnswered('req-2'), true, 'a candidate answers its request');
+    assert.equal(registry.apply(version('sea', 2, 'candidate', 'req-2')), false, 'read again');
+    assert.equal(registry.apply({ ...version('sea', 2, 'promoted'), decidedBy: 'alice' }), true);
+    assert.equal(registry.latestPromoted('sea')?.version, 2);
+    assert.equal(registry.get('sea', 2)?.decidedBy, 'alice');
+    assert.equal(registry.apply(version('sea', 3, 'candidate')), true);
+    assert.equal(registry.apply(version('sea', 3, 'rejected')), true);
+    assert.equal(registry.latestPromoted('sea')?.version, 2, 'a rejected candidate never serves');
+  });
+
   it('answers a retrain request once any version, promoted or rejected, was trained for it', () => {
     const registry = new ModelRegistry();
     registry.apply(version('sea', 1, 'promoted', null));
@@ -94,8 +110,9 @@ describe('ModelRegistry', () => {
     assert.equal(registry.apply(version('sea', 2, 'promoted', 'req-a', 'again')), false);
     assert.equal(registry.versions('sea').length, 2);
     assert.equal(registry.get('sea', 2)?.reason, 'again');
-    // A compacted topic keeps the last record per key: a re-published rejection stands.
-    assert.equal(registry.apply(version('sea', 2, 'rejected', 'req-a')), false);
+    // A compacted topic keeps the last record per key: a re-published rejection stands, and
+    // its status change is news to followers.
+    assert.equal(registry.apply(version('sea', 2, 'rejected', 'req-a')), true);
     assert.equal(registry.latestPromoted('sea')?.version, 1);
     assert.equal(registry.hasAnswered('req-a'), true);
   });

@@ -1,14 +1,18 @@
 import type { ModelVersion } from '@driftwatch/topics';
 
 /**
- * Every version of every model, as read from the compacted `model-versions` topic: promoted and
- * rejected, with lineage. Pure state; `followModelRegistry` keeps one current from Kafka.
+ * Every version of every model, as read from the compacted `model-versions` topic: promoted,
+ * rejected and candidates, with lineage. Pure state; `followModelRegistry` keeps one current from Kafka.
  */
 export class ModelRegistry {
   readonly #byModel = new Map<string, Map<number, ModelVersion>>();
   readonly #requestsAnswered = new Set<string>();
 
-  /** Records a version; returns false when that `<model>/<version>` was known already. */
+  /**
+   * Records a version; returns whether it is news: a `<model>/<version>` not known before, or a
+   * known one whose status changed (a person promoted or rejected a candidate). A record read
+   * again, as on a restart's catch-up, is not.
+   */
   apply(version: ModelVersion): boolean {
     let versions = this.#byModel.get(version.model);
     if (!versions) {
@@ -16,9 +20,9 @@ export class ModelRegistry {
       this.#byModel.set(version.model, versions);
     }
     if (version.requestId !== null) this.#requestsAnswered.add(version.requestId);
-    const known = versions.has(version.version);
+    const known = versions.get(version.version);
     versions.set(version.version, version);
-    return !known;
+    return known?.status !== version.status;
   }
 
   get(model: string, version: number): ModelVersion | undefined {
@@ -52,7 +56,7 @@ export class ModelRegistry {
     return highest;
   }
 
-  /** Whether some version (promoted or rejected) was trained for this retrain request. */
+  /** Whether some version (promoted, rejected or a candidate) was trained for this retrain request. */
   hasAnswered(requestId: string): boolean {
     return this.#requestsAnswered.has(requestId);
   }

@@ -174,6 +174,7 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
       createdAt: options.createdAt,
       status: 'promoted',
       reason: `registered: ${options.note ?? basename(options.onnx)}`,
+      decidedBy: null,
       requestId: null,
       sha256,
       onnx,

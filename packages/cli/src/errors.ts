@@ -6,7 +6,10 @@ import { DriftwatchError } from '@driftwatch/errors';
  * - `DW_CLI_BAD_OPTION`: an option parses but is out of range (a rate, a fraction, a model name).
  * - `DW_CLI_KAFKA_UNREACHABLE`: no broker answered within the CLI's short timeouts.
  * - `DW_CLI_TOPIC_MISSING`: a topic the command must read or write does not exist.
- * - `DW_CLI_UNKNOWN_MODEL`: the registry holds no version of the model asked about.
+ * - `DW_CLI_UNKNOWN_MODEL`: the registry holds no version of the model asked about, or not the
+ *   version number asked about.
+ * - `DW_CLI_NOT_A_CANDIDATE`: `promote` or `reject` named a version that is not a candidate
+ *   awaiting a decision, or (`promote`) one older than the version serving.
  * - `DW_CLI_EMPTY_RANGE`: the topics hold no record of the model in the time range asked about.
  * - `DW_CLI_UNKNOWN_SERVICE`, `DW_CLI_SERVICE_NOT_BUILT`: `run` cannot start the service.
  * - `DW_CLI_TIMEOUT`: Kafka answered but a read did not finish in time.
@@ -22,6 +25,7 @@ export type CliErrorCode =
   | 'DW_CLI_KAFKA_UNREACHABLE'
   | 'DW_CLI_TOPIC_MISSING'
   | 'DW_CLI_UNKNOWN_MODEL'
+  | 'DW_CLI_NOT_A_CANDIDATE'
   | 'DW_CLI_EMPTY_RANGE'
   | 'DW_CLI_UNKNOWN_SERVICE'
   | 'DW_CLI_SERVICE_NOT_BUILT'

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { alertsCommand } from './commands/alerts.js';
 import { bootstrapCommand } from './commands/bootstrap.js';
 import { deadLettersCommand } from './commands/dead-letters.js';
+import { decisionCommand } from './commands/decision.js';
 import { demoCommand } from './commands/demo.js';
 import { modelsCommand } from './commands/models.js';
 import { replayCommand } from './commands/replay.js';
@@ -34,6 +35,8 @@ for (const command of [
   alertsCommand(),
   deadLettersCommand(),
   modelsCommand(),
+  decisionCommand('promote'),
+  decisionCommand('reject'),
   retrainCommand(),
   statusCommand(),
   reportCommand(),

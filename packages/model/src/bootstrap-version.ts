@@ -31,6 +31,7 @@ export async function bootstrapVersion(options: {
     createdAt: options.createdAt,
     status: 'promoted',
     reason: `bootstrap: ${candidate.trained.family} on ${train.rows.length} reference rows, holdout accuracy ${candidate.holdoutMetrics.accuracy.toFixed(3)}`,
+    decidedBy: null,
     requestId: null,
     sha256: candidate.sha256,
     onnx: candidate.onnx,

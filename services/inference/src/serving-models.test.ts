@@ -49,7 +49,7 @@ describe('ServingModels', () => {
     await models.goLive();
     assert.equal(await models.apply(v1), 'served');
     assert.equal(await models.apply(v1), 'not-newer', 'the same version read again');
-    assert.equal(await models.apply({ ...v2, status: 'rejected' }), 'rejected-version');
+    assert.equal(await models.apply({ ...v2, status: 'rejected' }), 'not-promoted');
     assert.equal(await models.apply(v3), 'served');
     assert.equal(await models.apply(v2), 'not-newer', 'a late older promotion never rolls back');
     assert.deepEqual(models.servedVersions(), { sea: 3 });
@@ -58,6 +58,17 @@ describe('ServingModels', () => {
       await scoreWith(models.lease().get('sea'), 0.5, 2),
       logisticScore([1, 1], -1, { x1: 0.5, x2: 2 }),
     );
+  });
+
+  it('never serves a candidate; serves it from the record that promotes it', async () => {
+    const { models, loader } = servingModels();
+    await models.goLive();
+    assert.equal(await models.apply(v1), 'served');
+    assert.equal(await models.apply({ ...v2, status: 'candidate' }), 'not-promoted');
+    assert.deepEqual(models.servedVersions(), { sea: 1 });
+    assert.equal(await models.apply({ ...v2, decidedBy: 'alice' }), 'served');
+    assert.deepEqual(models.servedVersions(), { sea: 2 });
+    assert.deepEqual(loader.loads, ['sea v1', 'sea v2']);
   });
 
   it('while catching up, loads only the newest promoted version of each model', async () => {

@@ -27,7 +27,7 @@ export interface ModelLease {
   release(): void;
 }
 
-export type ApplyOutcome = 'served' | 'staged' | 'rejected-version' | 'not-newer' | 'load-failed';
+export type ApplyOutcome = 'served' | 'staged' | 'not-promoted' | 'not-newer' | 'load-failed';
 
 interface Entry extends ServedModel {
   leases: number;
@@ -54,7 +54,7 @@ export class ServingModels {
   }
 
   async apply(version: ModelVersion): Promise<ApplyOutcome> {
-    if (version.status !== 'promoted') return 'rejected-version';
+    if (version.status !== 'promoted') return 'not-promoted';
     const newest = Math.max(
       this.#serving.get(version.model)?.version ?? 0,
       this.#staged.get(version.model)?.version ?? 0,

@@ -84,4 +84,9 @@ export const trainerEnv = {
   PROMOTION_MIN_HOLDOUT: integer(100, { min: 1 }),
   /** When > 0, the challenger must also win McNemar's test at this level. */
   PROMOTION_MCNEMAR_ALPHA: decimal(0, { min: 0, max: 0.5 }),
+  /**
+   * `auto`: a challenger that meets the criteria is promoted and served. `manual`: it is published
+   * as a `candidate`, never served until a person runs `driftwatch promote` (or `reject`).
+   */
+  PROMOTION_MODE: oneOf(['auto', 'manual'], 'auto'),
 };

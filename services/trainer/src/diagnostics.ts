@@ -16,7 +16,7 @@ export interface TrainerDiagnostics extends BusDiagnostics {
   modelSeen(model: string): void;
 }
 
-const versionStatuses: readonly ModelVersion['status'][] = ['promoted', 'rejected'];
+const versionStatuses: readonly ModelVersion['status'][] = ['promoted', 'rejected', 'candidate'];
 const skipReasons: readonly SkipReason[] = [
   'superseded',
   'not-enough-data',

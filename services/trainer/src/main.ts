@@ -84,6 +84,7 @@ await runService({
           minRows: config.TRAINER_MIN_ROWS,
           maxRows: config.TRAINER_MAX_ROWS,
           windows: { sizes: config.TRAINER_WINDOWS, lookbackMs: config.TRAINER_LOOKBACK },
+          mode: config.PROMOTION_MODE,
           criteria: {
             metric: config.PROMOTION_METRIC,
             minGain: config.PROMOTION_MIN_GAIN,

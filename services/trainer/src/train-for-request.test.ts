@@ -97,6 +97,28 @@ describe('trainForRequest', () => {
     assert.match(version.reason, /^drift request: accuracy/);
   });
 
+  it('in manual mode publishes a challenger that meets the criteria as a candidate, and one that does not as rejected', async () => {
+    const champion = await championOn(7);
+    const manual = { ...policy, mode: 'manual' as const };
+    const better = await trainForRequest(request(), {
+      ledger: ledgerOf(champion),
+      readWindow: () => Promise.resolve(window(11, 1500)),
+      policy: manual,
+      now: () => 9_999,
+    });
+    assert.equal(better.kind, 'published');
+    assert.equal(better.version.status, 'candidate', better.version.reason);
+    assert.equal(better.version.decidedBy, null);
+    assert.match(better.version.reason, /^drift request: accuracy .*; awaiting approval/);
+    const same = await trainForRequest(request(), {
+      ledger: ledgerOf(champion),
+      readWindow: () => Promise.resolve(window(7, 1500)),
+      policy: manual,
+      now: () => 9_999,
+    });
+    assert.equal(same.kind === 'published' ? same.version.status : same.kind, 'rejected');
+  });
+
   it('chooses its window on a validation slice, records every candidate, and does so deterministically', async () => {
     const champion = await championOn(7);
     // 4000 rows of the old concept before the change at ts 10 000, 600 of the new one after it.

@@ -43,6 +43,11 @@ export interface TrainingPolicy {
   maxRows: number;
   criteria: PromotionCriteria;
   /**
+   * `auto` (default): a challenger that meets the criteria is promoted. `manual`: it is published
+   * as a `candidate`, which inference never serves until a person promotes it.
+   */
+  mode?: 'auto' | 'manual';
+  /**
    * The built-in family's window choice (see `chooseTrainingWindow`): besides the rows since the
    * change, the last `sizes[i]` rows, read back as far as `lookbackMs` before the change. Null:
    * train on the request's window only.
@@ -196,6 +201,7 @@ export async function trainForRequest(
         createdAt: deps.now(),
         status: 'rejected',
         reason: `${request.reason} request: ${trained.reason}`,
+        decidedBy: null,
         sha256: sha256Hex(noModel),
         onnx: noModel,
         featureNames: split.featureNames,
@@ -253,8 +259,16 @@ export async function trainForRequest(
   const version: ModelVersion = {
     ...lineage,
     createdAt: deps.now(),
-    status: decision.promote ? 'promoted' : 'rejected',
-    reason: `${request.reason} request: ${decision.reason}`,
+    status: decision.promote
+      ? deps.policy.mode === 'manual'
+        ? 'candidate'
+        : 'promoted'
+      : 'rejected',
+    reason:
+      decision.promote && deps.policy.mode === 'manual'
+        ? `${request.reason} request: ${decision.reason}; awaiting approval (driftwatch promote or reject)`
+        : `${request.reason} request: ${decision.reason}`,
+    decidedBy: null,
     sha256: challenger.sha256,
     onnx: challenger.onnx,
     featureNames: [...challenger.featureNames],

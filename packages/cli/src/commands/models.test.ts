@@ -15,6 +15,7 @@ function expectedSummary(version: ModelVersion, serving: boolean): ModelVersionS
     version: version.version,
     parentVersion: version.parentVersion,
     status: version.status,
+    decidedBy: version.decidedBy,
     serving,
     createdAt: version.createdAt,
     reason: version.reason,
@@ -36,7 +37,14 @@ describe('driftwatch models', () => {
     fakeModelVersion({ model: 'sea', version: 1, parentVersion: null, status: 'promoted' }),
     fakeModelVersion({ model: 'sea', version: 2, parentVersion: 1, status: 'rejected' }),
     fakeModelVersion({ model: 'sea', version: 3, parentVersion: 1, status: 'promoted' }),
-    fakeModelVersion({ model: 'sea', version: 4, parentVersion: 3, status: 'rejected' }),
+    // A candidate a person rejected (`driftwatch reject --by carol`).
+    fakeModelVersion({
+      model: 'sea',
+      version: 4,
+      parentVersion: 3,
+      status: 'rejected',
+      decidedBy: 'carol',
+    }),
   ];
   const other = [
     fakeModelVersion({ model: 'elec2', version: 1, parentVersion: null, status: 'promoted' }),
@@ -104,6 +112,10 @@ describe('driftwatch models', () => {
       'the serving version is marked',
     );
     assert.ok(lines.some((l) => l.includes(sea[2]!.sha256.slice(0, 12))));
+    assert.ok(
+      lines.some((l) => l.includes('v4') && l.includes('rejected by carol')),
+      'who decided a candidate',
+    );
     assert.ok(
       lines.some((l) => l.includes('0.830 vs 0.800')),
       'challenger vs champion accuracy',

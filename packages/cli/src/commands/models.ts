@@ -18,6 +18,8 @@ export interface ModelVersionSummary {
   version: number;
   parentVersion: number | null;
   status: ModelVersion['status'];
+  /** Who promoted or rejected it when it was a candidate (`driftwatch promote`); else null. */
+  decidedBy: string | null;
   /** The highest promoted version: the one inference serves. */
   serving: boolean;
   createdAt: number;
@@ -44,6 +46,7 @@ export function summarizeVersions(registry: ModelRegistry, model?: string): Mode
       version: v.version,
       parentVersion: v.parentVersion,
       status: v.status,
+      decidedBy: v.decidedBy,
       serving: v.version === serving,
       createdAt: v.createdAt,
       reason: v.reason,
@@ -95,7 +98,7 @@ export function versionsTable(versions: readonly ModelVersionSummary[]): string 
     v.model,
     `v${v.version}${v.serving ? ' *' : ''}`,
     v.parentVersion === null ? '-' : `v${v.parentVersion}`,
-    v.status,
+    statusText(v),
     shortTime(v.createdAt),
     `${v.trainingWindow.trainRows}/${v.trainingWindow.holdoutRows}`,
     ...metrics.map((name) => metricCell(v, name)),
@@ -116,6 +119,12 @@ export function versionsTable(versions: readonly ModelVersionSummary[]): string 
   return textTable(rows, { head }).join('\n');
 }
 
+/** `candidate (awaiting promote/reject)`, `promoted by alice`, or the bare status. */
+function statusText(v: Pick<ModelVersionSummary, 'status' | 'decidedBy'>): string {
+  if (v.status === 'candidate') return 'candidate (awaiting promote/reject)';
+  return v.decidedBy === null ? v.status : `${v.status} by ${v.decidedBy}`;
+}
+
 /** One model's lineage: each version under the one it was trained to replace. */
 export function lineageView(versions: readonly ModelVersionSummary[]): string[] {
   const byNumber = new Map(versions.map((v) => [v.version, v]));
@@ -132,7 +141,7 @@ export function lineageView(versions: readonly ModelVersionSummary[]): string[] 
         ? `trained elsewhere, profiled on ${v.trainingWindow.holdoutRows} reference rows`
         : `trained on ${v.trainingWindow.trainRows} rows ${window}`;
     return [
-      v.status + (v.serving ? ' (serving)' : ''),
+      statusText(v) + (v.serving ? ' (serving)' : ''),
       shortTime(v.createdAt),
       trained,
       `— ${v.reason}`,

@@ -80,6 +80,7 @@ export function syntheticReportInput(options: SyntheticStreamOptions): ReportInp
       createdAt: at(fields.index),
       status: fields.status,
       reason: fields.reason,
+      decidedBy: null,
       requestId: fields.requestId,
       sha256: '0'.repeat(64),
       featureNames: ['x1', 'x2', 'x3'],

@@ -186,8 +186,18 @@ export const modelVersionSchema = z.object({
   version: modelVersionNumber,
   parentVersion: modelVersionNumber.nullable(),
   createdAt: timestampMs,
-  status: z.enum(['promoted', 'rejected']),
+  /**
+   * `promoted`: it serves (the highest promoted version does); `rejected`: kept for lineage only;
+   * `candidate`: it passed the promotion criteria under `PROMOTION_MODE=manual` and waits for a
+   * person (`driftwatch promote` / `driftwatch reject`), never served meanwhile.
+   */
+  status: z.enum(['promoted', 'rejected', 'candidate']),
   reason: z.string(),
+  /**
+   * Who promoted or rejected a candidate (`driftwatch promote … --by`, default the CLI user's
+   * login); null when the trainer or a registration decided, and in versions written before.
+   */
+  decidedBy: z.string().min(1).nullable().default(null),
   /** The retrain request that produced it; null for the bootstrap model. */
   requestId: z.string().nullable(),
   /** Hex SHA-256 of `onnx`; checked before the bytes are loaded. */

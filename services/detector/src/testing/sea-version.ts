@@ -12,6 +12,7 @@ export function seaVersion(version: number): ModelVersion {
     createdAt: 0,
     status: 'promoted',
     reason: 'test',
+    decidedBy: null,
     requestId: null,
     sha256: '0'.repeat(64),
     onnx: new Uint8Array([1]),

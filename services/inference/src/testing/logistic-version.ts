@@ -28,6 +28,7 @@ export function logisticVersion(
     createdAt: version,
     status: 'promoted',
     reason: 'test',
+    decidedBy: null,
     requestId: null,
     sha256: sha256Hex(onnx),
     onnx,

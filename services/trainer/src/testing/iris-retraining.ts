@@ -47,6 +47,7 @@ export async function irisChampion(createdAt = 1000): Promise<ModelVersion> {
     createdAt,
     status: 'promoted',
     reason: 'registered',
+    decidedBy: null,
     requestId: null,
     threshold: 0.5,
     reference: buildReferenceProfile({

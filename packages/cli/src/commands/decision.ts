@@ -1,0 +1,98 @@
+import { userInfo } from 'node:os';
+
+import { modelVersionKey } from '@driftwatch/topics';
+import { Command } from 'commander';
+
+import { readCliConfig } from '../cli-config.js';
+import { decideCandidate, type CandidateDecision } from '../decide-candidate.js';
+import { CliError } from '../errors.js';
+import { cliKafka, connectProducer } from '../kafka-client.js';
+import { parseModelName } from '../model-name.js';
+import { openModelVersions } from '../open-model-versions.js';
+import { optionParser } from '../option-parser.js';
+
+function parseVersionNumber(text: string): number {
+  const number = Number(text.replace(/^v/, ''));
+  if (!Number.isSafeInteger(number) || number < 1) {
+    throw new CliError('DW_CLI_BAD_OPTION', `a version is a number ≥ 1 (2 or v2), got "${text}"`, {
+      input: text,
+    });
+  }
+  return number;
+}
+
+/** The login of whoever runs the CLI, or "unknown" where the OS cannot tell. */
+function currentUser(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * `driftwatch promote` or `driftwatch reject`: a person's decision on a candidate the trainer
+ * published under `PROMOTION_MODE=manual`, written to model-versions as the version's new record.
+ */
+export function decisionCommand(decision: CandidateDecision): Command {
+  const verb = decision === 'promote' ? 'promoted' : 'rejected';
+  return new Command(decision)
+    .description(
+      decision === 'promote'
+        ? 'serve a candidate version (PROMOTION_MODE=manual): inference swaps to it from its next batch'
+        : 'reject a candidate version (PROMOTION_MODE=manual): it is kept for lineage and never served',
+    )
+    .argument('<model>', 'the model', optionParser(parseModelName))
+    .argument('<version>', 'the candidate version (2 or v2)', optionParser(parseVersionNumber))
+    .option('--reason <text>', `why it is ${verb}, for the version's record`)
+    .option('--by <name>', "who decides, for the version's record (default: your login)")
+    .option(
+      '--json',
+      'print the version record written (without its ONNX) as one JSON object',
+      false,
+    )
+    .addHelpText(
+      'after',
+      `
+Only a candidate can be ${verb}: a version the trainer published as "candidate" because it met the
+promotion criteria while PROMOTION_MODE=manual. \`driftwatch models <model>\` lists them.
+
+Example:
+  $ driftwatch ${decision} churn 7 --reason "${decision === 'promote' ? 'holdout and golden set both better' : 'worse on the enterprise segment'}"`,
+    )
+    .action(
+      async (
+        model: string,
+        version: number,
+        options: { reason?: string; by?: string; json: boolean },
+      ) => {
+        const config = readCliConfig();
+        const kafka = cliKafka(config);
+        const { codec, registry } = await openModelVersions(config, kafka, decision);
+        const record = decideCandidate(registry, {
+          model,
+          version,
+          decision,
+          by: options.by ?? currentUser(),
+          ...(options.reason === undefined ? {} : { reason: options.reason }),
+        });
+        // Encoded before the producer connects: a record the schema refuses publishes nothing.
+        const value = await codec.encode(record);
+        const producer = await connectProducer(kafka, config.brokers);
+        try {
+          await producer.send({
+            topic: config.names.modelVersions,
+            messages: [{ key: modelVersionKey(model, version), value }],
+          });
+        } finally {
+          await producer.disconnect();
+        }
+        const { onnx: _onnx, reference: _reference, ...shown } = record;
+        console.log(
+          options.json
+            ? JSON.stringify(shown)
+            : `${model} v${version} ${verb} by ${record.decidedBy ?? ''} on ${config.names.modelVersions} — ${record.reason}`,
+        );
+      },
+    );
+}

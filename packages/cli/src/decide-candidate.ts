@@ -1,0 +1,72 @@
+import type { ModelRegistry } from '@driftwatch/bus';
+import type { ModelVersion } from '@driftwatch/topics';
+
+import { CliError } from './errors.js';
+
+export type CandidateDecision = 'promote' | 'reject';
+
+/**
+ * The record that settles a candidate (a challenger the trainer published under
+ * `PROMOTION_MODE=manual`): the same version — same bytes, metrics and lineage — with status
+ * `promoted` (inference serves it from its next batch) or `rejected` (it never serves), who
+ * decided in `decidedBy`, and the decision's reason before the trainer's in `reason`.
+ *
+ * Refuses (`DW_CLI_UNKNOWN_MODEL`) a model or version the registry does not hold, and
+ * (`DW_CLI_NOT_A_CANDIDATE`) a version that is not waiting for a decision, or a promotion of a
+ * candidate older than the version serving: inference only moves forward, so that promotion
+ * would never serve.
+ *
+ * @example
+ * ```ts
+ * const registry = new ModelRegistry();
+ * registry.apply(fakeModelVersion({ model: 'churn', version: 1, parentVersion: null, status: 'promoted' }));
+ * registry.apply(fakeModelVersion({ model: 'churn', version: 2, parentVersion: 1, status: 'candidate' }));
+ * const record = decideCandidate(registry, { model: 'churn', version: 2, decision: 'promote', by: 'alice', reason: 'checked the holdout' });
+ * record.status; // => "promoted"
+ * record.decidedBy; // => "alice"
+ * record.reason; // => "promoted by alice: checked the holdout (trainer: accuracy check of v2)"
+ * ```
+ */
+export function decideCandidate(
+  registry: Pick<ModelRegistry, 'get' | 'latestPromoted' | 'versions'>,
+  request: {
+    model: string;
+    version: number;
+    decision: CandidateDecision;
+    /** Who decides: the CLI's `--by`, by default the user's login. */
+    by: string;
+    reason?: string;
+  },
+): ModelVersion {
+  const { model, version: number, decision, by } = request;
+  const version = registry.get(model, number);
+  if (!version) {
+    const known = registry.versions(model).map((v) => `v${v.version}`);
+    throw new CliError(
+      'DW_CLI_UNKNOWN_MODEL',
+      known.length === 0
+        ? `no version of model "${model}" is on model-versions`
+        : `${model} has no v${number} (it has ${known.join(', ')})`,
+    );
+  }
+  if (version.status !== 'candidate') {
+    throw new CliError(
+      'DW_CLI_NOT_A_CANDIDATE',
+      `${model} v${number} is ${version.status}${version.decidedBy ? ` (by ${version.decidedBy})` : ''}, not a candidate awaiting a decision`,
+    );
+  }
+  const serving = registry.latestPromoted(model);
+  if (decision === 'promote' && serving && serving.version > number) {
+    throw new CliError(
+      'DW_CLI_NOT_A_CANDIDATE',
+      `${model} v${number} is older than the serving v${serving.version}: inference only moves forward, so it would never serve; reject it instead`,
+    );
+  }
+  const verb = decision === 'promote' ? 'promoted' : 'rejected';
+  return {
+    ...version,
+    status: verb,
+    decidedBy: by,
+    reason: `${verb} by ${by}: ${request.reason ?? 'no reason given'} (trainer: ${version.reason})`,
+  };
+}
