@@ -1,8 +1,8 @@
 /**
  * The approval gate on the real broker: a trainer under PROMOTION_MODE=manual publishes the
  * challenger that meets its criteria as a candidate; inference keeps serving the champion until a
- * person runs `driftwatch promote`, and never serves a candidate they `reject`. Every event gets
- * exactly one prediction throughout.
+ * person runs `driftwatch promote`, and never serves a candidate they `reject`; `driftwatch
+ * rollback` serves the earlier version again. Every event gets exactly one prediction throughout.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -158,7 +158,7 @@ describe('PROMOTION_MODE=manual on the real broker', { timeout: 600_000 }, () =>
     assert.fail(`inference never served v${version}`);
   }
 
-  it('serves a candidate only after `driftwatch promote`, and never one that is rejected', async () => {
+  it('serves a candidate only after `driftwatch promote`, never one that is rejected, and rolls back', async () => {
     const candidate = await retrain('approval-1');
     assert.equal(candidate.status, 'candidate', candidate.reason);
     assert.equal(candidate.version, 2);
@@ -220,5 +220,16 @@ describe('PROMOTION_MODE=manual on the real broker', { timeout: 600_000 }, () =>
       await inference.metric('driftwatch_inference_served_model_version', { model: 'iris' }),
       2,
     );
+
+    // Back to what v2 replaced: v1's bytes again, as v4.
+    const rolledBack = await cli(['rollback', champion.model, '--reason', 'back to v1', '--json']);
+    assert.equal(rolledBack.code, 0, rolledBack.stderr);
+    const rollback = JSON.parse(rolledBack.stdout) as Pick<ModelVersion, 'version' | 'reason'>;
+    assert.equal(rollback.version, 4);
+    assert.match(rollback.reason, /^rollback to v1 by .+: back to v1$/);
+    await servingVersion(4);
+    assert.deepEqual(Object.fromEntries(await score(200)), { 4: 200 });
+    const v4 = await latestRecordOf(4);
+    assert.deepEqual([v4.sha256, v4.parentVersion], [champion.sha256, 2]);
   });
 });

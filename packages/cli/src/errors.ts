@@ -10,6 +10,8 @@ import { DriftwatchError } from '@driftwatch/errors';
  *   version number asked about.
  * - `DW_CLI_NOT_A_CANDIDATE`: `promote` or `reject` named a version that is not a candidate
  *   awaiting a decision, or (`promote`) one older than the version serving.
+ * - `DW_CLI_NO_ROLLBACK`: `rollback` has nowhere to go: no version serves, the serving one has no
+ *   parent, or `--to` names the serving version or one that never served.
  * - `DW_CLI_EMPTY_RANGE`: the topics hold no record of the model in the time range asked about.
  * - `DW_CLI_UNKNOWN_SERVICE`, `DW_CLI_SERVICE_NOT_BUILT`: `run` cannot start the service.
  * - `DW_CLI_TIMEOUT`: Kafka answered but a read did not finish in time.
@@ -26,6 +28,7 @@ export type CliErrorCode =
   | 'DW_CLI_TOPIC_MISSING'
   | 'DW_CLI_UNKNOWN_MODEL'
   | 'DW_CLI_NOT_A_CANDIDATE'
+  | 'DW_CLI_NO_ROLLBACK'
   | 'DW_CLI_EMPTY_RANGE'
   | 'DW_CLI_UNKNOWN_SERVICE'
   | 'DW_CLI_SERVICE_NOT_BUILT'

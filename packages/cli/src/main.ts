@@ -9,6 +9,7 @@ import { modelsCommand } from './commands/models.js';
 import { replayCommand } from './commands/replay.js';
 import { reportCommand } from './commands/report.js';
 import { retrainCommand } from './commands/retrain.js';
+import { rollbackCommand } from './commands/rollback.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { exitStatus } from './exit-status.js';
@@ -37,6 +38,7 @@ for (const command of [
   modelsCommand(),
   decisionCommand('promote'),
   decisionCommand('reject'),
+  rollbackCommand(),
   retrainCommand(),
   statusCommand(),
   reportCommand(),

@@ -1,34 +1,14 @@
-import { userInfo } from 'node:os';
-
-import { modelVersionKey } from '@driftwatch/topics';
 import { Command } from 'commander';
 
 import { readCliConfig } from '../cli-config.js';
 import { decideCandidate, type CandidateDecision } from '../decide-candidate.js';
-import { CliError } from '../errors.js';
-import { cliKafka, connectProducer } from '../kafka-client.js';
+import { currentUser } from '../current-user.js';
+import { cliKafka } from '../kafka-client.js';
 import { parseModelName } from '../model-name.js';
 import { openModelVersions } from '../open-model-versions.js';
 import { optionParser } from '../option-parser.js';
-
-function parseVersionNumber(text: string): number {
-  const number = Number(text.replace(/^v/, ''));
-  if (!Number.isSafeInteger(number) || number < 1) {
-    throw new CliError('DW_CLI_BAD_OPTION', `a version is a number ≥ 1 (2 or v2), got "${text}"`, {
-      input: text,
-    });
-  }
-  return number;
-}
-
-/** The login of whoever runs the CLI, or "unknown" where the OS cannot tell. */
-function currentUser(): string {
-  try {
-    return userInfo().username || 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+import { publishVersionRecord } from '../publish-version-record.js';
+import { parseVersionNumber } from '../version-number.js';
 
 /**
  * `driftwatch promote` or `driftwatch reject`: a person's decision on a candidate the trainer
@@ -76,17 +56,7 @@ Example:
           by: options.by ?? currentUser(),
           ...(options.reason === undefined ? {} : { reason: options.reason }),
         });
-        // Encoded before the producer connects: a record the schema refuses publishes nothing.
-        const value = await codec.encode(record);
-        const producer = await connectProducer(kafka, config.brokers);
-        try {
-          await producer.send({
-            topic: config.names.modelVersions,
-            messages: [{ key: modelVersionKey(model, version), value }],
-          });
-        } finally {
-          await producer.disconnect();
-        }
+        await publishVersionRecord(config, kafka, codec, record);
         const { onnx: _onnx, reference: _reference, ...shown } = record;
         console.log(
           options.json

@@ -3,17 +3,18 @@ import {
   type CalibrationMethod,
   type ClassifierInterpretation,
 } from '@driftwatch/model';
-import { modelVersionKey, type ModelVersion } from '@driftwatch/topics';
+import type { ModelVersion } from '@driftwatch/topics';
 import { Command, Option } from 'commander';
 
 import { buildRegistration, type Registration } from '../build-registration.js';
 import { readCliConfig } from '../cli-config.js';
-import { cliKafka, connectProducer } from '../kafka-client.js';
+import { cliKafka } from '../kafka-client.js';
 import { parseModelName } from '../model-name.js';
 import { parseNameList } from '../name-list.js';
 import { parseThreshold } from '../number-options.js';
 import { optionParser } from '../option-parser.js';
 import { openModelVersions } from '../open-model-versions.js';
+import { publishVersionRecord } from '../publish-version-record.js';
 
 interface RegisterOptions {
   onnx: string;
@@ -209,17 +210,7 @@ async function register(model: string, options: RegisterOptions): Promise<void> 
     version: registry.highestVersionNumber(model) + 1,
     parentVersion: registry.latestPromoted(model)?.version ?? null,
   };
-  // Encoded before the producer connects: a version the schema refuses publishes nothing.
-  const value = await codec.encode(version);
-  const producer = await connectProducer(kafka, config.brokers);
-  try {
-    await producer.send({
-      topic: config.names.modelVersions,
-      messages: [{ key: modelVersionKey(model, version.version), value }],
-    });
-  } finally {
-    await producer.disconnect();
-  }
+  await publishVersionRecord(config, kafka, codec, version);
   const report = registerReport(registration, version, {
     topic: config.names.modelVersions,
     onnx: options.onnx,
