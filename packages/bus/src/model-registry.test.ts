@@ -20,6 +20,7 @@ function version(
     status,
     reason,
     decidedBy: null,
+    trainedWith: {},
     requestId,
     sha256: '0'.repeat(64),
     onnx: new Uint8Array([number]),

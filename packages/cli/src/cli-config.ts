@@ -2,6 +2,7 @@ import {
   commonEnv,
   kafkaSecurity,
   kafkaSecurityEnv,
+  mlflowEnv,
   parseEnv,
   type KafkaSecurity,
 } from '@driftwatch/service-kit';
@@ -19,6 +20,7 @@ export const cliEnv = {
   KAFKA_TOPIC_PARTITIONS: commonEnv.KAFKA_TOPIC_PARTITIONS,
   KAFKA_REPLICATION_FACTOR: commonEnv.KAFKA_REPLICATION_FACTOR,
   ...kafkaSecurityEnv,
+  ...mlflowEnv,
 };
 
 export interface CliConfig {
@@ -31,6 +33,8 @@ export interface CliConfig {
   /** For topics the CLI creates before writing to them, as a service would. */
   topicSizing: { partitions: number; replicationFactor: number };
   names: TopicNames;
+  /** `''`: off; a URL: `models register` logs the version there too (the trainer does anyway). */
+  mlflowTrackingUri: string;
 }
 
 export function readCliConfig(
@@ -47,5 +51,6 @@ export function readCliConfig(
       replicationFactor: vars.KAFKA_REPLICATION_FACTOR,
     },
     names: topicNames(vars.TOPIC_PREFIX),
+    mlflowTrackingUri: vars.MLFLOW_TRACKING_URI,
   };
 }

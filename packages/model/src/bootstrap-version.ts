@@ -1,6 +1,7 @@
 import type { FeatureRows } from '@driftwatch/learn';
 import type { ModelVersion } from '@driftwatch/topics';
 
+import { candidateTrainedWith } from './candidate-trained-with.js';
 import { buildCandidate, type CandidateOptions } from './build-candidate.js';
 import { calibrationMetrics, metricsRecord } from './metrics-record.js';
 
@@ -32,6 +33,7 @@ export async function bootstrapVersion(options: {
     status: 'promoted',
     reason: `bootstrap: ${candidate.trained.family} on ${train.rows.length} reference rows, holdout accuracy ${candidate.holdoutMetrics.accuracy.toFixed(3)}`,
     decidedBy: null,
+    trainedWith: candidateTrainedWith(options.candidate),
     requestId: null,
     sha256: candidate.sha256,
     onnx: candidate.onnx,

@@ -56,7 +56,7 @@ export interface CandidateOptions {
 }
 
 /** Folds when the caller does not say: scikit-learn's `CalibratedClassifierCV` default. */
-const DEFAULT_CALIBRATION_FOLDS = 5;
+export const DEFAULT_CALIBRATION_FOLDS = 5;
 
 /** A trained model ready to publish: its ONNX bytes were loaded back and score as it does. */
 export interface Candidate {

@@ -49,5 +49,6 @@ export {
   type CandidateOptions,
   type LabeledRows,
 } from './build-candidate.js';
+export { candidateTrainedWith } from './candidate-trained-with.js';
 export { evaluateChampion, type ChampionEvaluation } from './evaluate-champion.js';
 export { calibrationMetrics, metricsRecord } from './metrics-record.js';

@@ -164,6 +164,17 @@ export function text(defaultValue: string) {
   return z.string().default(defaultValue);
 }
 
+/** A server's http(s) URL, or empty (default) for a feature that is off without one. */
+export function optionalHttpUrl() {
+  return z
+    .string()
+    .refine((value) => value === '' || /^https?:\/\/[^/]+/.test(value), 'must be an http(s):// URL')
+    .default('');
+}
+
+/** `MLFLOW_TRACKING_URI`: where the trainer and `driftwatch models register` log versions. */
+export const mlflowEnv = { MLFLOW_TRACKING_URI: optionalHttpUrl() };
+
 /** Variables every service reads. */
 export const commonEnv = {
   KAFKA_BROKERS: brokerList('127.0.0.1:9092'),
@@ -173,10 +184,7 @@ export const commonEnv = {
     .default(''),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
   /** Unset: JSON messages. Set: Avro in the Confluent wire format, schemas registered here. */
-  SCHEMA_REGISTRY_URL: z
-    .string()
-    .refine((value) => value === '' || /^https?:\/\/[^/]+/.test(value), 'must be an http(s):// URL')
-    .default(''),
+  SCHEMA_REGISTRY_URL: optionalHttpUrl(),
   /** Names this instance in its Kafka transactional id: stable across restarts, unique per instance. */
   INSTANCE_ID: text(hostname()),
   /** Partitions and replication for topics a service has to create. */

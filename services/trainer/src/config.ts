@@ -1,5 +1,6 @@
 import {
   commonEnv,
+  mlflowEnv,
   decimal,
   duration,
   integer,
@@ -89,4 +90,12 @@ export const trainerEnv = {
    * as a `candidate`, never served until a person runs `driftwatch promote` (or `reject`).
    */
   PROMOTION_MODE: oneOf(['auto', 'manual'], 'auto'),
+  /**
+   * An MLflow tracking server (`http://host:5000`): every model version is logged there as a
+   * run, nested under its parent's, and the registered model's `champion` alias follows the
+   * serving version. Empty: off.
+   */
+  ...mlflowEnv,
+  /** While MLflow is down or refusing, how often the sync tries again. */
+  MLFLOW_RETRY_INTERVAL: duration('30s', { minMs: 100, maxMs: 3_600_000 }),
 };

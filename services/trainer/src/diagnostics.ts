@@ -14,6 +14,10 @@ export interface TrainerDiagnostics extends BusDiagnostics {
   deadLettered(code: string): void;
   /** A version of `model` was read from model-versions: its series are created at 0. */
   modelSeen(model: string): void;
+  /** One MLflow sync of a model: versions it logged as runs (possibly none). */
+  mlflowSynced(logged: number): void;
+  /** One MLflow sync that failed; it is retried. */
+  mlflowFailed(): void;
 }
 
 const versionStatuses: readonly ModelVersion['status'][] = ['promoted', 'rejected', 'candidate'];
@@ -107,6 +111,16 @@ export function createTrainerDiagnostics(registry: Registry): TrainerDiagnostics
     labelNames: ['topic', 'partition'],
     registers,
   });
+  const mlflowRuns = new Counter({
+    name: 'driftwatch_trainer_mlflow_runs_logged_total',
+    help: 'Model versions logged to MLflow as runs (MLFLOW_TRACKING_URI).',
+    registers,
+  });
+  const mlflowFailures = new Counter({
+    name: 'driftwatch_trainer_mlflow_sync_failures_total',
+    help: 'MLflow syncs that failed (MLflow down or refusing); each is retried.',
+    registers,
+  });
   for (const code of deadLetterCodes) deadLetters.inc({ code }, 0);
   const seenModels = new Set<string>();
   return {
@@ -123,6 +137,12 @@ export function createTrainerDiagnostics(registry: Registry): TrainerDiagnostics
     },
     batchRetried: () => {
       retries.inc();
+    },
+    mlflowSynced: (logged) => {
+      mlflowRuns.inc(logged);
+    },
+    mlflowFailed: () => {
+      mlflowFailures.inc();
     },
     trained: (version, trainMs) => {
       versions.inc({ model: version.model, status: version.status });

@@ -1,9 +1,11 @@
 import { connectServiceBus, readTimeRange } from '@driftwatch/bus';
+import { MlflowClient, MlflowTracker } from '@driftwatch/mlflow';
 import { runService } from '@driftwatch/service-kit';
 
 import { trainerEnv } from './config.js';
 import { createTrainerDiagnostics } from './diagnostics.js';
 import { createTrainerHandler } from './create-trainer-handler.js';
+import { startMlflowSync, type MlflowSync } from './mlflow-sync.js';
 import { readTrainingWindow } from './read-training-window.js';
 
 await runService({
@@ -20,12 +22,23 @@ await runService({
       signal: shutdown.signal,
     });
     const { kafka, names, codecs } = bus;
+    let mlflow: MlflowSync | undefined;
     const registryFollower = await bus.followRegistry({
       onVersion: (version) => {
         diagnostics.modelSeen(version.model);
+        mlflow?.poke();
       },
     });
     await registryFollower.caughtUp;
+    if (config.MLFLOW_TRACKING_URI !== '') {
+      mlflow = startMlflowSync({
+        tracker: new MlflowTracker(new MlflowClient({ trackingUri: config.MLFLOW_TRACKING_URI })),
+        registry: registryFollower.registry,
+        logger,
+        diagnostics,
+        intervalMs: config.MLFLOW_RETRY_INTERVAL,
+      });
+    }
 
     if (config.TRAINER_COMMAND.length > 0) {
       logger.info(
@@ -107,6 +120,7 @@ await runService({
       stop: async () => {
         await processor.stop();
         await registryFollower.stop();
+        await mlflow?.stop();
       },
     };
   },

@@ -8,6 +8,7 @@ import {
 import {
   ModelError,
   buildCandidate,
+  candidateTrainedWith,
   evaluateChampion,
   calibrationMetrics,
   metricsRecord,
@@ -202,6 +203,7 @@ export async function trainForRequest(
         status: 'rejected',
         reason: `${request.reason} request: ${trained.reason}`,
         decidedBy: null,
+        trainedWith: commandTrainedWith(deps.policy.command),
         sha256: sha256Hex(noModel),
         onnx: noModel,
         featureNames: split.featureNames,
@@ -269,6 +271,9 @@ export async function trainForRequest(
         ? `${request.reason} request: ${decision.reason}; awaiting approval (driftwatch promote or reject)`
         : `${request.reason} request: ${decision.reason}`,
     decidedBy: null,
+    trainedWith: deps.policy.command
+      ? commandTrainedWith(deps.policy.command)
+      : candidateTrainedWith(deps.policy.candidate),
     sha256: challenger.sha256,
     onnx: challenger.onnx,
     featureNames: [...challenger.featureNames],
@@ -423,4 +428,9 @@ function readHistory(
     fromOffset: null,
     toOffset: offsets.fromOffset - 1,
   });
+}
+
+/** A training program's version: trained with its command line, as typed. */
+function commandTrainedWith(command: TrainingCommand): Record<string, string> {
+  return { command: command.argv.join(' ') };
 }

@@ -3,6 +3,7 @@ import {
   type CalibrationMethod,
   type ClassifierInterpretation,
 } from '@driftwatch/model';
+import { MlflowClient, MlflowTracker } from '@driftwatch/mlflow';
 import type { ModelVersion } from '@driftwatch/topics';
 import { Command, Option } from 'commander';
 
@@ -211,6 +212,17 @@ async function register(model: string, options: RegisterOptions): Promise<void> 
     parentVersion: registry.latestPromoted(model)?.version ?? null,
   };
   await publishVersionRecord(config, kafka, codec, version);
+  if (config.mlflowTrackingUri !== '') {
+    // The trainer's sync logs it too; here it is at once, and an outage only warns.
+    const tracker = new MlflowTracker(new MlflowClient({ trackingUri: config.mlflowTrackingUri }));
+    try {
+      await tracker.track([...registry.versions(model), version]);
+    } catch (error) {
+      console.error(
+        `driftwatch: MLflow at ${config.mlflowTrackingUri} did not take ${model} v${version.version} (${error instanceof Error ? error.message : String(error)}); a trainer with MLFLOW_TRACKING_URI logs it once MLflow is back`,
+      );
+    }
+  }
   const report = registerReport(registration, version, {
     topic: config.names.modelVersions,
     onnx: options.onnx,

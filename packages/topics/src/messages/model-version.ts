@@ -222,6 +222,12 @@ export const modelVersionSchema = z.object({
    */
   outputKind: z.enum(['probability', 'logit']).nullable().default(null),
   reference: referenceProfileSchema,
+  /**
+   * How it was trained, as text: the built-in family and its hyperparameters, the training
+   * program's command line, or where a registered model came from. Empty in versions written
+   * before.
+   */
+  trainedWith: z.record(z.string(), z.string()).default({}),
   metrics: z.object({
     challenger: modelMetricsSchema,
     champion: modelMetricsSchema.nullable(),

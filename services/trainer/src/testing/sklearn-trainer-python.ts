@@ -10,8 +10,6 @@ export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 /** examples/sklearn-trainer, whose train.py the tests run for real. */
 export const sklearnTrainerDir = join(repoRoot, 'examples', 'sklearn-trainer');
 
-const venvName = 'sklearn-trainer';
-
 /**
  * The Python of examples/sklearn-trainer's pinned requirements, in the virtualenv that
  * scripts/python-venv.sh's `ensure_venv` keeps under `${DRIFTWATCH_CACHE_DIR:-~/.cache/driftwatch}`:
@@ -22,13 +20,32 @@ const venvName = 'sklearn-trainer';
  * python3, no venv module — throws.
  */
 export function sklearnTrainerPython(): Promise<{ python: string } | { skip: string }> {
-  found ??= ensureVenv();
-  return found;
+  return pinnedVenvPython('sklearn-trainer', join(sklearnTrainerDir, 'requirements.txt'));
 }
 
-let found: Promise<{ python: string } | { skip: string }> | undefined;
+const found = new Map<string, Promise<{ python: string } | { skip: string }>>();
 
-function ensureVenv(): Promise<{ python: string } | { skip: string }> {
+/**
+ * The Python of virtualenv `venv-<name>` holding `requirements` (pinned), made or reused by
+ * scripts/python-venv.sh's `ensure_venv`, once per process; `{ skip }` as for
+ * {@link sklearnTrainerPython}.
+ */
+export function pinnedVenvPython(
+  name: string,
+  requirements: string,
+): Promise<{ python: string } | { skip: string }> {
+  let python = found.get(name);
+  if (!python) {
+    python = ensureVenv(name, requirements);
+    found.set(name, python);
+  }
+  return python;
+}
+
+function ensureVenv(
+  venvName: string,
+  requirements: string,
+): Promise<{ python: string } | { skip: string }> {
   const script = [
     'set -euo pipefail',
     'source "$1"',
@@ -44,7 +61,7 @@ function ensureVenv(): Promise<{ python: string } | { skip: string }> {
         'ensure-venv',
         join(repoRoot, 'scripts', 'python-venv.sh'),
         venvName,
-        join(sklearnTrainerDir, 'requirements.txt'),
+        requirements,
       ],
       { maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
@@ -58,7 +75,7 @@ function ensureVenv(): Promise<{ python: string } | { skip: string }> {
         const why = stderr.trim().split('\n').slice(-5).join('\n');
         if (existsSync(venvPython)) {
           resolve({
-            skip: `pip could not install examples/sklearn-trainer/requirements.txt into ${venvPython}: ${why}`,
+            skip: `pip could not install ${requirements} into ${venvPython}: ${why}`,
           });
         } else {
           reject(
