@@ -66,6 +66,7 @@ function fixtureVersion(name: string): { version: ModelVersion; rows: Record<str
       status: 'promoted',
       reason: 'bench',
       decidedBy: null,
+      traffic: null,
       trainedWith: {},
       requestId: null,
       sha256: sha256Hex(onnx),

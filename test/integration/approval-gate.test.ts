@@ -17,6 +17,7 @@ import {
   type IrisRetrainingPipeline,
 } from '../support/iris-retraining-pipeline.js';
 import { sendAll } from '../support/pipeline.js';
+import { trafficBucket } from '../../services/inference/src/traffic-bucket.js';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 import { collectTopic } from '../support/topic-reader.js';
 
@@ -90,18 +91,18 @@ describe('PROMOTION_MODE=manual on the real broker', { timeout: 600_000 }, () =>
   }
 
   /** Waits until inference says it serves `version` (its gauge), polling its /metrics. */
-  async function servingVersion(version: number): Promise<void> {
+  async function servingVersion(
+    version: number,
+    gauge = 'driftwatch_inference_served_model_version',
+  ): Promise<void> {
     for (let attempt = 0; attempt < 600; attempt += 1) {
-      const served = await inference.metric('driftwatch_inference_served_model_version', {
-        model: iris.champion.model,
-      });
-      if (served === version) return;
+      if ((await inference.metric(gauge, { model: iris.champion.model })) === version) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    assert.fail(`inference never served v${version}`);
+    assert.fail(`inference never reported ${gauge} ${version}`);
   }
 
-  it('serves a candidate only after `driftwatch promote`, never one that is rejected, and rolls back', async () => {
+  it('serves a candidate only after `driftwatch promote`, splits traffic with it first, never serves one that is rejected, and rolls back', async () => {
     const candidate = await iris.retrain('approval-1');
     assert.equal(candidate.status, 'candidate', candidate.reason);
     assert.equal(candidate.version, 2);
@@ -123,6 +124,27 @@ describe('PROMOTION_MODE=manual on the real broker', { timeout: 600_000 }, () =>
       ],
     );
 
+    // A/B first: v2 scores the events whose id hashes under 10%, v1 the rest.
+    const split = await cli([
+      'promote',
+      iris.champion.model,
+      '2',
+      '--traffic',
+      '10%',
+      '--by',
+      'alice',
+    ]);
+    assert.equal(split.code, 0, split.stderr);
+    assert.match(split.stdout, /iris v2 split by alice .* A\/B split at 10% of events by alice/);
+    await servingVersion(2, 'driftwatch_inference_split_candidate_version');
+    const ids = stream.slice(sent, sent + 400).map((row, i) => `${row.id}-${sent + i}`);
+    const toCandidate = ids.filter((id) => trafficBucket(id) < 0.1).length;
+    assert.ok(toCandidate > 0 && toCandidate < 100, `${toCandidate} of 400`);
+    assert.deepEqual(Object.fromEntries(await score(400)), {
+      1: 400 - toCandidate,
+      2: toCandidate,
+    });
+
     const promoted = await cli([
       'promote',
       iris.champion.model,
@@ -139,6 +161,11 @@ describe('PROMOTION_MODE=manual on the real broker', { timeout: 600_000 }, () =>
     );
     await servingVersion(2);
     assert.deepEqual(Object.fromEntries(await score(200)), { 2: 200 });
+    assert.equal(
+      await inference.metric('driftwatch_inference_split_candidate_version', { model: 'iris' }),
+      0,
+      'promoting the candidate ends its split',
+    );
     const record = await iris.latestRecordOf(2);
     assert.equal(record.status, 'promoted');
     assert.equal(record.decidedBy, 'alice');

@@ -20,6 +20,7 @@ function version(
     status,
     reason,
     decidedBy: null,
+    traffic: null,
     trainedWith: {},
     requestId,
     sha256: '0'.repeat(64),
@@ -85,6 +86,9 @@ describe('ModelRegistry', () => {
     assert.equal(registry.latestPromoted('sea')?.version, 1, 'a candidate waits');
     assert.equal(registry.hasAnswered('req-2'), true, 'a candidate answers its request');
     assert.equal(registry.apply(version('sea', 2, 'candidate', 'req-2')), false, 'read again');
+    const split = { ...version('sea', 2, 'candidate', 'req-2'), traffic: 0.1 };
+    assert.equal(registry.apply(split), true, 'an A/B share is news');
+    assert.equal(registry.apply(split), false);
     assert.equal(registry.apply({ ...version('sea', 2, 'promoted'), decidedBy: 'alice' }), true);
     assert.equal(registry.latestPromoted('sea')?.version, 2);
     assert.equal(registry.get('sea', 2)?.decidedBy, 'alice');

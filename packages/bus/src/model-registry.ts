@@ -10,8 +10,8 @@ export class ModelRegistry {
 
   /**
    * Records a version; returns whether it is news: a `<model>/<version>` not known before, or a
-   * known one whose status changed (a person promoted or rejected a candidate). A record read
-   * again, as on a restart's catch-up, is not.
+   * known one whose status or A/B share changed (a person decided a candidate, or split traffic
+   * with it). A record read again, as on a restart's catch-up, is not.
    */
   apply(version: ModelVersion): boolean {
     let versions = this.#byModel.get(version.model);
@@ -22,7 +22,7 @@ export class ModelRegistry {
     if (version.requestId !== null) this.#requestsAnswered.add(version.requestId);
     const known = versions.get(version.version);
     versions.set(version.version, version);
-    return known?.status !== version.status;
+    return known?.status !== version.status || known.traffic !== version.traffic;
   }
 
   get(model: string, version: number): ModelVersion | undefined {

@@ -175,6 +175,7 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
       status: 'promoted',
       reason: `registered: ${options.note ?? basename(options.onnx)}`,
       decidedBy: null,
+      traffic: null,
       trainedWith: { registered: basename(options.onnx) },
       requestId: null,
       sha256,

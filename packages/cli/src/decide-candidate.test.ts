@@ -48,6 +48,41 @@ describe('decideCandidate', () => {
     assert.equal(registry.latestPromoted('churn')?.version, 2);
   });
 
+  it('splits traffic with a candidate, which stays one, and then promotes it', () => {
+    const registry = registryOf('promoted', 'candidate');
+    const split = decideCandidate(registry, {
+      model: 'churn',
+      version: 2,
+      decision: 'promote',
+      by: 'alice',
+      reason: 'try it on a tenth',
+      traffic: 0.1,
+    });
+    assert.deepEqual(validate(modelVersionSchema, split), split);
+    assert.equal(split.status, 'candidate');
+    assert.equal(split.traffic, 0.1);
+    assert.equal(
+      split.reason,
+      'A/B split at 10% of events by alice: try it on a tenth (trainer: accuracy check of v2)',
+    );
+    registry.apply(split);
+    assert.equal(registry.latestPromoted('churn')?.version, 1, 'a split does not serve it');
+    const promoted = decideCandidate(registry, {
+      model: 'churn',
+      version: 2,
+      decision: 'promote',
+      by: 'bob',
+      reason: 'the tenth did better',
+    });
+    assert.equal(promoted.status, 'promoted');
+    assert.equal(promoted.traffic, null);
+    assert.equal(
+      promoted.reason,
+      'promoted by bob: the tenth did better (trainer: accuracy check of v2)',
+      "the trainer's reason, not the split's, stays",
+    );
+  });
+
   it('rejects a candidate, which then never serves', () => {
     const registry = registryOf('promoted', 'candidate');
     const record = decideCandidate(registry, {

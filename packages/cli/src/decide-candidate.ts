@@ -36,6 +36,11 @@ export function decideCandidate(
     /** Who decides: the CLI's `--by`, by default the user's login. */
     by: string;
     reason?: string;
+    /**
+     * `promote` only: instead of serving it, split traffic — the share of events (0 < t < 1) the
+     * candidate scores beside the serving version, by a hash of the event id. It stays a candidate.
+     */
+    traffic?: number;
   },
 ): ModelVersion {
   const { model, version: number, decision, by } = request;
@@ -62,11 +67,24 @@ export function decideCandidate(
       `${model} v${number} is older than the serving v${serving.version}: inference only moves forward, so it would never serve; reject it instead`,
     );
   }
+  // A candidate decided before (a split) keeps the trainer's reason, not the decision's.
+  const trainer = /\(trainer: (.*)\)$/.exec(version.reason)?.[1] ?? version.reason;
+  const why = `${request.reason ?? 'no reason given'} (trainer: ${trainer})`;
+  if (decision === 'promote' && request.traffic !== undefined) {
+    const share = `${Number((request.traffic * 100).toFixed(4))}%`;
+    return {
+      ...version,
+      traffic: request.traffic,
+      decidedBy: by,
+      reason: `A/B split at ${share} of events by ${by}: ${why}`,
+    };
+  }
   const verb = decision === 'promote' ? 'promoted' : 'rejected';
   return {
     ...version,
     status: verb,
+    traffic: null,
     decidedBy: by,
-    reason: `${verb} by ${by}: ${request.reason ?? 'no reason given'} (trainer: ${version.reason})`,
+    reason: `${verb} by ${by}: ${why}`,
   };
 }

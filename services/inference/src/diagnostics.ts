@@ -10,6 +10,8 @@ export interface InferenceDiagnostics extends BusDiagnostics {
   predicted(model: string, eventTimestamps: readonly number[]): void;
   deadLettered(code: string): void;
   serving(model: string, version: number): void;
+  /** The model's A/B candidate and its share of events; version 0 and share 0 when none. */
+  splitting(model: string, version: number, traffic: number): void;
   modelLoadFailed(model: string, version: number): void;
 }
 
@@ -88,6 +90,18 @@ export function createInferenceDiagnostics(
     labelNames: ['model'],
     registers: [registry],
   });
+  const splitVersion = new Gauge({
+    name: 'driftwatch_inference_split_candidate_version',
+    help: 'The candidate version scoring a share of events in an A/B split, per model; 0: no split.',
+    labelNames: ['model'],
+    registers: [registry],
+  });
+  const splitTraffic = new Gauge({
+    name: 'driftwatch_inference_split_traffic_ratio',
+    help: 'The share of events (by a hash of their ids) the A/B candidate scores, per model.',
+    labelNames: ['model'],
+    registers: [registry],
+  });
   const loadFailures = new Counter({
     name: 'driftwatch_inference_model_load_failures_total',
     help: 'Promoted model versions that could not be loaded (bad checksum, invalid ONNX).',
@@ -128,6 +142,12 @@ export function createInferenceDiagnostics(
       seeModel(model);
       predictions.inc({ model, model_version: String(version) }, 0);
       servedVersion.set({ model }, version);
+    },
+    splitting: (model, version, traffic) => {
+      seeModel(model);
+      if (version > 0) predictions.inc({ model, model_version: String(version) }, 0);
+      splitVersion.set({ model }, version);
+      splitTraffic.set({ model }, traffic);
     },
     modelLoadFailed: (model) => {
       seeModel(model);

@@ -47,12 +47,26 @@ await runService({
             'now serving',
           );
         }
+        if (outcome === 'served' || outcome === 'split' || outcome === 'split-ended') {
+          const split = models.splitVersions()[version.model];
+          diagnostics.splitting(version.model, split?.version ?? 0, split?.traffic ?? 0);
+          if (outcome !== 'served') {
+            logger.info(
+              { event: 'model.split', model: version.model, candidate: split ?? null },
+              split
+                ? `A/B split: v${split.version} scores ${(split.traffic * 100).toFixed(1)}% of events`
+                : `A/B split of v${version.version} ended`,
+            );
+          }
+        }
       },
     });
     await follower.caughtUp;
     await models.goLive();
     for (const [model, version] of Object.entries(models.servedVersions()))
       diagnostics.serving(model, version);
+    for (const [model, split] of Object.entries(models.splitVersions()))
+      diagnostics.splitting(model, split.version, split.traffic);
     logger.info(
       { event: 'models.ready', serving: models.servedVersions() },
       'model registry caught up',

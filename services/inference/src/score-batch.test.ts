@@ -44,6 +44,9 @@ function recordingDiagnostics(): InferenceDiagnostics & { calls: string[] } {
     serving: (model, version) => {
       record('serving', model, version);
     },
+    splitting: (model, version, traffic) => {
+      record('splitting', model, version, traffic);
+    },
     modelLoadFailed: (model, version) => {
       record('modelLoadFailed', model, version);
     },

@@ -17,7 +17,7 @@ import {
 } from '@driftwatch/topics';
 
 import type { InferenceDiagnostics } from './diagnostics.js';
-import type { ServingModels } from './serving-models.js';
+import type { ModelLease, ServedModel, ServingModels } from './serving-models.js';
 
 export interface InferenceHandlerDependencies {
   names: Pick<TopicNames, 'predictions' | 'deadLetter'>;
@@ -85,8 +85,7 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
 
     const lease = deps.models.lease();
     try {
-      for (const [model, group] of byModel) {
-        const served = lease.get(model);
+      for (const [model, served, group] of routeEvents(byModel, lease)) {
         if (!served) {
           for (const { index, record } of group) {
             await deadLetter(index, record, {
@@ -181,4 +180,26 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
     // Input order, so a partition's predictions come out in the order its events went in.
     return outputs.sort((a, b) => a.index - b.index).map(({ message }) => message);
   };
+}
+
+/**
+ * Each model's events grouped by the version that scores them: the serving one, or for an A/B
+ * split's share of event ids its candidate (`ModelLease.route`); undefined when none serves.
+ */
+function routeEvents(
+  byModel: ReadonlyMap<string, DecodedEvent[]>,
+  lease: ModelLease,
+): [string, ServedModel | undefined, DecodedEvent[]][] {
+  const groups: [string, ServedModel | undefined, DecodedEvent[]][] = [];
+  for (const [model, events] of byModel) {
+    const byServed = new Map<ServedModel | undefined, DecodedEvent[]>();
+    for (const item of events) {
+      const served = lease.route(model, item.event.id);
+      const group = byServed.get(served) ?? [];
+      group.push(item);
+      byServed.set(served, group);
+    }
+    for (const [served, group] of byServed) groups.push([model, served, group]);
+  }
+  return groups;
 }

@@ -7,6 +7,7 @@ import type { ModelVersion } from '@driftwatch/topics';
 import { ServingModels, type ServedModel } from './serving-models.js';
 import { logisticScore, logisticVersion } from './testing/logistic-version.js';
 import { recordingLoader, type RecordingLoader } from './testing/recording-loader.js';
+import { trafficBucket } from './traffic-bucket.js';
 
 const v1 = logisticVersion('sea', 1, [2, -1]);
 const v2 = logisticVersion('sea', 2, [-2, 1], 0.5);
@@ -69,6 +70,57 @@ describe('ServingModels', () => {
     assert.equal(await models.apply({ ...v2, decidedBy: 'alice' }), 'served');
     assert.deepEqual(models.servedVersions(), { sea: 2 });
     assert.deepEqual(loader.loads, ['sea v1', 'sea v2']);
+  });
+
+  it('splits traffic with a candidate by its share, by event id, until it is promoted or rejected', async () => {
+    const { models, loader } = servingModels();
+    await models.goLive();
+    assert.equal(await models.apply(v1), 'served');
+    assert.equal(await models.apply({ ...v2, status: 'candidate', traffic: 0.25 }), 'split');
+    assert.deepEqual(models.splitVersions(), { sea: { version: 2, traffic: 0.25 } });
+    const ids = Array.from({ length: 2000 }, (_, i) => `evt-${i}`);
+    const routedTo = (lease: ReturnType<ServingModels['lease']>) =>
+      ids.map((id) => lease.route('sea', id)?.version);
+    const lease = models.lease();
+    const first = routedTo(lease);
+    assert.deepEqual(
+      first,
+      ids.map((id) => (trafficBucket(id) < 0.25 ? 2 : 1)),
+      'the candidate scores the ids whose bucket is under its share',
+    );
+    assert.equal(lease.get('sea')?.version, 1, 'the serving version is still v1');
+    // Its share changes without a reload; a batch's lease keeps the split it started with.
+    assert.equal(await models.apply({ ...v2, status: 'candidate', traffic: 0.5 }), 'split');
+    assert.deepEqual(routedTo(lease), first);
+    lease.release();
+    assert.equal(
+      routedTo(models.lease()).filter((v) => v === 2).length,
+      ids.filter((id) => trafficBucket(id) < 0.5).length,
+    );
+    // Withdrawn (a candidate record without a share), then split again, then promoted: over.
+    assert.equal(await models.apply({ ...v2, status: 'candidate', traffic: null }), 'split-ended');
+    assert.deepEqual(models.splitVersions(), {});
+    assert.equal(await models.apply({ ...v2, status: 'candidate', traffic: 0.1 }), 'split');
+    assert.equal(await models.apply({ ...v2, decidedBy: 'alice' }), 'served');
+    assert.deepEqual(models.splitVersions(), {});
+    assert.deepEqual(new Set(routedTo(models.lease())), new Set([2]));
+    // A rejected candidate ends its split; an older one never starts one.
+    assert.equal(await models.apply({ ...v3, status: 'candidate', traffic: 0.1 }), 'split');
+    assert.equal(await models.apply({ ...v3, status: 'rejected' }), 'split-ended');
+    assert.equal(await models.apply({ ...v1, status: 'candidate', traffic: 0.1 }), 'not-newer');
+    assert.deepEqual(models.splitVersions(), {});
+    // Promoting the split's candidate reuses its loaded model.
+    assert.deepEqual(loader.loads, ['sea v1', 'sea v2', 'sea v2', 'sea v3']);
+  });
+
+  it('while catching up, keeps the last record of a split and starts it on going live', async () => {
+    const { models } = servingModels();
+    assert.equal(await models.apply(v1), 'staged');
+    assert.equal(await models.apply({ ...v2, status: 'candidate' }), 'not-promoted');
+    assert.equal(await models.apply({ ...v2, status: 'candidate', traffic: 0.2 }), 'staged');
+    await models.goLive();
+    assert.deepEqual(models.servedVersions(), { sea: 1 });
+    assert.deepEqual(models.splitVersions(), { sea: { version: 2, traffic: 0.2 } });
   });
 
   it('while catching up, loads only the newest promoted version of each model', async () => {

@@ -1,5 +1,7 @@
 import { versionClasses, type ModelVersion } from '@driftwatch/topics';
 
+import { trafficBucket } from './traffic-bucket.js';
+
 /**
  * What inference needs of a loaded model: its input order, its classes, and one batched call
  * that returns every class's probability (`rowCount × classes.length`, row-major).
@@ -23,11 +25,28 @@ export interface ServedModel {
 
 /** The models one batch scores with; held for the whole batch so a swap cannot pull them away. */
 export interface ModelLease {
+  /** The serving version of `model`. */
   get(model: string): ServedModel | undefined;
+  /**
+   * The version that scores this event of `model`: the candidate of an A/B split when the event's
+   * `trafficBucket` is below its share, else the serving one.
+   */
+  route(model: string, eventId: string): ServedModel | undefined;
   release(): void;
 }
 
-export type ApplyOutcome = 'served' | 'staged' | 'not-promoted' | 'not-newer' | 'load-failed';
+/**
+ * `served`: now serving; `split`: now the candidate of an A/B split (or its share changed);
+ * `split-ended`: the candidate left its split (rejected, or its share withdrawn).
+ */
+export type ApplyOutcome =
+  'served' | 'split' | 'split-ended' | 'staged' | 'not-promoted' | 'not-newer' | 'load-failed';
+
+/** A candidate in an A/B split: its loaded model and the share of events it scores. */
+interface Arm {
+  entry: Entry;
+  traffic: number;
+}
 
 interface Entry extends ServedModel {
   leases: number;
@@ -39,13 +58,21 @@ interface Entry extends ServedModel {
  * the old one between batches: a batch leases the map at its start, scores everything with those
  * versions, and the old session is released only when its last lease is returned. Versions only
  * move forward, so a replayed or late record can never roll a model back.
+ *
+ * Beside it, at most one candidate per model in an A/B split (`traffic` set on its record, by
+ * `driftwatch promote … --traffic`): newer than the serving version, it scores that share of the
+ * events, chosen by a hash of their ids. Promoting it (or anything newer) ends the split, as do
+ * rejecting it or withdrawing its share. Never a candidate without a share.
  */
 export class ServingModels {
   readonly #load: ModelLoader;
   readonly #onLoadFailure: (version: ModelVersion, error: unknown) => void;
   readonly #serving = new Map<string, Entry>();
-  /** While catching up on the topic, only the newest promoted version per model is kept. */
+  readonly #arms = new Map<string, Arm>();
+  /** While catching up on the topic, only the newest promoted version per model is kept… */
   readonly #staged = new Map<string, ModelVersion>();
+  /** …and the last record of each model's split candidate. */
+  readonly #stagedArms = new Map<string, ModelVersion>();
   #live = false;
 
   constructor(load: ModelLoader, onLoadFailure: (version: ModelVersion, error: unknown) => void) {
@@ -54,7 +81,9 @@ export class ServingModels {
   }
 
   async apply(version: ModelVersion): Promise<ApplyOutcome> {
-    if (version.status !== 'promoted') return 'not-promoted';
+    if (version.status === 'candidate' || version.status === 'rejected') {
+      return this.#applySplit(version);
+    }
     const newest = Math.max(
       this.#serving.get(version.model)?.version ?? 0,
       this.#staged.get(version.model)?.version ?? 0,
@@ -71,20 +100,29 @@ export class ServingModels {
   async goLive(): Promise<void> {
     this.#live = true;
     const staged = [...this.#staged.values()];
+    const stagedArms = [...this.#stagedArms.values()];
     this.#staged.clear();
+    this.#stagedArms.clear();
     for (const version of staged) await this.#swapIn(version);
+    for (const version of stagedArms) await this.#applySplit(version);
   }
 
   lease(): ModelLease {
     const leased = new Map(this.#serving);
-    for (const entry of leased.values()) entry.leases++;
+    const arms = new Map(this.#arms);
+    const entries = [...leased.values(), ...[...arms.values()].map((arm) => arm.entry)];
+    for (const entry of entries) entry.leases++;
     let released = false;
     return {
       get: (model) => leased.get(model),
+      route: (model, eventId) => {
+        const arm = arms.get(model);
+        return arm && trafficBucket(eventId) < arm.traffic ? arm.entry : leased.get(model);
+      },
       release: () => {
         if (released) return;
         released = true;
-        for (const entry of leased.values()) {
+        for (const entry of entries) {
           entry.leases--;
           this.#releaseIfIdle(entry);
         }
@@ -96,19 +134,84 @@ export class ServingModels {
     return Object.fromEntries([...this.#serving].map(([model, entry]) => [model, entry.version]));
   }
 
+  /** Each model's A/B candidate and its share, where one is splitting. */
+  splitVersions(): Record<string, { version: number; traffic: number }> {
+    return Object.fromEntries(
+      [...this.#arms].map(([model, arm]) => [
+        model,
+        { version: arm.entry.version, traffic: arm.traffic },
+      ]),
+    );
+  }
+
   async releaseAll(): Promise<void> {
-    const entries = [...this.#serving.values()];
+    const entries = [...this.#serving.values(), ...[...this.#arms.values()].map((a) => a.entry)];
     this.#serving.clear();
+    this.#arms.clear();
     await Promise.all(entries.map((entry) => entry.scorer.release()));
   }
 
   async #swapIn(version: ModelVersion): Promise<ApplyOutcome> {
+    // The split's candidate promoted: it is loaded already.
+    const arm = this.#arms.get(version.model);
+    const reused = arm?.entry.version === version.version ? arm.entry : undefined;
+    const entry = reused ?? (await this.#loadEntry(version));
+    if (!entry) return 'load-failed';
+    // A newer version may have been swapped in while this one loaded.
+    const current = this.#serving.get(version.model);
+    if (current && current.version >= version.version) {
+      if (!reused) await entry.scorer.release();
+      return 'not-newer';
+    }
+    this.#serving.set(version.model, entry);
+    if (current) this.#retire(current);
+    // Promoted, or overtaken by a newer promotion: the split is over.
+    const split = this.#arms.get(version.model);
+    if (split && split.entry.version <= version.version) {
+      this.#arms.delete(version.model);
+      if (split.entry !== entry) this.#retire(split.entry);
+    }
+    return 'served';
+  }
+
+  /** A candidate's record (or a rejection): start, change or end the model's A/B split. */
+  async #applySplit(version: ModelVersion): Promise<ApplyOutcome> {
+    const { model } = version;
+    const splitting = version.status === 'candidate' && version.traffic !== null;
+    if (!this.#live) {
+      if (splitting) this.#stagedArms.set(model, version);
+      else if (this.#stagedArms.get(model)?.version === version.version) {
+        this.#stagedArms.delete(model);
+      }
+      return splitting ? 'staged' : 'not-promoted';
+    }
+    const current = this.#arms.get(model);
+    if (!splitting || version.traffic === null) {
+      if (current?.entry.version !== version.version) return 'not-promoted';
+      this.#arms.delete(model);
+      this.#retire(current.entry);
+      return 'split-ended';
+    }
+    if (version.version <= (this.#serving.get(model)?.version ?? 0)) return 'not-newer';
+    if (current?.entry.version === version.version) {
+      this.#arms.set(model, { entry: current.entry, traffic: version.traffic });
+      return 'split';
+    }
+    const entry = await this.#loadEntry(version);
+    if (!entry) return 'load-failed';
+    this.#arms.set(model, { entry, traffic: version.traffic });
+    if (current) this.#retire(current.entry);
+    return 'split';
+  }
+
+  /** The version's model loaded and checked against its classes, or undefined (reported). */
+  async #loadEntry(version: ModelVersion): Promise<Entry | undefined> {
     let scorer: ScoringModel;
     try {
       scorer = await this.#load(version);
     } catch (error) {
       this.#onLoadFailure(version, error);
-      return 'load-failed';
+      return undefined;
     }
     const listed = versionClasses(version);
     if (scorer.classes.join('\n') !== listed.join('\n')) {
@@ -119,27 +222,21 @@ export class ServingModels {
           `the model scores classes ${scorer.classes.join(', ')}, the version lists ${listed.join(', ')}`,
         ),
       );
-      return 'load-failed';
+      return undefined;
     }
-    // A newer version may have been swapped in while this one loaded.
-    const current = this.#serving.get(version.model);
-    if (current && current.version >= version.version) {
-      await scorer.release();
-      return 'not-newer';
-    }
-    this.#serving.set(version.model, {
+    return {
       model: version.model,
       version: version.version,
       scorer,
       threshold: version.threshold,
       leases: 0,
       retired: false,
-    });
-    if (current) {
-      current.retired = true;
-      this.#releaseIfIdle(current);
-    }
-    return 'served';
+    };
+  }
+
+  #retire(entry: Entry): void {
+    entry.retired = true;
+    this.#releaseIfIdle(entry);
   }
 
   #releaseIfIdle(entry: Entry): void {

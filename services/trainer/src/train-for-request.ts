@@ -203,6 +203,7 @@ export async function trainForRequest(
         status: 'rejected',
         reason: `${request.reason} request: ${trained.reason}`,
         decidedBy: null,
+        traffic: null,
         trainedWith: commandTrainedWith(deps.policy.command),
         sha256: sha256Hex(noModel),
         onnx: noModel,
@@ -271,6 +272,7 @@ export async function trainForRequest(
         ? `${request.reason} request: ${decision.reason}; awaiting approval (driftwatch promote or reject)`
         : `${request.reason} request: ${decision.reason}`,
     decidedBy: null,
+    traffic: null,
     trainedWith: deps.policy.command
       ? commandTrainedWith(deps.policy.command)
       : candidateTrainedWith(deps.policy.candidate),

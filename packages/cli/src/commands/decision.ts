@@ -1,8 +1,10 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 
 import { readCliConfig } from '../cli-config.js';
 import { decideCandidate, type CandidateDecision } from '../decide-candidate.js';
 import { currentUser } from '../current-user.js';
+import { CliError } from '../errors.js';
+import { parseTrafficShare } from '../traffic-share.js';
 import { cliKafka } from '../kafka-client.js';
 import { parseModelName } from '../model-name.js';
 import { openModelVersions } from '../open-model-versions.js';
@@ -25,6 +27,14 @@ export function decisionCommand(decision: CandidateDecision): Command {
     .argument('<model>', 'the model', optionParser(parseModelName))
     .argument('<version>', 'the candidate version (2 or v2)', optionParser(parseVersionNumber))
     .option('--reason <text>', `why it is ${verb}, for the version's record`)
+    .addOption(
+      new Option(
+        '--traffic <share>',
+        'split traffic instead: the share of events (10% or 0.1) the candidate scores beside the serving version',
+      )
+        .argParser(optionParser(parseTrafficShare))
+        .hideHelp(decision !== 'promote'),
+    )
     .option('--by <name>', "who decides, for the version's record (default: your login)")
     .option(
       '--json',
@@ -38,14 +48,20 @@ Only a candidate can be ${verb}: a version the trainer published as "candidate" 
 promotion criteria while PROMOTION_MODE=manual. \`driftwatch models <model>\` lists them.
 
 Example:
-  $ driftwatch ${decision} churn 7 --reason "${decision === 'promote' ? 'holdout and golden set both better' : 'worse on the enterprise segment'}"`,
+  $ driftwatch ${decision} churn 7 --reason "${decision === 'promote' ? 'holdout and golden set both better' : 'worse on the enterprise segment'}"${decision === 'promote' ? '\n  $ driftwatch promote churn 7 --traffic 10%   # A/B: v7 scores 10% of events, by event id' : ''}`,
     )
     .action(
       async (
         model: string,
         version: number,
-        options: { reason?: string; by?: string; json: boolean },
+        options: { reason?: string; by?: string; traffic?: number; json: boolean },
       ) => {
+        if (decision === 'reject' && options.traffic !== undefined) {
+          throw new CliError(
+            'DW_CLI_BAD_OPTION',
+            '--traffic splits traffic with promote, not reject',
+          );
+        }
         const config = readCliConfig();
         const kafka = cliKafka(config);
         const { codec, registry } = await openModelVersions(config, kafka, decision);
@@ -55,13 +71,14 @@ Example:
           decision,
           by: options.by ?? currentUser(),
           ...(options.reason === undefined ? {} : { reason: options.reason }),
+          ...(options.traffic === undefined ? {} : { traffic: options.traffic }),
         });
         await publishVersionRecord(config, kafka, codec, record);
         const { onnx: _onnx, reference: _reference, ...shown } = record;
         console.log(
           options.json
             ? JSON.stringify(shown)
-            : `${model} v${version} ${verb} by ${record.decidedBy ?? ''} on ${config.names.modelVersions} — ${record.reason}`,
+            : `${model} v${version} ${record.traffic === null ? verb : 'split'} by ${record.decidedBy ?? ''} on ${config.names.modelVersions} — ${record.reason}`,
         );
       },
     );

@@ -15,6 +15,7 @@ export function fakeModelVersion(
     createdAt: 1_717_200_000_000 + fields.version * 60_000,
     reason: fields.parentVersion === null ? 'bootstrap' : `accuracy check of v${fields.version}`,
     decidedBy: null,
+    traffic: null,
     trainedWith: {},
     requestId: fields.parentVersion === null ? null : `req-${fields.version}`,
     sha256: createHash('sha256').update(onnx).digest('hex'),

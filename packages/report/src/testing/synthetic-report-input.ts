@@ -81,6 +81,7 @@ export function syntheticReportInput(options: SyntheticStreamOptions): ReportInp
       status: fields.status,
       reason: fields.reason,
       decidedBy: null,
+      traffic: null,
       trainedWith: {},
       requestId: fields.requestId,
       sha256: '0'.repeat(64),

@@ -198,6 +198,12 @@ export const modelVersionSchema = z.object({
    * login); null when the trainer or a registration decided, and in versions written before.
    */
   decidedBy: z.string().min(1).nullable().default(null),
+  /**
+   * A candidate in an A/B split (`driftwatch promote … --traffic 10%`): the share of events, by a
+   * stable hash of the event id, that it scores instead of the serving version. Null: none (and
+   * for every version that is not a candidate).
+   */
+  traffic: z.number().gt(0).lt(1).nullable().default(null),
   /** The retrain request that produced it; null for the bootstrap model. */
   requestId: z.string().nullable(),
   /** Hex SHA-256 of `onnx`; checked before the bytes are loaded. */

@@ -13,6 +13,7 @@ export function seaVersion(version: number): ModelVersion {
     status: 'promoted',
     reason: 'test',
     decidedBy: null,
+    traffic: null,
     trainedWith: {},
     requestId: null,
     sha256: '0'.repeat(64),

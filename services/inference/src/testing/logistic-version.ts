@@ -29,6 +29,7 @@ export function logisticVersion(
     status: 'promoted',
     reason: 'test',
     decidedBy: null,
+    traffic: null,
     trainedWith: {},
     requestId: null,
     sha256: sha256Hex(onnx),

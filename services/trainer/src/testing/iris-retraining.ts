@@ -48,6 +48,7 @@ export async function irisChampion(createdAt = 1000): Promise<ModelVersion> {
     status: 'promoted',
     reason: 'registered',
     decidedBy: null,
+    traffic: null,
     trainedWith: {},
     requestId: null,
     threshold: 0.5,
