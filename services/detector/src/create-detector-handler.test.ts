@@ -263,4 +263,36 @@ describe('detector batch handler', () => {
     assert.equal(state?.version, 3);
     assert.equal(state.monitor.metrics().labeled, 1);
   });
+
+  it("an A/B candidate's labels are counted, not monitored as the serving version's, until it is promoted", async () => {
+    const metrics = new Registry();
+    const deps = newDeps(metrics);
+    deps.registry.apply(seaV1);
+    deps.registry.apply({ ...seaVersion(2), status: 'candidate', traffic: 0.5 });
+    const records = await labeledRecords(codecs, names, 12);
+    const handle = createDetectorHandler(deps);
+    const asVersion = async (record: InputRecord, version: number): Promise<InputRecord> => {
+      const labeled = await codecs.predictionsLabeled.decode(record.value);
+      return {
+        ...record,
+        value: await codecs.predictionsLabeled.encode({ ...labeled, modelVersion: version }),
+      };
+    };
+    const split = await Promise.all(records.slice(0, 8).map((r, i) => asVersion(r, i % 2 ? 2 : 1)));
+    await attempt(handle, { topic: names.predictionsLabeled, partition: 0, records: split });
+    assert.equal(deps.concept.get('sea')?.version, 1, 'v1 serves and is the one watched');
+    assert.equal(deps.concept.get('sea')?.monitor.metrics().labeled, 4);
+    const counted = (
+      await metrics.getSingleMetricAsString('driftwatch_detector_candidate_records_total')
+    )
+      .split('\n')
+      .find((line) => line.includes('stream="concept"'));
+    assert.match(counted ?? '', / 4$/);
+    // Promoted: its labels are the serving version's now.
+    deps.registry.apply({ ...seaVersion(2), status: 'promoted', decidedBy: 'alice' });
+    const after = await Promise.all(records.slice(8).map((r) => asVersion(r, 2)));
+    await attempt(handle, { topic: names.predictionsLabeled, partition: 0, records: after });
+    assert.equal(deps.concept.get('sea')?.version, 2);
+    assert.equal(deps.concept.get('sea')?.monitor.metrics().labeled, 4);
+  });
 });

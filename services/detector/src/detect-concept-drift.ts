@@ -11,7 +11,7 @@ import { calibrateConceptRules, type ConceptCalibration } from './false-alarm-bu
 import type { DetectorDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
 import { ConceptState } from './model-states.js';
-import { servedVersion } from './served-version.js';
+import { isCandidate, servedVersion } from './served-version.js';
 import { policyOf, writePolicySnapshots, writeSnapshots } from './write-snapshots.js';
 
 /**
@@ -42,6 +42,13 @@ export async function detectConceptDrift(
     if (state && modelVersion < state.version) {
       // Labels still arriving for a version that no longer serves: not evidence about this one.
       deps.diagnostics.staleVersion(model, 'concept');
+      continue;
+    }
+    if (
+      (!state || modelVersion > state.version) &&
+      (await isCandidate(deps, model, modelVersion))
+    ) {
+      deps.diagnostics.candidateRecord(model, 'concept');
       continue;
     }
     const policy = policyOf(deps.policies, model, deps.options.policy);

@@ -398,6 +398,18 @@ describe('detector handler, data drift', () => {
     assert.ok(snapshotsOf(outputs).every(({ snapshot }) => snapshot.state.version === 2));
   });
 
+  it("an A/B candidate's predictions are counted, not judged as the serving version's", async () => {
+    const test = detector(
+      registryWith(seaVersion(1), { ...seaVersion(2), status: 'candidate', traffic: 0.5 }),
+    );
+    const { outputs } = await runDataDrift(test, await predictionRecords(400, shiftedFrom(0), 2), {
+      featureRecordsPerBatch: 1,
+    });
+    assert.deepEqual(await alertsOf(outputs), []);
+    assert.deepEqual(snapshotsOf(outputs), []);
+    assert.equal(await counter(test.metrics, 'driftwatch_detector_candidate_records_total'), 4);
+  });
+
   it('predictions of an older version than the one monitored are ignored', async () => {
     const test = detector(registryWith(seaVersion(1), seaVersion(2)));
     await runDataDrift(test, await predictionRecords(100, uniform, 2));

@@ -41,6 +41,11 @@ export async function detectDataDrift(
     if (!state || modelVersion > state.version) {
       const version = await servedVersion(deps, model, modelVersion);
       if (!version) continue;
+      // An A/B candidate's predictions: not the serving version's traffic (see isCandidate).
+      if (version.status === 'candidate') {
+        deps.diagnostics.candidateRecord(model, 'data');
+        continue;
+      }
       if (state) deps.diagnostics.versionRetired(model, state.version);
       state = new DataState(modelVersion, new DataMonitor(version.reference, deps.options.data));
       deps.data.set(model, state);

@@ -23,6 +23,8 @@ export interface DetectorDiagnostics extends BusDiagnostics {
   labelDelay(model: string, delayMs: number): void;
   deadLettered(code: string): void;
   staleVersion(model: string, stream: 'concept' | 'data'): void;
+  /** A record of an A/B candidate's prediction, left out of the serving version's monitoring. */
+  candidateRecord(model: string, stream: 'concept' | 'data'): void;
   unknownVersion(model: string, version: number): void;
 }
 
@@ -169,6 +171,12 @@ export function createDetectorDiagnostics(
     labelNames: ['model', 'stream'],
     registers,
   });
+  const candidate = new Counter({
+    name: 'driftwatch_detector_candidate_records_total',
+    help: "Records of an A/B candidate's predictions, left out of the serving version's monitoring.",
+    labelNames: ['model', 'stream'],
+    registers,
+  });
   const unknown = new Counter({
     name: 'driftwatch_detector_unknown_version_records_total',
     help: 'Feature batches of a model version missing from model-versions, skipped.',
@@ -203,7 +211,10 @@ export function createDetectorDiagnostics(
       retrains.inc({ model, reason }, 0);
       deduplicated.inc({ model, reason }, 0);
     }
-    for (const stream of ['concept', 'data']) stale.inc({ model, stream }, 0);
+    for (const stream of ['concept', 'data']) {
+      stale.inc({ model, stream }, 0);
+      candidate.inc({ model, stream }, 0);
+    }
     unknown.inc({ model }, 0);
   };
   /** Features with a PSI series, per `<model>/<version>`, so a retired version's can be removed. */
@@ -318,6 +329,10 @@ export function createDetectorDiagnostics(
     staleVersion: (model, stream) => {
       seeModel(model);
       stale.inc({ model, stream });
+    },
+    candidateRecord: (model, stream) => {
+      seeModel(model);
+      candidate.inc({ model, stream });
     },
     unknownVersion: (model) => {
       seeModel(model);

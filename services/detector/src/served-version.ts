@@ -20,3 +20,17 @@ export async function servedVersion(
   if (!version) deps.diagnostics.unknownVersion(model, modelVersion);
   return version;
 }
+
+/**
+ * Whether `modelVersion` of `model` is a candidate — scoring an A/B share beside the serving
+ * version (`driftwatch promote … --traffic`) — whose records are not evidence about the serving
+ * version. The detector keeps watching the serving one; a candidate's records count once it is
+ * promoted.
+ */
+export async function isCandidate(
+  deps: Pick<DetectorDependencies, 'registry' | 'refreshRegistry' | 'diagnostics'>,
+  model: string,
+  modelVersion: number,
+): Promise<boolean> {
+  return (await servedVersion(deps, model, modelVersion))?.status === 'candidate';
+}
