@@ -137,6 +137,8 @@ describe('PROMOTION_MODE=manual on the real broker', { timeout: 600_000 }, () =>
     assert.equal(split.code, 0, split.stderr);
     assert.match(split.stdout, /iris v2 split by alice .* A\/B split at 10% of events by alice/);
     await servingVersion(2, 'driftwatch_inference_split_candidate_version');
+    const table = await cli(['models', iris.champion.model]);
+    assert.match(table.stdout, /v2 .*candidate \(A\/B 10% of events\)/);
     const ids = stream.slice(sent, sent + 400).map((row, i) => `${row.id}-${sent + i}`);
     const toCandidate = ids.filter((id) => trafficBucket(id) < 0.1).length;
     assert.ok(toCandidate > 0 && toCandidate < 100, `${toCandidate} of 400`);

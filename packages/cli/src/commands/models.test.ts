@@ -16,6 +16,7 @@ function expectedSummary(version: ModelVersion, serving: boolean): ModelVersionS
     parentVersion: version.parentVersion,
     status: version.status,
     decidedBy: version.decidedBy,
+    traffic: version.traffic,
     serving,
     createdAt: version.createdAt,
     reason: version.reason,

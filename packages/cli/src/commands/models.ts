@@ -20,6 +20,8 @@ export interface ModelVersionSummary {
   status: ModelVersion['status'];
   /** Who promoted or rejected it when it was a candidate (`driftwatch promote`); else null. */
   decidedBy: string | null;
+  /** A candidate's A/B share of events (`promote --traffic`); else null. */
+  traffic: number | null;
   /** The highest promoted version: the one inference serves. */
   serving: boolean;
   createdAt: number;
@@ -47,6 +49,7 @@ export function summarizeVersions(registry: ModelRegistry, model?: string): Mode
       parentVersion: v.parentVersion,
       status: v.status,
       decidedBy: v.decidedBy,
+      traffic: v.traffic,
       serving: v.version === serving,
       createdAt: v.createdAt,
       reason: v.reason,
@@ -119,9 +122,13 @@ export function versionsTable(versions: readonly ModelVersionSummary[]): string 
   return textTable(rows, { head }).join('\n');
 }
 
-/** `candidate (awaiting promote/reject)`, `promoted by alice`, or the bare status. */
-function statusText(v: Pick<ModelVersionSummary, 'status' | 'decidedBy'>): string {
-  if (v.status === 'candidate') return 'candidate (awaiting promote/reject)';
+/** `candidate (A/B 10%)`, `candidate (awaiting promote/reject)`, `promoted by alice`, or the bare status. */
+function statusText(v: Pick<ModelVersionSummary, 'status' | 'decidedBy' | 'traffic'>): string {
+  if (v.status === 'candidate') {
+    return v.traffic === null
+      ? 'candidate (awaiting promote/reject)'
+      : `candidate (A/B ${Number((v.traffic * 100).toFixed(4))}% of events)`;
+  }
   return v.decidedBy === null ? v.status : `${v.status} by ${v.decidedBy}`;
 }
 
