@@ -26,6 +26,10 @@ const COMPLETE_TAG = 'driftwatch_complete';
  *
  * A run cut short (by an outage between its calls) lacks its completion tag and is deleted and
  * logged again. Nothing here decides anything about the model: MLflow mirrors model-versions.
+ *
+ * The version's key in MLflow is a tag, not a lock. Two trackers racing on the same version
+ * (several trainer instances each run a sync; `models register` logs beside them) can each log a
+ * run for it, or delete the other's run in progress, which the next sync logs again.
  */
 export class MlflowTracker {
   readonly #client: MlflowClient;
