@@ -169,7 +169,6 @@ async function startBusPassthrough(options: PassthroughOptions): Promise<Running
   const processor = await startTransactionalProcessor({
     kafka,
     groupId: options.groupId,
-    transactionalId: options.transactionalId,
     topics: options.inputs,
     logger,
     handle: ({ records }) =>

@@ -25,7 +25,7 @@ export interface ChaosOptions {
   /** Events per second of the steady load. */
   rate: number;
   kills: number;
-  /** SIGSTOPs longer than the session timeout (issue 18: off until zombies are fenced). */
+  /** SIGSTOPs longer than the session timeout: the member wakes up a zombie (issue 18). */
   freezes: number;
   freezeMs: number;
   /** Add-then-remove cycles of an extra instance (a rebalance storm). */
@@ -305,13 +305,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const predictionCount = countDeliveries(
       eventIds,
       predictions.records.map((r) => r.key ?? ''),
+      predictions.records.map((r) => `${r.partition}@${r.offset}`),
     );
     const joinedIds = await Promise.all(
       joined.records.map(
         async (r) => (await pipeline.codecs.predictionsLabeled.decode(r.value)).id,
       ),
     );
-    const joinedCount = countDeliveries(labeledIds, joinedIds);
+    const joinedCount = countDeliveries(
+      labeledIds,
+      joinedIds,
+      joined.records.map((r) => `${r.partition}@${r.offset}`),
+    );
     const versions = await Promise.all(
       versionReader.records.map(async (r) => {
         const version = await pipeline.codecs.modelVersions.decode(r.value);

@@ -54,7 +54,6 @@ describe('a rebalance storm on the real broker', { timeout: 300_000 }, () => {
           logger,
         }),
         groupId,
-        transactionalId: `${prefix}-member-${index}`,
         topics: [input],
         logger,
         maxBytesPerPartition: 8 * 1024,

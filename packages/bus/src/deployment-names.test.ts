@@ -7,7 +7,6 @@ describe('deploymentNames', () => {
   it('derives every Kafka name of a deployment from its prefix', () => {
     const names = deploymentNames('staging.');
     assert.equal(names.consumerGroup('joiner'), 'staging.driftwatch-joiner');
-    assert.equal(names.transactionalId('joiner', 'joiner-0'), 'staging.driftwatch-joiner-joiner-0');
     assert.equal(names.clientId('inference', 'i-1'), 'driftwatch-inference-i-1');
     assert.equal(names.clientId('cli'), 'driftwatch-cli');
     assert.equal(

@@ -5,11 +5,6 @@ export type DeploymentMember = 'inference' | 'joiner' | 'detector' | 'trainer' |
 export interface DeploymentNames {
   /** A service's consumer group: `<prefix>driftwatch-<service>`. */
   consumerGroup(service: DeploymentMember): string;
-  /**
-   * A service instance's transactional id: stable across its restarts so a restarted producer
-   * fences its predecessor.
-   */
-  transactionalId(service: DeploymentMember, instanceId: string): string;
   /** The client id brokers log: `driftwatch-<service>-<instance>` (not prefixed: not a resource). */
   clientId(service: DeploymentMember, instanceId?: string): string;
   /**
@@ -28,7 +23,6 @@ export interface DeploymentNames {
 export function deploymentNames(prefix: string): DeploymentNames {
   return {
     consumerGroup: (service) => `${prefix}driftwatch-${service}`,
-    transactionalId: (service, instanceId) => `${prefix}driftwatch-${service}-${instanceId}`,
     clientId: (service, instanceId) =>
       instanceId === undefined ? `driftwatch-${service}` : `driftwatch-${service}-${instanceId}`,
     followerGroupPrefix: (member, purpose) => `${prefix}driftwatch-${member}-${purpose}`,

@@ -62,3 +62,39 @@ export function isRebalance(error: unknown): boolean {
   const type = (error as { type?: unknown } | null)?.type;
   return typeof type === 'string' && rebalanceAnswers.has(type);
 }
+
+/**
+ * The broker refused our transactional producer's epoch: another producer with the same
+ * transactional id, a partition's new owner, has claimed it (or the broker expired the
+ * transaction). Kafka answers old clients INVALID_PRODUCER_EPOCH for PRODUCER_FENCED; kafkajs
+ * may wrap it in its own errors.
+ */
+export function isFenced(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const candidate = error as { type?: unknown; cause?: unknown; errors?: unknown };
+  if (candidate.type === 'INVALID_PRODUCER_EPOCH' || candidate.type === 'PRODUCER_FENCED')
+    return true;
+  if (candidate.cause !== undefined && candidate.cause !== error && isFenced(candidate.cause))
+    return true;
+  return Array.isArray(candidate.errors) && candidate.errors.some((inner) => isFenced(inner));
+}
+
+/**
+ * kafkajs' transactional producer is stuck in a state it cannot leave: an abort failed (the
+ * broker was away), and every later transaction() is refused. Only a new producer with the same
+ * transactional id, which aborts the open transaction on the broker, is usable again.
+ */
+export function isStuckTransaction(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const candidate = error as { message?: unknown; cause?: unknown };
+  if (
+    typeof candidate.message === 'string' &&
+    candidate.message.startsWith('Transaction state exception:')
+  )
+    return true;
+  return (
+    candidate.cause !== undefined &&
+    candidate.cause !== error &&
+    isStuckTransaction(candidate.cause)
+  );
+}

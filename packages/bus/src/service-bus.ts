@@ -68,15 +68,13 @@ export interface ServiceBus {
   deployment: DeploymentNames;
   /** The consumer group: the override, or `<TOPIC_PREFIX>driftwatch-<service>`. */
   groupId: string;
-  /** Stable across restarts of one instance, unique per instance: a restart fences its predecessor. */
-  transactionalId: string;
   /** Follows `model-versions` into a registry, in a follower group named for this service. */
   followRegistry(options?: {
     onVersion?: (version: ModelVersion) => Promise<void> | void;
   }): Promise<ModelRegistryFollower>;
-  /** Starts the service's exactly-once processor in its consumer group, under its transactional id. */
+  /** Starts the service's exactly-once processor in its consumer group. */
   startProcessor(
-    options: Omit<TransactionalProcessorOptions, 'kafka' | 'groupId' | 'transactionalId'>,
+    options: Omit<TransactionalProcessorOptions, 'kafka' | 'groupId'>,
   ): Promise<RunningProcessor>;
 }
 
@@ -170,14 +168,12 @@ export async function connectServiceBus(options: {
     },
   );
   const groupId = options.groupId || deployment.consumerGroup(options.service);
-  const transactionalId = deployment.transactionalId(options.service, config.INSTANCE_ID);
   return {
     kafka,
     names,
     codecs,
     deployment,
     groupId,
-    transactionalId,
     followRegistry: (follow = {}) =>
       followModelRegistry({
         kafka,
@@ -191,7 +187,6 @@ export async function connectServiceBus(options: {
       startTransactionalProcessor({
         kafka,
         groupId,
-        transactionalId,
         ...(config.KAFKA_SESSION_TIMEOUT ? { sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT } : {}),
         deadLetters: {
           service: options.service,

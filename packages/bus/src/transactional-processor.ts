@@ -4,10 +4,17 @@ import type { Logger } from '@driftwatch/service-kit';
 
 import type { DeadLetterPolicy } from './dead-letter-policy.js';
 import { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
-import { BusError, isRebalance, isRetriable } from './errors.js';
+import { BusError, isFenced, isRebalance, isRetriable, isStuckTransaction } from './errors.js';
 import { coPartitionedAssigner } from './co-partitioned-assigner.js';
-import { PartitionAssigners, Partitioners, type Kafka } from './kafka.js';
+import {
+  KafkaJSError,
+  PartitionAssigners,
+  Partitioners,
+  type ConsumerRunConfig,
+  type Kafka,
+} from './kafka.js';
 import { deadLetterCodeHeader } from './dead-letter.js';
+import { PartitionProducers, type PartitionClaim } from './partition-producers.js';
 import { processBatch } from './process-batch.js';
 import {
   recordCoordinate,
@@ -15,7 +22,7 @@ import {
   type InputRecord,
   type OutputMessage,
 } from './records.js';
-import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
+import { backoffDelayMs, defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 
 export interface RecordBatch {
   topic: string;
@@ -51,12 +58,11 @@ export type BatchHandler = (batch: RecordBatch, context: BatchContext) => Promis
 
 export interface TransactionalProcessorOptions {
   kafka: Kafka;
-  groupId: string;
   /**
-   * Stable across restarts of the same instance: a restarted producer with the same id fences
-   * its predecessor and aborts its open transaction at once.
+   * Also names the transactional ids: `<groupId>-<topic>-<partition>`, one per input partition
+   * whichever member owns it, so the next owner fences the last (see PartitionProducers).
    */
-  transactionalId: string;
+  groupId: string;
   topics: readonly string[];
   handle: BatchHandler;
   logger: Logger;
@@ -94,6 +100,13 @@ export interface TransactionalProcessorOptions {
  */
 export const defaultSessionTimeoutMs = 10_000;
 
+/** Restarts of a consumer kafkajs gave up on: soon at first, at most every 10 s. */
+const restartPolicy: RetryPolicy = {
+  ...defaultRetryPolicy,
+  initialDelayMs: 500,
+  maxDelayMs: 10_000,
+};
+
 /** Outside a batch the consumer fetches every 250 ms and heartbeats every 3 s: silence this long means the brokers do not answer. */
 const silenceMeansUnreachableMs = 10_000;
 
@@ -130,8 +143,7 @@ export async function startTransactionalProcessor(
       : {}),
     ...(options.maxBytesPerPartition ? { maxBytesPerPartition: options.maxBytesPerPartition } : {}),
   });
-  const producer = kafka.producer({
-    transactionalId: options.transactionalId,
+  const producerOptions = {
     idempotent: true,
     maxInFlightRequests: 1,
     transactionTimeout: 30_000,
@@ -141,6 +153,23 @@ export async function startTransactionalProcessor(
     // until its markers are written (milliseconds), and a 300 ms first wait was most of the
     // alert latency. The backoff still grows to 10 s for a broker that is really away.
     retry: { initialRetryTime: 25, maxRetryTime: 10_000, retries: Number.MAX_SAFE_INTEGER },
+  };
+  const admin = kafka.admin();
+  const producers = new PartitionProducers({
+    transactionalIdPrefix: groupId,
+    create: async (transactionalId) => {
+      const producer = kafka.producer({ ...producerOptions, transactionalId });
+      await producer.connect();
+      return producer;
+    },
+    committedOffsets: async (topic, partitions) => {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return new Map(
+        (offsets?.partitions ?? [])
+          .filter(({ partition }) => partitions.includes(partition))
+          .map(({ partition, offset }) => [partition, BigInt(offset)]),
+      );
+    },
   });
 
   let healthy = true;
@@ -162,7 +191,8 @@ export async function startTransactionalProcessor(
       try {
         await consumer.stop();
         await consumer.disconnect();
-        await producer.disconnect();
+        await producers.closeAll();
+        await admin.disconnect();
       } finally {
         // A processor that stopped because it failed must say so: the service then exits 1.
         if (failure) rejectDone(failure.error);
@@ -196,14 +226,41 @@ export async function startTransactionalProcessor(
   }, 1000);
   watchdog.unref();
 
+  // kafkajs does not restart a consumer whose join found no group coordinator because no broker
+  // answered (it calls that non-retriable): a broker restart during a rebalance used to stop the
+  // service. The brokers being away is retriable for us: start the consumer again, with backoff.
+  let crashes = 0;
+  const restartConsumer = async (): Promise<void> => {
+    const delayMs = backoffDelayMs(crashes++, restartPolicy, Math.random);
+    await sleep(delayMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+    if (stopping.signal.aborted) return;
+    await withRetry(() => consumer.connect(), { signal: stopping.signal });
+    if (stopping.signal.aborted) return;
+    await consumer.run(runConfig);
+  };
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     healthy = payload.restart;
     kafkaHealth?.down(payload.error.message);
-    if (!payload.restart) fail(payload.error);
+    if (payload.restart) return;
+    if (isRetriable(payload.error) && !stopping.signal.aborted) {
+      logger.warn(
+        { event: 'processor.consumer_restart', err: payload.error },
+        'the Kafka client gave up on the brokers; starting the consumer again',
+      );
+      restartConsumer().catch(fail);
+      return;
+    }
+    fail(payload.error);
   });
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  let memberId: string | undefined;
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     healthy = true;
+    crashes = 0;
     answered();
+    // A new member id means this member was out of the group (evicted, or its consumer
+    // restarted): others may have owned any of its partitions meanwhile, so it claims them all.
+    producers.assign(payload.memberAssignment, { newMember: payload.memberId !== memberId });
+    memberId = payload.memberId;
     options.onGroupJoin?.();
   });
 
@@ -218,33 +275,70 @@ export async function startTransactionalProcessor(
   // Retriable answers at start (a coordinator still loading, a new topic without a leader yet)
   // are waited out, not a crash on a cold start.
   const startUp = { signal: stopping.signal };
-  await withRetry(() => producer.connect(), startUp);
+  await withRetry(() => admin.connect(), startUp);
   await withRetry(() => consumer.connect(), startUp);
   await withRetry(
     () => consumer.subscribe({ topics: [...options.topics], fromBeginning: true }),
     startUp,
   );
-  await consumer.run({
+  const runConfig: ConsumerRunConfig = {
     autoCommit: false,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
       const isStopping = (): boolean => stopping.signal.aborted;
       if (batch.messages.length === 0 || isStopping()) return;
-      const recordBatch: RecordBatch = {
-        topic: batch.topic,
-        partition: batch.partition,
-        records: batch.messages.map((message) =>
-          toInputRecord(batch.topic, batch.partition, message),
-        ),
-      };
       const started = performance.now();
       inBatch = true;
+      let claim: PartitionClaim | undefined;
+      try {
+        // Before any batch of a new assignment: fence every old owner of our new partitions.
+        await withRetry(() => producers.claimAssigned(), {
+          policy,
+          signal: stopping.signal,
+          onRetry: (error, attempt, delayMs) => {
+            if (isUnreachable(error)) kafkaHealth?.down((error as Error).message);
+            logger.warn(
+              { event: 'partitions.claim_retry', attempt, delayMs, err: error },
+              'retrying the claim of newly assigned partitions',
+            );
+          },
+        });
+        claim = producers.claim(batch.topic, batch.partition);
+      } catch (error) {
+        inBatch = false;
+        payload.pause();
+        if (isStopping()) return;
+        fail(
+          new BusError(
+            'DW_BUS_PROCESSOR_FAILED',
+            `could not claim the partitions assigned to this member (transactional ids ${groupId}-<topic>-<partition>)`,
+            { retriable: false, cause: error },
+          ),
+        );
+        return;
+      }
+      // Fetched for an assignment this member no longer has, or fenced: the owner handles it.
+      if (!claim) {
+        inBatch = false;
+        return;
+      }
+      const { committedOffset } = claim;
+      const records = batch.messages
+        .filter((message) => BigInt(message.offset) >= committedOffset)
+        .map((message) => toInputRecord(batch.topic, batch.partition, message));
+      if (records.length === 0) {
+        // All of it committed by the partition's previous owner after our consumer fetched it.
+        inBatch = false;
+        payload.resolveOffset(batch.lastOffset());
+        return;
+      }
+      const recordBatch: RecordBatch = { topic: batch.topic, partition: batch.partition, records };
       /** The output of the attempt that ended the batch. */
       let outputs: readonly OutputMessage[] = [];
       try {
         const { outcome, produced } = await processBatch({
-          producer,
+          producer: claim.producer,
           groupId,
           batch: recordBatch,
           handle: async (handled, context) => {
@@ -298,6 +392,32 @@ export async function startTransactionalProcessor(
           });
         }
       } catch (error) {
+        if (isFenced(error) && !isStopping()) {
+          // Another member claimed the partition (it was assigned to it while this batch was in
+          // hand): this batch's transaction is void. Rejoin to learn the current assignment.
+          producers.fenced(batch.topic, batch.partition);
+          logger.warn(
+            { event: 'processor.fenced', topic: batch.topic, partition: batch.partition },
+            'another member owns this partition now; the batch in hand is dropped; rejoining the group',
+          );
+          throw rebalanceNeeded(error);
+        }
+        if (isStuckTransaction(error) && !isStopping()) {
+          // An abort failed while the broker was away; this producer refuses every transaction
+          // from now on. A new one with the partition's id aborts the open transaction, and the
+          // rejoin resets every position to the committed offsets, so nothing fetched after this
+          // batch can commit past it.
+          producers.replace(batch.topic, batch.partition);
+          logger.warn(
+            {
+              event: 'processor.producer_replaced',
+              topic: batch.topic,
+              partition: batch.partition,
+            },
+            'the transactional producer is stuck after a failed abort; replacing it and rejoining the group',
+          );
+          throw rebalanceNeeded(error);
+        }
         if (isRebalance(error) && !isStopping()) {
           // The transaction was aborted; kafkajs rejoins on this error, and the batch is read
           // again by whoever owns its partition after the rebalance.
@@ -336,7 +456,8 @@ export async function startTransactionalProcessor(
         logger.warn({ event: 'processor.heartbeat_failed', err: error }, 'heartbeat failed');
       });
     },
-  });
+  };
+  await consumer.run(runConfig);
 
   const joinTimeoutMs = 60_000;
   const stopWaiting = new AbortController();
@@ -403,4 +524,12 @@ function isUnreachable(error: unknown): boolean {
     unreachableErrors.has(error.name) ||
     (error.cause !== undefined && error.cause !== error && isUnreachable(error.cause))
   );
+}
+
+/** Thrown out of `eachBatch`, an error kafkajs answers by rejoining the group (it reads `type`). */
+function rebalanceNeeded(cause: unknown): Error {
+  const error = new KafkaJSError('this member must rejoin its group', {
+    retriable: false,
+  });
+  return Object.assign(error, { type: 'REBALANCE_IN_PROGRESS', cause });
 }
