@@ -119,12 +119,13 @@ describe('zombie fencing on the real broker', { timeout: 300_000 }, () => {
         }));
       // One record per send until the zombie holds a batch, so it has several to take.
       let sent = 0;
-      while (!zombieHolding) {
+      const holding = (): boolean => zombieHolding;
+      while (!holding()) {
         assert.ok(sent < firstRecords, `the first member froze in none of ${sent} records`);
         await sendAll(producer, input, records(sent, 1));
         sent += 1;
         await until(
-          () => zombieHolding || zombieCommitted >= sent,
+          () => holding() || zombieCommitted >= sent,
           () => `the first member handled ${zombieCommitted} of ${sent} records`,
         );
       }

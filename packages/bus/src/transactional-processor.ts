@@ -232,10 +232,11 @@ export async function startTransactionalProcessor(
   let crashes = 0;
   const restartConsumer = async (): Promise<void> => {
     const delayMs = backoffDelayMs(crashes++, restartPolicy, Math.random);
+    const stopped = (): boolean => stopping.signal.aborted;
     await sleep(delayMs, undefined, { signal: stopping.signal }).catch(() => undefined);
-    if (stopping.signal.aborted) return;
+    if (stopped()) return;
     await withRetry(() => consumer.connect(), { signal: stopping.signal });
-    if (stopping.signal.aborted) return;
+    if (stopped()) return;
     await consumer.run(runConfig);
   };
   consumer.on(consumer.events.CRASH, ({ payload }) => {
