@@ -288,6 +288,22 @@ describe('detector batch handler', () => {
       .split('\n')
       .find((line) => line.includes('stream="concept"'));
     assert.match(counted ?? '', / 4$/);
+    // Each arm's live accuracy is counted all the same, from its own records.
+    const live = new Map(
+      (await metrics.getSingleMetricAsString('driftwatch_detector_live_predictions_total'))
+        .split('\n')
+        .flatMap((line) => {
+          const found = /model_version="(\d+)",outcome="(\w+)"\} (\d+)$/.exec(line);
+          return found ? [[`v${found[1]} ${found[2]}`, Number(found[3])] as const] : [];
+        }),
+    );
+    const decoded = await Promise.all(split.map((r) => codecs.predictionsLabeled.decode(r.value)));
+    for (const version of [1, 2]) {
+      const arm = decoded.filter((labeled) => labeled.modelVersion === version);
+      const right = arm.filter((labeled) => labeled.predicted === labeled.label).length;
+      assert.equal(live.get(`v${version} correct`), right);
+      assert.equal(live.get(`v${version} wrong`), arm.length - right);
+    }
     // Promoted: its labels are the serving version's now.
     deps.registry.apply({ ...seaVersion(2), status: 'promoted', decidedBy: 'alice' });
     const after = await Promise.all(records.slice(8).map((r) => asVersion(r, 2)));

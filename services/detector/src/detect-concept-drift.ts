@@ -36,6 +36,7 @@ export async function detectConceptDrift(
       continue;
     }
     const { model, modelVersion } = labeled;
+    deps.diagnostics.liveOutcome(model, modelVersion, labeled.predicted === labeled.label);
     const ts = Number(record.timestamp);
     const at = { partition: record.partition, offset: Number(record.offset) };
     let state = deps.concept.get(model);

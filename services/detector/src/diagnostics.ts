@@ -25,6 +25,11 @@ export interface DetectorDiagnostics extends BusDiagnostics {
   staleVersion(model: string, stream: 'concept' | 'data'): void;
   /** A record of an A/B candidate's prediction, left out of the serving version's monitoring. */
   candidateRecord(model: string, stream: 'concept' | 'data'): void;
+  /**
+   * One labeled prediction of any version — serving, an A/B candidate, or one still receiving
+   * late labels — and whether it was right: each version's live accuracy, per A/B arm.
+   */
+  liveOutcome(model: string, version: number, correct: boolean): void;
   unknownVersion(model: string, version: number): void;
 }
 
@@ -177,6 +182,13 @@ export function createDetectorDiagnostics(
     labelNames: ['model', 'stream'],
     registers,
   });
+  const live = new Counter({
+    name: 'driftwatch_detector_live_predictions_total',
+    help: 'Labeled predictions of every model version (serving, A/B candidate, or retired but still labeled), by outcome: correct or wrong. correct / all is the live accuracy per version, or per A/B arm.',
+    labelNames: ['model', 'model_version', 'outcome'],
+    registers,
+  });
+  const liveVersions = new Set<string>();
   const unknown = new Counter({
     name: 'driftwatch_detector_unknown_version_records_total',
     help: 'Feature batches of a model version missing from model-versions, skipped.',
@@ -337,6 +349,16 @@ export function createDetectorDiagnostics(
     unknownVersion: (model) => {
       seeModel(model);
       unknown.inc({ model });
+    },
+    liveOutcome: (model, version, correct) => {
+      const labels = { model, model_version: String(version) };
+      if (!liveVersions.has(`${model}/${version}`)) {
+        // Both outcomes from the version's first record, so increase() sees the first of each.
+        liveVersions.add(`${model}/${version}`);
+        live.inc({ ...labels, outcome: 'correct' }, 0);
+        live.inc({ ...labels, outcome: 'wrong' }, 0);
+      }
+      live.inc({ ...labels, outcome: correct ? 'correct' : 'wrong' });
     },
   };
 }
