@@ -129,6 +129,64 @@ describe('driftwatch models', () => {
     );
   });
 
+  it("--live shows each version's accuracy on recent labeled predictions, the arms side by side", async () => {
+    await deployment.provision(['predictionsLabeled']);
+    const now = Date.now();
+    const labeled = (model: string, version: number, index: number, right: boolean) => ({
+      id: `evt-${model}-${version}-${index}`,
+      model,
+      modelVersion: version,
+      ts: now,
+      scoredAt: now,
+      score: 0.9,
+      predicted: 1,
+      classes: [],
+      probabilities: [],
+      features: { x: 1 },
+      label: right ? 1 : 0,
+      labelTs: now,
+      labelDelayMs: 0,
+    });
+    // v3 serves; v4 stands in for an A/B arm. elec2's records must not count for sea.
+    const records = [
+      ...Array.from({ length: 8 }, (_, i) => labeled('sea', 3, i, i < 6)),
+      ...Array.from({ length: 4 }, (_, i) => labeled('sea', 4, i, i < 1)),
+      ...Array.from({ length: 3 }, (_, i) => labeled('elec2', 1, i, true)),
+    ];
+    const producer = deployment.kafka.producer({ idempotent: true });
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: deployment.names.predictionsLabeled,
+        messages: await Promise.all(
+          records.map(async (record) => ({
+            key: record.model,
+            value: await deployment.codecs.predictionsLabeled.encode(record),
+          })),
+        ),
+      });
+    } finally {
+      await producer.disconnect();
+    }
+
+    const json = await runCli(['models', 'sea', '--live', '1h', '--json'], deployment.env);
+    assert.equal(json.code, 0, json.stderr);
+    const live = (JSON.parse(json.stdout) as ModelVersionSummary[]).map((v) => [v.version, v.live]);
+    assert.deepEqual(live, [
+      [1, { labeled: 0, accuracy: null }],
+      [2, { labeled: 0, accuracy: null }],
+      [3, { labeled: 8, accuracy: 0.75 }],
+      [4, { labeled: 4, accuracy: 0.25 }],
+    ]);
+
+    const table = await runCli(['models', 'sea', '--live', '1h'], deployment.env);
+    assert.equal(table.code, 0, table.stderr);
+    const lines = table.stdout.split('\n');
+    assert.ok(lines.some((l) => l.includes('v3 *') && l.includes('0.750 (8)')));
+    assert.ok(lines.some((l) => l.includes('v4') && l.includes('0.250 (4)')));
+    assert.ok(lines.some((l) => l.includes('live accuracy: right / labeled predictions')));
+  });
+
   it('fails with the known models for a model it does not know', async () => {
     const result = await runCli(['models', 'nosuch'], deployment.env);
     assert.equal(result.code, 1);

@@ -6,8 +6,15 @@ import { Command } from 'commander';
 import { readCliConfig } from '../cli-config.js';
 import { CliError } from '../errors.js';
 import { cliKafka, connectAdmin, missingTopics } from '../kafka-client.js';
+import {
+  liveAccuracyByVersion,
+  liveKey,
+  readLiveAccuracy,
+  type LiveAccuracy,
+} from '../live-accuracy.js';
 import { lineageLines } from '../model-lineage.js';
 import { parseModelName } from '../model-name.js';
+import { formatDuration, parseDuration } from '../duration.js';
 import { optionParser } from '../option-parser.js';
 import { readModelRegistry } from '../read-model-registry.js';
 import { modelsRegisterCommand } from './models-register.js';
@@ -36,6 +43,8 @@ export interface ModelVersionSummary {
   outputKind: ModelVersion['outputKind'];
   metrics: ModelVersion['metrics'];
   trainingWindow: ModelVersion['trainingWindow'];
+  /** With `--live`: how the version did on the labeled predictions of that stretch. */
+  live?: LiveAccuracy;
 }
 
 /** Every version of `model` (or of every model), oldest first within a model. */
@@ -97,6 +106,7 @@ export function versionsTable(versions: readonly ModelVersionSummary[]): string 
   const metrics = headlineMetrics.filter((name) =>
     versions.some((v) => v.metrics.challenger[name] !== undefined),
   );
+  const live = versions.some((v) => v.live !== undefined);
   const rows = versions.map((v) => [
     v.model,
     `v${v.version}${v.serving ? ' *' : ''}`,
@@ -105,6 +115,7 @@ export function versionsTable(versions: readonly ModelVersionSummary[]): string 
     shortTime(v.createdAt),
     `${v.trainingWindow.trainRows}/${v.trainingWindow.holdoutRows}`,
     ...metrics.map((name) => metricCell(v, name)),
+    ...(live ? [liveCell(v.live)] : []),
     v.sha256.slice(0, 12),
     truncate(v.reason, 40),
   ]);
@@ -116,10 +127,17 @@ export function versionsTable(versions: readonly ModelVersionSummary[]): string 
     'created (UTC)',
     'train/holdout',
     ...metrics,
+    ...(live ? ['live accuracy'] : []),
     'sha256',
     'reason',
   ];
   return textTable(rows, { head }).join('\n');
+}
+
+/** `0.874 (1,204)`: right over labeled, and how many were labeled; `-` with none. */
+function liveCell(live: LiveAccuracy | undefined): string {
+  if (!live || live.accuracy === null) return '-';
+  return `${fixed(live.accuracy)} (${live.labeled.toLocaleString('en-US')})`;
 }
 
 /** `candidate (A/B 10%)`, `candidate (awaiting promote/reject)`, `promoted by alice`, or the bare status. */
@@ -168,6 +186,11 @@ export function modelsCommand(): Command {
       optionParser(parseModelName),
     )
     .option('--json', 'print the versions as one JSON array (no ONNX bytes)', false)
+    .option(
+      '--live <duration>',
+      "also each version's live accuracy over the labeled predictions of the last <duration> (e.g. 24h): the serving version's and an A/B candidate's side by side",
+      optionParser(parseDuration),
+    )
     .addHelpText(
       'after',
       `
@@ -181,15 +204,19 @@ Examples:
   $ driftwatch models
   $ driftwatch models sea
   $ driftwatch models sea --json | jq '.[] | select(.serving)'
+  $ driftwatch models sea --live 24h
   $ driftwatch models register iris --onnx iris.onnx --reference iris.csv`,
     )
     .addCommand(modelsRegisterCommand())
-    .action(async (model: string | undefined, options: { json: boolean }) => {
+    .action(async (model: string | undefined, options: { json: boolean; live?: number }) => {
       await printModels(model, options);
     });
 }
 
-async function printModels(model: string | undefined, options: { json: boolean }): Promise<void> {
+async function printModels(
+  model: string | undefined,
+  options: { json: boolean; live?: number },
+): Promise<void> {
   const config = readCliConfig();
   const topic = config.names.modelVersions;
   const kafka = cliKafka(config);
@@ -216,6 +243,15 @@ async function printModels(model: string | undefined, options: { json: boolean }
     });
     models = registry.models();
     versions = summarizeVersions(registry, model);
+    if (options.live !== undefined && versions.length > 0) {
+      versions = await withLiveAccuracy(versions, {
+        kafka,
+        config,
+        codec: codecs.predictionsLabeled,
+        sinceMs: Date.now() - options.live,
+        ...(model === undefined ? {} : { model }),
+      });
+    }
   }
   if (model !== undefined && versions.length === 0) {
     const known = models.length > 0 ? `; models: ${models.join(', ')}` : '';
@@ -240,8 +276,49 @@ async function printModels(model: string | undefined, options: { json: boolean }
   }
   console.log(versionsTable(versions));
   console.log('* serving; metrics: challenger vs the champion it was compared with');
+  if (options.live !== undefined) {
+    console.log(
+      `live accuracy: right / labeled predictions of the last ${formatDuration(options.live)} (labeled)`,
+    );
+  }
   if (model !== undefined) {
     console.log(`\nlineage of ${model}:`);
     for (const line of lineageView(versions)) console.log(`  ${line}`);
   }
+}
+
+/** Each version with its live accuracy; none labeled in the stretch reads `labeled: 0`. */
+async function withLiveAccuracy(
+  versions: ModelVersionSummary[],
+  options: {
+    kafka: ReturnType<typeof cliKafka>;
+    config: ReturnType<typeof readCliConfig>;
+    codec: Parameters<typeof readLiveAccuracy>[0]['codec'];
+    sinceMs: number;
+    model?: string;
+  },
+): Promise<ModelVersionSummary[]> {
+  const topic = options.config.names.predictionsLabeled;
+  const admin = await connectAdmin(options.kafka, options.config.brokers);
+  let missing: boolean;
+  try {
+    missing = (await missingTopics(admin, [topic])).length > 0;
+  } finally {
+    await admin.disconnect();
+  }
+  const { byVersion, unreadable } = missing
+    ? { byVersion: liveAccuracyByVersion([]), unreadable: 0 }
+    : await readLiveAccuracy({
+        kafka: options.kafka,
+        topic,
+        codec: options.codec,
+        sinceMs: options.sinceMs,
+        timeoutMs: 120_000,
+        ...(options.model === undefined ? {} : { model: options.model }),
+      });
+  if (unreadable > 0) console.error(`${unreadable} unreadable records of ${topic} skipped`);
+  return versions.map((v) => ({
+    ...v,
+    live: byVersion.get(liveKey(v.model, v.version)) ?? { labeled: 0, accuracy: null },
+  }));
 }
