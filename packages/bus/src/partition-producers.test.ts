@@ -176,6 +176,22 @@ describe('PartitionProducers', () => {
     assert.equal(producers.claim('t', 9), undefined, 'an unassigned partition is not claimed');
   });
 
+  it('when one partition cannot be claimed, the producers of the others are closed too', async () => {
+    const coordinator = new FakeCoordinator();
+    const producers = new PartitionProducers({
+      transactionalIdPrefix: 'g',
+      create: (transactionalId) =>
+        transactionalId === 'g-t-1'
+          ? Promise.reject(new Error('not authorized for g-t-1'))
+          : Promise.resolve(coordinator.producer(transactionalId)),
+      committedOffsets: () => Promise.resolve(new Map()),
+    });
+    producers.assign({ t: [0, 1, 2] });
+    await assert.rejects(producers.claimAssigned(), /not authorized for g-t-1/);
+    assert.deepEqual(coordinator.disconnected.sort(), ['g-t-0', 'g-t-2']);
+    assert.equal(producers.size, 0);
+  });
+
   it('closeAll disconnects every producer; the next batch claims them again', async () => {
     const coordinator = new FakeCoordinator();
     const producers = partitionProducers(coordinator);

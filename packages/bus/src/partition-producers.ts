@@ -88,7 +88,7 @@ export class PartitionProducers {
   async claimAssigned(): Promise<void> {
     if (this.#unclaimed.size === 0) return;
     const unclaimed = [...this.#unclaimed];
-    const producers = await Promise.all(
+    const settled = await Promise.allSettled(
       unclaimed.map(async ([, { topic, partition }]) => {
         const producer = await this.#options.create(this.transactionalId(topic, partition));
         try {
@@ -102,6 +102,15 @@ export class PartitionProducers {
         return producer;
       }),
     );
+    const producers = settled.flatMap((result) =>
+      result.status === 'fulfilled' ? [result.value] : [],
+    );
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) {
+      // One partition failed to claim: none is claimed, and no producer is left open.
+      await Promise.all(producers.map((producer) => producer.disconnect().catch(() => undefined)));
+      throw failed.reason;
+    }
     const byTopic = new Map<string, number[]>();
     for (const [, { topic, partition }] of unclaimed) {
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
