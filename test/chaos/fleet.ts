@@ -49,8 +49,8 @@ interface Slot {
 const joinedMessage = 'Consumer has joined the group';
 
 /**
- * The service instances of a chaos run, each with its own `INSTANCE_ID` (so its transactional id
- * survives its restarts and fences its predecessor) and `HTTP_PORT`. It kills, freezes, adds and
+ * The service instances of a chaos run, each with its own `INSTANCE_ID` (its client id in the
+ * broker's logs; fencing is per input partition) and `HTTP_PORT`. It kills, freezes, adds and
  * removes them, restarts every one that dies — by our hand or on its own — and remembers each
  * process it ran, so rebalances and unexpected exits can be counted afterwards.
  */
