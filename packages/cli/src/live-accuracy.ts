@@ -1,7 +1,8 @@
-import { isRetriable, readTimeRange, type Kafka } from '@driftwatch/bus';
+import { readTimeRange, type Kafka } from '@driftwatch/bus';
 import type { Codec, LabeledPrediction } from '@driftwatch/topics';
 
 import { withinDeadline } from './deadline.js';
+import { decodeAll } from './read-report-records.js';
 
 /** How one version did on the labeled predictions of a time range, serving or an A/B arm. */
 export interface LiveAccuracy {
@@ -37,7 +38,7 @@ export function liveKey(model: string, version: number): string {
 /**
  * Live accuracy per version over the labeled predictions written since `sinceMs` (of `model`, or
  * of every model). Only that stretch of `predictions-labeled` is read (offsets by time); records
- * that do not decode are counted in `unreadable`, not fatal.
+ * that do not decode are counted in `notes`, not fatal.
  */
 export async function readLiveAccuracy(options: {
   kafka: Kafka;
@@ -46,28 +47,20 @@ export async function readLiveAccuracy(options: {
   sinceMs: number;
   model?: string;
   timeoutMs: number;
-}): Promise<{ byVersion: Map<string, LiveAccuracy>; unreadable: number }> {
-  const { model } = options;
-  const records = await withinDeadline(options.timeoutMs, `reading ${options.topic}`, (signal) =>
+  notes: string[];
+}): Promise<Map<string, LiveAccuracy>> {
+  const { model, topic } = options;
+  const records = await withinDeadline(options.timeoutMs, `reading ${topic}`, (signal) =>
     readTimeRange({
       kafka: options.kafka,
-      topic: options.topic,
+      topic,
       fromTs: options.sinceMs,
       toTs: Number.MAX_SAFE_INTEGER,
       ...(model === undefined ? {} : { filter: (record) => record.key?.toString() === model }),
       signal,
     }),
   );
-  const labeled: LabeledPrediction[] = [];
-  let unreadable = 0;
-  for (const record of records) {
-    try {
-      labeled.push(await options.codec.decode(record.value));
-    } catch (error) {
-      // A Schema Registry that is down is not a bad record.
-      if (isRetriable(error)) throw error;
-      unreadable += 1;
-    }
-  }
-  return { byVersion: liveAccuracyByVersion(labeled), unreadable };
+  return liveAccuracyByVersion(
+    await decodeAll(records, options.codec, model, topic, options.notes),
+  );
 }

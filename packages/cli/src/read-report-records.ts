@@ -35,11 +35,14 @@ export interface ReportRecords {
   notes: string[];
 }
 
-/** Records of `model` (by key) that decode; others are counted, not fatal. */
-async function decodeAll<Message extends { model: string }>(
+/**
+ * Records of `model` (every model's when undefined) that decode; others are counted in `notes`,
+ * not fatal.
+ */
+export async function decodeAll<Message extends { model: string }>(
   records: readonly InputRecord[],
   codec: Codec<Message>,
-  model: string,
+  model: string | undefined,
   topic: string,
   notes: string[],
 ): Promise<Message[]> {
@@ -48,7 +51,7 @@ async function decodeAll<Message extends { model: string }>(
   for (const record of records) {
     try {
       const message = await codec.decode(record.value);
-      if (message.model === model) messages.push(message);
+      if (model === undefined || message.model === model) messages.push(message);
     } catch (error) {
       // A Schema Registry that is down is not a bad record.
       if (isRetriable(error)) throw error;

@@ -6,12 +6,7 @@ import { Command } from 'commander';
 import { readCliConfig } from '../cli-config.js';
 import { CliError } from '../errors.js';
 import { cliKafka, connectAdmin, missingTopics } from '../kafka-client.js';
-import {
-  liveAccuracyByVersion,
-  liveKey,
-  readLiveAccuracy,
-  type LiveAccuracy,
-} from '../live-accuracy.js';
+import { liveKey, readLiveAccuracy, type LiveAccuracy } from '../live-accuracy.js';
 import { lineageLines } from '../model-lineage.js';
 import { parseModelName } from '../model-name.js';
 import { formatDuration, parseDuration } from '../duration.js';
@@ -221,9 +216,14 @@ async function printModels(
   const topic = config.names.modelVersions;
   const kafka = cliKafka(config);
   const admin = await connectAdmin(kafka, config.brokers);
+  const labeledTopic = config.names.predictionsLabeled;
   let topicMissing: boolean;
+  let labeledMissing: boolean;
   try {
-    topicMissing = (await missingTopics(admin, [topic])).length > 0;
+    // One admin round trip for both topics `--live` may read.
+    const missing = await missingTopics(admin, [topic, labeledTopic]);
+    topicMissing = missing.includes(topic);
+    labeledMissing = missing.includes(labeledTopic);
   } finally {
     await admin.disconnect();
   }
@@ -244,13 +244,23 @@ async function printModels(
     models = registry.models();
     versions = summarizeVersions(registry, model);
     if (options.live !== undefined && versions.length > 0) {
-      versions = await withLiveAccuracy(versions, {
-        kafka,
-        config,
-        codec: codecs.predictionsLabeled,
-        sinceMs: Date.now() - options.live,
-        ...(model === undefined ? {} : { model }),
-      });
+      const notes: string[] = [];
+      const byVersion = labeledMissing
+        ? new Map<string, LiveAccuracy>()
+        : await readLiveAccuracy({
+            kafka,
+            topic: labeledTopic,
+            codec: codecs.predictionsLabeled,
+            sinceMs: Date.now() - options.live,
+            timeoutMs: 120_000,
+            notes,
+            ...(model === undefined ? {} : { model }),
+          });
+      for (const note of notes) console.error(note);
+      versions = versions.map((v) => ({
+        ...v,
+        live: byVersion.get(liveKey(v.model, v.version)) ?? { labeled: 0, accuracy: null },
+      }));
     }
   }
   if (model !== undefined && versions.length === 0) {
@@ -285,40 +295,4 @@ async function printModels(
     console.log(`\nlineage of ${model}:`);
     for (const line of lineageView(versions)) console.log(`  ${line}`);
   }
-}
-
-/** Each version with its live accuracy; none labeled in the stretch reads `labeled: 0`. */
-async function withLiveAccuracy(
-  versions: ModelVersionSummary[],
-  options: {
-    kafka: ReturnType<typeof cliKafka>;
-    config: ReturnType<typeof readCliConfig>;
-    codec: Parameters<typeof readLiveAccuracy>[0]['codec'];
-    sinceMs: number;
-    model?: string;
-  },
-): Promise<ModelVersionSummary[]> {
-  const topic = options.config.names.predictionsLabeled;
-  const admin = await connectAdmin(options.kafka, options.config.brokers);
-  let missing: boolean;
-  try {
-    missing = (await missingTopics(admin, [topic])).length > 0;
-  } finally {
-    await admin.disconnect();
-  }
-  const { byVersion, unreadable } = missing
-    ? { byVersion: liveAccuracyByVersion([]), unreadable: 0 }
-    : await readLiveAccuracy({
-        kafka: options.kafka,
-        topic,
-        codec: options.codec,
-        sinceMs: options.sinceMs,
-        timeoutMs: 120_000,
-        ...(options.model === undefined ? {} : { model: options.model }),
-      });
-  if (unreadable > 0) console.error(`${unreadable} unreadable records of ${topic} skipped`);
-  return versions.map((v) => ({
-    ...v,
-    live: byVersion.get(liveKey(v.model, v.version)) ?? { labeled: 0, accuracy: null },
-  }));
 }
