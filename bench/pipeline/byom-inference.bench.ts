@@ -67,6 +67,7 @@ function fixtureVersion(name: string): { version: ModelVersion; rows: Record<str
       reason: 'bench',
       decidedBy: null,
       traffic: null,
+      shadowTrial: null,
       trainedWith: {},
       requestId: null,
       sha256: sha256Hex(onnx),

@@ -21,6 +21,7 @@ function version(
     reason,
     decidedBy: null,
     traffic: null,
+    shadowTrial: null,
     trainedWith: {},
     requestId,
     sha256: '0'.repeat(64),

@@ -176,6 +176,7 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
       reason: `registered: ${options.note ?? basename(options.onnx)}`,
       decidedBy: null,
       traffic: null,
+      shadowTrial: null,
       trainedWith: { registered: basename(options.onnx) },
       requestId: null,
       sha256,

@@ -54,10 +54,17 @@ export function decideCandidate(
         : `${model} has no v${number} (it has ${known.join(', ')})`,
     );
   }
-  if (version.status !== 'candidate') {
+  // A shadow on trial can be decided by a person too, ahead of its live evidence.
+  if (version.status !== 'candidate' && version.status !== 'shadow') {
     throw new CliError(
       'DW_CLI_NOT_A_CANDIDATE',
       `${model} v${number} is ${version.status}${version.decidedBy ? ` (by ${version.decidedBy})` : ''}, not a candidate awaiting a decision`,
+    );
+  }
+  if (version.status === 'shadow' && request.traffic !== undefined) {
+    throw new CliError(
+      'DW_CLI_NOT_A_CANDIDATE',
+      `${model} v${number} is a shadow: it scores every event already; promote or reject it`,
     );
   }
   const serving = registry.latestPromoted(model);

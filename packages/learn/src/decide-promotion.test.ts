@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { decidePromotion, type PromotionCriteria } from './decide-promotion.js';
+import {
+  decideOnLiveEvidence,
+  decidePromotion,
+  type PromotionCriteria,
+} from './decide-promotion.js';
 import { LearnError } from './errors.js';
+import { mcnemarTest } from './mcnemar-test.js';
 import type { BinaryClassifierMetrics } from './evaluate-binary-classifier.js';
 
 function metrics(overrides: Partial<BinaryClassifierMetrics>): BinaryClassifierMetrics {
@@ -238,5 +243,69 @@ describe('decidePromotion', () => {
         JSON.stringify(criteria),
       );
     }
+  });
+});
+
+describe('decideOnLiveEvidence', () => {
+  const tally = (labeled: number, championOnly: number, shadowOnly: number, bothRight: number) => ({
+    labeled,
+    championCorrect: bothRight + championOnly,
+    shadowCorrect: bothRight + shadowOnly,
+    championOnly,
+    shadowOnly,
+  });
+
+  it('waits until minLabeled events are paired', () => {
+    const criteria = { minLabeled: 500, minGain: 0.01 };
+    assert.equal(decideOnLiveEvidence(tally(499, 0, 100, 300), criteria), undefined);
+    assert.equal(decideOnLiveEvidence(tally(500, 0, 100, 300), criteria)?.promote, true);
+  });
+
+  it('promotes on the accuracy gain over the champion, on the same events', () => {
+    const better = decideOnLiveEvidence(tally(1000, 40, 70, 800), {
+      minLabeled: 1000,
+      minGain: 0.03,
+    });
+    assert.equal(better?.promote, true);
+    assert.match(better.reason, /live accuracy 0\.87 vs champion 0\.84 \(\+0\.03 ≥ 0\.03\)/);
+    const short = decideOnLiveEvidence(tally(1000, 40, 69, 800), {
+      minLabeled: 1000,
+      minGain: 0.03,
+    });
+    assert.equal(short?.promote, false, short?.reason);
+  });
+
+  it('with mcnemarAlpha, also asks for significance, from the counts alone', () => {
+    // b=10, c=20: +1 point, but p = 0.099 — not below 0.05.
+    const weak = decideOnLiveEvidence(tally(1000, 10, 20, 900), {
+      minLabeled: 1000,
+      minGain: 0,
+      mcnemarAlpha: 0.05,
+    });
+    assert.equal(weak?.promote, false);
+    const disagreements = (first: number, value: number): number[] =>
+      Array.from({ length: 30 }, (_, i) => (i < 10 ? first : value));
+    assert.equal(
+      weak.mcnemar?.pValue,
+      mcnemarTest(disagreements(1, 0), disagreements(0, 1)).pValue,
+    );
+    assert.match(weak.reason, /McNemar p=0\.099 ≥ 0\.05 \(b=10, c=20\)/);
+    const strong = decideOnLiveEvidence(tally(1000, 10, 40, 900), {
+      minLabeled: 1000,
+      minGain: 0,
+      mcnemarAlpha: 0.05,
+    });
+    assert.equal(strong?.promote, true, strong?.reason);
+  });
+
+  it('refuses tallies that cannot come from paired outcomes', () => {
+    assert.throws(
+      () =>
+        decideOnLiveEvidence(
+          { labeled: 10, championCorrect: 5, shadowCorrect: 9, championOnly: 0, shadowOnly: 1 },
+          { minLabeled: 1, minGain: 0 },
+        ),
+      (error: unknown) => error instanceof LearnError && error.code === 'DW_LEARN_INVALID_INPUT',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { LearnError } from './errors.js';
 import type { BinaryClassifierMetrics } from './evaluate-binary-classifier.js';
 import type { ClassifierMetrics } from './evaluate-classifier.js';
-import { mcnemarTest, type McNemarResult } from './mcnemar-test.js';
+import { mcnemarFromCounts, mcnemarTest, type McNemarResult } from './mcnemar-test.js';
 import { option } from './errors.js';
 
 export type PromotionMetric = 'accuracy' | 'f1' | 'rocAuc' | 'logLoss';
@@ -143,6 +143,73 @@ export function decidePromotion(input: PromotionInput): PromotionDecision {
     };
   }
   return { promote: true, reason: `${gainText}, ${holdout}, ${test}`, mcnemar };
+}
+
+/** A shadow's and the serving version's outcomes on the same labeled events, tallied. */
+export interface PairedOutcomes {
+  readonly labeled: number;
+  readonly championCorrect: number;
+  readonly shadowCorrect: number;
+  /** Events only the champion got right (McNemar's b). */
+  readonly championOnly: number;
+  /** Events only the shadow got right (McNemar's c). */
+  readonly shadowOnly: number;
+}
+
+export interface LiveCriteria {
+  /** Labeled events before any decision; the trial runs until then. */
+  readonly minLabeled: number;
+  /** Least live accuracy gain over the champion that promotes; may be 0 or negative. */
+  readonly minGain: number;
+  /** When set, the shadow must also be significantly more often right (McNemar p < alpha). */
+  readonly mcnemarAlpha?: number | null;
+}
+
+/**
+ * Decides a shadow's trial on live labels: undefined while fewer than `minLabeled` events are
+ * paired; then promote when its accuracy on the same events beats the champion's by `minGain`
+ * (and, with `mcnemarAlpha`, McNemar's exact test on the paired outcomes gives p < alpha with the
+ * shadow the one more often right), else retire. The same rule as `decidePromotion` on accuracy,
+ * from tallies instead of a holdout's rows, since live evidence streams by.
+ *
+ * @example
+ * ```ts
+ * const decision = decideOnLiveEvidence(
+ *   { labeled: 1000, championCorrect: 800, shadowCorrect: 860, championOnly: 40, shadowOnly: 100 },
+ *   { minLabeled: 1000, minGain: 0.02, mcnemarAlpha: 0.01 },
+ * );
+ * decision?.promote; // => true
+ * decision?.reason; // => "live accuracy 0.86 vs champion 0.8 (+0.06 ≥ 0.02) on 1000 labeled events, McNemar p=4.1e-7 < 0.01 (b=40, c=100)"
+ * ```
+ */
+export function decideOnLiveEvidence(
+  outcomes: PairedOutcomes,
+  criteria: LiveCriteria,
+): PromotionDecision | undefined {
+  const minLabeled = option.nonNegativeInteger(criteria.minLabeled, 'criteria.minLabeled');
+  const minGain = option.finite(criteria.minGain, 'criteria.minGain');
+  const alpha =
+    criteria.mcnemarAlpha === undefined || criteria.mcnemarAlpha === null
+      ? undefined
+      : option.inOpenInterval(criteria.mcnemarAlpha, 'criteria.mcnemarAlpha', 0, 1);
+  const { labeled, championCorrect, shadowCorrect, championOnly, shadowOnly } = outcomes;
+  if (labeled < Math.max(1, minLabeled)) return undefined;
+  if (shadowCorrect - championCorrect !== shadowOnly - championOnly) {
+    throw new LearnError(
+      'DW_LEARN_INVALID_INPUT',
+      `paired outcomes disagree: correct ${shadowCorrect} − ${championCorrect} must equal only ${shadowOnly} − ${championOnly}`,
+    );
+  }
+  const championValue = championCorrect / labeled;
+  const shadowValue = shadowCorrect / labeled;
+  const gain = shadowValue - championValue;
+  const enough = gain >= minGain - GAIN_SLACK;
+  const gainText = `live accuracy ${formatValue(shadowValue)} vs champion ${formatValue(championValue)} (${formatGain(gain)} ${enough ? '≥' : '<'} ${formatValue(minGain)}) on ${labeled} labeled events`;
+  if (!enough || alpha === undefined) return { promote: enough, reason: gainText, mcnemar: null };
+  const mcnemar = mcnemarFromCounts(championOnly, shadowOnly);
+  const significant = mcnemar.pValue < alpha;
+  const test = `McNemar p=${formatP(mcnemar.pValue)} ${significant ? '<' : '≥'} ${formatValue(alpha)} (b=${mcnemar.b}, c=${mcnemar.c})`;
+  return { promote: significant && mcnemar.c > mcnemar.b, reason: `${gainText}, ${test}`, mcnemar };
 }
 
 /** Four significant digits: enough to tell metrics apart, short enough to read in a log line. */

@@ -42,9 +42,17 @@ export {
   type BinaryClassifierMetrics,
 } from './evaluate-binary-classifier.js';
 export { evaluateClassifier, type ClassifierMetrics } from './evaluate-classifier.js';
-export { mcnemarTest, type McNemarOptions, type McNemarResult } from './mcnemar-test.js';
 export {
+  mcnemarFromCounts,
+  mcnemarTest,
+  type McNemarOptions,
+  type McNemarResult,
+} from './mcnemar-test.js';
+export {
+  decideOnLiveEvidence,
   decidePromotion,
+  type LiveCriteria,
+  type PairedOutcomes,
   type PromotionCriteria,
   type PromotionDecision,
   type PromotionInput,

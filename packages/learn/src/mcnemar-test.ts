@@ -66,6 +66,37 @@ export function mcnemarTest(
     if (champion && !challenger) b++;
     else if (!champion && challenger) c++;
   }
+  return mcnemarFromCounts(b, c, { exact, correction });
+}
+
+/**
+ * McNemar's test from the disagreement counts alone — b (champion right, challenger wrong) and c
+ * (the reverse) — for a caller that tallies paired outcomes as they stream by instead of keeping
+ * them. Same result as `mcnemarTest` on any rows with those counts.
+ *
+ * @example
+ * ```ts
+ * mcnemarFromCounts(1, 5).pValue; // => 0.21875
+ * ```
+ */
+export function mcnemarFromCounts(
+  b: number,
+  c: number,
+  options: McNemarOptions = {},
+): McNemarResult {
+  const exact = options.exact ?? true;
+  const correction = options.correction ?? true;
+  for (const [name, count] of [
+    ['b', b],
+    ['c', c],
+  ] as const) {
+    if (!Number.isInteger(count) || count < 0) {
+      throw new LearnError(
+        'DW_LEARN_INVALID_INPUT',
+        `${name} must be a non-negative integer, got ${String(count)}`,
+      );
+    }
+  }
   const n = b + c;
   if (exact) {
     const statistic = Math.min(b, c);

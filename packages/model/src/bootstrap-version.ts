@@ -34,6 +34,7 @@ export async function bootstrapVersion(options: {
     reason: `bootstrap: ${candidate.trained.family} on ${train.rows.length} reference rows, holdout accuracy ${candidate.holdoutMetrics.accuracy.toFixed(3)}`,
     decidedBy: null,
     traffic: null,
+    shadowTrial: null,
     trainedWith: candidateTrainedWith(options.candidate),
     requestId: null,
     sha256: candidate.sha256,

@@ -25,20 +25,26 @@ export {
   modelVersionSchema,
   referenceProfileSchema,
   scoreCalibrationSchema,
+  shadowEvidenceSchema,
+  shadowTrialSchema,
   versionClasses,
   type BinnedDistribution,
   type ClassCalibration,
   type ModelVersion,
   type ReferenceProfile,
   type ScoreCalibration,
+  type ShadowEvidence,
+  type ShadowTrial,
 } from './messages/model-version.js';
 export {
   classProbabilities,
   labeledPredictionSchema,
   predictionClasses,
   predictionSchema,
+  shadowPredictionSchema,
   type LabeledPrediction,
   type Prediction,
+  type ShadowPrediction,
 } from './messages/prediction.js';
 export { retrainRequestSchema, type RetrainRequest } from './messages/retrain-request.js';
 export {

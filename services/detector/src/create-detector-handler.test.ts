@@ -2,45 +2,34 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import {
-  ModelRegistry,
   type BatchHandler,
   type InputRecord,
   type OutputMessage,
   type RecordBatch,
   attemptBatch,
 } from '@driftwatch/bus';
-import { createCodecs, topicNames, type ModelVersion } from '@driftwatch/topics';
+import type { ModelVersion } from '@driftwatch/topics';
 import { Registry } from 'prom-client';
 
 import { createDetectorHandler } from './create-detector-handler.js';
-import { restoreFromChangelog } from './restore-from-changelog.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
 import { createDetectorStores } from './detector-stores.js';
-import { createDetectorDiagnostics } from './diagnostics.js';
-import { internalTopicNames } from './internal-topics.js';
 import { labeledRecords } from './testing/labeled-records.js';
+import {
+  codecs,
+  handleInBatches,
+  internal,
+  names,
+  restoreSnapshots,
+  unitDetectorDependencies,
+} from './testing/unit-detector.js';
 import { seaVersion } from './testing/sea-version.js';
 import { unitDetectorOptions } from './testing/unit-detector-options.js';
-
-const names = topicNames('unit.');
-const internal = internalTopicNames('unit.');
-const codecs = await createCodecs({ schemaRegistryUrl: '', names });
 
 const options = unitDetectorOptions;
 
 function newDeps(metrics = new Registry()): DetectorDependencies {
-  const registry = new ModelRegistry();
-  return {
-    names,
-    internal,
-    codecs,
-    registry,
-    refreshRegistry: () => Promise.resolve(),
-    ...createDetectorStores(options, registry),
-    options,
-    now: () => 1_000_000,
-    diagnostics: createDetectorDiagnostics(metrics),
-  };
+  return unitDetectorDependencies(options, metrics);
 }
 
 /** Handles a batch as the bus does: the attempt's effects run only if its transaction `commits`. */
@@ -49,24 +38,6 @@ const attempt = (handle: BatchHandler, batch: RecordBatch, commits = true) =>
 
 const ofTopic = (outputs: OutputMessage[], topic: string): OutputMessage[] =>
   outputs.filter((output) => output.topic === topic);
-
-async function handleInBatches(
-  deps: DetectorDependencies,
-  records: InputRecord[],
-  size: number,
-): Promise<OutputMessage[]> {
-  const handle = createDetectorHandler(deps);
-  const outputs: OutputMessage[] = [];
-  for (let start = 0; start < records.length; start += size) {
-    const batch = {
-      topic: names.predictionsLabeled,
-      partition: 0,
-      records: records.slice(start, start + size),
-    };
-    outputs.push(...(await attempt(handle, batch)));
-  }
-  return outputs;
-}
 
 /** `sea` v1 as the registry holds it: the concept rules need only its holdout accuracy. */
 const seaV1: ModelVersion = {
@@ -151,16 +122,9 @@ describe('detector batch handler', () => {
     const first = newDeps();
     const before = await handleInBatches(first, records.slice(0, 1500), 250);
     // The restarted detector knows only what the changelog holds: the last snapshot per key.
-    const snapshots = ofTopic(before, internal.state);
     const restarted = newDeps();
     const unreadable: unknown[] = [];
-    for (const [offset, snapshot] of snapshots.entries()) {
-      restoreFromChangelog(
-        { key: Buffer.from(snapshot.key ?? ''), value: snapshot.value, offset: String(offset) },
-        restarted,
-        { warn: (fields) => unreadable.push(fields) },
-      );
-    }
+    restoreSnapshots(restarted, before, (fields) => unreadable.push(fields));
     assert.deepEqual(unreadable, [], 'every snapshot key names a stream and a model');
     const after = await handleInBatches(restarted, records.slice(1500), 250);
     const alertsOf = (outputs: OutputMessage[]) =>
@@ -225,13 +189,7 @@ describe('detector batch handler', () => {
     // Restarted from the changelog, the detector continues under the calibration it stored.
     const before = await handleInBatches(budgetDeps(), records.slice(0, 1000), 250);
     const restarted = budgetDeps();
-    for (const [offset, snapshot] of ofTopic(before, internal.state).entries()) {
-      restoreFromChangelog(
-        { key: Buffer.from(snapshot.key ?? ''), value: snapshot.value, offset: String(offset) },
-        restarted,
-        { warn: () => assert.fail('every snapshot is readable') },
-      );
-    }
+    restoreSnapshots(restarted, before, () => assert.fail('every snapshot is readable'));
     const after = await handleInBatches(restarted, records.slice(1000), 250);
     assert.deepEqual(
       [...ofTopic(before, names.driftAlerts), ...ofTopic(after, names.driftAlerts)].map((o) =>

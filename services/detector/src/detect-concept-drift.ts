@@ -11,12 +11,14 @@ import { calibrateConceptRules, type ConceptCalibration } from './false-alarm-bu
 import type { DetectorDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
 import { ConceptState } from './model-states.js';
+import { judgeShadows, retireOvertakenShadows } from './judge-shadows.js';
 import { isCandidate, servedVersion } from './served-version.js';
 import { policyOf, writePolicySnapshots, writeSnapshots } from './write-snapshots.js';
 
 /**
  * `predictions-labeled` (keyed by model): concept drift per model version — windowed metrics,
- * ADWIN, block accuracy — and the retrain policy each labeled prediction ticks.
+ * ADWIN, block accuracy — the retrain policy each labeled prediction ticks, and the trials of the
+ * shadows scored beside the serving version.
  */
 export async function detectConceptDrift(
   deps: DetectorDependencies,
@@ -65,6 +67,10 @@ export async function detectConceptDrift(
         new ConceptMonitor({ ...options, calibration }, undefined, predictionClasses(labeled)),
       );
       deps.concept.set(model, state);
+      await retireOvertakenShadows(deps, model, modelVersion, output);
+    }
+    if (labeled.shadows && labeled.shadows.length > 0) {
+      await judgeShadows(deps, state, labeled, output);
     }
     deps.diagnostics.labelDelay(model, labeled.labelDelayMs);
     const signals = state.monitor.observe({

@@ -4,6 +4,7 @@ import type {
   DeadLetter,
   DriftAlert,
   LabeledPrediction,
+  ModelVersion,
   Prediction,
   RetrainRequest,
   TopicNames,
@@ -21,7 +22,12 @@ import type { StateStore } from './state-store.js';
 export interface DetectorDependencies {
   names: Pick<
     TopicNames,
-    'predictions' | 'predictionsLabeled' | 'driftAlerts' | 'retrainRequested' | 'deadLetter'
+    | 'predictions'
+    | 'predictionsLabeled'
+    | 'driftAlerts'
+    | 'retrainRequested'
+    | 'deadLetter'
+    | 'modelVersions'
   >;
   internal: InternalTopicNames;
   codecs: {
@@ -30,6 +36,8 @@ export interface DetectorDependencies {
     driftAlerts: Codec<DriftAlert>;
     retrainRequested: Codec<RetrainRequest>;
     deadLetter: Codec<DeadLetter>;
+    /** A shadow's trial decided is a new record of its version. */
+    modelVersions: Codec<ModelVersion>;
   };
   registry: ModelRegistry;
   /** Resolves once the registry holds every model version published so far. */

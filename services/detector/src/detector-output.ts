@@ -4,7 +4,13 @@ import {
   type InputRecord,
   type OutputMessage,
 } from '@driftwatch/bus';
-import type { DecodeError, DriftAlert, RetrainRequest } from '@driftwatch/topics';
+import {
+  modelVersionKey,
+  type DecodeError,
+  type DriftAlert,
+  type ModelVersion,
+  type RetrainRequest,
+} from '@driftwatch/topics';
 
 import type { ConceptSignal } from './concept-monitor.js';
 import type { DataSignal } from './data-monitor.js';
@@ -18,7 +24,7 @@ import type { StateSnapshot } from './state-store.js';
 
 /**
  * What one attempt at a batch produces, in order: dead letters, alerts, retrain requests,
- * re-keyed feature batches and state snapshots. Every message goes out in the batch's transaction
+ * shadows' decided version records, re-keyed feature batches and state snapshots. Every message goes out in the batch's transaction
  * or not at all; counting it waits for the commit (the diagnostics given are `untilCommitted`).
  */
 export class DetectorOutput {
@@ -124,6 +130,15 @@ export class DetectorOutput {
       topic: this.#deps.names.retrainRequested,
       key: model,
       value: await this.#deps.codecs.retrainRequested.encode(request),
+    });
+  }
+
+  /** A version's new record — a shadow's trial decided — for `model-versions`. */
+  async modelVersion(version: ModelVersion): Promise<void> {
+    this.messages.push({
+      topic: this.#deps.names.modelVersions,
+      key: modelVersionKey(version.model, version.version),
+      value: await this.#deps.codecs.modelVersions.encode(version),
     });
   }
 

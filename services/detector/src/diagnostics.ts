@@ -30,6 +30,8 @@ export interface DetectorDiagnostics extends BusDiagnostics {
    * late labels — and whether it was right: each version's live accuracy, per A/B arm.
    */
   liveOutcome(model: string, version: number, correct: boolean): void;
+  /** A shadow's trial decided on live evidence: promoted, or retired (also when overtaken). */
+  shadowDecided(model: string, decision: 'promoted' | 'retired'): void;
   unknownVersion(model: string, version: number): void;
 }
 
@@ -182,6 +184,12 @@ export function createDetectorDiagnostics(
     labelNames: ['model', 'stream'],
     registers,
   });
+  const shadowDecisions = new Counter({
+    name: 'driftwatch_detector_shadow_decisions_total',
+    help: 'Shadow trials decided on live labels: promoted, or retired (worse, or overtaken by a newer serving version).',
+    labelNames: ['model', 'decision'],
+    registers,
+  });
   const live = new Counter({
     name: 'driftwatch_detector_live_predictions_total',
     help: 'Labeled predictions of every model version (serving, A/B candidate, or retired but still labeled), by outcome: correct or wrong. correct / all is the live accuracy per version, or per A/B arm.',
@@ -228,6 +236,7 @@ export function createDetectorDiagnostics(
       candidate.inc({ model, stream }, 0);
     }
     unknown.inc({ model }, 0);
+    for (const decision of ['promoted', 'retired']) shadowDecisions.inc({ model, decision }, 0);
   };
   /** Features with a PSI series, per `<model>/<version>`, so a retired version's can be removed. */
   const psiFeatures = new Map<string, Set<string>>();
@@ -345,6 +354,10 @@ export function createDetectorDiagnostics(
     candidateRecord: (model, stream) => {
       seeModel(model);
       candidate.inc({ model, stream });
+    },
+    shadowDecided: (model, decision) => {
+      seeModel(model);
+      shadowDecisions.inc({ model, decision });
     },
     unknownVersion: (model) => {
       seeModel(model);

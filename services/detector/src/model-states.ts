@@ -1,3 +1,4 @@
+import type { PairedOutcomes } from '@driftwatch/learn';
 import type { ReferenceProfile } from '@driftwatch/topics';
 
 import {
@@ -14,21 +15,40 @@ import { DataMonitor, type DataMonitorOptions, type DataMonitorState } from './d
 export interface ConceptStateJson {
   version: number;
   monitor: ConceptMonitorState;
+  /** Shadow version → its paired outcomes against this version; absent in older snapshots. */
+  shadows?: Record<string, ShadowTally>;
 }
 
-/** One model's concept-drift state: the monitor of its newest version. */
+/** A shadow's paired outcomes against the serving version so far, and whether they were judged. */
+export type ShadowTally = { -readonly [Key in keyof PairedOutcomes]: PairedOutcomes[Key] } & {
+  decided: boolean;
+};
+
+/**
+ * One model's concept-drift state: the monitor of its newest version, and the trials of the
+ * shadows scored beside it (a new serving version starts them afresh: the evidence compared the
+ * shadow with the old one).
+ */
 export class ConceptState {
   constructor(
     readonly version: number,
     readonly monitor: ConceptMonitor,
+    readonly shadows = new Map<number, ShadowTally>(),
   ) {}
 
   static revive(
     json: ConceptStateJson,
     monitorOptions: ConceptMonitorOptions,
   ): ConceptState | undefined {
+    const shadows = new Map(
+      Object.entries(json.shadows ?? {}).map(([version, tally]) => [Number(version), tally]),
+    );
     if (ConceptMonitor.fits(monitorOptions, json.monitor)) {
-      return new ConceptState(json.version, new ConceptMonitor(monitorOptions, json.monitor));
+      return new ConceptState(
+        json.version,
+        new ConceptMonitor(monitorOptions, json.monitor),
+        shadows,
+      );
     }
     // On a budget, a rebuilt monitor needs its version calibrated again, which takes the
     // version's registry entry: the next labeled prediction starts it afresh instead.
@@ -37,11 +57,16 @@ export class ConceptState {
     return new ConceptState(
       json.version,
       new ConceptMonitor(monitorOptions, undefined, json.monitor.classes),
+      shadows,
     );
   }
 
   toJSON(): ConceptStateJson {
-    return { version: this.version, monitor: this.monitor.toJSON() };
+    return {
+      version: this.version,
+      monitor: this.monitor.toJSON(),
+      shadows: Object.fromEntries([...this.shadows].map(([version, tally]) => [version, tally])),
+    };
   }
 }
 

@@ -13,6 +13,19 @@ export interface InferenceDiagnostics extends BusDiagnostics {
   /** The model's A/B candidate and its share of events; version 0 and share 0 when none. */
   splitting(model: string, version: number, traffic: number): void;
   modelLoadFailed(model: string, version: number): void;
+  /** The model's shadows on trial now (empty: none). */
+  shadowing(model: string, versions: readonly number[]): void;
+  /**
+   * A shadow's predictions of one batch, attached to the serving ones (with the ONNX call's time),
+   * or lost to a failed call.
+   */
+  shadowScored(
+    model: string,
+    version: number,
+    outcome: 'scored' | 'failed',
+    events: number,
+    seconds?: number,
+  ): void;
 }
 
 export interface InferenceDiagnosticsOptions {
@@ -108,6 +121,18 @@ export function createInferenceDiagnostics(
     labelNames: ['model'],
     registers: [registry],
   });
+  const shadowPredictions = new Counter({
+    name: 'driftwatch_inference_shadow_predictions_total',
+    help: "Shadow versions' predictions attached to the serving version's (outcome scored), or lost to a failed scoring call (failed).",
+    labelNames: ['model', 'model_version', 'outcome'],
+    registers: [registry],
+  });
+  const shadowCount = new Gauge({
+    name: 'driftwatch_inference_shadow_versions',
+    help: 'Shadow versions on trial, scoring every event beside the serving version, per model.',
+    labelNames: ['model'],
+    registers: [registry],
+  });
   for (const code of deadLetterCodes) deadLetters.inc({ code }, 0);
   const seenModels = new Set<string>();
   const seeModel = (model: string): void => {
@@ -152,6 +177,19 @@ export function createInferenceDiagnostics(
     modelLoadFailed: (model) => {
       seeModel(model);
       loadFailures.inc({ model });
+    },
+    shadowing: (model, versions) => {
+      seeModel(model);
+      for (const version of versions) {
+        for (const outcome of ['scored', 'failed']) {
+          shadowPredictions.inc({ model, model_version: String(version), outcome }, 0);
+        }
+      }
+      shadowCount.set({ model }, versions.length);
+    },
+    shadowScored: (model, version, outcome, events, seconds) => {
+      shadowPredictions.inc({ model, model_version: String(version), outcome }, events);
+      if (seconds !== undefined) scoring.observe({ model }, seconds);
     },
   };
 }

@@ -47,6 +47,18 @@ await runService({
             'now serving',
           );
         }
+        if (outcome === 'served' || outcome === 'shadowing' || outcome === 'shadow-ended') {
+          const shadows = models.shadowVersions()[version.model] ?? [];
+          diagnostics.shadowing(version.model, shadows);
+          if (outcome !== 'served') {
+            logger.info(
+              { event: 'model.shadow', model: version.model, version: version.version, shadows },
+              outcome === 'shadowing'
+                ? `v${version.version} on trial as a shadow: it scores every event, serves none`
+                : `shadow v${version.version} retired`,
+            );
+          }
+        }
         if (outcome === 'served' || outcome === 'split' || outcome === 'split-ended') {
           const split = models.splitVersions()[version.model];
           diagnostics.splitting(version.model, split?.version ?? 0, split?.traffic ?? 0);
@@ -67,6 +79,8 @@ await runService({
       diagnostics.serving(model, version);
     for (const [model, split] of Object.entries(models.splitVersions()))
       diagnostics.splitting(model, split.version, split.traffic);
+    for (const [model, versions] of Object.entries(models.shadowVersions()))
+      diagnostics.shadowing(model, versions);
     logger.info(
       { event: 'models.ready', serving: models.servedVersions() },
       'model registry caught up',

@@ -50,6 +50,12 @@ function recordingDiagnostics(): InferenceDiagnostics & { calls: string[] } {
     modelLoadFailed: (model, version) => {
       record('modelLoadFailed', model, version);
     },
+    shadowing: (model, versions) => {
+      record('shadowing', model, versions.join(','));
+    },
+    shadowScored: (model, version, outcome, events) => {
+      record('shadowScored', model, version, outcome, events);
+    },
   };
 }
 
@@ -273,5 +279,82 @@ describe('inference handler', () => {
     );
     assert.equal(prediction?.modelVersion, 2);
     near(prediction.score, logisticScore(seaV2.weights, seaV2.bias, { x1: 1, x2: 0 }));
+  });
+
+  it('shadows: each scores every event the serving version scores, riding on its prediction; none serves', async () => {
+    const { handle, models, diagnostics } = await inference([
+      logisticVersion('sea', 1, seaV1.weights),
+    ]);
+    const shadow = (version: number, weights: readonly [number, number], bias: number) => ({
+      ...logisticVersion('sea', version, weights, bias),
+      status: 'shadow' as const,
+      shadowTrial: { minLabeled: 100, minGain: 0, mcnemarAlpha: null, evidence: null },
+    });
+    assert.equal(await models.apply(shadow(3, [1, 1], -0.2)), 'shadowing');
+    assert.equal(await models.apply(shadow(2, seaV2.weights, seaV2.bias)), 'shadowing');
+    assert.equal(await models.apply(shadow(1, seaV2.weights, 0)), 'not-newer');
+    assert.deepEqual(models.shadowVersions(), { sea: [2, 3] });
+
+    const events = [event('e0', 'sea', { x1: 1, x2: 0 }), event('e1', 'sea', { x1: -1, x2: 0.5 })];
+    const predictions = await predictionsOf(
+      await attempt(handle, await Promise.all(events.map(eventRecord))),
+    );
+    assert.deepEqual(
+      predictions.map((p) => [p.id, p.modelVersion]),
+      [
+        ['e0', 1],
+        ['e1', 1],
+      ],
+      'one serving prediction per event',
+    );
+    for (const [i, prediction] of predictions.entries()) {
+      const features = events[i]!.features as { x1: number; x2: number };
+      assert.deepEqual(
+        prediction.shadows?.map((s) => s.modelVersion),
+        [2, 3],
+      );
+      const v2 = logisticScore(seaV2.weights, seaV2.bias, features);
+      near(prediction.shadows[0]?.score, v2);
+      // The handler's threshold override (0.6) holds for shadows too.
+      assert.equal(prediction.shadows[0]?.predicted, v2 >= 0.6 ? 1 : 0);
+      near(prediction.shadows[1]?.score, logisticScore([1, 1], -0.2, features));
+    }
+    assert.ok(diagnostics.calls.includes('shadowScored sea 2 scored 2'));
+    assert.ok(!diagnostics.calls.some((call) => call.startsWith('scored sea 2')));
+
+    // Retired: v3 leaves the trial. Promoted: v2 serves, loaded already, and no shadow is left.
+    assert.equal(
+      await models.apply({ ...shadow(3, [1, 1], -0.2), status: 'rejected' }),
+      'shadow-ended',
+    );
+    assert.deepEqual(models.shadowVersions(), { sea: [2] });
+    assert.equal(
+      await models.apply({ ...shadow(2, seaV2.weights, seaV2.bias), status: 'promoted' }),
+      'served',
+    );
+    assert.deepEqual(models.shadowVersions(), { sea: [] });
+    const [served] = await predictionsOf(await attempt(handle, [await eventRecord(events[0]!)]));
+    assert.equal(served?.modelVersion, 2);
+    assert.equal(served.shadows, undefined);
+  });
+
+  it('a shadow that fails to score never costs an event its serving prediction', async () => {
+    const { handle, models, loader, diagnostics } = await inference([
+      logisticVersion('sea', 1, seaV1.weights),
+    ]);
+    const broken = { ...logisticVersion('sea', 2, seaV2.weights), status: 'shadow' as const };
+    assert.equal(await models.apply(broken), 'shadowing');
+    loader.beforeScore('sea', 2, () => Promise.reject(new Error('out of memory')));
+    const predictions = await predictionsOf(
+      await attempt(handle, [await eventRecord(event('e0', 'sea', { x1: 1, x2: 0 }))]),
+    );
+    assert.deepEqual(
+      predictions.map((p) => [p.id, p.modelVersion, p.shadows]),
+      [['e0', 1, undefined]],
+    );
+    assert.ok(
+      diagnostics.calls.includes('shadowScored sea 2 failed 1'),
+      diagnostics.calls.join('; '),
+    );
   });
 });

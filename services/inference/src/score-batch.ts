@@ -13,6 +13,7 @@ import {
   type DeadLetter,
   type FeatureEvent,
   type Prediction,
+  type ShadowPrediction,
   type TopicNames,
 } from '@driftwatch/topics';
 
@@ -127,6 +128,11 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
           (performance.now() - started) / 1000,
         );
         const eventTimestamps: number[] = [];
+        // Shadows score what the serving version scores, not an A/B arm's share.
+        const shadows =
+          served === lease.get(model)
+            ? await scoreShadows(lease.shadows(model), group, served, deps.threshold, diagnostics)
+            : undefined;
         const { classes } = served.scorer;
         const classCount = classes.length;
         const predicted = predictClasses(
@@ -162,6 +168,8 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
             probabilities: clamped,
             features: item.event.features,
           };
+          const shadowed = shadows?.get(position);
+          if (shadowed) prediction.shadows = shadowed;
           eventTimestamps.push(item.event.ts);
           outputs.push({
             index: item.index,
@@ -180,6 +188,56 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
     // Input order, so a partition's predictions come out in the order its events went in.
     return outputs.sort((a, b) => a.index - b.index).map(({ message }) => message);
   };
+}
+
+/**
+ * Every shadow's prediction of each event of `group` (by position), from one ONNX call per shadow.
+ * A shadow never costs an event its serving prediction: an event a shadow cannot read (it may
+ * want other features) simply has no prediction of that shadow, and a shadow that fails to score
+ * is counted and left out of this batch.
+ */
+async function scoreShadows(
+  shadows: readonly ServedModel[],
+  group: readonly DecodedEvent[],
+  served: ServedModel,
+  threshold: number | undefined,
+  diagnostics: InferenceDiagnostics,
+): Promise<Map<number, ShadowPrediction[]>> {
+  const byPosition = new Map<number, ShadowPrediction[]>();
+  const events = group.map(({ event }) => event);
+  for (const shadow of shadows) {
+    const classCount = shadow.scorer.classes.length;
+    if (shadow.scorer.classes.join('\n') !== served.scorer.classes.join('\n')) continue;
+    const { matrix, accepted } = buildFeatureMatrix(events, shadow.scorer.featureNames);
+    if (accepted.length === 0) continue;
+    const started = performance.now();
+    let probabilities: Float64Array;
+    try {
+      probabilities = await shadow.scorer.score(matrix, accepted.length);
+    } catch {
+      diagnostics.shadowScored(shadow.model, shadow.version, 'failed', accepted.length);
+      continue;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const predicted = predictClasses(probabilities, classCount, threshold ?? shadow.threshold);
+    let scored = 0;
+    for (const [row, position] of accepted.entries()) {
+      const rowProbabilities = probabilities.subarray(row * classCount, (row + 1) * classCount);
+      const classIndex = predicted[row];
+      if (classIndex === undefined || !rowProbabilities.every(Number.isFinite)) continue;
+      const score = classCount === 2 ? rowProbabilities[1] : rowProbabilities[classIndex];
+      const list = byPosition.get(position) ?? [];
+      list.push({
+        modelVersion: shadow.version,
+        score: Math.min(1, Math.max(0, score ?? 0)),
+        predicted: classIndex,
+      });
+      byPosition.set(position, list);
+      scored++;
+    }
+    diagnostics.shadowScored(shadow.model, shadow.version, 'scored', scored, seconds);
+  }
+  return byPosition;
 }
 
 /**

@@ -32,6 +32,8 @@ export interface ModelLease {
    * `trafficBucket` is below its share, else the serving one.
    */
   route(model: string, eventId: string): ServedModel | undefined;
+  /** The model's shadows on trial, oldest first: they score every event, and serve none. */
+  shadows(model: string): readonly ServedModel[];
   release(): void;
 }
 
@@ -40,7 +42,15 @@ export interface ModelLease {
  * `split-ended`: the candidate left its split (rejected, or its share withdrawn).
  */
 export type ApplyOutcome =
-  'served' | 'split' | 'split-ended' | 'staged' | 'not-promoted' | 'not-newer' | 'load-failed';
+  | 'served'
+  | 'split'
+  | 'split-ended'
+  | 'shadowing'
+  | 'shadow-ended'
+  | 'staged'
+  | 'not-promoted'
+  | 'not-newer'
+  | 'load-failed';
 
 /** A candidate in an A/B split: its loaded model and the share of events it scores. */
 interface Arm {
@@ -63,16 +73,25 @@ interface Entry extends ServedModel {
  * `driftwatch promote … --traffic`): newer than the serving version, it scores that share of the
  * events, chosen by a hash of their ids. Promoting it (or anything newer) ends the split, as do
  * rejecting it or withdrawing its share. Never a candidate without a share.
+ *
+ * And any number of shadows per model (status `shadow`), newer than the serving version: each
+ * scores every event beside it, for the detector to compare on live labels; none serves. A
+ * shadow's own promotion serves it (already loaded); its retirement (`rejected`), or the promotion
+ * of anything at least as new, ends its trial.
  */
 export class ServingModels {
   readonly #load: ModelLoader;
   readonly #onLoadFailure: (version: ModelVersion, error: unknown) => void;
   readonly #serving = new Map<string, Entry>();
   readonly #arms = new Map<string, Arm>();
+  /** model → version → a shadow on trial. */
+  readonly #shadows = new Map<string, Map<number, Entry>>();
   /** While catching up on the topic, only the newest promoted version per model is kept… */
   readonly #staged = new Map<string, ModelVersion>();
   /** …and the last record of each model's split candidate. */
   readonly #stagedArms = new Map<string, ModelVersion>();
+  /** …and each model's shadows still on trial (model → version → record). */
+  readonly #stagedShadows = new Map<string, Map<number, ModelVersion>>();
   #live = false;
 
   constructor(load: ModelLoader, onLoadFailure: (version: ModelVersion, error: unknown) => void) {
@@ -81,6 +100,8 @@ export class ServingModels {
   }
 
   async apply(version: ModelVersion): Promise<ApplyOutcome> {
+    if (version.status === 'shadow') return this.#applyShadow(version);
+    if (version.status === 'rejected' && this.#endShadow(version)) return 'shadow-ended';
     if (version.status === 'candidate' || version.status === 'rejected') {
       return this.#applySplit(version);
     }
@@ -101,16 +122,31 @@ export class ServingModels {
     this.#live = true;
     const staged = [...this.#staged.values()];
     const stagedArms = [...this.#stagedArms.values()];
+    const stagedShadows = [...this.#stagedShadows.values()].flatMap((byVersion) => [
+      ...byVersion.values(),
+    ]);
     this.#staged.clear();
     this.#stagedArms.clear();
+    this.#stagedShadows.clear();
     for (const version of staged) await this.#swapIn(version);
     for (const version of stagedArms) await this.#applySplit(version);
+    for (const version of stagedShadows) await this.#applyShadow(version);
   }
 
   lease(): ModelLease {
     const leased = new Map(this.#serving);
     const arms = new Map(this.#arms);
-    const entries = [...leased.values(), ...[...arms.values()].map((arm) => arm.entry)];
+    const shadows = new Map(
+      [...this.#shadows].map(([model, byVersion]) => [
+        model,
+        [...byVersion.values()].sort((a, b) => a.version - b.version),
+      ]),
+    );
+    const entries = [
+      ...leased.values(),
+      ...[...arms.values()].map((arm) => arm.entry),
+      ...[...shadows.values()].flat(),
+    ];
     for (const entry of entries) entry.leases++;
     let released = false;
     return {
@@ -119,6 +155,7 @@ export class ServingModels {
         const arm = arms.get(model);
         return arm && trafficBucket(eventId) < arm.traffic ? arm.entry : leased.get(model);
       },
+      shadows: (model) => shadows.get(model) ?? [],
       release: () => {
         if (released) return;
         released = true;
@@ -144,17 +181,34 @@ export class ServingModels {
     );
   }
 
+  /** Each model's shadows on trial, oldest first. */
+  shadowVersions(): Record<string, number[]> {
+    return Object.fromEntries(
+      [...this.#shadows].map(([model, byVersion]) => [
+        model,
+        [...byVersion.keys()].sort((a, b) => a - b),
+      ]),
+    );
+  }
+
   async releaseAll(): Promise<void> {
-    const entries = [...this.#serving.values(), ...[...this.#arms.values()].map((a) => a.entry)];
+    const entries = [
+      ...this.#serving.values(),
+      ...[...this.#arms.values()].map((a) => a.entry),
+      ...[...this.#shadows.values()].flatMap((byVersion) => [...byVersion.values()]),
+    ];
     this.#serving.clear();
     this.#arms.clear();
+    this.#shadows.clear();
     await Promise.all(entries.map((entry) => entry.scorer.release()));
   }
 
   async #swapIn(version: ModelVersion): Promise<ApplyOutcome> {
-    // The split's candidate promoted: it is loaded already.
+    // The split's candidate or a shadow promoted: it is loaded already.
     const arm = this.#arms.get(version.model);
-    const reused = arm?.entry.version === version.version ? arm.entry : undefined;
+    const reused =
+      (arm?.entry.version === version.version ? arm.entry : undefined) ??
+      this.#shadows.get(version.model)?.get(version.version);
     const entry = reused ?? (await this.#loadEntry(version));
     if (!entry) return 'load-failed';
     // A newer version may have been swapped in while this one loaded.
@@ -171,7 +225,61 @@ export class ServingModels {
       this.#arms.delete(version.model);
       if (split.entry !== entry) this.#retire(split.entry);
     }
+    // Shadows no newer than what now serves have nothing left to be compared with.
+    const shadows = this.#shadows.get(version.model);
+    for (const [number, shadow] of shadows ?? []) {
+      if (number > version.version) continue;
+      shadows?.delete(number);
+      if (shadow !== entry) this.#retire(shadow);
+    }
     return 'served';
+  }
+
+  /** A shadow's record: start its trial (loading its model) when it is newer than what serves. */
+  async #applyShadow(version: ModelVersion): Promise<ApplyOutcome> {
+    const { model } = version;
+    if (!this.#live) {
+      const staged = this.#stagedShadows.get(model) ?? new Map<number, ModelVersion>();
+      staged.set(version.version, version);
+      this.#stagedShadows.set(model, staged);
+      return 'staged';
+    }
+    const serving = this.#serving.get(model);
+    if (version.version <= (serving?.version ?? 0)) return 'not-newer';
+    const shadows = this.#shadows.get(model) ?? new Map<number, Entry>();
+    if (shadows.has(version.version)) return 'shadowing';
+    // Its predictions ride on the serving version's, as indexes into the serving version's
+    // classes: a shadow scoring other classes could not be compared event by event.
+    if (serving && serving.scorer.classes.join('\n') !== versionClasses(version).join('\n')) {
+      this.#onLoadFailure(
+        version,
+        new Error(
+          `a shadow must score the serving v${serving.version}'s classes ${serving.scorer.classes.join(', ')}, it lists ${versionClasses(version).join(', ')}`,
+        ),
+      );
+      return 'load-failed';
+    }
+    const entry = await this.#loadEntry(version);
+    if (!entry) return 'load-failed';
+    // A promotion may have overtaken it while it loaded.
+    if (version.version <= (this.#serving.get(model)?.version ?? 0)) {
+      await entry.scorer.release();
+      return 'not-newer';
+    }
+    shadows.set(version.version, entry);
+    this.#shadows.set(model, shadows);
+    return 'shadowing';
+  }
+
+  /** A retired shadow (`rejected`) leaves its trial; false when it was not on one. */
+  #endShadow(version: ModelVersion): boolean {
+    this.#stagedShadows.get(version.model)?.delete(version.version);
+    const shadows = this.#shadows.get(version.model);
+    const entry = shadows?.get(version.version);
+    if (!entry) return false;
+    shadows?.delete(version.version);
+    this.#retire(entry);
+    return true;
   }
 
   /** A candidate's record (or a rejection): start, change or end the model's A/B split. */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import { ConfigError, parseEnv } from '@driftwatch/service-kit';
 
-import { trainerEnv } from './config.js';
+import { checkPromotion, trainerEnv } from './config.js';
 
 const problems = (env: Record<string, string>): string[] => {
   try {
@@ -42,5 +42,30 @@ describe('trainerEnv', () => {
     assert.deepEqual(problems({ TRAINER_COMMAND_TIMEOUT: '500ms' }), [
       'TRAINER_COMMAND_TIMEOUT: must be between 1s and 7d (got "500ms")',
     ]);
+  });
+
+  it('reads a shadow trial rule, and refuses shadow stage under manual mode in one line', () => {
+    const config = parseEnv(trainerEnv, {
+      PROMOTION_STAGE: 'shadow',
+      SHADOW_MIN_LABELED: '2000',
+      SHADOW_MCNEMAR_ALPHA: '0.05',
+    });
+    assert.deepEqual(
+      [config.SHADOW_MIN_LABELED, config.SHADOW_MIN_GAIN, config.SHADOW_MCNEMAR_ALPHA],
+      [2000, 0.01, 0.05],
+    );
+    checkPromotion(config);
+    assert.throws(
+      () => {
+        checkPromotion(
+          parseEnv(trainerEnv, { PROMOTION_STAGE: 'shadow', PROMOTION_MODE: 'manual' }),
+        );
+      },
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /^invalid configuration: PROMOTION_STAGE: shadow promotes on live evidence, PROMOTION_MODE=manual on a person: choose one/.test(
+          error.message,
+        ),
+    );
   });
 });

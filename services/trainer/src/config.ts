@@ -1,4 +1,5 @@
 import {
+  ConfigError,
   commonEnv,
   mlflowEnv,
   decimal,
@@ -7,9 +8,26 @@ import {
   oneOf,
   recordLimitsEnv,
   text,
+  type EnvConfig,
 } from '@driftwatch/service-kit';
 
 import { splitCommandLine } from './split-command-line.js';
+
+/**
+ * Refuses PROMOTION_STAGE=shadow under PROMOTION_MODE=manual: live evidence decides a shadow, a
+ * person decides a candidate, and a challenger cannot wait for both.
+ */
+export function checkPromotion(config: EnvConfig<typeof trainerEnv>): void {
+  if (config.PROMOTION_STAGE === 'shadow' && config.PROMOTION_MODE === 'manual') {
+    throw new ConfigError([
+      {
+        variable: 'PROMOTION_STAGE',
+        problem:
+          'shadow promotes on live evidence, PROMOTION_MODE=manual on a person: choose one (a person can still `driftwatch promote` a shadow)',
+      },
+    ]);
+  }
+}
 
 /** Every environment variable the trainer service reads, with its default. */
 export const trainerEnv = {
@@ -90,6 +108,19 @@ export const trainerEnv = {
    * as a `candidate`, never served until a person runs `driftwatch promote` (or `reject`).
    */
   PROMOTION_MODE: oneOf(['auto', 'manual'], 'auto'),
+  /**
+   * `serve`: a challenger that meets the criteria serves (or, under manual mode, waits for a
+   * person). `shadow`: it goes on trial as a `shadow` instead — scored beside the serving version
+   * on every event, never served — and the detector promotes or retires it on live labels by the
+   * `SHADOW_*` rule, which the version carries.
+   */
+  PROMOTION_STAGE: oneOf(['serve', 'shadow'], 'serve'),
+  /** A shadow's trial: labeled events, paired with the serving version's, before deciding. */
+  SHADOW_MIN_LABELED: integer(1000, { min: 1 }),
+  /** Least live accuracy gain over the serving version to promote a shadow. */
+  SHADOW_MIN_GAIN: decimal(0.01, { min: -1, max: 1 }),
+  /** When > 0, a shadow must also win McNemar's test on the paired live outcomes at this level. */
+  SHADOW_MCNEMAR_ALPHA: decimal(0, { min: 0, max: 0.5 }),
   /**
    * An MLflow tracking server (`http://host:5000`): every model version is logged there as a
    * run, nested under its parent's, and the registered model's `champion` alias follows the

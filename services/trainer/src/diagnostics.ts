@@ -20,7 +20,12 @@ export interface TrainerDiagnostics extends BusDiagnostics {
   mlflowFailed(): void;
 }
 
-const versionStatuses: readonly ModelVersion['status'][] = ['promoted', 'rejected', 'candidate'];
+const versionStatuses: readonly ModelVersion['status'][] = [
+  'promoted',
+  'rejected',
+  'candidate',
+  'shadow',
+];
 const skipReasons: readonly SkipReason[] = [
   'superseded',
   'not-enough-data',

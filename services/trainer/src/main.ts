@@ -2,7 +2,7 @@ import { connectServiceBus, readTimeRange } from '@driftwatch/bus';
 import { MlflowClient, MlflowTracker } from '@driftwatch/mlflow';
 import { runService } from '@driftwatch/service-kit';
 
-import { trainerEnv } from './config.js';
+import { checkPromotion, trainerEnv } from './config.js';
 import { createTrainerDiagnostics } from './diagnostics.js';
 import { createTrainerHandler } from './create-trainer-handler.js';
 import { startMlflowSync, type MlflowSync } from './mlflow-sync.js';
@@ -12,6 +12,7 @@ await runService({
   name: 'trainer',
   env: trainerEnv,
   start: async ({ config, logger, metrics, health, shutdown }) => {
+    checkPromotion(config);
     const diagnostics = createTrainerDiagnostics(metrics);
     const bus = await connectServiceBus({
       service: 'trainer',
@@ -98,6 +99,15 @@ await runService({
           maxRows: config.TRAINER_MAX_ROWS,
           windows: { sizes: config.TRAINER_WINDOWS, lookbackMs: config.TRAINER_LOOKBACK },
           mode: config.PROMOTION_MODE,
+          shadow:
+            config.PROMOTION_STAGE === 'shadow'
+              ? {
+                  minLabeled: config.SHADOW_MIN_LABELED,
+                  minGain: config.SHADOW_MIN_GAIN,
+                  mcnemarAlpha:
+                    config.SHADOW_MCNEMAR_ALPHA > 0 ? config.SHADOW_MCNEMAR_ALPHA : null,
+                }
+              : null,
           criteria: {
             metric: config.PROMOTION_METRIC,
             minGain: config.PROMOTION_MIN_GAIN,

@@ -119,6 +119,30 @@ describe('trainForRequest', () => {
     assert.equal(same.kind === 'published' ? same.version.status : same.kind, 'rejected');
   });
 
+  it('under PROMOTION_STAGE=shadow puts a challenger that meets the criteria on trial with its rule; one that does not is rejected', async () => {
+    const champion = await championOn(7);
+    const rule = { minLabeled: 500, minGain: 0.02, mcnemarAlpha: 0.01 };
+    const shadowing = { ...policy, shadow: rule };
+    const better = await trainForRequest(request(), {
+      ledger: ledgerOf(champion),
+      readWindow: () => Promise.resolve(window(11, 1500)),
+      policy: shadowing,
+      now: () => 9_999,
+    });
+    assert.equal(better.kind, 'published');
+    assert.equal(better.version.status, 'shadow', better.version.reason);
+    assert.deepEqual(better.version.shadowTrial, { ...rule, evidence: null });
+    assert.match(better.version.reason, /; on trial as a shadow until 500 labeled events decide$/);
+    const same = await trainForRequest(request(), {
+      ledger: ledgerOf(champion),
+      readWindow: () => Promise.resolve(window(7, 1500)),
+      policy: shadowing,
+      now: () => 9_999,
+    });
+    assert.equal(same.kind, 'published');
+    assert.deepEqual([same.version.status, same.version.shadowTrial], ['rejected', null]);
+  });
+
   it('chooses its window on a validation slice, records every candidate, and does so deterministically', async () => {
     const champion = await championOn(7);
     // 4000 rows of the old concept before the change at ts 10 000, 600 of the new one after it.

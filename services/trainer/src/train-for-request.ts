@@ -23,6 +23,7 @@ import {
   type LabeledPrediction,
   type ModelVersion,
   type RetrainRequest,
+  type ShadowTrial,
 } from '@driftwatch/topics';
 
 import type { Challenger } from './challenger.js';
@@ -48,6 +49,11 @@ export interface TrainingPolicy {
    * as a `candidate`, which inference never serves until a person promotes it.
    */
   mode?: 'auto' | 'manual';
+  /**
+   * `PROMOTION_STAGE=shadow`: a challenger that meets the criteria goes on trial as a shadow under
+   * this rule, for the detector to decide on live labels. Null: it serves.
+   */
+  shadow?: Omit<ShadowTrial, 'evidence'> | null;
   /**
    * The built-in family's window choice (see `chooseTrainingWindow`): besides the rows since the
    * change, the last `sizes[i]` rows, read back as far as `lookbackMs` before the change. Null:
@@ -204,6 +210,7 @@ export async function trainForRequest(
         reason: `${request.reason} request: ${trained.reason}`,
         decidedBy: null,
         traffic: null,
+        shadowTrial: null,
         trainedWith: commandTrainedWith(deps.policy.command),
         sha256: sha256Hex(noModel),
         onnx: noModel,
@@ -248,6 +255,8 @@ export async function trainForRequest(
     challenger = built.challenger;
   }
   const championEvaluation = champion ? await evaluateChampion(champion, split.holdout) : null;
+  const shadow = deps.policy.shadow ?? null;
+  const manual = deps.policy.mode === 'manual';
   const decision = decidePromotion({
     challenger: challenger.holdoutMetrics,
     champion: championEvaluation?.metrics ?? null,
@@ -262,17 +271,19 @@ export async function trainForRequest(
   const version: ModelVersion = {
     ...lineage,
     createdAt: deps.now(),
-    status: decision.promote
-      ? deps.policy.mode === 'manual'
-        ? 'candidate'
-        : 'promoted'
-      : 'rejected',
-    reason:
-      decision.promote && deps.policy.mode === 'manual'
-        ? `${request.reason} request: ${decision.reason}; awaiting approval (driftwatch promote or reject)`
-        : `${request.reason} request: ${decision.reason}`,
+    status: decision.promote ? (shadow ? 'shadow' : manual ? 'candidate' : 'promoted') : 'rejected',
+    reason: `${request.reason} request: ${decision.reason}${
+      !decision.promote
+        ? ''
+        : shadow
+          ? `; on trial as a shadow until ${shadow.minLabeled} labeled events decide`
+          : manual
+            ? '; awaiting approval (driftwatch promote or reject)'
+            : ''
+    }`,
     decidedBy: null,
     traffic: null,
+    shadowTrial: decision.promote && shadow ? { ...shadow, evidence: null } : null,
     trainedWith: deps.policy.command
       ? commandTrainedWith(deps.policy.command)
       : candidateTrainedWith(deps.policy.candidate),

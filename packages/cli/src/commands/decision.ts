@@ -45,7 +45,8 @@ export function decisionCommand(decision: CandidateDecision): Command {
       'after',
       `
 Only a candidate can be ${verb}: a version the trainer published as "candidate" because it met the
-promotion criteria while PROMOTION_MODE=manual. \`driftwatch models <model>\` lists them.
+promotion criteria while PROMOTION_MODE=manual — or a "shadow" on trial (PROMOTION_STAGE=shadow),
+ahead of the live evidence the detector would decide it on. \`driftwatch models <model>\` lists them.
 
 Example:
   $ driftwatch ${decision} churn 7 --reason "${decision === 'promote' ? 'holdout and golden set both better' : 'worse on the enterprise segment'}"${decision === 'promote' ? '\n  $ driftwatch promote churn 7 --traffic 10%   # A/B: v7 scores 10% of events, by event id' : ''}`,

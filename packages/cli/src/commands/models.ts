@@ -142,6 +142,7 @@ function statusText(v: Pick<ModelVersionSummary, 'status' | 'decidedBy' | 'traff
       ? 'candidate (awaiting promote/reject)'
       : `candidate (A/B ${Number((v.traffic * 100).toFixed(4))}% of events)`;
   }
+  if (v.status === 'shadow') return 'shadow (on trial beside the serving version)';
   return v.decidedBy === null ? v.status : `${v.status} by ${v.decidedBy}`;
 }
 

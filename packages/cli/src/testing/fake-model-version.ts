@@ -16,6 +16,7 @@ export function fakeModelVersion(
     reason: fields.parentVersion === null ? 'bootstrap' : `accuracy check of v${fields.version}`,
     decidedBy: null,
     traffic: null,
+    shadowTrial: null,
     trainedWith: {},
     requestId: fields.parentVersion === null ? null : `req-${fields.version}`,
     sha256: createHash('sha256').update(onnx).digest('hex'),

@@ -82,6 +82,7 @@ export function syntheticReportInput(options: SyntheticStreamOptions): ReportInp
       reason: fields.reason,
       decidedBy: null,
       traffic: null,
+      shadowTrial: null,
       trainedWith: {},
       requestId: fields.requestId,
       sha256: '0'.repeat(64),

@@ -177,91 +177,141 @@ export function emptyReferenceProfile(): ReferenceProfile {
 
 export const modelMetricsSchema = z.record(z.string(), z.number());
 
+/** Paired outcomes of a shadow and the serving version on the same labeled events. */
+export const shadowEvidenceSchema = z.object({
+  /** The serving version the shadow was compared with. */
+  championVersion: modelVersionNumber,
+  /** Labeled events both scored. */
+  labeled: z.number().int().nonnegative(),
+  championCorrect: z.number().int().nonnegative(),
+  shadowCorrect: z.number().int().nonnegative(),
+  /** Events only the champion got right (McNemar's b) … */
+  championOnly: z.number().int().nonnegative(),
+  /** … and only the shadow (c). */
+  shadowOnly: z.number().int().nonnegative(),
+  /** McNemar's exact two-sided p-value, when the rule asks for the test. */
+  pValue: z.number().min(0).max(1).nullable(),
+});
+export type ShadowEvidence = z.infer<typeof shadowEvidenceSchema>;
+
+/**
+ * How a shadow is judged, set by whoever made it a shadow (the trainer's `PROMOTION_STAGE=shadow`
+ * and `SHADOW_*`, or `driftwatch promote --shadow`), so each model and version carries its own.
+ */
+export const shadowTrialSchema = z.object({
+  /** Labeled events, paired with the serving version's, before deciding. */
+  minLabeled: z.number().int().positive(),
+  /** Least live accuracy gain over the serving version to be promoted. */
+  minGain: z.number().min(-1).max(1),
+  /** When set, McNemar's test on the paired outcomes must also give p below it. */
+  mcnemarAlpha: z.number().gt(0).lt(1).nullable(),
+  /** The paired outcomes the decision was made on; null while the trial runs. */
+  evidence: shadowEvidenceSchema.nullable(),
+});
+export type ShadowTrial = z.infer<typeof shadowTrialSchema>;
+
 /**
  * `model-versions`, compacted, key `<model>/<version>`: every version ever trained, promoted or
  * not, with the ONNX bytes to serve it and the lineage to explain it.
  */
-export const modelVersionSchema = z.object({
-  model: modelName,
-  version: modelVersionNumber,
-  parentVersion: modelVersionNumber.nullable(),
-  createdAt: timestampMs,
-  /**
-   * `promoted`: it serves (the highest promoted version does); `rejected`: kept for lineage only;
-   * `candidate`: it passed the promotion criteria under `PROMOTION_MODE=manual` and waits for a
-   * person (`driftwatch promote` / `driftwatch reject`), never served meanwhile.
-   */
-  status: z.enum(['promoted', 'rejected', 'candidate']),
-  reason: z.string(),
-  /**
-   * Who promoted or rejected a candidate (`driftwatch promote … --by`, default the CLI user's
-   * login); null when the trainer or a registration decided, and in versions written before.
-   */
-  decidedBy: z.string().min(1).nullable().default(null),
-  /**
-   * A candidate in an A/B split (`driftwatch promote … --traffic 10%`): the share of events, by a
-   * stable hash of the event id, that it scores instead of the serving version. Null: none (and
-   * for every version that is not a candidate).
-   */
-  traffic: z.number().gt(0).lt(1).nullable().default(null),
-  /** The retrain request that produced it; null for the bootstrap model. */
-  requestId: z.string().nullable(),
-  /** Hex SHA-256 of `onnx`; checked before the bytes are loaded. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
-  onnx: bytes,
-  featureNames: z.array(z.string().min(1)).min(1),
-  /**
-   * The classes in the order of the model's probabilities; two or more. Empty only in versions
-   * written before versions listed them, which were binary: read them with `versionClasses`.
-   */
-  classes: z
-    .array(className)
-    .refine((classes) => classes.length !== 1, 'must list two or more classes (or none: binary)')
-    .refine((classes) => new Set(classes).size === classes.length, 'must not repeat a class')
-    .default([]),
-  /** Binary: predict `classes[1]` when its probability is at least this. Ignored for multiclass. */
-  threshold: z.number().gt(0).lt(1).default(0.5),
-  /**
-   * How to read a single [N, 1] output, pinned when the version was registered so serving reads
-   * it the same way without reference rows; null for [N, K] outputs (and older versions, whose
-   * single output is a probability).
-   */
-  outputKind: z.enum(['probability', 'logit']).nullable().default(null),
-  reference: referenceProfileSchema,
-  /**
-   * How it was trained, as text: the built-in family and its hyperparameters, the training
-   * program's command line, or where a registered model came from. Empty in versions written
-   * before.
-   */
-  trainedWith: z.record(z.string(), z.string()).default({}),
-  metrics: z.object({
-    challenger: modelMetricsSchema,
-    champion: modelMetricsSchema.nullable(),
-  }),
-  trainingWindow: z.object({
-    /** The window the request named; a chosen window of the last N rows may reach before it. */
-    fromTs: timestampMs,
-    toTs: timestampMs,
-    trainRows: z.number().int().nonnegative(),
-    holdoutRows: z.number().int().nonnegative(),
+export const modelVersionSchema = z
+  .object({
+    model: modelName,
+    version: modelVersionNumber,
+    parentVersion: modelVersionNumber.nullable(),
+    createdAt: timestampMs,
     /**
-     * The window the challenger was trained on, when the trainer chose one: `since-change`, or
-     * the number of most recent rows; null when it did not choose (a training program, or too
-     * few rows to validate on), and absent from versions written before the trainer chose.
+     * `promoted`: it serves (the highest promoted version does); `rejected`: kept for lineage only;
+     * `candidate`: it passed the promotion criteria under `PROMOTION_MODE=manual` and waits for a
+     * person (`driftwatch promote` / `driftwatch reject`), never served meanwhile; `shadow`: on
+     * trial, scored beside the serving version on every event and never served, until the detector
+     * promotes it on live evidence or retires it (`rejected`), per its `shadowTrial`.
      */
-    chosen: z.string().nullable().optional(),
-    /** Every window tried, with its accuracy on the validation slice before the holdout. */
-    candidates: z
-      .array(
-        z.object({
-          window: z.string(),
-          trainRows: z.number().int().nonnegative(),
-          validationAccuracy: z.number().min(0).max(1),
-        }),
-      )
-      .optional(),
-  }),
-});
+    status: z.enum(['promoted', 'rejected', 'candidate', 'shadow']),
+    reason: z.string(),
+    /**
+     * Who promoted or rejected a candidate (`driftwatch promote … --by`, default the CLI user's
+     * login); null when the trainer or a registration decided, and in versions written before.
+     */
+    decidedBy: z.string().min(1).nullable().default(null),
+    /**
+     * A candidate in an A/B split (`driftwatch promote … --traffic 10%`): the share of events, by a
+     * stable hash of the event id, that it scores instead of the serving version. Null: none (and
+     * for every version that is not a candidate).
+     */
+    traffic: z.number().gt(0).lt(1).nullable().default(null),
+    /**
+     * A shadow's trial: the rule it is judged by on live labels, and once decided the evidence.
+     * Null for a version that never was a shadow (and in versions written before shadows).
+     */
+    shadowTrial: shadowTrialSchema.nullable().default(null),
+    /** The retrain request that produced it; null for the bootstrap model. */
+    requestId: z.string().nullable(),
+    /** Hex SHA-256 of `onnx`; checked before the bytes are loaded. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex SHA-256'),
+    onnx: bytes,
+    featureNames: z.array(z.string().min(1)).min(1),
+    /**
+     * The classes in the order of the model's probabilities; two or more. Empty only in versions
+     * written before versions listed them, which were binary: read them with `versionClasses`.
+     */
+    classes: z
+      .array(className)
+      .refine((classes) => classes.length !== 1, 'must list two or more classes (or none: binary)')
+      .refine((classes) => new Set(classes).size === classes.length, 'must not repeat a class')
+      .default([]),
+    /** Binary: predict `classes[1]` when its probability is at least this. Ignored for multiclass. */
+    threshold: z.number().gt(0).lt(1).default(0.5),
+    /**
+     * How to read a single [N, 1] output, pinned when the version was registered so serving reads
+     * it the same way without reference rows; null for [N, K] outputs (and older versions, whose
+     * single output is a probability).
+     */
+    outputKind: z.enum(['probability', 'logit']).nullable().default(null),
+    reference: referenceProfileSchema,
+    /**
+     * How it was trained, as text: the built-in family and its hyperparameters, the training
+     * program's command line, or where a registered model came from. Empty in versions written
+     * before.
+     */
+    trainedWith: z.record(z.string(), z.string()).default({}),
+    metrics: z.object({
+      challenger: modelMetricsSchema,
+      champion: modelMetricsSchema.nullable(),
+    }),
+    trainingWindow: z.object({
+      /** The window the request named; a chosen window of the last N rows may reach before it. */
+      fromTs: timestampMs,
+      toTs: timestampMs,
+      trainRows: z.number().int().nonnegative(),
+      holdoutRows: z.number().int().nonnegative(),
+      /**
+       * The window the challenger was trained on, when the trainer chose one: `since-change`, or
+       * the number of most recent rows; null when it did not choose (a training program, or too
+       * few rows to validate on), and absent from versions written before the trainer chose.
+       */
+      chosen: z.string().nullable().optional(),
+      /** Every window tried, with its accuracy on the validation slice before the holdout. */
+      candidates: z
+        .array(
+          z.object({
+            window: z.string(),
+            trainRows: z.number().int().nonnegative(),
+            validationAccuracy: z.number().min(0).max(1),
+          }),
+        )
+        .optional(),
+    }),
+  })
+  .superRefine((version, context) => {
+    if (version.status === 'shadow' && version.shadowTrial === null) {
+      context.addIssue({
+        code: 'custom',
+        path: ['shadowTrial'],
+        message: 'a shadow must carry its trial rule (minLabeled, minGain, mcnemarAlpha)',
+      });
+    }
+  });
 export type ModelVersion = z.infer<typeof modelVersionSchema>;
 
 /** A version's classes, `["0", "1"]` for a version written before versions listed them. */

@@ -11,6 +11,16 @@ import {
   timestampMs,
 } from './common.js';
 
+/** A shadow version's prediction of an event, riding on the serving version's prediction. */
+export const shadowPredictionSchema = z.object({
+  modelVersion: modelVersionNumber,
+  /** As the prediction's `score`, for the shadow's own probabilities. */
+  score: z.number().min(0).max(1),
+  /** The shadow's predicted class, an index into the prediction's `classes`. */
+  predicted: classIndex,
+});
+export type ShadowPrediction = z.infer<typeof shadowPredictionSchema>;
+
 const predictionFields = {
   id: identifier,
   model: modelName,
@@ -34,10 +44,17 @@ const predictionFields = {
   /** Each class's probability, in `classes` order; present exactly when `classes` is. */
   probabilities: z.array(z.number().min(0).max(1)).optional(),
   features: featureValues,
+  /**
+   * What each shadow version of the model (status `shadow`) predicted for the same event, scored
+   * beside the serving version: evidence for promoting it on live labels, never served. Absent or
+   * empty when no shadow is on trial, and in records written before shadows.
+   */
+  shadows: z.array(shadowPredictionSchema).optional(),
 };
 
 type ClassFields = {
   predicted: number;
+  shadows?: ShadowPrediction[] | undefined;
   classes?: string[] | undefined;
   probabilities?: number[] | undefined;
 };
@@ -74,6 +91,15 @@ function checkClasses(
         code: 'custom',
         path: [field],
         message: `must be an index into the ${classCount} classes, got ${index}`,
+      });
+    }
+  }
+  for (const [i, shadow] of (record.shadows ?? []).entries()) {
+    if (shadow.predicted >= classCount) {
+      context.addIssue({
+        code: 'custom',
+        path: ['shadows', String(i), 'predicted'],
+        message: `must be an index into the ${classCount} classes, got ${shadow.predicted}`,
       });
     }
   }

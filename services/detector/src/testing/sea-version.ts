@@ -14,6 +14,7 @@ export function seaVersion(version: number): ModelVersion {
     reason: 'test',
     decidedBy: null,
     traffic: null,
+    shadowTrial: null,
     trainedWith: {},
     requestId: null,
     sha256: '0'.repeat(64),

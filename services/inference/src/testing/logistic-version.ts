@@ -30,6 +30,7 @@ export function logisticVersion(
     reason: 'test',
     decidedBy: null,
     traffic: null,
+    shadowTrial: null,
     trainedWith: {},
     requestId: null,
     sha256: sha256Hex(onnx),

@@ -49,6 +49,7 @@ export async function irisChampion(createdAt = 1000): Promise<ModelVersion> {
     reason: 'registered',
     decidedBy: null,
     traffic: null,
+    shadowTrial: null,
     trainedWith: {},
     requestId: null,
     threshold: 0.5,
