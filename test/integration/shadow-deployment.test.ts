@@ -10,6 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { FeatureEvent, LabelEvent, ModelVersion, Prediction } from '@driftwatch/topics';
 
+import type { ModelVersionSummary } from '../../packages/cli/src/commands/models.js';
+import { runCli } from '../../packages/cli/src/testing/run-cli.js';
 import { byomCsv } from '../../services/trainer/src/testing/byom-fixture.js';
 import { testKafka } from '../support/environment.js';
 import {
@@ -30,6 +32,8 @@ describe('PROMOTION_STAGE=shadow on the real broker', { timeout: 900_000 }, () =
   let iris: IrisRetrainingPipeline;
   let inference: ServiceProcess;
   let predictions: Awaited<ReturnType<typeof collectTopic>>;
+  /** predictions-labeled: the 500 the trainer learns from, then every event's joined record. */
+  let labeled: Awaited<ReturnType<typeof collectTopic>>;
   // Rows from 1,000 on are after the petals grew: v1 is right on 0.65 of them.
   const stream = byomCsv('multiclass-iris.stream.csv').rows;
   let sent = 0;
@@ -38,11 +42,12 @@ describe('PROMOTION_STAGE=shadow on the real broker', { timeout: 900_000 }, () =
     await producer.connect();
     iris = await irisRetrainingPipeline(kafka, producer);
     predictions = await collectTopic(kafka, iris.pipeline.names.predictions);
+    labeled = await collectTopic(kafka, iris.pipeline.names.predictionsLabeled);
   });
 
   after(async () => {
     await Promise.all(running.map((service) => service.stop('SIGKILL')));
-    await Promise.all([iris.versions.stop(), predictions.stop()]);
+    await Promise.all([iris.versions.stop(), predictions.stop(), labeled.stop()]);
     await producer.disconnect();
   });
 
@@ -183,5 +188,41 @@ describe('PROMOTION_STAGE=shadow on the real broker', { timeout: 900_000 }, () =
       assert.equal(p.shadows?.length, 1);
       assert.equal(only?.modelVersion, p.id.endsWith('-a') ? 2 : 3);
     }
+
+    // `models --live` shows the shadows' live accuracy beside the serving versions'.
+    await labeled.waitFor(500 + sent, 300_000);
+    const listed = await runCli(
+      ['models', iris.champion.model, '--live', '1h', '--json'],
+      iris.cliEnv,
+    );
+    assert.equal(listed.code, 0, listed.stderr);
+    const live = new Map(
+      (JSON.parse(listed.stdout) as ModelVersionSummary[]).map((v) => [v.version, v.live]),
+    );
+    const v3 = live.get(3);
+    const v2 = live.get(2);
+    assert.ok(v3 && v3.labeled >= trial.minLabeled, JSON.stringify(v3));
+    assert.ok(
+      v2?.accuracy && v3.accuracy !== null && v3.accuracy < v2.accuracy,
+      JSON.stringify([...live]),
+    );
+
+    // A person can put a candidate on trial with a rule of its own, and end the trial early.
+    await publishModelVersion(producer, iris.pipeline, {
+      ...worse,
+      version: 4,
+      status: 'candidate',
+      shadowTrial: null,
+    });
+    const onTrial = await runCli(
+      ['promote', iris.champion.model, '4', '--shadow', '5000', '--by', 'alice'],
+      iris.cliEnv,
+    );
+    assert.equal(onTrial.code, 0, onTrial.stderr);
+    assert.match(onTrial.stdout, /iris v4 on trial by alice .* until 5000 labeled events decide/);
+    await metricReaches('driftwatch_inference_shadow_versions', 1);
+    const early = await runCli(['reject', iris.champion.model, '4', '--by', 'alice'], iris.cliEnv);
+    assert.equal(early.code, 0, early.stderr);
+    await metricReaches('driftwatch_inference_shadow_versions', 0);
   });
 });

@@ -133,4 +133,42 @@ describe('decideCandidate', () => {
       refusal('DW_CLI_NOT_A_CANDIDATE', /v5 is rejected \(by carol\)/),
     );
   });
+
+  it('puts a candidate on trial as a shadow with its rule; a shadow can be promoted or rejected early, not split', () => {
+    const registry = registryOf('promoted', 'candidate');
+    const rule = { minLabeled: 5000, minGain: 0.01, mcnemarAlpha: 0.01 };
+    const record = decideCandidate(registry, {
+      model: 'churn',
+      version: 2,
+      decision: 'promote',
+      by: 'alice',
+      shadow: rule,
+    });
+    assert.deepEqual(validate(modelVersionSchema, record), record, 'the topic schema takes it');
+    assert.equal(record.status, 'shadow');
+    assert.deepEqual(record.shadowTrial, { ...rule, evidence: null });
+    assert.match(
+      record.reason,
+      /^on trial as a shadow by alice until 5000 labeled events decide: /,
+    );
+    registry.apply(record);
+    assert.throws(
+      () =>
+        decideCandidate(registry, {
+          model: 'churn',
+          version: 2,
+          decision: 'promote',
+          by: 'bob',
+          traffic: 0.1,
+        }),
+      refusal('DW_CLI_NOT_A_CANDIDATE', /v2 is a shadow: it scores every event already/),
+    );
+    const early = decideCandidate(registry, {
+      model: 'churn',
+      version: 2,
+      decision: 'reject',
+      by: 'bob',
+    });
+    assert.deepEqual([early.status, early.decidedBy], ['rejected', 'bob']);
+  });
 });

@@ -1,5 +1,5 @@
 import type { ModelRegistry } from '@driftwatch/bus';
-import type { ModelVersion } from '@driftwatch/topics';
+import type { ModelVersion, ShadowTrial } from '@driftwatch/topics';
 
 import { CliError } from './errors.js';
 
@@ -41,6 +41,11 @@ export function decideCandidate(
      * candidate scores beside the serving version, by a hash of the event id. It stays a candidate.
      */
     traffic?: number;
+    /**
+     * `promote` only: instead of serving it, put it on trial as a shadow under this rule — it
+     * scores every event beside the serving version, and the detector decides it on live labels.
+     */
+    shadow?: Omit<ShadowTrial, 'evidence'>;
   },
 ): ModelVersion {
   const { model, version: number, decision, by } = request;
@@ -61,7 +66,7 @@ export function decideCandidate(
       `${model} v${number} is ${version.status}${version.decidedBy ? ` (by ${version.decidedBy})` : ''}, not a candidate awaiting a decision`,
     );
   }
-  if (version.status === 'shadow' && request.traffic !== undefined) {
+  if (version.status === 'shadow' && (request.traffic ?? request.shadow) !== undefined) {
     throw new CliError(
       'DW_CLI_NOT_A_CANDIDATE',
       `${model} v${number} is a shadow: it scores every event already; promote or reject it`,
@@ -84,6 +89,16 @@ export function decideCandidate(
       traffic: request.traffic,
       decidedBy: by,
       reason: `A/B split at ${share} of events by ${by}: ${why}`,
+    };
+  }
+  if (decision === 'promote' && request.shadow !== undefined) {
+    return {
+      ...version,
+      status: 'shadow',
+      traffic: null,
+      shadowTrial: { ...request.shadow, evidence: null },
+      decidedBy: by,
+      reason: `on trial as a shadow by ${by} until ${request.shadow.minLabeled} labeled events decide: ${why}`,
     };
   }
   const verb = decision === 'promote' ? 'promoted' : 'rejected';

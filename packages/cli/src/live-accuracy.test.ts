@@ -24,4 +24,26 @@ describe('liveAccuracyByVersion', () => {
     assert.equal(live.get(liveKey('sea', 3)), undefined);
     assert.equal(liveAccuracyByVersion([]).size, 0);
   });
+
+  it("counts a shadow's predictions against the same labels as the serving version's", () => {
+    const live = liveAccuracyByVersion([
+      {
+        model: 'sea',
+        modelVersion: 1,
+        predicted: 0,
+        label: 1,
+        shadows: [{ modelVersion: 3, score: 0.9, predicted: 1 }],
+      },
+      {
+        model: 'sea',
+        modelVersion: 1,
+        predicted: 1,
+        label: 1,
+        shadows: [{ modelVersion: 3, score: 0.8, predicted: 1 }],
+      },
+      { model: 'sea', modelVersion: 1, predicted: 1, label: 0, shadows: [] },
+    ]);
+    assert.deepEqual(live.get(liveKey('sea', 1)), { labeled: 3, accuracy: 1 / 3 });
+    assert.deepEqual(live.get(liveKey('sea', 3)), { labeled: 2, accuracy: 1 });
+  });
 });

@@ -4,24 +4,34 @@ import type { Codec, LabeledPrediction } from '@driftwatch/topics';
 import { withinDeadline } from './deadline.js';
 import { decodeAll } from './read-report-records.js';
 
-/** How one version did on the labeled predictions of a time range, serving or an A/B arm. */
+/** How one version did on the labeled predictions of a time range: serving, an A/B arm, or a shadow. */
 export interface LiveAccuracy {
   labeled: number;
   /** Right over labeled; null with none labeled. */
   accuracy: number | null;
 }
 
-/** `model/version` → its live accuracy, from labeled predictions of any versions and models. */
+/**
+ * `model/version` → its live accuracy, from labeled predictions of any versions and models; a
+ * shadow's from its predictions riding on the serving version's, against the same labels.
+ */
 export function liveAccuracyByVersion(
-  labeled: Iterable<Pick<LabeledPrediction, 'model' | 'modelVersion' | 'predicted' | 'label'>>,
+  labeled: Iterable<
+    Pick<LabeledPrediction, 'model' | 'modelVersion' | 'predicted' | 'label' | 'shadows'>
+  >,
 ): Map<string, LiveAccuracy> {
   const counts = new Map<string, { labeled: number; right: number }>();
-  for (const { model, modelVersion, predicted, label } of labeled) {
-    const key = liveKey(model, modelVersion);
-    const count = counts.get(key) ?? { labeled: 0, right: 0 };
-    count.labeled += 1;
-    if (predicted === label) count.right += 1;
-    counts.set(key, count);
+  const count = (model: string, version: number, right: boolean): void => {
+    const key = liveKey(model, version);
+    const tally = counts.get(key) ?? { labeled: 0, right: 0 };
+    tally.labeled += 1;
+    if (right) tally.right += 1;
+    counts.set(key, tally);
+  };
+  for (const { model, modelVersion, predicted, label, shadows } of labeled) {
+    count(model, modelVersion, predicted === label);
+    for (const shadow of shadows ?? [])
+      count(model, shadow.modelVersion, shadow.predicted === label);
   }
   return new Map(
     [...counts].map(([key, { labeled: n, right }]) => [

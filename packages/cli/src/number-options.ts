@@ -55,6 +55,22 @@ export function parseThreshold(spec: string): number {
   return threshold;
 }
 
+/** A gain in a metric that is a share, such as accuracy: from -1 to 1 (0.01 is one point). */
+export function parseGain(spec: string): number {
+  const gain = number(spec, 'a gain in [-1, 1] is expected (0.01 is one point of accuracy)');
+  if (!(gain >= -1 && gain <= 1)) throw badOption(spec, 'a gain must be in [-1, 1]');
+  return gain;
+}
+
+/** A test's significance level: strictly between 0 and 1, like 0.01. */
+export function parseSignificance(spec: string): number {
+  const alpha = number(spec, 'a significance level in (0, 1) is expected');
+  if (!(alpha > 0 && alpha < 1)) {
+    throw badOption(spec, 'a significance level must be strictly between 0 and 1');
+  }
+  return alpha;
+}
+
 /** A whole number ≥ 1, such as a row count. */
 export function parsePositiveInteger(spec: string): number {
   const value = number(spec, 'a whole number ≥ 1 is expected');

@@ -5,6 +5,7 @@ import { decideCandidate, type CandidateDecision } from '../decide-candidate.js'
 import { currentUser } from '../current-user.js';
 import { CliError } from '../errors.js';
 import { parseTrafficShare } from '../traffic-share.js';
+import { parseGain, parsePositiveInteger, parseSignificance } from '../number-options.js';
 import { cliKafka } from '../kafka-client.js';
 import { parseModelName } from '../model-name.js';
 import { openModelVersions } from '../open-model-versions.js';
@@ -35,6 +36,31 @@ export function decisionCommand(decision: CandidateDecision): Command {
         .argParser(optionParser(parseTrafficShare))
         .hideHelp(decision !== 'promote'),
     )
+    .addOption(
+      new Option(
+        '--shadow <labeled>',
+        'put it on trial as a shadow instead: it scores every event beside the serving version, and after <labeled> labeled events the detector promotes it on live evidence or retires it',
+      )
+        .argParser(optionParser(parsePositiveInteger))
+        .hideHelp(decision !== 'promote'),
+    )
+    .addOption(
+      new Option(
+        '--min-gain <gain>',
+        'with --shadow: least live accuracy gain to promote (0.01: a point)',
+      )
+        .argParser(optionParser(parseGain))
+        .default(0.01)
+        .hideHelp(decision !== 'promote'),
+    )
+    .addOption(
+      new Option(
+        '--mcnemar-alpha <alpha>',
+        "with --shadow: also require McNemar's p on the paired outcomes below this",
+      )
+        .argParser(optionParser(parseSignificance))
+        .hideHelp(decision !== 'promote'),
+    )
     .option('--by <name>', "who decides, for the version's record (default: your login)")
     .option(
       '--json',
@@ -49,18 +75,32 @@ promotion criteria while PROMOTION_MODE=manual — or a "shadow" on trial (PROMO
 ahead of the live evidence the detector would decide it on. \`driftwatch models <model>\` lists them.
 
 Example:
-  $ driftwatch ${decision} churn 7 --reason "${decision === 'promote' ? 'holdout and golden set both better' : 'worse on the enterprise segment'}"${decision === 'promote' ? '\n  $ driftwatch promote churn 7 --traffic 10%   # A/B: v7 scores 10% of events, by event id' : ''}`,
+  $ driftwatch ${decision} churn 7 --reason "${decision === 'promote' ? 'holdout and golden set both better' : 'worse on the enterprise segment'}"${decision === 'promote' ? '\n  $ driftwatch promote churn 7 --traffic 10%   # A/B: v7 scores 10% of events, by event id\n  $ driftwatch promote churn 7 --shadow 5000 --mcnemar-alpha 0.01   # shadow trial on live labels' : ''}`,
     )
     .action(
       async (
         model: string,
         version: number,
-        options: { reason?: string; by?: string; traffic?: number; json: boolean },
+        options: {
+          reason?: string;
+          by?: string;
+          traffic?: number;
+          shadow?: number;
+          minGain: number;
+          mcnemarAlpha?: number;
+          json: boolean;
+        },
       ) => {
-        if (decision === 'reject' && options.traffic !== undefined) {
+        if (decision === 'reject' && (options.traffic ?? options.shadow) !== undefined) {
           throw new CliError(
             'DW_CLI_BAD_OPTION',
-            '--traffic splits traffic with promote, not reject',
+            '--traffic and --shadow go with promote, not reject',
+          );
+        }
+        if (options.traffic !== undefined && options.shadow !== undefined) {
+          throw new CliError(
+            'DW_CLI_BAD_OPTION',
+            '--traffic splits the events, --shadow scores them all beside the serving version: choose one',
           );
         }
         const config = readCliConfig();
@@ -73,13 +113,22 @@ Example:
           by: options.by ?? currentUser(),
           ...(options.reason === undefined ? {} : { reason: options.reason }),
           ...(options.traffic === undefined ? {} : { traffic: options.traffic }),
+          ...(options.shadow === undefined
+            ? {}
+            : {
+                shadow: {
+                  minLabeled: options.shadow,
+                  minGain: options.minGain,
+                  mcnemarAlpha: options.mcnemarAlpha ?? null,
+                },
+              }),
         });
         await publishVersionRecord(config, kafka, codec, record);
         const { onnx: _onnx, reference: _reference, ...shown } = record;
         console.log(
           options.json
             ? JSON.stringify(shown)
-            : `${model} v${version} ${record.traffic === null ? verb : 'split'} by ${record.decidedBy ?? ''} on ${config.names.modelVersions} — ${record.reason}`,
+            : `${model} v${version} ${record.status === 'shadow' ? 'on trial' : record.traffic === null ? verb : 'split'} by ${record.decidedBy ?? ''} on ${config.names.modelVersions} — ${record.reason}`,
         );
       },
     );
