@@ -30,10 +30,17 @@ interface UserModel {
   /** The fixture's name, also the model's. */
   name: string;
   subject: string;
+  /** Also a shadow on trial (the same model's bytes as v2): what scoring it beside costs. */
+  shadow?: boolean;
 }
 
 const models: readonly UserModel[] = [
   { name: 'binary-forest', subject: 'inference, 100-tree random forest' },
+  {
+    name: 'binary-forest',
+    subject: 'inference, 100-tree random forest and the same forest as a shadow',
+    shadow: true,
+  },
   { name: 'softmax-net', subject: 'inference, two-layer softmax network' },
 ];
 
@@ -88,7 +95,7 @@ export default async function byomInferenceBench(context: BenchContext): Promise
   const kafka = testKafka();
   for (const model of models) {
     const { version, rows } = fixtureVersion(model.name);
-    const caseName = `${events.toLocaleString('en-US')} events of ${model.name}, ${String(partitions)} partitions`;
+    const caseName = `${events.toLocaleString('en-US')} events of ${model.name}${model.shadow ? ' with a shadow' : ''}, ${String(partitions)} partitions`;
     context.log(`${caseName}: ${version.onnx.length.toLocaleString('en-US')} bytes of ONNX`);
     const runs: { passthrough: SubjectRun[]; service: (SubjectRun & { metrics: string })[] } = {
       passthrough: [],
@@ -100,6 +107,15 @@ export default async function byomInferenceBench(context: BenchContext): Promise
       await producer.connect();
       try {
         await publishModelVersion(producer, pipeline, version);
+        if (model.shadow) {
+          await publishModelVersion(producer, pipeline, {
+            ...version,
+            version: 2,
+            parentVersion: 1,
+            status: 'shadow',
+            shadowTrial: { minLabeled: 1_000_000, minGain: 0, mcnemarAlpha: null, evidence: null },
+          });
+        }
         const baseTs = Date.now() - 3_600_000;
         const messages = await Promise.all(
           Array.from({ length: events }, async (_, i) => {

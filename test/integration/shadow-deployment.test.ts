@@ -102,7 +102,7 @@ describe('PROMOTION_STAGE=shadow on the real broker', { timeout: 900_000 }, () =
     assert.fail(`v${version} was never decided`);
   }
 
-  it('promotes a better shadow on live evidence and retires a worse one; one serving prediction per event', async () => {
+  it('promotes a better shadow on live evidence and retires a worse one; one serving prediction per event', async (t) => {
     const trainer = await startServiceProcess('trainer', {
       ...iris.pipeline.env,
       PROMOTION_STAGE: 'shadow',
@@ -136,6 +136,7 @@ describe('PROMOTION_STAGE=shadow on the real broker', { timeout: 900_000 }, () =
     assert.equal(promoted.sha256, shadow.sha256, 'the very bytes on trial');
     const evidence = promoted.shadowTrial?.evidence;
     assert.ok(evidence);
+    t.diagnostic(`v2's trial: ${promoted.reason}`);
     assert.equal(evidence.championVersion, 1);
     assert.equal(evidence.labeled, 300);
     assert.ok(
@@ -165,6 +166,7 @@ describe('PROMOTION_STAGE=shadow on the real broker', { timeout: 900_000 }, () =
       /^retired after its shadow trial: live accuracy 0\.\d+ vs champion 0\.\d+ \(-0\.\d+ < 0\.05\) on 300 labeled events$/,
     );
     assert.equal(retired.shadowTrial?.evidence?.championVersion, 2);
+    t.diagnostic(`v3's trial: ${retired.reason}`);
     await metricReaches('driftwatch_inference_shadow_versions', 0);
     await metricReaches('driftwatch_inference_served_model_version', 2);
 
