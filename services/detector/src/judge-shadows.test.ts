@@ -5,6 +5,7 @@ import type { InputRecord, OutputMessage } from '@driftwatch/bus';
 import { mulberry32 } from '@driftwatch/drift';
 import type { LabeledPrediction, ModelVersion, ShadowTrial } from '@driftwatch/topics';
 
+import { labeledRecord } from './testing/labeled-records.js';
 import { seaVersion } from './testing/sea-version.js';
 import {
   codecs,
@@ -56,15 +57,7 @@ async function trialRecords(count: number, from = 0): Promise<InputRecord[]> {
       labelTs: i + 5,
       labelDelayMs: 5,
     };
-    records.push({
-      topic: names.predictionsLabeled,
-      partition: 0,
-      offset: String(i),
-      key: Buffer.from('sea'),
-      value: await codecs.predictionsLabeled.encode(labeled),
-      timestamp: String(10_000 + i),
-      headers: {},
-    });
+    records.push(await labeledRecord(codecs, names, labeled, i));
   }
   return records;
 }

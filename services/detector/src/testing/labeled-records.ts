@@ -29,15 +29,25 @@ export async function labeledRecords(
       labelTs: i + 5,
       labelDelayMs: 5,
     };
-    records.push({
-      topic: names.predictionsLabeled,
-      partition: 0,
-      offset: String(i),
-      key: Buffer.from('sea'),
-      value: await codecs.predictionsLabeled.encode(labeled),
-      timestamp: String(10_000 + i),
-      headers: {},
-    });
+    records.push(await labeledRecord(codecs, names, labeled, i));
   }
   return records;
+}
+
+/** `labeled` as record `offset` of partition 0, written at 10,000 + offset ms. */
+export async function labeledRecord(
+  codecs: Pick<Codecs, 'predictionsLabeled'>,
+  names: Pick<TopicNames, 'predictionsLabeled'>,
+  labeled: LabeledPrediction,
+  offset: number,
+): Promise<InputRecord> {
+  return {
+    topic: names.predictionsLabeled,
+    partition: 0,
+    offset: String(offset),
+    key: Buffer.from(labeled.model),
+    value: await codecs.predictionsLabeled.encode(labeled),
+    timestamp: String(10_000 + offset),
+    headers: {},
+  };
 }
