@@ -114,6 +114,11 @@ describe("shadow trials on the serving version's labeled predictions", () => {
     );
     assert.ok((v2?.shadowTrial?.evidence?.pValue ?? 1) < 0.01);
     assert.equal(v2?.sha256, seaVersion(2).sha256, 'the very bytes on trial');
+    assert.deepEqual(
+      { ...v2, status: 'shadow', reason: '', shadowTrial: rule(), onnx: null },
+      { ...shadowOf(2, rule()), reason: '', onnx: null },
+      'nothing but the outcome changes: not the bytes, the lineage, nor when it was trained',
+    );
     assert.match(
       v3?.reason ?? '',
       /^retired after its shadow trial: live accuracy 0\.[67]\d* vs champion .* < 0\)/,

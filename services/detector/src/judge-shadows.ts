@@ -50,9 +50,11 @@ export async function judgeShadows(
     const decision = decideOnLiveEvidence(tally, rule);
     if (!decision) continue;
     tally.decided = true;
+    // The same version — bytes, metrics, lineage, createdAt — with the trial's outcome; no person
+    // decided it, whoever put it on trial.
     await output.modelVersion({
       ...version,
-      createdAt: output.now,
+      decidedBy: null,
       status: decision.promote ? 'promoted' : 'rejected',
       reason: `${decision.promote ? 'promoted on live evidence' : 'retired after its shadow trial'}: ${decision.reason}`,
       shadowTrial: {
@@ -86,7 +88,7 @@ export async function retireOvertakenShadows(
     if (version.status !== 'shadow' || version.version >= servingVersion) continue;
     await output.modelVersion({
       ...version,
-      createdAt: output.now,
+      decidedBy: null,
       status: 'rejected',
       reason: `retired after its shadow trial: overtaken, v${servingVersion} started serving first`,
       shadowTrial: version.shadowTrial,

@@ -96,6 +96,17 @@ await runService({
         threshold: config.INFERENCE_THRESHOLD > 0 ? config.INFERENCE_THRESHOLD : undefined,
         now: Date.now,
         diagnostics,
+        onShadowFailure: (shadow, error) => {
+          logger.warn(
+            {
+              event: 'model.shadow_failed',
+              model: shadow.model,
+              version: shadow.version,
+              err: error,
+            },
+            `shadow v${shadow.version} failed to score a batch; its predictions of that batch are left out, serving is not affected`,
+          );
+        },
       }),
       logger,
       diagnostics,

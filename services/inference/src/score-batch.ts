@@ -35,6 +35,8 @@ export interface InferenceHandlerDependencies {
   threshold?: number | undefined;
   now: () => number;
   diagnostics: InferenceDiagnostics;
+  /** A shadow's scoring call failed: its predictions of that batch are left out, and why is told here. */
+  onShadowFailure?: (shadow: ServedModel, error: unknown) => void;
 }
 
 interface DecodedEvent {
@@ -131,7 +133,7 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
         // Shadows score what the serving version scores, not an A/B arm's share.
         const shadows =
           served === lease.get(model)
-            ? await scoreShadows(lease.shadows(model), group, served, deps.threshold, diagnostics)
+            ? await scoreShadows(lease.shadows(model), group, served, { ...deps, diagnostics })
             : undefined;
         const { classes } = served.scorer;
         const classCount = classes.length;
@@ -200,9 +202,9 @@ async function scoreShadows(
   shadows: readonly ServedModel[],
   group: readonly DecodedEvent[],
   served: ServedModel,
-  threshold: number | undefined,
-  diagnostics: InferenceDiagnostics,
+  deps: Pick<InferenceHandlerDependencies, 'threshold' | 'diagnostics' | 'onShadowFailure'>,
 ): Promise<Map<number, ShadowPrediction[]>> {
+  const { threshold, diagnostics } = deps;
   const byPosition = new Map<number, ShadowPrediction[]>();
   const events = group.map(({ event }) => event);
   for (const shadow of shadows) {
@@ -214,8 +216,9 @@ async function scoreShadows(
     let probabilities: Float64Array;
     try {
       probabilities = await shadow.scorer.score(matrix, accepted.length);
-    } catch {
+    } catch (error) {
       diagnostics.shadowScored(shadow.model, shadow.version, 'failed', accepted.length);
+      deps.onShadowFailure?.(shadow, error);
       continue;
     }
     const seconds = (performance.now() - started) / 1000;
