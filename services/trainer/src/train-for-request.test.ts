@@ -141,6 +141,15 @@ describe('trainForRequest', () => {
     });
     assert.equal(same.kind, 'published');
     assert.deepEqual([same.version.status, same.version.shadowTrial], ['rejected', null]);
+    // With nothing serving, there is nothing to compare a shadow with: the first version serves.
+    const first = await trainForRequest(request(), {
+      ledger: ledgerOf(),
+      readWindow: () => Promise.resolve(window(11, 1500)),
+      policy: shadowing,
+      now: () => 9_999,
+    });
+    assert.equal(first.kind, 'published');
+    assert.deepEqual([first.version.status, first.version.shadowTrial], ['promoted', null]);
   });
 
   it('chooses its window on a validation slice, records every candidate, and does so deterministically', async () => {

@@ -255,7 +255,8 @@ export async function trainForRequest(
     challenger = built.challenger;
   }
   const championEvaluation = champion ? await evaluateChampion(champion, split.holdout) : null;
-  const shadow = deps.policy.shadow ?? null;
+  // With nothing serving there is nothing to compare a shadow with: the first version serves.
+  const shadow = champion ? (deps.policy.shadow ?? null) : null;
   const manual = deps.policy.mode === 'manual';
   const decision = decidePromotion({
     challenger: challenger.holdoutMetrics,
