@@ -163,6 +163,20 @@ describe('decideCandidate', () => {
         }),
       refusal('DW_CLI_NOT_A_CANDIDATE', /v2 is a shadow: it scores every event already/),
     );
+    assert.throws(
+      () =>
+        decideCandidate(registryOf('candidate'), {
+          model: 'churn',
+          version: 1,
+          decision: 'promote',
+          by: 'bob',
+          shadow: rule,
+        }),
+      refusal(
+        'DW_CLI_NOT_A_CANDIDATE',
+        /no version of churn serves, so a shadow would have nothing/,
+      ),
+    );
     const early = decideCandidate(registry, {
       model: 'churn',
       version: 2,

@@ -92,6 +92,12 @@ export function decideCandidate(
     };
   }
   if (decision === 'promote' && request.shadow !== undefined) {
+    if (!serving) {
+      throw new CliError(
+        'DW_CLI_NOT_A_CANDIDATE',
+        `no version of ${model} serves, so a shadow would have nothing to be compared with; promote v${number} without --shadow`,
+      );
+    }
     return {
       ...version,
       status: 'shadow',
