@@ -65,7 +65,7 @@ export class ConceptState {
     return {
       version: this.version,
       monitor: this.monitor.toJSON(),
-      shadows: Object.fromEntries([...this.shadows].map(([version, tally]) => [version, tally])),
+      shadows: Object.fromEntries(this.shadows),
     };
   }
 }
