@@ -17,14 +17,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { calibrateConceptRules } from '@driftwatch/alarms';
 import { readElec2, seaStream, type StreamRow } from '@driftwatch/datasets';
-import {
-  ConceptMonitor,
-  DataMonitor,
-  calibrateConceptRules,
-  detectorEnv,
-  detectorOptions,
-} from '@driftwatch/detector';
+import { ConceptMonitor, DataMonitor, detectorEnv, detectorOptions } from '@driftwatch/detector';
 import { predictProbabilities, type BinaryModel } from '@driftwatch/learn';
 import { bootstrapVersion, buildCandidate } from '@driftwatch/model';
 import { parseEnv } from '@driftwatch/service-kit';
@@ -81,10 +76,11 @@ async function alertsOn(stream: string, rows: readonly StreamRow[]): Promise<Run
     const started = process.hrtime.bigint();
     const calibration =
       budget > 0
-        ? calibrateConceptRules(version.metrics.challenger['accuracy'] ?? NaN, {
-            ...concept,
-            falseAlarmEvery: budget,
-          })
+        ? calibrateConceptRules(
+            version.metrics.challenger['accuracy'] ?? NaN,
+            { ...concept, conceptDetector: concept.conceptDetector ?? 'adwin' },
+            budget,
+          )
         : null;
     const conceptMonitor = new ConceptMonitor({ ...concept, falseAlarmEvery: budget, calibration });
     const dataMonitor = new DataMonitor(version.reference, { ...data, falseAlarmEvery: budget });

@@ -228,6 +228,9 @@ describe('the detector on the real broker', { timeout: 600_000 }, () => {
       requests.map((request) => [request.reason, request.alertId, request.incidentId]),
       [['drift', first.alertId, first.alertId]],
     );
+    // The request carries the settings, so the trainer calibrates the challenger under them.
+    assert.equal(requests[0]?.alarmSettings?.falseAlarmEvery, budget);
+    assert.equal(requests[0].alarmSettings.concept.blockSize, 250);
   });
 
   it('refuses a false-alarm budget it cannot honour, naming the variable, before connecting', async () => {

@@ -5,8 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { calibrateVersionAlarms } from '@driftwatch/alarms';
+import { alarmSettingsOf, detectorEnv, detectorOptions } from '@driftwatch/detector';
 import { loadVersionScorer } from '@driftwatch/model';
-import { modelVersionSchema } from '@driftwatch/topics';
+import { parseEnv } from '@driftwatch/service-kit';
+import { modelVersionSchema, type AlarmSettings } from '@driftwatch/topics';
 
 import { buildRegistration, type RegistrationOptions } from './build-registration.js';
 import { CliError, type CliErrorCode } from './errors.js';
@@ -171,6 +174,24 @@ describe('buildRegistration', () => {
         lowCbpe.calibrationErrorBefore,
         low.metrics.challenger['calibrationErrorBefore'],
       );
+    });
+
+    it("calibrates every rule to the detectors' false-alarm budget when given their settings, as the trainer does", async () => {
+      const settings = alarmSettingsOf(
+        detectorOptions(parseEnv(detectorEnv, { DETECTOR_FALSE_ALARM_EVERY: '20000' })),
+      );
+      assert.ok(settings);
+      const registered = (alarmSettings: AlarmSettings | null) =>
+        register('sensor', 'binary-logit.onnx', 'binary-logit.reference.csv', { alarmSettings });
+      const { version } = await registered(settings);
+      assert.deepEqual(version.alarmCalibration, calibrateVersionAlarms(version, settings));
+      assert.deepEqual(version.alarmCalibration.settings, settings);
+      assert.ok(version.alarmCalibration.concept, 'the labeled rows measured an accuracy');
+      assert.ok(version.alarmCalibration.data.cbpe, 'a binary version gets a CBPE floor');
+      assert.doesNotThrow(() =>
+        modelVersionSchema.parse({ ...version, version: 1, parentVersion: null }),
+      );
+      assert.equal((await registered(null)).version.alarmCalibration, undefined);
     });
 
     it('takes --features and --classes as given', async () => {

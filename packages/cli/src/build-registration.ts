@@ -1,3 +1,4 @@
+import { calibrateVersionAlarms } from '@driftwatch/alarms';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
@@ -16,7 +17,7 @@ import {
   type CalibrationMethod,
   type ClassifierInterpretation,
 } from '@driftwatch/model';
-import type { ModelVersion } from '@driftwatch/topics';
+import type { AlarmSettings, ModelVersion } from '@driftwatch/topics';
 
 import { CliError } from './errors.js';
 
@@ -38,6 +39,11 @@ export interface RegistrationOptions {
   calibration?: CalibrationMethod;
   note?: string;
   createdAt: number;
+  /**
+   * The detectors' false-alarm budget and rule settings: the version's rules are calibrated under
+   * them now, as the trainer calibrates its versions. Null or absent: the detector calibrates it.
+   */
+  alarmSettings?: AlarmSettings | null;
 }
 
 /** A version of a model trained elsewhere, ready to number and publish, and how it was read. */
@@ -168,38 +174,42 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
       : { classHoldout: labeledRows(labels, probabilities, classes.length) }),
   });
 
-  return {
-    version: {
-      model: options.model,
-      createdAt: options.createdAt,
-      status: 'promoted',
-      reason: `registered: ${options.note ?? basename(options.onnx)}`,
-      decidedBy: null,
-      traffic: null,
-      shadowTrial: null,
-      trainedWith: { registered: basename(options.onnx) },
-      requestId: null,
-      sha256,
-      onnx,
-      featureNames: [...featureNames],
-      classes: [...classes],
-      threshold,
-      outputKind,
-      reference,
-      metrics: {
-        challenger: {
-          ...labeledMetrics(labels, probabilities, classes.length, threshold),
-          ...calibrationMetrics(reference.cbpe),
-        },
-        champion: null,
+  const version: Registration['version'] = {
+    model: options.model,
+    createdAt: options.createdAt,
+    status: 'promoted',
+    reason: `registered: ${options.note ?? basename(options.onnx)}`,
+    decidedBy: null,
+    traffic: null,
+    shadowTrial: null,
+    trainedWith: { registered: basename(options.onnx) },
+    requestId: null,
+    sha256,
+    onnx,
+    featureNames: [...featureNames],
+    classes: [...classes],
+    threshold,
+    outputKind,
+    reference,
+    metrics: {
+      challenger: {
+        ...labeledMetrics(labels, probabilities, classes.length, threshold),
+        ...calibrationMetrics(reference.cbpe),
       },
-      trainingWindow: {
-        fromTs: options.createdAt,
-        toTs: options.createdAt,
-        trainRows: 0,
-        holdoutRows: table.rows.length,
-      },
+      champion: null,
     },
+    trainingWindow: {
+      fromTs: options.createdAt,
+      toTs: options.createdAt,
+      trainRows: 0,
+      holdoutRows: table.rows.length,
+    },
+  };
+  if (options.alarmSettings) {
+    version.alarmCalibration = calibrateVersionAlarms(version, options.alarmSettings);
+  }
+  return {
+    version,
     interpretation,
     referenceRows: table.rows.length,
     labeledRows: labels.filter((label) => label !== undefined).length,

@@ -1,4 +1,10 @@
 import {
+  alarmSettingsOf,
+  checkFalseAlarmBudget,
+  detectorEnv,
+  detectorOptions,
+} from '@driftwatch/detector';
+import {
   commonEnv,
   kafkaSecurity,
   kafkaSecurityEnv,
@@ -6,7 +12,7 @@ import {
   parseEnv,
   type KafkaSecurity,
 } from '@driftwatch/service-kit';
-import { topicNames, type TopicNames } from '@driftwatch/topics';
+import { topicNames, type AlarmSettings, type TopicNames } from '@driftwatch/topics';
 
 /**
  * The environment variables the CLI reads: the services' own, so that a shell set up to run a
@@ -53,4 +59,17 @@ export function readCliConfig(
     names: topicNames(vars.TOPIC_PREFIX),
     mlflowTrackingUri: vars.MLFLOW_TRACKING_URI,
   };
+}
+
+/**
+ * The detectors' false-alarm budget and rule settings, from the same DETECTOR_* variables the
+ * detector reads (with its defaults): what `models register` calibrates a version under. Null
+ * when they give raw thresholds.
+ */
+export function readAlarmSettings(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): AlarmSettings | null {
+  const config = parseEnv(detectorEnv, env);
+  checkFalseAlarmBudget(config);
+  return alarmSettingsOf(detectorOptions(config));
 }

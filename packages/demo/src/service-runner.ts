@@ -135,7 +135,16 @@ export async function startService(
         `${name} exited (${String(child.exitCode ?? child.signalCode)}) during the run; see ${logFile}`,
       );
     }
-    return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const scrape = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    try {
+      return await scrape();
+    } catch (error) {
+      // A service whose event loop was busy for seconds (a detector calibrating a version) runs
+      // its overdue keep-alive timer and closes the idle connection this request just went out
+      // on: the request was never read, so asking again on a fresh connection is safe.
+      if (!isConnectionReset(error)) throw error;
+      return scrape();
+    }
   };
   return {
     name,
@@ -151,4 +160,10 @@ export async function startService(
     metrics,
     metric: async (metricName, labels = {}) => metricValue(await metrics(), metricName, labels),
   };
+}
+
+function isConnectionReset(error: unknown): boolean {
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET';
 }

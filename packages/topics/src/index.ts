@@ -16,6 +16,15 @@ export { featureEventSchema, type FeatureEvent } from './messages/feature-event.
 export { labelEventSchema, type LabelEvent } from './messages/label-event.js';
 export { defaultBinaryClasses, labelClassName } from './messages/common.js';
 export {
+  alarmCalibrationSchema,
+  alarmSettingsSchema,
+  type AlarmCalibration,
+  type AlarmSettings,
+  type CalibratedRule,
+  type ConceptCalibration,
+  type DataCalibration,
+} from './messages/alarm-calibration.js';
+export {
   binnedDistributionSchema,
   calibrationCbpeState,
   classCalibrationCbpeState,

@@ -18,7 +18,7 @@ import {
   type ErrorRateDetectorName,
   type ErrorRateDetectorState,
 } from './error-rate-detector.js';
-import type { ConceptCalibration } from './false-alarm-budget.js';
+import type { ConceptCalibration } from '@driftwatch/topics';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';
 

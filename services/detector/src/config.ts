@@ -63,8 +63,10 @@ export const detectorEnv = {
    * feature's and the score's PSI, KS's level, CBPE's floor) at which it fires falsely once every
    * this many events of a stream that looks like the version's reference, on average: labeled
    * predictions for concept rules, predictions for data rules. Calibrated by simulation from the
-   * version's reference (its bins and holdout accuracy) when the detector first watches it. Needs
-   * tumbling PSI windows and at least 4 windows and blocks per false alarm. 0: raw thresholds.
+   * version's reference (its bins and holdout accuracy) when the version is trained or registered
+   * (retrain requests carry these settings), or by the detector when the version carries no
+   * calibration made under them. Needs tumbling PSI windows and at least 4 windows and blocks per
+   * false alarm. 0: raw thresholds.
    */
   DETECTOR_FALSE_ALARM_EVERY: integer(0, { min: 0 }),
 

@@ -11,6 +11,7 @@ import {
 import type { ModelVersion } from '@driftwatch/topics';
 import { Registry } from 'prom-client';
 
+import { alarmSettingsOf } from './alarm-settings-of.js';
 import { createDetectorHandler } from './create-detector-handler.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
 import { createDetectorStores } from './detector-stores.js';
@@ -197,6 +198,68 @@ describe('detector batch handler', () => {
       ),
       ofTopic(uninterrupted, names.driftAlerts).map((o) => o.value.toString()),
     );
+  });
+
+  it("with a false-alarm budget: a version calibrated under the detector's settings is watched with its own calibration, and requests carry the settings", async () => {
+    const budgeted = {
+      ...options,
+      concept: { ...options.concept, falseAlarmEvery: 20_000 },
+      data: { ...options.data, falseAlarmEvery: 20_000 },
+    };
+    const settings = alarmSettingsOf(budgeted);
+    assert.ok(settings);
+    /** What the trainer would store, with a delta no simulation here would choose. */
+    const carrying = (falseAlarmEvery: number): ModelVersion => ({
+      ...seaV1,
+      alarmCalibration: {
+        settings: { ...settings, falseAlarmEvery },
+        concept: {
+          eventsPerAlarm: falseAlarmEvery,
+          errorStream: { threshold: 0.0375, expectedRunLength: 12_345 },
+          blockAccuracy: null,
+          windowAccuracy: null,
+        },
+        data: { eventsPerAlarm: falseAlarmEvery, psi: {}, ks: null, cbpe: null },
+      },
+    });
+    const run = async (version: ModelVersion) => {
+      const metrics = new Registry();
+      const deps = newDeps(metrics);
+      deps.registry.apply(version);
+      const outputs = await handleInBatches(
+        { ...deps, ...createDetectorStores(budgeted, deps.registry), options: budgeted },
+        await labeledRecords(codecs, names, 4000),
+        250,
+      );
+      const decode = <T>(topic: string, codec: { decode(value: Buffer): Promise<T> }) =>
+        Promise.all(ofTopic(outputs, topic).map((o) => codec.decode(o.value)));
+      const calibrations =
+        (await metrics.getSingleMetric('driftwatch_detector_alarm_calibrations_total')?.get())
+          ?.values ?? [];
+      return {
+        adwin: (await decode(names.driftAlerts, codecs.driftAlerts)).find(
+          (a) => a.detector === 'adwin',
+        ),
+        requests: await decode(names.retrainRequested, codecs.retrainRequested),
+        calibratedBy: calibrations
+          .filter((value) => value.value > 0)
+          .map((value) => `${value.labels['stream']}:${value.labels['by']}`)
+          .sort(),
+      };
+    };
+
+    const adopted = await run(carrying(20_000));
+    assert.equal(adopted.adwin?.expectedRunLength, 12_345, 'the stored run length');
+    assert.match(adopted.adwin.summary, /delta 0\.0375\b/);
+    assert.deepEqual(adopted.calibratedBy, ['concept:version']);
+    assert.ok(adopted.requests.length > 0);
+    for (const request of adopted.requests) assert.deepEqual(request.alarmSettings, settings);
+
+    // Calibrated under another budget: the detector calibrates the version itself.
+    const simulated = await run(carrying(50_000));
+    assert.ok(simulated.adwin, 'ADWIN still sees the drift');
+    assert.notEqual(simulated.adwin.expectedRunLength, 12_345);
+    assert.deepEqual(simulated.calibratedBy, ['concept:detector']);
   });
 
   it('labels of a version that no longer serves are ignored; a newer version starts a fresh monitor', async () => {

@@ -1,12 +1,12 @@
+import { calibrateDataRules, dataRuleTracks, type DataRuleTrackSource } from '@driftwatch/alarms';
 import {
   ksTwoSample,
   type CbpeEstimate,
-  PsiReference,
   StreamingPsi,
   type PsiWindowKind,
   type StreamingPsiState,
 } from '@driftwatch/drift';
-import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
+import type { CalibratedRule, DataCalibration, ReferenceProfile } from '@driftwatch/topics';
 
 import { budgetNote, count, threeSignificant } from './alert-text.js';
 import {
@@ -14,11 +14,6 @@ import {
   type EstimatedPerformanceState,
   type EstimateSignal,
 } from './estimated-performance.js';
-import {
-  calibrateDataRules,
-  type CalibratedRule,
-  type DataCalibration,
-} from './false-alarm-budget.js';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';
 
@@ -68,14 +63,9 @@ export interface DataSignal {
   expectedRunLength: number | null;
 }
 
-type TrackSource =
-  | { of: 'feature'; feature: string }
-  | { of: 'score' }
-  | { of: 'class-probability'; className: string; index: number };
-
 interface Track {
   name: string;
-  source: TrackSource;
+  source: DataRuleTrackSource;
   psi: StreamingPsi;
   gate: ThresholdGate;
   ksGate: ThresholdGate;
@@ -102,15 +92,8 @@ export interface DataMonitorState {
   calibration?: DataCalibration | null;
 }
 
-const scoreTrackName = '<score>';
-
-/** The track of a class's probability, named as the PSI gauge labels it. */
-export function classProbabilityTrackName(className: string): string {
-  return `<score:${className}>`;
-}
-
 function trackValue(
-  source: TrackSource,
+  source: DataRuleTrackSource,
   observation: UnlabeledObservation,
 ): number | null | undefined {
   switch (source.of) {
@@ -123,7 +106,7 @@ function trackValue(
   }
 }
 
-function detectorOf(source: TrackSource): DataSignal['detector'] {
+function detectorOf(source: DataRuleTrackSource): DataSignal['detector'] {
   return source.of === 'feature'
     ? 'psi'
     : source.of === 'score'
@@ -132,7 +115,7 @@ function detectorOf(source: TrackSource): DataSignal['detector'] {
 }
 
 /** What a track measures, as a sentence names it. */
-function describe(source: TrackSource): string {
+function describe(source: DataRuleTrackSource): string {
   switch (source.of) {
     case 'feature':
       return `the distribution of ${source.feature}`;
@@ -143,7 +126,7 @@ function describe(source: TrackSource): string {
   }
 }
 
-function featureOf(source: TrackSource): string | null {
+function featureOf(source: DataRuleTrackSource): string | null {
   return source.of === 'feature' ? source.feature : source.of === 'score' ? null : source.className;
 }
 
@@ -172,34 +155,12 @@ export class DataMonitor {
       rearmMargin: (threshold: number) => threshold * (1 - options.rearmRatio),
     } as const;
     const ksGate = { direction: 'below', rearmMargin: () => 0 } as const;
-    const sources: { profile: BinnedDistribution; source: TrackSource; name: string }[] = [
-      ...reference.features.map((profile) => ({
-        profile,
-        source: { of: 'feature', feature: profile.name } as const,
-        name: profile.name,
-      })),
-      ...(reference.score
-        ? [{ profile: reference.score, source: { of: 'score' } as const, name: scoreTrackName }]
-        : []),
-      ...reference.classProbabilities.map((profile, index) => ({
-        profile,
-        source: { of: 'class-probability', className: profile.name, index } as const,
-        name: classProbabilityTrackName(profile.name),
-      })),
-    ];
-    const profiles = sources.map((track) => ({
-      ...track,
-      bins: PsiReference.fromJSON({
-        kind: 'numeric',
-        edges: [...track.profile.edges],
-        proportions: [...track.profile.proportions],
-      }),
-    }));
+    const profiles = dataRuleTracks(reference);
     const budget = options.falseAlarmEvery ?? 0;
     this.#calibration =
       state?.calibration ??
       options.calibration ??
-      (budget > 0 ? calibrateDataRules(profiles, reference, options) : null);
+      (budget > 0 ? calibrateDataRules(reference, options, budget) : null);
     const calibration = this.#calibration;
     const saved = new Map(state?.tracks.map((track) => [track.name, track]));
     this.#tracks = profiles.map(({ profile, source, name, bins }) => {

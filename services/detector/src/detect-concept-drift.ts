@@ -6,13 +6,16 @@ import {
   type LabeledPrediction,
 } from '@driftwatch/topics';
 
+import { calibrateConceptRules } from '@driftwatch/alarms';
+import type { ConceptCalibration } from '@driftwatch/topics';
+
 import { ConceptMonitor } from './concept-monitor.js';
-import { calibrateConceptRules, type ConceptCalibration } from './false-alarm-budget.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
 import { ConceptState } from './model-states.js';
 import { judgeShadows, retireOvertakenShadows } from './judge-shadows.js';
 import { isCandidate, servedVersion } from './served-version.js';
+import { storedAlarmCalibration } from './stored-alarm-calibration.js';
 import { policyOf, writePolicySnapshots, writeSnapshots } from './write-snapshots.js';
 
 /**
@@ -110,8 +113,10 @@ export async function detectConceptDrift(
 }
 
 /**
- * The version's concept rules calibrated to the budget on its holdout accuracy; null (raw
- * thresholds) for a version the registry does not hold or whose metrics carry no accuracy below 1.
+ * The version's concept rules on the budget: as the version carries them when they were
+ * calibrated under this detector's settings, else calibrated here on its holdout accuracy; null
+ * (raw thresholds) for a version the registry does not hold or whose metrics carry no accuracy
+ * strictly between 0 and 1.
  */
 async function conceptCalibration(
   deps: DetectorDependencies,
@@ -120,8 +125,19 @@ async function conceptCalibration(
 ): Promise<ConceptCalibration | null> {
   const version = await servedVersion(deps, model, modelVersion);
   if (!version) return null;
+  const stored = storedAlarmCalibration(deps.options, version);
+  if (stored) {
+    deps.diagnostics.alarmsCalibrated(model, 'concept', 'version');
+    return stored.concept;
+  }
   // No holdout accuracy (or a perfect one, which never errs): nothing to draw errors from.
   const accuracy = version.metrics.challenger.accuracy;
   if (accuracy === undefined || !(accuracy > 0 && accuracy < 1)) return null;
-  return calibrateConceptRules(accuracy, deps.options.concept);
+  const { concept } = deps.options;
+  deps.diagnostics.alarmsCalibrated(model, 'concept', 'detector');
+  return calibrateConceptRules(
+    accuracy,
+    { ...concept, conceptDetector: concept.conceptDetector ?? 'adwin' },
+    concept.falseAlarmEvery ?? 0,
+  );
 }

@@ -7,6 +7,7 @@ import type { DetectorOutput } from './detector-output.js';
 import { featureBatchSchema, type FeatureBatch } from './internal-topics.js';
 import { DataState } from './model-states.js';
 import { servedVersion } from './served-version.js';
+import { storedAlarmCalibration } from './stored-alarm-calibration.js';
 import { policyOf, writePolicySnapshots, writeSnapshots } from './write-snapshots.js';
 
 /**
@@ -47,7 +48,17 @@ export async function detectDataDrift(
         continue;
       }
       if (state) deps.diagnostics.versionRetired(model, state.version);
-      state = new DataState(modelVersion, new DataMonitor(version.reference, deps.options.data));
+      const stored = storedAlarmCalibration(deps.options, version);
+      if ((deps.options.data.falseAlarmEvery ?? 0) > 0) {
+        deps.diagnostics.alarmsCalibrated(model, 'data', stored ? 'version' : 'detector');
+      }
+      state = new DataState(
+        modelVersion,
+        new DataMonitor(version.reference, {
+          ...deps.options.data,
+          ...(stored ? { calibration: stored.data } : {}),
+        }),
+      );
       deps.data.set(model, state);
     }
     for (let row = 0; row < features.timestamps.length; row++) {

@@ -12,6 +12,7 @@ import {
   type RetrainRequest,
 } from '@driftwatch/topics';
 
+import { alarmSettingsOf } from './alarm-settings-of.js';
 import type { ConceptSignal } from './concept-monitor.js';
 import type { DataSignal } from './data-monitor.js';
 import type { EstimateSignal } from './estimated-performance.js';
@@ -29,12 +30,15 @@ import type { StateSnapshot } from './state-store.js';
  */
 export class DetectorOutput {
   readonly messages: OutputMessage[] = [];
-  readonly #deps: Pick<DetectorDependencies, 'names' | 'internal' | 'codecs' | 'diagnostics'>;
+  readonly #deps: Pick<
+    DetectorDependencies,
+    'names' | 'internal' | 'codecs' | 'diagnostics' | 'options'
+  >;
   /** The attempt's clock reading: one per batch, so a retried batch stamps what it stamped. */
   readonly now: number;
 
   constructor(
-    deps: Pick<DetectorDependencies, 'names' | 'internal' | 'codecs' | 'diagnostics'>,
+    deps: Pick<DetectorDependencies, 'names' | 'internal' | 'codecs' | 'diagnostics' | 'options'>,
     now: number,
   ) {
     this.#deps = deps;
@@ -123,6 +127,7 @@ export class DetectorOutput {
       labeledOffsets: decision.labeledOffsets ?? null,
       requestedAt: this.now,
       incidentId: decision.incidentId ?? null,
+      alarmSettings: alarmSettingsOf(this.#deps.options),
     };
     policy.requested(request.requestId, this.now);
     this.#deps.diagnostics.retrainRequested(request);

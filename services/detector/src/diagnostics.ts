@@ -32,6 +32,11 @@ export interface DetectorDiagnostics extends BusDiagnostics {
   liveOutcome(model: string, version: number, correct: boolean): void;
   /** A shadow's trial decided on live evidence: promoted, or retired (also when overtaken). */
   shadowDecided(model: string, decision: 'promoted' | 'retired'): void;
+  /**
+   * A version's rules put on the false-alarm budget, per stream: with the calibration the version
+   * carries (`version`), or simulated here because it carries none made under these settings.
+   */
+  alarmsCalibrated(model: string, stream: 'concept' | 'data', by: 'version' | 'detector'): void;
   unknownVersion(model: string, version: number): void;
 }
 
@@ -190,6 +195,12 @@ export function createDetectorDiagnostics(
     labelNames: ['model', 'decision'],
     registers,
   });
+  const alarmCalibrations = new Counter({
+    name: 'driftwatch_detector_alarm_calibrations_total',
+    help: 'Model versions whose rules were put on the false-alarm budget, per stream: by the calibration the version carries (by=version), or simulated by the detector (by=detector), which blocks its batch for seconds.',
+    labelNames: ['model', 'stream', 'by'],
+    registers,
+  });
   const live = new Counter({
     name: 'driftwatch_detector_live_predictions_total',
     help: 'Labeled predictions of every model version (serving, A/B candidate, or retired but still labeled), by outcome: correct or wrong. correct / all is the live accuracy per version, or per A/B arm.',
@@ -234,6 +245,7 @@ export function createDetectorDiagnostics(
     for (const stream of ['concept', 'data']) {
       stale.inc({ model, stream }, 0);
       candidate.inc({ model, stream }, 0);
+      for (const by of ['version', 'detector']) alarmCalibrations.inc({ model, stream, by }, 0);
     }
     unknown.inc({ model }, 0);
     for (const decision of ['promoted', 'retired']) shadowDecisions.inc({ model, decision }, 0);
@@ -358,6 +370,10 @@ export function createDetectorDiagnostics(
     shadowDecided: (model, decision) => {
       seeModel(model);
       shadowDecisions.inc({ model, decision });
+    },
+    alarmsCalibrated: (model, stream, by) => {
+      seeModel(model);
+      alarmCalibrations.inc({ model, stream, by });
     },
     unknownVersion: (model) => {
       seeModel(model);

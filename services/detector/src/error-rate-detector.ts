@@ -1,3 +1,4 @@
+import { createErrorStreamDetector } from '@driftwatch/alarms';
 import {
   Fhddm,
   Fhddms,
@@ -41,29 +42,18 @@ export class ErrorRateDetector {
    */
   constructor(name: ErrorRateDetectorName, state?: ErrorRateDetectorState, sensitivity?: number) {
     if (state && state.name !== name) throw new Error(`a ${state.name} snapshot is not ${name}'s`);
-    const delta = sensitivity === undefined ? {} : { delta: sensitivity };
-    switch (state?.name ?? name) {
+    switch (state?.name) {
       case 'fhddm':
-        this.#detector = state?.name === 'fhddm' ? Fhddm.fromJSON(state.state) : new Fhddm(delta);
+        this.#detector = Fhddm.fromJSON(state.state);
         break;
       case 'fhddms':
-        this.#detector =
-          state?.name === 'fhddms' ? Fhddms.fromJSON(state.state) : new Fhddms(delta);
+        this.#detector = Fhddms.fromJSON(state.state);
         break;
       case 'hddm-a':
-        this.#detector =
-          state?.name === 'hddm-a'
-            ? HddmA.fromJSON(state.state)
-            : new HddmA(
-                sensitivity === undefined
-                  ? {}
-                  : {
-                      driftConfidence: sensitivity,
-                      // The warning test must be at least as eager as the drift test.
-                      warningConfidence: Math.max(sensitivity, 0.005),
-                    },
-              );
+        this.#detector = HddmA.fromJSON(state.state);
         break;
+      default:
+        this.#detector = createErrorStreamDetector(name, sensitivity);
     }
   }
 

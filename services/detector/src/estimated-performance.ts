@@ -16,7 +16,7 @@ import {
 } from '@driftwatch/topics';
 
 import { budgetNote, count, percent } from './alert-text.js';
-import type { CalibratedRule } from './false-alarm-budget.js';
+import type { CalibratedRule } from '@driftwatch/topics';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 
 export interface EstimatedPerformanceOptions {

@@ -6,7 +6,7 @@ import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
 
 import { ConceptMonitor, type ConceptMonitorOptions } from './concept-monitor.js';
 import { DataMonitor, type DataMonitorOptions } from './data-monitor.js';
-import { calibrateConceptRules } from './false-alarm-budget.js';
+import { calibrateConceptRules } from '@driftwatch/alarms';
 
 /**
  * The stationary world every stream is drawn from: three features of different shapes, a model
@@ -134,7 +134,7 @@ describe('false-alarm budget on 20 stationary streams drawn from the reference',
   for (const rule of ['adwin', 'fhddm', 'fhddms', 'hddm-a'] as const) {
     it(`keeps ${rule}, block accuracy and window accuracy to one false alarm every ${conceptBudget} labeled predictions`, (t) => {
       const options = { ...conceptOptions, conceptDetector: rule };
-      const calibration = calibrateConceptRules(holdoutAccuracy, options);
+      const calibration = calibrateConceptRules(holdoutAccuracy, options, conceptBudget);
       const alarms = countAlarms((random, alarm) => {
         const monitor = new ConceptMonitor({ ...options, calibration });
         for (let i = 0; i < eventsPerStream; i++) {

@@ -13,13 +13,7 @@ export {
   type UnlabeledObservation,
 } from './data-monitor.js';
 export { createDetectorHandler } from './create-detector-handler.js';
-export {
-  calibrateConceptRules,
-  calibrateDataRules,
-  type CalibratedRule,
-  type ConceptCalibration,
-  type DataCalibration,
-} from './false-alarm-budget.js';
+export { alarmSettingsOf } from './alarm-settings-of.js';
 export type { DetectorDependencies } from './detector-dependencies.js';
 export { createDetectorStores } from './detector-stores.js';
 export { DetectorOutput } from './detector-output.js';

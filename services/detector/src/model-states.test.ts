@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { ConceptMonitor, type ConceptMonitorOptions } from './concept-monitor.js';
-import { calibrateConceptRules } from './false-alarm-budget.js';
+import { calibrateConceptRules } from '@driftwatch/alarms';
 import { ConceptState } from './model-states.js';
 import { unitDetectorOptions } from './testing/unit-detector-options.js';
 
@@ -18,7 +18,7 @@ const snapshot = (options: ConceptMonitorOptions) => {
 
 describe('ConceptState.revive and the false-alarm budget', () => {
   it('continues a snapshot made under the same budget, calibrated or not', () => {
-    const calibration = calibrateConceptRules(0.8, budgeted);
+    const calibration = calibrateConceptRules(0.8, { ...budgeted, conceptDetector: 'adwin' }, 5000);
     const calibrated = ConceptState.revive(snapshot({ ...budgeted, calibration }), budgeted);
     assert.equal(calibrated?.monitor.calibration?.eventsPerAlarm, 5000);
     assert.equal(calibrated.monitor.metrics().labeled, 50, 'the window continues');
@@ -30,7 +30,7 @@ describe('ConceptState.revive and the false-alarm budget', () => {
 
   it('starts afresh (undefined) when the budget changed, so the version is calibrated again', () => {
     assert.equal(ConceptState.revive(snapshot(raw), budgeted), undefined);
-    const calibration = calibrateConceptRules(0.8, budgeted);
+    const calibration = calibrateConceptRules(0.8, { ...budgeted, conceptDetector: 'adwin' }, 5000);
     const other = { ...budgeted, falseAlarmEvery: 9000 };
     assert.equal(ConceptState.revive(snapshot({ ...budgeted, calibration }), other), undefined);
     // Without a budget, a snapshot that does not fit is rebuilt for the same version, as before.

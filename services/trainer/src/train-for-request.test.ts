@@ -4,7 +4,13 @@ import { describe, it } from 'node:test';
 import { ModelRegistry } from '@driftwatch/bus';
 import { seaStream } from '@driftwatch/datasets';
 import { bootstrapVersion, loadVersionScorer, predictClasses } from '@driftwatch/model';
-import type { LabeledPrediction, ModelVersion, RetrainRequest } from '@driftwatch/topics';
+import { calibrateVersionAlarms } from '@driftwatch/alarms';
+import type {
+  AlarmSettings,
+  LabeledPrediction,
+  ModelVersion,
+  RetrainRequest,
+} from '@driftwatch/topics';
 
 import { byomCsv, labeledRows } from './testing/byom-fixture.js';
 import { irisWindow } from './testing/iris-retraining.js';
@@ -241,6 +247,59 @@ describe('trainForRequest', () => {
       now: () => 9_999,
     });
     assert.equal(outcome.kind === 'published' ? outcome.version.status : outcome.kind, 'rejected');
+  });
+
+  it("calibrates a version that may serve to the asking detector's false-alarm budget, and no other", async () => {
+    const champion = await championOn(7);
+    const settings: AlarmSettings = {
+      falseAlarmEvery: 5000,
+      concept: {
+        conceptDetector: 'adwin',
+        adwinCooldown: 250,
+        window: 250,
+        blockSize: 250,
+        blockAccuracyThreshold: 0.5,
+        accuracyThreshold: 0,
+        rearmMargin: 0.02,
+      },
+      data: { window: 250, rearmRatio: 0.5, ksAlpha: 0, cbpeMaxDrop: 0.05, cbpeRearmMargin: 0.02 },
+    };
+    const train = (overrides: Partial<RetrainRequest>, concept: number) =>
+      trainForRequest(request(overrides), {
+        ledger: ledgerOf(champion),
+        readWindow: () => Promise.resolve(window(concept, 1500)),
+        policy,
+        now: () => 9_999,
+      });
+    const asked = await train({ alarmSettings: settings }, 11);
+    assert.equal(asked.kind === 'published' ? asked.version.status : asked.kind, 'promoted');
+    assert.equal(asked.kind, 'published');
+    const calibration = asked.version.alarmCalibration;
+    assert.ok(calibration, 'a promoted version carries its calibration');
+    assert.deepEqual(calibration.settings, settings);
+    assert.deepEqual(Object.keys(calibration.data.psi).sort(), ['<score>', 'x1', 'x2', 'x3']);
+    for (const rule of [
+      calibration.concept?.errorStream,
+      calibration.concept?.blockAccuracy,
+      ...Object.values(calibration.data.psi),
+      calibration.data.cbpe,
+    ]) {
+      const runLength = rule?.expectedRunLength ?? NaN;
+      assert.ok(runLength >= 5000 / 1.5 && runLength <= 5000 * 1.5, `run length ${runLength}`);
+    }
+    assert.deepEqual(
+      calibrateVersionAlarms(asked.version, settings),
+      calibration,
+      'the same on every run',
+    );
+    const raw = await train({}, 11);
+    assert.equal(raw.kind === 'published' && raw.version.alarmCalibration, undefined);
+    const rejected = await train({ alarmSettings: settings }, 7);
+    assert.equal(
+      rejected.kind === 'published' ? rejected.version.status : rejected.kind,
+      'rejected',
+    );
+    assert.equal(rejected.kind === 'published' && rejected.version.alarmCalibration, undefined);
   });
 
   it('the same request on the same data yields byte-identical ONNX (logistic and MLP)', async () => {

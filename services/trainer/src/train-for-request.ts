@@ -1,3 +1,4 @@
+import { calibrateVersionAlarms } from '@driftwatch/alarms';
 import {
   LearnError,
   chooseTrainingWindow,
@@ -301,6 +302,11 @@ export async function trainForRequest(
       champion: championEvaluation ? metricsRecord(championEvaluation.metrics) : null,
     },
   };
+  // A version that may serve carries its rules calibrated to the asking detector's budget, so
+  // the detector does not stall its batch for seconds simulating them when the version arrives.
+  if (version.status !== 'rejected' && request.alarmSettings) {
+    version.alarmCalibration = calibrateVersionAlarms(version, request.alarmSettings);
+  }
   return { kind: 'published', version, trainMs: performance.now() - started, command };
 }
 

@@ -1,8 +1,9 @@
+import { calibrateVersionAlarms } from '@driftwatch/alarms';
 import { modelVersionKey } from '@driftwatch/topics';
 import { bootstrapVersion } from '@driftwatch/model';
 import { Command, Option } from 'commander';
 
-import { readCliConfig } from '../cli-config.js';
+import { readAlarmSettings, readCliConfig } from '../cli-config.js';
 import { cliKafka, connectProducer } from '../kafka-client.js';
 import { parseModelName } from '../model-name.js';
 import { parsePositiveInteger } from '../number-options.js';
@@ -49,14 +50,14 @@ async function bootstrap(options: BootstrapOptions): Promise<void> {
     candidate: { family: 'logistic', training: {}, referenceBins: 10 },
     createdAt: Date.now(),
   });
-  const version =
-    existing === 0
-      ? first
-      : {
-          ...first,
-          version: existing + 1,
-          parentVersion: registry.latestPromoted(model)?.version ?? null,
-        };
+  const alarmSettings = readAlarmSettings();
+  const version = {
+    ...first,
+    ...(existing === 0
+      ? {}
+      : { version: existing + 1, parentVersion: registry.latestPromoted(model)?.version ?? null }),
+    ...(alarmSettings ? { alarmCalibration: calibrateVersionAlarms(first, alarmSettings) } : {}),
+  };
   const producer = await connectProducer(kafka, config.brokers);
   try {
     await producer.send({

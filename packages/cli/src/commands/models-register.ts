@@ -8,7 +8,7 @@ import type { ModelVersion } from '@driftwatch/topics';
 import { Command, Option } from 'commander';
 
 import { buildRegistration, type Registration } from '../build-registration.js';
-import { readCliConfig } from '../cli-config.js';
+import { readAlarmSettings, readCliConfig } from '../cli-config.js';
 import { cliKafka } from '../kafka-client.js';
 import { parseModelName } from '../model-name.js';
 import { parseNameList } from '../name-list.js';
@@ -64,6 +64,8 @@ export interface RegisterReport {
   };
   /** On the reference rows that have a label; empty without labels. */
   metrics: Record<string, number>;
+  /** The budget its alerting rules were calibrated to (DETECTOR_FALSE_ALARM_EVERY); null: none. */
+  falseAlarmEvery: number | null;
 }
 
 const featureNamesFrom: Record<
@@ -116,6 +118,7 @@ export function registerReport(
       },
     },
     metrics: version.metrics.challenger,
+    falseAlarmEvery: version.alarmCalibration?.settings.falseAlarmEvery ?? null,
   };
 }
 
@@ -177,6 +180,12 @@ export function describeRegistration(
     ],
     ['reference', `${reference.rows} rows of ${reference.file}; profile: ${profile}`],
     ['metrics', metricsLine],
+    [
+      'alerts',
+      report.falseAlarmEvery === null
+        ? 'raw thresholds (DETECTOR_FALSE_ALARM_EVERY unset or 0)'
+        : `every rule calibrated to one false alarm per ${report.falseAlarmEvery.toLocaleString('en-US')} events of an unchanged stream (DETECTOR_FALSE_ALARM_EVERY)`,
+    ],
   ];
   return [
     `registered ${report.model} v${report.version} (${report.status}, serving; parent ${report.parentVersion === null ? 'none' : `v${report.parentVersion}`}) to ${report.topic} — ${report.reason}`,
@@ -202,6 +211,7 @@ async function register(model: string, options: RegisterOptions): Promise<void> 
     calibration: options.calibration,
     ...(options.note === undefined ? {} : { note: options.note }),
     createdAt: Date.now(),
+    alarmSettings: readAlarmSettings(),
   });
 
   const kafka = cliKafka(config);

@@ -26,6 +26,8 @@ describe('manualRetrainRequest', () => {
         fromTs: 5,
         toTs: 10,
         requestedAt: 20,
+        // Raw thresholds unless the detectors' settings are given.
+        alarmSettings: null,
       },
     );
     assert.match(a.requestId, /^[0-9a-f-]{36}$/);

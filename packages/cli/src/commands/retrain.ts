@@ -14,11 +14,12 @@ import {
   validate,
   type Codec,
   type ModelVersion,
+  type AlarmSettings,
   type RetrainRequest,
 } from '@driftwatch/topics';
 import { Command, Option } from 'commander';
 
-import { readCliConfig } from '../cli-config.js';
+import { readAlarmSettings, readCliConfig } from '../cli-config.js';
 import { withinDeadline } from '../deadline.js';
 import { parseDuration } from '../duration.js';
 import { CliError } from '../errors.js';
@@ -37,6 +38,8 @@ export function manualRetrainRequest(options: {
   fromTs: number;
   toTs: number;
   now: number;
+  /** The detectors' budget and rule settings, for the trainer to calibrate the version under. */
+  alarmSettings?: AlarmSettings | null;
 }): RetrainRequest {
   const model = parseModelName(options.model);
   if (options.fromTs > options.toTs) {
@@ -53,6 +56,7 @@ export function manualRetrainRequest(options: {
     fromTs: options.fromTs,
     toTs: options.toTs,
     requestedAt: options.now,
+    alarmSettings: options.alarmSettings ?? null,
   });
 }
 
@@ -140,6 +144,7 @@ async function requestRetrain(model: string, options: RetrainOptions): Promise<v
     fromTs: parseTimePoint(options.from, now),
     toTs: options.to === undefined ? now : parseTimePoint(options.to, now),
     now,
+    alarmSettings: readAlarmSettings(),
   });
   const topic = config.names.retrainRequested;
   const codecs = await createCodecs({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { alarmCalibrationSchema } from './alarm-calibration.js';
 import {
   bytes,
   className,
@@ -269,6 +270,12 @@ export const modelVersionSchema = z
      */
     outputKind: z.enum(['probability', 'logit']).nullable().default(null),
     reference: referenceProfileSchema,
+    /**
+     * Its alerting rules calibrated to the detector's false-alarm budget by whoever trained or
+     * registered it, under the settings the detector asked for; null or absent when nobody asked
+     * for a budget (the detector then calibrates it itself), and in versions written before.
+     */
+    alarmCalibration: alarmCalibrationSchema.nullable().optional(),
     /**
      * How it was trained, as text: the built-in family and its hyperparameters, the training
      * program's command line, or where a registered model came from. Empty in versions written

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { alarmSettingsSchema } from './alarm-calibration.js';
 import { identifier, modelName, timestampMs } from './common.js';
 
 /** `retrain-requested`, key `model`: ask the trainer for a challenger over [fromTs, toTs]. */
@@ -28,5 +29,11 @@ export const retrainRequestSchema = z.object({
   requestedAt: timestampMs,
   /** The incident that asked, when alerts did (its first alert's id); absent in older requests. */
   incidentId: z.string().nullable().optional(),
+  /**
+   * The asking detector's false-alarm budget and rule settings: the trainer calibrates the
+   * challenger's rules under them. Null when the detector runs raw thresholds (and in manual and
+   * older requests).
+   */
+  alarmSettings: alarmSettingsSchema.nullable().optional(),
 });
 export type RetrainRequest = z.infer<typeof retrainRequestSchema>;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import type { AlarmSettings } from '../messages/alarm-calibration.js';
 import type { ModelVersion } from '../messages/model-version.js';
 import type { MessageOf, TopicId } from '../topic-catalog.js';
 
@@ -21,6 +22,20 @@ const features = {
   balance: -12.75,
 };
 
+const alarmSettings: AlarmSettings = {
+  falseAlarmEvery: 50_000,
+  concept: {
+    conceptDetector: 'adwin',
+    adwinCooldown: 1000,
+    window: 1000,
+    blockSize: 500,
+    blockAccuracyThreshold: 0,
+    accuracyThreshold: 0,
+    rearmMargin: 0.02,
+  },
+  data: { window: 1000, rearmRatio: 0.5, ksAlpha: 0, cbpeMaxDrop: 0.05, cbpeRearmMargin: 0.02 },
+};
+
 const promotedVersion: ModelVersion = {
   model: 'credit-default',
   version: 4,
@@ -32,6 +47,21 @@ const promotedVersion: ModelVersion = {
   traffic: null,
   shadowTrial: null,
   trainedWith: {},
+  alarmCalibration: {
+    settings: alarmSettings,
+    concept: {
+      eventsPerAlarm: 50_000,
+      errorStream: { threshold: 0.16, expectedRunLength: 50_000 },
+      blockAccuracy: null,
+      windowAccuracy: null,
+    },
+    data: {
+      eventsPerAlarm: 50_000,
+      psi: { income: { threshold: 0.029, expectedRunLength: 50_170 } },
+      ks: null,
+      cbpe: { threshold: 0.81, expectedRunLength: 49_400 },
+    },
+  },
   requestId: 'req-7f3a',
   sha256: createHash('sha256').update(onnx).digest('hex'),
   onnx,
@@ -217,6 +247,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       traffic: null,
       shadowTrial: null,
       trainedWith: {},
+      alarmCalibration: null,
       requestId: null,
       sha256: createHash('sha256').update(Buffer.alloc(0)).digest('hex'),
       onnx: Buffer.alloc(0),
@@ -300,6 +331,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       labeledOffsets: { partition: 3, fromOffset: 81_920, toOffset: 82_431 },
       requestedAt: 1_717_103_601_000,
       incidentId: 'alert-91c2',
+      alarmSettings,
     },
     {
       requestId: 'req-7f3c',
@@ -311,6 +343,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       labeledOffsets: null,
       requestedAt: 1_717_103_601_000,
       incidentId: null,
+      alarmSettings: null,
     },
   ],
   deadLetter: [

@@ -1,0 +1,14 @@
+export { calibrateConceptRules } from './calibrate-concept-rules.js';
+export { calibrateDataRules } from './calibrate-data-rules.js';
+export { calibrateVersionAlarms, sameAlarmSettings } from './calibrate-version-alarms.js';
+export {
+  classProbabilityTrackName,
+  dataRuleTracks,
+  scoreTrackName,
+  type DataRuleTrack,
+  type DataRuleTrackSource,
+} from './data-rule-tracks.js';
+export {
+  createErrorStreamDetector,
+  type ErrorStreamDetectorName,
+} from './error-stream-detector.js';
