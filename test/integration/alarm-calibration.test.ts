@@ -65,7 +65,7 @@ describe(
     async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
       for (let attempt = 0; attempt < 600; attempt++) {
         if (await condition()) return;
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await new Promise((resolve) => setTimeout(resolve, 500));
       }
       assert.fail(`never: ${what}`);
     }

@@ -1,3 +1,4 @@
+import { calibrateVersionAlarms } from '@driftwatch/alarms';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -28,6 +29,7 @@ import {
   type DriftAlert,
   type ModelVersion,
   type RetrainRequest,
+  type AlarmSettings,
   type TopicNames,
 } from '@driftwatch/topics';
 
@@ -81,6 +83,12 @@ export interface ClosedLoopOptions {
   seed: number;
   /** Variables for the services beyond the stack's addresses (detector and trainer tuning). */
   serviceEnv: Record<string, string>;
+  /**
+   * The detector's false-alarm budget and rule settings under `serviceEnv`, when it runs on a
+   * budget: version 1 is calibrated under them as a registration would be, so the detector does
+   * not stall simulating it. Null or absent: raw thresholds (or the detector calibrates).
+   */
+  alarmSettings?: AlarmSettings | null;
   /** `dist` for the demo (built services), `source` for tests. */
   from: 'dist' | 'source';
   logDir: string;
@@ -145,7 +153,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
     const classes = options.classes ?? defaultBinaryClasses;
     const classOf = classIndexer(classes);
     const learned = options.reference.filter((row) => row.label !== undefined);
-    const version1 = await bootstrapVersion({
+    const bootstrapped = await bootstrapVersion({
       model,
       featureNames: options.featureNames,
       rows: learned.map((row) => options.featureNames.map((name) => row.features[name] ?? NaN)),
@@ -159,6 +167,12 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       },
       createdAt: Date.now(),
     });
+    const version1 = options.alarmSettings
+      ? {
+          ...bootstrapped,
+          alarmCalibration: calibrateVersionAlarms(bootstrapped, options.alarmSettings),
+        }
+      : bootstrapped;
     await producer.connect();
     await producer.send({
       topic: names.modelVersions,

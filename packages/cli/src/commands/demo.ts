@@ -8,7 +8,7 @@ import Table from 'cli-table3';
 import { Command, Option } from 'commander';
 
 import { buildModelReport } from '../build-model-report.js';
-import { readCliConfig, type CliConfig } from '../cli-config.js';
+import { readAlarmSettings, readCliConfig, type CliConfig } from '../cli-config.js';
 import { csvDemoStream } from '../csv-demo-stream.js';
 import type { DemoStream } from '../demo-stream.js';
 import { CliError } from '../errors.js';
@@ -324,6 +324,8 @@ async function runDemoCommand(options: DemoCommandOptions, command: Command): Pr
     labelDelayMs: options.labelDelay,
     seed: options.seed,
     serviceEnv: { ...stream.serviceEnv, TRAINER_MODEL_FAMILY: options.family },
+    // The services run with this process's environment under the stream's tuning.
+    alarmSettings: readAlarmSettings({ ...process.env, ...stream.serviceEnv }),
     from: 'dist',
     logDir: join(repoRoot, '.cache', 'demo-logs'),
     keepTopics: options.keepTopics,

@@ -29,6 +29,7 @@ function expectedSummary(version: ModelVersion, serving: boolean): ModelVersionS
     outputKind: version.outputKind,
     metrics: version.metrics,
     trainingWindow: version.trainingWindow,
+    alarmCalibration: version.alarmCalibration ?? null,
   };
 }
 
@@ -37,7 +38,46 @@ describe('driftwatch models', () => {
   const sea = [
     fakeModelVersion({ model: 'sea', version: 1, parentVersion: null, status: 'promoted' }),
     fakeModelVersion({ model: 'sea', version: 2, parentVersion: 1, status: 'rejected' }),
-    fakeModelVersion({ model: 'sea', version: 3, parentVersion: 1, status: 'promoted' }),
+    // Trained under a detector's false-alarm budget: its rules' calibration travels with it.
+    fakeModelVersion({
+      model: 'sea',
+      version: 3,
+      parentVersion: 1,
+      status: 'promoted',
+      alarmCalibration: {
+        settings: {
+          falseAlarmEvery: 20_000,
+          concept: {
+            conceptDetector: 'adwin',
+            adwinCooldown: 1000,
+            window: 1000,
+            blockSize: 500,
+            blockAccuracyThreshold: 0,
+            accuracyThreshold: 0,
+            rearmMargin: 0.02,
+          },
+          data: {
+            window: 1000,
+            rearmRatio: 0.5,
+            ksAlpha: 0,
+            cbpeMaxDrop: 0,
+            cbpeRearmMargin: 0.02,
+          },
+        },
+        concept: {
+          eventsPerAlarm: 20_000,
+          errorStream: { threshold: 0.37, expectedRunLength: 20_000 },
+          blockAccuracy: null,
+          windowAccuracy: null,
+        },
+        data: {
+          eventsPerAlarm: 20_000,
+          psi: { x1: { threshold: 0.041, expectedRunLength: 19_800 } },
+          ks: null,
+          cbpe: null,
+        },
+      },
+    }),
     // A candidate a person rejected (`driftwatch reject --by carol`).
     fakeModelVersion({
       model: 'sea',

@@ -38,6 +38,12 @@ export interface ModelVersionSummary {
   outputKind: ModelVersion['outputKind'];
   metrics: ModelVersion['metrics'];
   trainingWindow: ModelVersion['trainingWindow'];
+  /**
+   * Its alerting rules' calibration, made when it was trained or registered: the settings it was
+   * made under and every rule's threshold; null when it carries none (raw thresholds, or the
+   * detector calibrates it).
+   */
+  alarmCalibration: ModelVersion['alarmCalibration'] | null;
   /** With `--live`: how the version did on the labeled predictions of that stretch. */
   live?: LiveAccuracy;
 }
@@ -66,6 +72,7 @@ export function summarizeVersions(registry: ModelRegistry, model?: string): Mode
       outputKind: v.outputKind,
       metrics: v.metrics,
       trainingWindow: v.trainingWindow,
+      alarmCalibration: v.alarmCalibration ?? null,
     }));
   });
 }
