@@ -1,13 +1,12 @@
+import { calibrateConceptRules } from '@driftwatch/alarms';
 import type { InputRecord, RecordBatch } from '@driftwatch/bus';
 import {
   classProbabilities,
   DecodeError,
   predictionClasses,
+  type ConceptCalibration,
   type LabeledPrediction,
 } from '@driftwatch/topics';
-
-import { calibrateConceptRules } from '@driftwatch/alarms';
-import type { ConceptCalibration } from '@driftwatch/topics';
 
 import { ConceptMonitor } from './concept-monitor.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
