@@ -1,6 +1,5 @@
 import {
   Adwin,
-  HddmA,
   parameterForRunLength,
   slidingMeanFloorForRunLength,
   windowThresholdForRunLength,
@@ -8,7 +7,7 @@ import {
 } from '@driftwatch/drift';
 import type { AlarmSettings, ConceptCalibration } from '@driftwatch/topics';
 
-import { createErrorStreamDetector } from './error-stream-detector.js';
+import { createErrorStreamDetector, updateWithError } from './error-stream-detector.js';
 import {
   seededFor,
   simulatedEvents,
@@ -37,11 +36,7 @@ function errorStreamAlarm(
       };
     } else {
       const detector = createErrorStreamDetector(rule, parameter);
-      // FHDDM(S) read 1 as correct, HDDM_A as wrong.
-      fires =
-        detector instanceof HddmA
-          ? (error) => detector.update(error)
-          : (error) => detector.update(error === 0 ? 1 : 0);
+      fires = (error) => updateWithError(detector, error);
     }
     let since = cooldown;
     return (error) => {

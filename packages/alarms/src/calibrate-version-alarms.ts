@@ -1,4 +1,9 @@
-import type { AlarmCalibration, AlarmSettings, ModelVersion } from '@driftwatch/topics';
+import type {
+  AlarmCalibration,
+  AlarmSettings,
+  ConceptCalibration,
+  ModelVersion,
+} from '@driftwatch/topics';
 
 import { calibrateConceptRules } from './calibrate-concept-rules.js';
 import { calibrateDataRules } from './calibrate-data-rules.js';
@@ -16,15 +21,24 @@ export function calibrateVersionAlarms(
   version: Pick<ModelVersion, 'reference' | 'metrics'>,
   settings: AlarmSettings,
 ): AlarmCalibration {
-  const accuracy = version.metrics.challenger.accuracy;
   return {
     settings,
-    concept:
-      accuracy !== undefined && accuracy > 0 && accuracy < 1
-        ? calibrateConceptRules(accuracy, settings.concept, settings.falseAlarmEvery)
-        : null,
+    concept: calibrateVersionConceptRules(version, settings),
     data: calibrateDataRules(version.reference, settings.data, settings.falseAlarmEvery),
   };
+}
+
+/**
+ * The version's concept rules on the budget, from its holdout accuracy; null (raw thresholds)
+ * without an accuracy strictly between 0 and 1.
+ */
+export function calibrateVersionConceptRules(
+  version: Pick<ModelVersion, 'metrics'>,
+  settings: AlarmSettings,
+): ConceptCalibration | null {
+  const accuracy = version.metrics.challenger.accuracy;
+  if (accuracy === undefined || !(accuracy > 0 && accuracy < 1)) return null;
+  return calibrateConceptRules(accuracy, settings.concept, settings.falseAlarmEvery);
 }
 
 /** Whether a calibration made under `stored` holds under `current`: every setting is the same. */

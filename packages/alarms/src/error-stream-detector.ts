@@ -31,3 +31,11 @@ export function createErrorStreamDetector(
       );
   }
 }
+
+/**
+ * Feeds one outcome (1 = wrong) to a detector built above, as each reads it: FHDDM(S) take 1 as
+ * correct, HDDM_A as wrong. True when it signals drift.
+ */
+export function updateWithError(detector: Fhddm | Fhddms | HddmA, error: 0 | 1): boolean {
+  return detector instanceof HddmA ? detector.update(error) : detector.update(error === 0 ? 1 : 0);
+}

@@ -1,6 +1,10 @@
 export { calibrateConceptRules } from './calibrate-concept-rules.js';
 export { calibrateDataRules } from './calibrate-data-rules.js';
-export { calibrateVersionAlarms, sameAlarmSettings } from './calibrate-version-alarms.js';
+export {
+  calibrateVersionAlarms,
+  calibrateVersionConceptRules,
+  sameAlarmSettings,
+} from './calibrate-version-alarms.js';
 export {
   classProbabilityTrackName,
   dataRuleTracks,
@@ -10,5 +14,6 @@ export {
 } from './data-rule-tracks.js';
 export {
   createErrorStreamDetector,
+  updateWithError,
   type ErrorStreamDetectorName,
 } from './error-stream-detector.js';

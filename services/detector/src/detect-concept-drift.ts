@@ -1,4 +1,4 @@
-import { calibrateConceptRules } from '@driftwatch/alarms';
+import { calibrateVersionConceptRules } from '@driftwatch/alarms';
 import type { InputRecord, RecordBatch } from '@driftwatch/bus';
 import {
   classProbabilities,
@@ -8,6 +8,7 @@ import {
   type LabeledPrediction,
 } from '@driftwatch/topics';
 
+import { alarmSettingsOf } from './alarm-settings-of.js';
 import { ConceptMonitor } from './concept-monitor.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
@@ -129,14 +130,8 @@ async function conceptCalibration(
     deps.diagnostics.alarmsCalibrated(model, 'concept', 'version');
     return stored.concept;
   }
-  // No holdout accuracy (or a perfect one, which never errs): nothing to draw errors from.
-  const accuracy = version.metrics.challenger.accuracy;
-  if (accuracy === undefined || !(accuracy > 0 && accuracy < 1)) return null;
-  const { concept } = deps.options;
-  deps.diagnostics.alarmsCalibrated(model, 'concept', 'detector');
-  return calibrateConceptRules(
-    accuracy,
-    { ...concept, conceptDetector: concept.conceptDetector ?? 'adwin' },
-    concept.falseAlarmEvery ?? 0,
-  );
+  const settings = alarmSettingsOf(deps.options);
+  const calibration = settings && calibrateVersionConceptRules(version, settings);
+  if (calibration) deps.diagnostics.alarmsCalibrated(model, 'concept', 'detector');
+  return calibration;
 }

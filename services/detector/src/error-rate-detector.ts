@@ -1,4 +1,4 @@
-import { createErrorStreamDetector } from '@driftwatch/alarms';
+import { createErrorStreamDetector, updateWithError } from '@driftwatch/alarms';
 import {
   Fhddm,
   Fhddms,
@@ -69,7 +69,7 @@ export class ErrorRateDetector {
       // The run restarts at a detection: what it was is read first.
       const errorRate = detector.errorRate;
       const run = detector.count;
-      if (!detector.update(error)) return null;
+      if (!updateWithError(detector, error)) return null;
       return {
         statistic: errorRate,
         threshold: detector.driftConfidence,
@@ -78,7 +78,7 @@ export class ErrorRateDetector {
     }
     const accuracy = detector.accuracy;
     const best = detector.maxAccuracy;
-    if (!detector.update(error === 0 ? 1 : 0)) return null;
+    if (!updateWithError(detector, error)) return null;
     const name = detector instanceof Fhddm ? 'FHDDM' : 'FHDDMS';
     return {
       statistic: accuracy,
