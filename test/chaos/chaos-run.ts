@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { createSilentKafkaClient, deploymentNames } from '@driftwatch/bus';
+import { createSilentKafkaClient, deploymentNames, featureSketchTopic } from '@driftwatch/bus';
 import { eventId, seaStream } from '@driftwatch/datasets';
 import { replayStream, repoRoot, type ServiceName } from '@driftwatch/demo';
 import { readStackConfig, startKafka, startRedis, stopKafka, stopRedis } from '@driftwatch/stack';
@@ -116,7 +116,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const logDir = options.logDir ?? join(repoRoot, '.cache', 'chaos-logs');
   const pipeline = await createTestPipeline(kafka);
   const deployment = deploymentNames(pipeline.prefix);
-  const features = deployment.internalTopic('detector', 'features-repartition');
+  const features = featureSketchTopic(pipeline.prefix);
   const { names } = pipeline;
   const serviceEnv = {
     KAFKA_BROKERS: brokers.join(','),
@@ -145,7 +145,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     { group: deployment.consumerGroup('joiner'), topics: [names.predictions, names.labels] },
     {
       group: deployment.consumerGroup('detector'),
-      topics: [names.predictions, features, names.predictionsLabeled],
+      topics: [features, names.predictionsLabeled],
     },
     { group: deployment.consumerGroup('trainer'), topics: [names.retrainRequested] },
   ]);
@@ -259,13 +259,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await joined.waitFor(labeledIds.size, options.timeoutMs);
     // Every detector input is processed before its outputs are read.
     const detectorGroup = deployment.consumerGroup('detector');
-    await waitUntilCommitted(
-      kafka,
-      detectorGroup,
-      names.predictions,
-      predictions.records,
-      options.timeoutMs,
-    );
     const featureReader = await collectTopic(kafka, features);
     await featureReader.settle(2000);
     await waitUntilCommitted(

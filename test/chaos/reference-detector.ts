@@ -1,4 +1,4 @@
-import { deploymentNames, type Kafka, type Producer } from '@driftwatch/bus';
+import { deploymentNames, featureSketchTopic, type Kafka, type Producer } from '@driftwatch/bus';
 import type { DriftAlert, RetrainRequest } from '@driftwatch/topics';
 
 import { createTestPipeline } from '../support/pipeline.js';
@@ -9,7 +9,7 @@ import { waitUntilCommitted } from './wait-until-committed.js';
 /** The committed input a detector consumed in the disturbed run, record for record. */
 export interface DetectorInput {
   labeled: readonly ReadRecord[];
-  /** The detector's own features repartition topic: data drift is judged on it. */
+  /** Inference's feature sketches: data drift is judged on them. */
   features: readonly ReadRecord[];
   versions: readonly ReadRecord[];
 }
@@ -41,10 +41,7 @@ export async function runReferenceDetector(options: {
   const { kafka, input } = options;
   const pipeline = await createTestPipeline(kafka);
   const group = deploymentNames(pipeline.prefix).consumerGroup('detector');
-  const featuresTopic = deploymentNames(pipeline.prefix).internalTopic(
-    'detector',
-    'features-repartition',
-  );
+  const featuresTopic = featureSketchTopic(pipeline.prefix);
   const producer = kafka.producer({ idempotent: true });
   await producer.connect();
   const detector = await spawnServiceInstance('detector', {

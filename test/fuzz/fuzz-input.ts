@@ -7,7 +7,7 @@ import type { BadPayload, BadPayloadKind } from '../../packages/topics/src/testi
 export const fuzzedTopics = {
   events: ['inference'],
   labels: ['joiner'],
-  predictions: ['joiner', 'detector'],
+  predictions: ['joiner'],
   predictionsLabeled: ['detector'],
   retrainRequested: ['trainer'],
   modelVersions: ['trainer'],

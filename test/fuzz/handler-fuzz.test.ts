@@ -32,6 +32,7 @@ import {
   badJsonPayloads,
 } from '../../packages/topics/src/testing/bad-payloads.js';
 import { InMemorySchemaRegistry } from '../../packages/topics/src/testing/in-memory-schema-registry.js';
+import { badFeatureSketches, goodFeatureSketch } from './bad-feature-sketches.js';
 import { sampleMessages } from '../../packages/topics/src/testing/sample-messages.js';
 import { createDetectorHandler } from '../../services/detector/src/create-detector-handler.js';
 import { createDetectorStores } from '../../services/detector/src/detector-stores.js';
@@ -58,6 +59,10 @@ const names = topicNames('fuzz.');
 const internal = internalTopicNames('fuzz.');
 
 type Service = 'inference' | 'joiner' | 'detector' | 'trainer';
+/** The catalog's topics, and inference's feature sketches (not in the catalog: binary, no Avro). */
+type FuzzTopic = TopicId | 'featureSketches';
+const nameOf = (topic: FuzzTopic): string =>
+  topic === 'featureSketches' ? internal.sketches : names[topic];
 
 interface Fixture {
   handle: BatchHandler;
@@ -71,9 +76,21 @@ after(async () => {
 });
 
 /** Good records of a topic: the i-th is unique, valid, and processed by its service. */
-async function goodRecord(codecs: Codecs, topic: TopicId, i: number): Promise<Buffer> {
+async function goodRecord(codecs: Codecs, topic: FuzzTopic, i: number): Promise<Buffer> {
   const id = `good-${i}`;
+  const prediction = {
+    id,
+    model: 'sea',
+    modelVersion: 1,
+    ts: 1000 + i,
+    scoredAt: 1000 + i,
+    score: 0.25,
+    predicted: 0,
+    features: { x1: i % 7, x2: 1 },
+  };
   switch (topic) {
+    case 'featureSketches':
+      return goodFeatureSketch(prediction);
     case 'events':
       return codecs.events.encode({
         id,
@@ -84,17 +101,7 @@ async function goodRecord(codecs: Codecs, topic: TopicId, i: number): Promise<Bu
     case 'labels':
       return codecs.labels.encode({ id, model: 'sea', ts: 2000 + i, label: i % 2 });
     case 'predictions':
-    case 'predictionsLabeled': {
-      const prediction = {
-        id,
-        model: 'sea',
-        modelVersion: 1,
-        ts: 1000 + i,
-        scoredAt: 1000 + i,
-        score: 0.25,
-        predicted: 0,
-        features: { x1: i % 7, x2: 1 },
-      };
+    case 'predictionsLabeled':
       return topic === 'predictions'
         ? codecs.predictions.encode(prediction)
         : codecs.predictionsLabeled.encode({
@@ -103,7 +110,6 @@ async function goodRecord(codecs: Codecs, topic: TopicId, i: number): Promise<Bu
             labelTs: 2000 + i,
             labelDelayMs: 1000,
           });
-    }
     case 'retrainRequested':
       return codecs.retrainRequested.encode({
         requestId: id,
@@ -133,6 +139,7 @@ async function fixture(service: Service, codecs: Codecs): Promise<Fixture> {
       return {
         handle: createInferenceHandler({
           names,
+          sketchTopic: internal.sketches,
           codecs,
           models,
           now: () => 5,
@@ -161,6 +168,7 @@ async function fixture(service: Service, codecs: Codecs): Promise<Fixture> {
       const diagnostics = createDetectorDiagnostics(metrics);
       const registry = new ModelRegistry();
       registry.apply(logisticVersion('sea', 1, [1, -1]));
+      const stores = createDetectorStores(unitDetectorOptions, registry);
       return {
         handle: createDetectorHandler({
           names,
@@ -168,7 +176,7 @@ async function fixture(service: Service, codecs: Codecs): Promise<Fixture> {
           codecs,
           registry,
           refreshRegistry: () => Promise.resolve(),
-          ...createDetectorStores(unitDetectorOptions, registry),
+          ...stores,
           options: unitDetectorOptions,
           now: () => 5,
           diagnostics: {
@@ -179,17 +187,8 @@ async function fixture(service: Service, codecs: Codecs): Promise<Fixture> {
             },
           },
         }),
-        processed: (producer) => {
-          // Predictions: rows of the re-keyed feature batches; labeled: records folded in.
-          const rows = producer.committed
-            .filter((m) => m.topic === internal.features)
-            .reduce(
-              (sum, m) =>
-                sum + (JSON.parse(String(m.value)) as { timestamps: unknown[] }).timestamps.length,
-              0,
-            );
-          return rows + labeled;
-        },
+        // Sketches: the rows data drift observed (one per good sketch); labeled: records folded in.
+        processed: () => (stores.data.get('sea')?.toJSON().monitor.observed ?? 0) + labeled,
       };
     }
     case 'trainer': {
@@ -243,7 +242,7 @@ async function fixture(service: Service, codecs: Codecs): Promise<Fixture> {
  */
 async function fuzz(options: {
   service: Service;
-  topic: TopicId;
+  topic: FuzzTopic;
   codecs: Codecs;
   bad: readonly { kind: string; value: Buffer | null }[];
   /** Good records of these topics go first (the joiner's predictions for its labels). */
@@ -289,14 +288,14 @@ async function fuzz(options: {
   for (const [i, payload] of bad.entries()) {
     if (i % goodEvery === 0)
       records.push(
-        inputRecord(names[topic], records.length, await goodRecord(codecs, topic, good++)),
+        inputRecord(nameOf(topic), records.length, await goodRecord(codecs, topic, good++)),
       );
-    const record = inputRecord(names[topic], records.length, payload.value);
+    const record = inputRecord(nameOf(topic), records.length, payload.value);
     badOffsets.set(record.offset, payload.kind);
     records.push(record);
   }
   const goodBefore = processed(producer);
-  await run(names[topic], records);
+  await run(nameOf(topic), records);
 
   const letters: DeadLetter[] = await Promise.all(
     producer.committed
@@ -305,7 +304,7 @@ async function fuzz(options: {
   );
   const lettered = new Map<string, string>();
   for (const letter of letters) {
-    assert.equal(letter.sourceTopic, names[topic], 'only the fuzzed topic has bad records');
+    assert.equal(letter.sourceTopic, nameOf(topic), 'only the fuzzed topic has bad records');
     assert.ok((deadLetterCodes as readonly string[]).includes(letter.code), letter.code);
     assert.ok(!lettered.has(letter.offset), `one letter per record (${letter.offset})`);
     lettered.set(letter.offset, letter.code);
@@ -314,7 +313,7 @@ async function fuzz(options: {
   assert.deepEqual(missing, [], 'every bad record is dead-lettered');
   assert.equal(lettered.size, bad.length, 'no good record is dead-lettered');
   assert.equal(processed(producer) - goodBefore, good, 'every good record is processed');
-  assert.equal(producer.offsets.get(`${names[topic]}/0`), String(records.length));
+  assert.equal(producer.offsets.get(`${nameOf(topic)}/0`), String(records.length));
 }
 
 function inputRecord(topic: string, offset: number, value: Buffer | null): InputRecord {
@@ -333,7 +332,6 @@ const cases: { service: Service; topic: TopicId; before?: TopicId[] }[] = [
   { service: 'inference', topic: 'events' },
   { service: 'joiner', topic: 'labels', before: ['predictions'] },
   { service: 'joiner', topic: 'predictions' },
-  { service: 'detector', topic: 'predictions' },
   { service: 'detector', topic: 'predictionsLabeled' },
   { service: 'trainer', topic: 'retrainRequested' },
   { service: 'trainer', topic: 'modelVersions' },
@@ -350,6 +348,16 @@ describe(`fuzz, broker-free: ${badPerTopic} bad payloads per input topic through
       await fuzz({ service, topic, codecs: await json, bad, ...(before ? { before } : {}) });
     });
   }
+
+  it('detector ← feature sketches (binary)', async () => {
+    const codecs = await json;
+    const bad = badFeatureSketches(
+      badPerTopic,
+      mulberry32(4243),
+      await goodRecord(codecs, 'featureSketches', 0),
+    );
+    await fuzz({ service: 'detector', topic: 'featureSketches', codecs, bad });
+  });
 
   describe('Avro: wrong magic byte, unknown schema id, truncated records', () => {
     let registry: InMemorySchemaRegistry | undefined;

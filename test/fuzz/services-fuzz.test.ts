@@ -21,6 +21,7 @@ import { mulberry32 } from '@driftwatch/drift';
 import {
   createCodecs,
   deadLetterCodes,
+  decodeFeatureSketch,
   modelVersionKey,
   type DeadLetter,
 } from '@driftwatch/topics';
@@ -186,7 +187,7 @@ describe(
         await Promise.all(topicIds.map(async (id) => [id, await collect(names[id])] as const)),
       ) as Record<FuzzedTopic, Collector>;
       const deadLetters = await collect(names.deadLetter);
-      const features = await collect(internal.features);
+      const sketches = await collect(internal.sketches);
 
       const input = await fuzzInput({
         codecs,
@@ -205,7 +206,7 @@ describe(
         0,
       );
       const joinedCount = input.labels.good.length;
-      const featureRows = countFeatureRows(features);
+      const sketchRows = countSketchRows(sketches);
       const counts: ExpectedCount[] = [
         // What each service writes to a fuzzed topic is counted with the topic.
         ...topicIds.map((id) => ({
@@ -217,9 +218,15 @@ describe(
         })),
         { name: 'dead letters', expected: letterCount, current: () => deadLetters.records.length },
         {
-          name: 'detector: feature rows re-keyed from predictions',
-          expected: input.events.good.length + input.predictions.good.length,
-          current: featureRows,
+          name: 'inference: feature sketch rows of the predictions it made',
+          expected: input.events.good.length,
+          current: sketchRows,
+        },
+        {
+          name: 'detector: partitions of the feature sketches committed to their end',
+          expected: 3,
+          current: () =>
+            committedPartitions(pipeline.prefix, 'detector', internal.sketches, sketches),
         },
         {
           name: 'detector: labeled predictions monitored',
@@ -259,7 +266,7 @@ describe(
         deadLetters.settle(),
         inputs.predictions.settle(),
         inputs.predictionsLabeled.settle(),
-        features.settle(),
+        sketches.settle(),
       ]);
 
       // Dead letters: exactly the bad records, each once per service that reads its topic.
@@ -324,10 +331,7 @@ describe(
       const processed: Record<FuzzedTopic, Partial<Record<Service, number>>> = {
         events: { inference: scored.length },
         labels: { joiner: joined.length },
-        predictions: {
-          joiner: joined.filter((id) => id.startsWith('prediction-')).length,
-          detector: featureRows() - scored.length,
-        },
+        predictions: { joiner: joined.filter((id) => id.startsWith('prediction-')).length },
         predictionsLabeled: { detector: monitored - joined.length },
         retrainRequested: { trainer: skipped },
         modelVersions: { trainer: versionsRead },
@@ -367,10 +371,7 @@ describe(
       assert.deepEqual(processed, {
         events: { inference: input.events.good.length },
         labels: { joiner: input.labels.good.length },
-        predictions: {
-          joiner: input.predictions.good.length,
-          detector: input.predictions.good.length,
-        },
+        predictions: { joiner: input.predictions.good.length },
         predictionsLabeled: { detector: input.predictionsLabeled.good.length },
         retrainRequested: { trainer: input.retrainRequested.good.length },
         modelVersions: { trainer: input.modelVersions.good.length },
@@ -464,16 +465,12 @@ function extraRecords(id: FuzzedTopic, made: { joinedCount: number; scored: numb
 }
 
 /** Rows of the detector's feature batches so far: one per prediction it re-keyed. */
-function countFeatureRows(features: Collector): () => number {
+function countSketchRows(sketches: Collector): () => number {
   let counted = 0;
   let rows = 0;
   return () => {
-    for (; counted < features.records.length; counted++) {
-      const batch = JSON.parse(String(features.records[counted]!.value)) as {
-        timestamps: unknown[];
-      };
-      rows += batch.timestamps.length;
-    }
+    for (; counted < sketches.records.length; counted++)
+      rows += decodeFeatureSketch(sketches.records[counted]!.value).rows;
     return rows;
   };
 }

@@ -11,8 +11,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { deploymentNames } from '@driftwatch/bus';
 import { eventId, seaStream, type SeaConcept } from '@driftwatch/datasets';
-import { featureBatchSchema, internalTopicNames } from '@driftwatch/detector';
-import type { DriftAlert, FeatureEvent, Prediction } from '@driftwatch/topics';
+import { internalTopicNames } from '@driftwatch/detector';
+import {
+  decodeFeatureSketch,
+  type DriftAlert,
+  type FeatureEvent,
+  type Prediction,
+} from '@driftwatch/topics';
 
 import type { StatusReport } from '../../packages/cli/src/commands/status.js';
 import { runCli } from '../../packages/cli/src/testing/run-cli.js';
@@ -75,13 +80,10 @@ async function waitForProcessed(
   }
 }
 
-/** Predictions the detector has re-keyed onto its features topic, counted in rows. */
-function repartitionedRows(collector: Collector): number {
+/** Predictions inference has summed up in feature sketches, counted in rows. */
+function sketchedRows(collector: Collector): number {
   let rows = 0;
-  for (const record of collector.records) {
-    rows += featureBatchSchema.parse(JSON.parse(record.value?.toString('utf8') ?? 'null'))
-      .timestamps.length;
-  }
+  for (const record of collector.records) rows += decodeFeatureSketch(record.value).rows;
   return rows;
 }
 
@@ -120,8 +122,8 @@ describe('estimated performance on the real broker', { timeout: 600_000 }, () =>
     running.push(detector);
     const predictions = await collectTopic(kafka, pipeline.names.predictions);
     const alerts = await collectTopic(kafka, pipeline.names.driftAlerts);
-    const featuresTopic = internalTopicNames(pipeline.prefix).features;
-    const features = await collectTopic(kafka, featuresTopic);
+    const sketchTopic = internalTopicNames(pipeline.prefix).sketches;
+    const sketches = await collectTopic(kafka, sketchTopic);
 
     const rows = [...seaStream({ seed: 4, length: 2 * segment, concepts })];
     const labelOf = new Map(rows.map((row) => [eventId(model, row.index), row.label]));
@@ -165,10 +167,10 @@ describe('estimated performance on the real broker', { timeout: 600_000 }, () =>
       ).filter((alert) => alert.detector === 'cbpe');
     const settle = async (count: number) => {
       await predictions.waitFor(count, 120_000);
-      for (let attempt = 0; attempt < 480 && repartitionedRows(features) < count; attempt++)
+      for (let attempt = 0; attempt < 480 && sketchedRows(sketches) < count; attempt++)
         await sleep(250);
-      assert.equal(repartitionedRows(features), count);
-      await waitForProcessed(pipeline, featuresTopic, features);
+      assert.equal(sketchedRows(sketches), count);
+      await waitForProcessed(pipeline, sketchTopic, sketches);
     };
 
     await sendAll(producer, pipeline.names.events, await events(0, segment));
@@ -192,7 +194,7 @@ describe('estimated performance on the real broker', { timeout: 600_000 }, () =>
     assert.equal(shown.estimated.predictions, window);
     assert.ok(Math.abs(shown.estimated.accuracy - shifted.estimated) < 1e-9, JSON.stringify(shown));
     assert.equal(shown.realized, null, 'no label, nothing realized');
-    await Promise.all([predictions.stop(), alerts.stop(), features.stop()]);
+    await Promise.all([predictions.stop(), alerts.stop(), sketches.stop()]);
     console.log(
       `CBPE: stationary estimated ${before.estimated.toFixed(4)} vs realized ${before.realized.toFixed(4)}; shifted ${shifted.estimated.toFixed(4)} vs ${shifted.realized.toFixed(4)}`,
     );

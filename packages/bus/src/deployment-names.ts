@@ -29,3 +29,11 @@ export function deploymentNames(prefix: string): DeploymentNames {
     internalTopic: (service, name) => `${prefix}driftwatch-${service}-${name}`,
   };
 }
+
+/**
+ * Inference's feature sketches (`@driftwatch/topics` FeatureSketch), keyed by model and read by
+ * the detector for data drift: `<prefix>driftwatch-inference-feature-sketches`.
+ */
+export function featureSketchTopic(prefix: string): string {
+  return deploymentNames(prefix).internalTopic('inference', 'feature-sketches');
+}

@@ -1,6 +1,7 @@
 export { attemptBatch } from './attempt-batch.js';
 export {
   deploymentNames,
+  featureSketchTopic,
   type DeploymentMember,
   type DeploymentNames,
 } from './deployment-names.js';

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   deploymentNames,
+  featureSketchTopic,
   unreadRecords,
   type CommittedOffsets,
   type PartitionWatermarks,
@@ -149,8 +150,8 @@ export function pipelineFlowControl(options: PipelineFlowControlOptions): FlowCo
 
 /**
  * The pipeline's consumer groups under a deployment's prefix, and what each reads: inference
- * its events, the joiner predictions and labels, the detector predictions, its own repartition
- * topic and the labeled predictions. `groupIds` overrides a service's group as its
+ * its events, the joiner predictions and labels, the detector inference's feature sketches and
+ * the labeled predictions. `groupIds` overrides a service's group as its
  * `<SERVICE>_GROUP_ID` does.
  */
 export function pipelineStages(
@@ -167,11 +168,6 @@ export function pipelineStages(
   return [
     stage('inference', [names.events]),
     stage('joiner', [names.predictions, names.labels]),
-    stage('detector', [
-      names.predictions,
-      // The detector's own repartition topic (services/detector internal-topics.ts).
-      deployment.internalTopic('detector', 'features-repartition'),
-      names.predictionsLabeled,
-    ]),
+    stage('detector', [featureSketchTopic(prefix), names.predictionsLabeled]),
   ];
 }

@@ -13,6 +13,12 @@ export { deadLetterSchema, type DeadLetter } from './messages/dead-letter.js';
 export { deadLetterCodes, type DeadLetterCode } from './messages/dead-letter-code.js';
 export { driftAlertSchema, type DriftAlert } from './messages/drift-alert.js';
 export { featureEventSchema, type FeatureEvent } from './messages/feature-event.js';
+export {
+  decodeFeatureSketch,
+  encodeFeatureSketch,
+  featureSketchesOf,
+  type FeatureSketch,
+} from './messages/feature-sketch.js';
 export { labelEventSchema, type LabelEvent } from './messages/label-event.js';
 export { defaultBinaryClasses, labelClassName } from './messages/common.js';
 export {

@@ -4,13 +4,12 @@ import { detectConceptDrift } from './detect-concept-drift.js';
 import { detectDataDrift } from './detect-data-drift.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
 import { DetectorOutput } from './detector-output.js';
-import { repartitionPredictions } from './repartition-predictions.js';
 
 /**
- * The detector's logic, one batch at a time, for three inputs:
- * - `predictions` (keyed by id): re-keyed by model onto the features repartition topic;
- * - the repartition topic: data drift per model version (PSI per feature and score, KS);
- * - `predictions-labeled` (keyed by model): concept drift per model version.
+ * The detector's logic, one batch at a time, for two inputs, both keyed by model:
+ * - inference's feature sketches: data drift per model version (PSI per feature and score, KS,
+ *   estimated performance);
+ * - `predictions-labeled`: concept drift per model version.
  * Both keyed inputs feed the model's one retrain policy.
  * Every state change rides in the batch's transaction as a changelog snapshot.
  */
@@ -28,8 +27,7 @@ export function createDetectorHandler(deps: DetectorDependencies): BatchHandler 
     });
     const attempt = { ...deps, diagnostics: untilCommitted(deps.diagnostics, context) };
     const output = new DetectorOutput(attempt, deps.now());
-    if (batch.topic === names.predictions) await repartitionPredictions(attempt, batch, output);
-    else if (batch.topic === internal.features) await detectDataDrift(attempt, batch, output);
+    if (batch.topic === internal.sketches) await detectDataDrift(attempt, batch, output);
     else if (batch.topic === names.predictionsLabeled)
       await detectConceptDrift(attempt, batch, output);
     else throw new Error(`detector: no handler for topic ${batch.topic}`);

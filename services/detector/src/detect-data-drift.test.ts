@@ -1,8 +1,8 @@
 /**
  * The data-drift path of the detector handler, end to end without a broker: predictions are
- * re-keyed onto the features repartition topic, and what that yields, read back from it, is judged
- * against the reference profile of the model version in the registry. Only the package's public
- * exports are used.
+ * summed up into feature sketches as inference writes them, and those, read back from the sketch
+ * topic, are judged against the reference profile of the model version in the registry. Only the
+ * package's public exports are used.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -17,6 +17,8 @@ import {
 import { mulberry32 } from '@driftwatch/drift';
 import {
   createCodecs,
+  encodeFeatureSketch,
+  featureSketchesOf,
   topicNames,
   type DriftAlert,
   type ModelVersion,
@@ -28,12 +30,13 @@ import {
   createDetectorDiagnostics,
   createDetectorStores,
   createDetectorHandler,
-  featureBatchSchema,
   internalTopicNames,
   parseStateKey,
   type DetectorDependencies,
   type StateSnapshot,
 } from './index.js';
+// Not exported: the per-event path the sketches are proven equal to.
+import { DataMonitor, type DataSignal } from './data-monitor.js';
 import type { DataState } from './model-states.js';
 import { labeledRecords } from './testing/labeled-records.js';
 import { seaVersion } from './testing/sea-version.js';
@@ -93,39 +96,26 @@ function registryWith(...versions: ModelVersion[]): ModelRegistry {
   return registry;
 }
 
-/** The Kafka timestamp of the i-th prediction. */
+/** When the i-th prediction was scored. */
 const tsOf = (i: number): number => 100_000 + i;
 
 /** Predictions of `sea`, x1 from `x1Of(i)`, the score uniform on [0, 1] throughout. */
-async function predictionRecords(
+function predictionsOf(
   count: number,
   x1Of: (i: number, random: () => number) => number,
   version = 1,
-): Promise<InputRecord[]> {
+): Prediction[] {
   const random = mulberry32(17);
-  const records: InputRecord[] = [];
-  for (let i = 0; i < count; i++) {
-    const prediction: Prediction = {
-      id: `e${i}`,
-      model: 'sea',
-      modelVersion: version,
-      ts: i,
-      scoredAt: i,
-      score: random(),
-      predicted: 0,
-      features: { x1: x1Of(i, random), x2: 5 },
-    };
-    records.push({
-      topic: names.predictions,
-      partition: i % 3,
-      offset: String(i),
-      key: Buffer.from(prediction.id),
-      value: await codecs.predictions.encode(prediction),
-      timestamp: String(tsOf(i)),
-      headers: {},
-    });
-  }
-  return records;
+  return Array.from({ length: count }, (_, i) => ({
+    id: `e${i}`,
+    model: 'sea',
+    modelVersion: version,
+    ts: i,
+    scoredAt: tsOf(i),
+    score: random(),
+    predicted: 0,
+    features: { x1: x1Of(i, random), x2: 5 },
+  }));
 }
 
 const uniform = (_i: number, random: () => number): number => random();
@@ -143,37 +133,46 @@ const ofTopic = (outputs: readonly OutputMessage[], topic: string): OutputMessag
   outputs.filter((output) => output.topic === topic);
 
 /**
- * Predictions in batches of `predictionsPerBatch` through the repartition step, then its output,
- * as records of the repartition topic (partition 0, offsets from `firstOffset`), in batches of
- * `featureRecordsPerBatch` through the data-drift step. Returns what that second step produced.
+ * The sketches inference writes for `predictions` scored in batches of `predictionsPerBatch`, as
+ * records of the sketch topic (partition 0, offsets from `firstOffset`).
  */
-async function runDataDrift(
-  { handle }: Detector,
-  predictions: readonly InputRecord[],
-  { predictionsPerBatch = 100, featureRecordsPerBatch = 3, firstOffset = 0 } = {},
-): Promise<{ outputs: OutputMessage[]; featureRecords: InputRecord[] }> {
-  const featureRecords: InputRecord[] = [];
+function sketchRecords(
+  predictions: readonly Prediction[],
+  { predictionsPerBatch = 100, firstOffset = 0 } = {},
+): InputRecord[] {
+  const records: InputRecord[] = [];
   for (let start = 0; start < predictions.length; start += predictionsPerBatch) {
-    const batch = predictions.slice(start, start + predictionsPerBatch);
-    for (const output of await attempt(handle, names.predictions, [...batch])) {
-      assert.equal(output.topic, internal.features);
-      featureRecords.push({
-        topic: internal.features,
+    for (const sketch of featureSketchesOf(predictions.slice(start, start + predictionsPerBatch))) {
+      records.push({
+        topic: internal.sketches,
         partition: 0,
-        offset: String(firstOffset + featureRecords.length),
-        key: output.key === null ? null : Buffer.from(output.key),
-        value: output.value,
+        offset: String(firstOffset + records.length),
+        key: Buffer.from(sketch.model),
+        value: encodeFeatureSketch(sketch),
         timestamp: String(now),
         headers: {},
       });
     }
   }
+  return records;
+}
+
+/**
+ * Predictions' sketches (see {@link sketchRecords}) through the data-drift step, in batches of
+ * `sketchesPerBatch`. Returns what it produced.
+ */
+async function runDataDrift(
+  { handle }: Detector,
+  predictions: readonly Prediction[],
+  { predictionsPerBatch = 100, sketchesPerBatch = 3, firstOffset = 0 } = {},
+): Promise<{ outputs: OutputMessage[]; sketches: InputRecord[] }> {
+  const sketches = sketchRecords(predictions, { predictionsPerBatch, firstOffset });
   const outputs: OutputMessage[] = [];
-  for (let start = 0; start < featureRecords.length; start += featureRecordsPerBatch) {
-    const batch = featureRecords.slice(start, start + featureRecordsPerBatch);
-    outputs.push(...(await attempt(handle, internal.features, batch)));
+  for (let start = 0; start < sketches.length; start += sketchesPerBatch) {
+    const batch = sketches.slice(start, start + sketchesPerBatch);
+    outputs.push(...(await attempt(handle, internal.sketches, batch)));
   }
-  return { outputs, featureRecords };
+  return { outputs, sketches };
 }
 
 async function alertsOf(outputs: readonly OutputMessage[]): Promise<DriftAlert[]> {
@@ -201,41 +200,74 @@ async function counter(metrics: Registry, name: string): Promise<number> {
 }
 
 describe('detector handler, data drift', () => {
-  it('re-keys a batch of predictions by model version, as columns', async () => {
-    const { handle } = detector(registryWith(seaVersion(1)));
-    const records = [
-      ...(await predictionRecords(3, uniform)),
-      ...(await predictionRecords(2, uniform, 2)),
-    ];
-    const outputs = await attempt(handle, names.predictions, records);
+  it('sketches judged per batch give the same PSI, KS and alerts as every prediction read one by one', async () => {
+    // Sliding windows and KS: a window may end inside any sketch, and KS reads the raw values.
+    const sliding: DetectorDependencies['options'] = {
+      ...options,
+      data: { ...options.data, kind: 'sliding', ksAlpha: 0.01, rearmRatio: 0.9 },
+    };
+    const version: ModelVersion = {
+      ...seaVersion(1),
+      reference: {
+        ...seaVersion(1).reference,
+        features: seaVersion(1).reference.features.map((feature) => ({
+          ...feature,
+          sample: Array.from({ length: 400 }, (_, i) => (i + 0.5) / 400),
+        })),
+      },
+    };
+    const predictions = predictionsOf(3000, (i, random) =>
+      i < 1200 ? random() : i < 2000 ? 0.6 * random() + 0.4 : random(),
+    );
+    const perEvent = new DataMonitor(version.reference, sliding.data);
+    const expected = predictions.flatMap((prediction) =>
+      perEvent.observe({
+        features: prediction.features,
+        score: prediction.score,
+        ts: prediction.scoredAt,
+      }),
+    ) as DataSignal[];
+    assert.ok(
+      new Set(expected.map((signal) => signal.detector)).size === 2,
+      `the stream trips PSI and KS: ${expected.map((signal) => signal.detector).join()}`,
+    );
+
+    const test = detector(registryWith(version), undefined, sliding);
+    // Batches that do not divide the window: windows end inside sketches.
+    const { outputs } = await runDataDrift(test, predictions, {
+      predictionsPerBatch: 137,
+      sketchesPerBatch: 2,
+    });
+    const alerts = await alertsOf(outputs);
     assert.deepEqual(
-      outputs.map((output) => [output.topic, output.key]),
-      [
-        [internal.features, 'sea'],
-        [internal.features, 'sea'],
-      ],
+      alerts.map((alert) => [
+        alert.detector,
+        alert.feature,
+        alert.statistic,
+        alert.threshold,
+        alert.windowStart,
+        alert.windowEnd,
+      ]),
+      expected.map((signal) => [
+        signal.detector,
+        signal.feature,
+        signal.statistic,
+        signal.threshold,
+        signal.windowStart,
+        signal.windowEnd,
+      ]),
     );
-    const [v1, v2] = outputs.map((output) =>
-      featureBatchSchema.parse(JSON.parse(output.value.toString('utf8'))),
-    );
-    assert.equal(v1?.modelVersion, 1);
-    assert.deepEqual(v1.timestamps, [tsOf(0), tsOf(1), tsOf(2)]);
-    assert.equal(v1.scores.length, 3);
-    assert.deepEqual(v1.features['x2'], [5, 5, 5]);
-    assert.equal(v2?.modelVersion, 2);
-    assert.equal(v2.timestamps.length, 2);
+    const last = snapshotsOf(outputs).at(-1)?.snapshot.state.monitor;
+    assert.deepEqual(last, JSON.parse(JSON.stringify(perEvent.toJSON())), 'the same state');
   });
 
   it('a stationary stream raises no alert; each batch writes the model’s state to the changelog', async () => {
     const test = detector(registryWith(seaVersion(1)));
-    const { outputs, featureRecords } = await runDataDrift(
-      test,
-      await predictionRecords(2000, uniform),
-    );
+    const { outputs, sketches } = await runDataDrift(test, predictionsOf(2000, uniform));
     assert.deepEqual(await alertsOf(outputs), []);
-    assert.equal(featureRecords.length, 20);
+    assert.equal(sketches.length, 20);
     const snapshots = snapshotsOf(outputs);
-    // One per data-drift batch of 3 feature records: 20 records, 7 batches.
+    // One per data-drift batch of 3 sketches: 20 sketches, 7 batches.
     assert.equal(snapshots.length, 7);
     for (const [i, { key, snapshot }] of snapshots.entries()) {
       assert.equal(key, 'data/sea');
@@ -253,7 +285,7 @@ describe('detector handler, data drift', () => {
 
   it('a shift in one feature raises one PSI alert, on the first window past the shift', async () => {
     const test = detector(registryWith(seaVersion(1)));
-    const { outputs } = await runDataDrift(test, await predictionRecords(2000, shiftedFrom(1000)));
+    const { outputs } = await runDataDrift(test, predictionsOf(2000, shiftedFrom(1000)));
     const alerts = await alertsOf(outputs);
     // x1 stays shifted, so the alert is not repeated for the windows after the first.
     assert.equal(alerts.length, 1, JSON.stringify(alerts));
@@ -291,7 +323,7 @@ describe('detector handler, data drift', () => {
   });
 
   it('the same alert id when the batch is handled again, and a detector restarted from its changelog alerts exactly as one that ran through', async () => {
-    const predictions = await predictionRecords(2000, shiftedFrom(1000));
+    const predictions = predictionsOf(2000, shiftedFrom(1000));
     const through = await runDataDrift(detector(registryWith(seaVersion(1))), predictions);
     const expected = await alertsOf(through.outputs);
     assert.equal(expected.length, 1);
@@ -307,30 +339,18 @@ describe('detector handler, data drift', () => {
       restarted.deps.data.restore(stateKey.model, snapshot);
     }
     const after = await runDataDrift(restarted, predictions.slice(1100), {
-      firstOffset: before.featureRecords.length,
+      firstOffset: before.sketches.length,
     });
     assert.deepEqual(await alertsOf(after.outputs), expected);
 
     // Handling the alerting batch again after a failed transaction republishes the same alert.
     const again = detector(registryWith(seaVersion(1)));
-    const { featureRecords } = await runDataDrift(again, predictions.slice(0, 1000));
-    const repartitioned: OutputMessage[] = [];
-    for (let start = 1000; start < 1300; start += 100) {
-      repartitioned.push(
-        ...(await attempt(again.handle, names.predictions, predictions.slice(start, start + 100))),
-      );
-    }
-    const alerting = repartitioned.map((output, i): InputRecord => ({
-      topic: internal.features,
-      partition: 0,
-      offset: String(featureRecords.length + i),
-      key: Buffer.from('sea'),
-      value: output.value,
-      timestamp: String(now),
-      headers: {},
-    }));
-    const failed = await attempt(again.handle, internal.features, alerting, false);
-    const retried = await attempt(again.handle, internal.features, alerting);
+    const { sketches } = await runDataDrift(again, predictions.slice(0, 1000));
+    const alerting = sketchRecords(predictions.slice(1000, 1300), {
+      firstOffset: sketches.length,
+    });
+    const failed = await attempt(again.handle, internal.sketches, alerting, false);
+    const retried = await attempt(again.handle, internal.sketches, alerting);
     assert.deepEqual(await alertsOf(failed), await alertsOf(retried));
     assert.equal((await alertsOf(retried)).length, 1);
     assert.equal(
@@ -345,7 +365,7 @@ describe('detector handler, data drift', () => {
       ...options,
       policy: { ...options.policy, onDrift: true, onDataDrift: true },
     });
-    const data = await runDataDrift(test, await predictionRecords(1400, shiftedFrom(1000)));
+    const data = await runDataDrift(test, predictionsOf(1400, shiftedFrom(1000)));
     assert.equal((await alertsOf(data.outputs)).length, 1);
     const labeled = await labeledRecords(codecs, names, 4000);
     const concept: OutputMessage[] = [];
@@ -373,12 +393,12 @@ describe('detector handler, data drift', () => {
 
   it('a version missing from the registry: the registry is refreshed, then the record skipped', async () => {
     const test = detector(registryWith(seaVersion(1)));
-    const { outputs } = await runDataDrift(test, await predictionRecords(400, shiftedFrom(0), 2), {
-      featureRecordsPerBatch: 1,
+    const { outputs } = await runDataDrift(test, predictionsOf(400, shiftedFrom(0), 2), {
+      sketchesPerBatch: 1,
     });
     assert.deepEqual(await alertsOf(outputs), []);
     assert.deepEqual(snapshotsOf(outputs), []);
-    assert.equal(test.refreshes, 4, 'one refresh per feature record of the unknown version');
+    assert.equal(test.refreshes, 4, 'one refresh per sketch of the unknown version');
     assert.equal(
       await counter(test.metrics, 'driftwatch_detector_unknown_version_records_total'),
       4,
@@ -388,7 +408,7 @@ describe('detector handler, data drift', () => {
   it('a version the registry learns of on refresh is judged against its own reference', async () => {
     const registry = registryWith(seaVersion(1));
     const test = detector(registry, () => registry.apply(seaVersion(2)));
-    const { outputs } = await runDataDrift(test, await predictionRecords(400, shiftedFrom(0), 2));
+    const { outputs } = await runDataDrift(test, predictionsOf(400, shiftedFrom(0), 2));
     assert.equal(test.refreshes, 1);
     const alerts = await alertsOf(outputs);
     assert.deepEqual(
@@ -402,8 +422,8 @@ describe('detector handler, data drift', () => {
     const test = detector(
       registryWith(seaVersion(1), { ...seaVersion(2), status: 'candidate', traffic: 0.5 }),
     );
-    const { outputs } = await runDataDrift(test, await predictionRecords(400, shiftedFrom(0), 2), {
-      featureRecordsPerBatch: 1,
+    const { outputs } = await runDataDrift(test, predictionsOf(400, shiftedFrom(0), 2), {
+      sketchesPerBatch: 1,
     });
     assert.deepEqual(await alertsOf(outputs), []);
     assert.deepEqual(snapshotsOf(outputs), []);
@@ -412,46 +432,60 @@ describe('detector handler, data drift', () => {
 
   it('predictions of an older version than the one monitored are ignored', async () => {
     const test = detector(registryWith(seaVersion(1), seaVersion(2)));
-    await runDataDrift(test, await predictionRecords(100, uniform, 2));
-    const { outputs } = await runDataDrift(test, await predictionRecords(400, shiftedFrom(0), 1), {
+    await runDataDrift(test, predictionsOf(100, uniform, 2));
+    const { outputs } = await runDataDrift(test, predictionsOf(400, shiftedFrom(0), 1), {
       firstOffset: 1,
     });
     assert.deepEqual(await alertsOf(outputs), []);
     assert.equal(await counter(test.metrics, 'driftwatch_detector_stale_version_records_total'), 4);
   });
 
-  it('malformed records on either topic go to the dead-letter topic with their code', async () => {
+  it('malformed sketches go to the dead-letter topic with their code; the good one is judged', async () => {
     const test = detector(registryWith(seaVersion(1)));
-    const garbage = Buffer.from('not json');
-    const bad = (topic: string, offset: number, value: Buffer | null): InputRecord => ({
-      topic,
-      partition: 0,
-      offset: String(offset),
-      key: null,
-      value,
-      timestamp: String(now),
-      headers: {},
+    const good = sketchRecords(predictionsOf(10, uniform))[0]!.value!;
+    const header = JSON.stringify({
+      model: 'sea',
+      modelVersion: 1,
+      rows: 1,
+      classes: 0,
+      features: [],
     });
-    const fromPredictions = await attempt(test.handle, names.predictions, [
-      bad(names.predictions, 0, garbage),
-      ...(await predictionRecords(1, uniform)),
-    ]);
-    const fromFeatures = await attempt(test.handle, internal.features, [
-      bad(internal.features, 0, garbage),
-      bad(internal.features, 1, Buffer.from(JSON.stringify({ model: 'sea', modelVersion: 0 }))),
-    ]);
-    const codesOf = (outputs: OutputMessage[]) =>
-      ofTopic(outputs, names.deadLetter).map((output) => output.headers?.['dw-code']);
-    assert.deepEqual(codesOf(fromPredictions), ['DW_MALFORMED_JSON']);
-    assert.equal(ofTopic(fromPredictions, internal.features).length, 1, 'the good one passes');
-    assert.deepEqual(codesOf(fromFeatures), ['DW_MALFORMED_JSON', 'DW_SCHEMA_VIOLATION']);
-    const letter = await codecs.deadLetter.decode(
-      ofTopic(fromFeatures, names.deadLetter)[0]!.value,
+    const withHeader = (json: string, columnBytes: number): Buffer => {
+      const bytes = Buffer.alloc(5 + Buffer.byteLength(json) + columnBytes);
+      bytes.writeUInt8(1, 0);
+      bytes.writeUInt32BE(Buffer.byteLength(json), 1);
+      bytes.write(json, 5);
+      return bytes;
+    };
+    const cases: [string, Buffer | null][] = [
+      ['DW_EMPTY_MESSAGE', null],
+      ['DW_SCHEMA_VIOLATION', Buffer.from('not a sketch')],
+      ['DW_MALFORMED_JSON', withHeader('{"model":', 16)],
+      ['DW_SCHEMA_VIOLATION', withHeader(JSON.stringify({ model: 'sea', modelVersion: 0 }), 16)],
+      ['DW_SCHEMA_VIOLATION', withHeader(header, 15)],
+      ['DW_SCHEMA_VIOLATION', good.subarray(0, good.length - 8)],
+    ];
+    const records = [...cases.map(([, value]) => value), good].map(
+      (value, offset): InputRecord => ({
+        topic: internal.sketches,
+        partition: 0,
+        offset: String(offset),
+        key: null,
+        value,
+        timestamp: String(now),
+        headers: {},
+      }),
     );
+    const outputs = await attempt(test.handle, internal.sketches, records);
+    assert.deepEqual(
+      ofTopic(outputs, names.deadLetter).map((output) => output.headers?.['dw-code']),
+      cases.map(([code]) => code),
+    );
+    const letter = await codecs.deadLetter.decode(ofTopic(outputs, names.deadLetter)[1]!.value);
     assert.deepEqual(
       [letter.service, letter.sourceTopic, letter.value],
-      ['detector', internal.features, garbage],
+      ['detector', internal.sketches, Buffer.from('not a sketch')],
     );
-    assert.deepEqual(snapshotsOf(fromFeatures), []);
+    assert.equal(snapshotsOf(outputs).at(-1)?.snapshot.state.monitor.observed, 10);
   });
 });

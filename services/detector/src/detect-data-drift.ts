@@ -1,18 +1,18 @@
 import type { InputRecord, RecordBatch } from '@driftwatch/bus';
-import { DecodeError, validate } from '@driftwatch/topics';
+import { decodeFeatureSketch, DecodeError, type FeatureSketch } from '@driftwatch/topics';
 
 import { DataMonitor } from './data-monitor.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
-import { featureBatchSchema, type FeatureBatch } from './internal-topics.js';
 import { DataState } from './model-states.js';
 import { servedVersion } from './served-version.js';
 import { storedAlarmCalibration } from './stored-alarm-calibration.js';
 import { policyOf, writePolicySnapshots, writeSnapshots } from './write-snapshots.js';
 
 /**
- * The features repartition topic (keyed by model): data drift per model version — PSI per
- * feature and on the score, KS — against the version's reference profile.
+ * Inference's feature sketches (keyed by model): data drift per model version — PSI per feature
+ * and on the score, KS, estimated performance — against the version's reference profile, one
+ * sketch row at a time, so windows are counted in predictions exactly as if each were read.
  */
 export async function detectDataDrift(
   deps: DetectorDependencies,
@@ -24,16 +24,15 @@ export async function detectDataDrift(
   const { now } = output;
   const isAnswered = (requestId: string): boolean => deps.registry.hasAnswered(requestId);
   for (const record of batch.records) {
-    let features: FeatureBatch;
+    let sketch: FeatureSketch;
     try {
-      features = validate(featureBatchSchema, JSON.parse(record.value?.toString('utf8') ?? 'null'));
+      sketch = decodeFeatureSketch(record.value);
     } catch (error) {
-      const decodeError =
-        error instanceof DecodeError ? error : new DecodeError('DW_MALFORMED_JSON', String(error));
-      await output.deadLetter(record, decodeError);
+      if (!(error instanceof DecodeError)) throw error;
+      await output.deadLetter(record, error);
       continue;
     }
-    const { model, modelVersion } = features;
+    const { model, modelVersion } = sketch;
     let state = deps.data.get(model);
     if (state && modelVersion < state.version) {
       deps.diagnostics.staleVersion(model, 'data');
@@ -61,15 +60,20 @@ export async function detectDataDrift(
       );
       deps.data.set(model, state);
     }
-    for (let row = 0; row < features.timestamps.length; row++) {
-      const ts = features.timestamps[row] ?? 0;
-      const values: Record<string, number | null> = {};
-      for (const [name, column] of Object.entries(features.features))
-        values[name] = column[row] ?? null;
+    // One row object, refilled: the monitor reads a row's values and keeps none of them.
+    const columns = [...sketch.features];
+    const values: Record<string, number> = {};
+    const probabilities = sketch.classProbabilities.map(() => Number.NaN);
+    for (let row = 0; row < sketch.rows; row++) {
+      const ts = sketch.timestamps[row] ?? 0;
+      for (const [name, column] of columns) values[name] = column[row] ?? Number.NaN;
+      sketch.classProbabilities.forEach(
+        (column, k) => (probabilities[k] = column[row] ?? Number.NaN),
+      );
       for (const signal of state.monitor.observe({
         features: values,
-        score: features.scores[row] ?? 0,
-        probabilities: features.classProbabilities.map((column) => column[row] ?? null),
+        score: sketch.scores[row] ?? 0,
+        probabilities,
         ts,
       })) {
         const policy = policyOf(deps.policies, model, deps.options.policy);

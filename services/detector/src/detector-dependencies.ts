@@ -48,7 +48,7 @@ export interface DetectorDependencies {
   data: StateStore<DataState, DataStateJson>;
   /**
    * The one retrain policy per model that concept and data drift both feed. Its inputs, the
-   * features repartition topic and `predictions-labeled`, are both keyed by model and
+   * feature sketches and `predictions-labeled`, are both keyed by model and
    * co-partitioned, so the member that owns a model's partition owns its policy.
    */
   policies: StateStore<RetrainPolicy, RetrainPolicyState>;

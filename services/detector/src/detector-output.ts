@@ -17,7 +17,6 @@ import type { ConceptSignal } from './concept-monitor.js';
 import type { DataSignal } from './data-monitor.js';
 import type { EstimateSignal } from './estimated-performance.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
-import type { FeatureBatch } from './internal-topics.js';
 import type { PolicyOutcome, RetrainPolicy } from './retrain-policy.js';
 import { alertIdFor, stableId } from './stable-id.js';
 import { formatStateKey, type StateKey } from './state-key.js';
@@ -144,15 +143,6 @@ export class DetectorOutput {
       topic: this.#deps.names.modelVersions,
       key: modelVersionKey(version.model, version.version),
       value: await this.#deps.codecs.modelVersions.encode(version),
-    });
-  }
-
-  /** One model version's predictions of the batch, re-keyed by model for data drift. */
-  featureBatch(batch: FeatureBatch): void {
-    this.messages.push({
-      topic: this.#deps.internal.features,
-      key: batch.model,
-      value: Buffer.from(JSON.stringify(batch)),
     });
   }
 

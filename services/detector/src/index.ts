@@ -18,12 +18,7 @@ export type { DetectorDependencies } from './detector-dependencies.js';
 export { createDetectorStores } from './detector-stores.js';
 export { DetectorOutput } from './detector-output.js';
 export { createDetectorDiagnostics, type DetectorDiagnostics } from './diagnostics.js';
-export {
-  featureBatchSchema,
-  internalTopicNames,
-  type FeatureBatch,
-  type InternalTopicNames,
-} from './internal-topics.js';
+export { internalTopicNames, type InternalTopicNames } from './internal-topics.js';
 export { ConceptState, DataState } from './model-states.js';
 export {
   RetrainPolicy,

@@ -18,7 +18,7 @@ await runService({
     const internal = internalTopicNames(config.TOPIC_PREFIX);
     const consumes = topicNames(config.TOPIC_PREFIX);
     const diagnostics = createDetectorDiagnostics(metrics, {
-      consumedTopics: [consumes.predictions, internal.features, consumes.predictionsLabeled],
+      consumedTopics: [internal.sketches, consumes.predictionsLabeled],
     });
     const sizing = {
       partitions: config.KAFKA_TOPIC_PARTITIONS,
@@ -30,7 +30,6 @@ await runService({
       logger,
       groupId: config.DETECTOR_GROUP_ID,
       topics: [
-        'predictions',
         'predictionsLabeled',
         'modelVersions',
         'driftAlerts',
@@ -38,11 +37,11 @@ await runService({
         'deadLetter',
       ],
       extraTopics: [
-        { topic: internal.features, ...sizing, configs: {} },
+        { topic: internal.sketches, ...sizing, configs: {} },
         { topic: internal.state, ...sizing, configs: { 'cleanup.policy': 'compact' } },
       ],
       // A model's retrain policy is fed from both, keyed by model: one member must own both.
-      coPartitioned: [topicNames(config.TOPIC_PREFIX).predictionsLabeled, internal.features],
+      coPartitioned: [topicNames(config.TOPIC_PREFIX).predictionsLabeled, internal.sketches],
       signal: shutdown.signal,
     });
     const { kafka, names, codecs, deployment } = bus;
@@ -94,7 +93,7 @@ await runService({
     });
     const processor = await bus.startProcessor({
       kafkaHealth: health.dependency('kafka'),
-      topics: [names.predictions, internal.features, names.predictionsLabeled],
+      topics: [internal.sketches, names.predictionsLabeled],
       handle,
       onGroupJoin,
       coPartitioned: true,

@@ -1,6 +1,7 @@
-import { connectServiceBus } from '@driftwatch/bus';
+import { connectServiceBus, featureSketchTopic } from '@driftwatch/bus';
 import { loadVersionScorer } from '@driftwatch/model';
 import { runService } from '@driftwatch/service-kit';
+import { topicNames } from '@driftwatch/topics';
 
 import { inferenceEnv } from './config.js';
 import { createInferenceDiagnostics } from './diagnostics.js';
@@ -12,12 +13,24 @@ await runService({
   env: inferenceEnv,
   start: async ({ config, logger, metrics, health, shutdown }) => {
     const diagnostics = createInferenceDiagnostics(metrics);
+    const sketchTopic = featureSketchTopic(config.TOPIC_PREFIX);
     const bus = await connectServiceBus({
       service: 'inference',
       config,
       logger,
       groupId: config.INFERENCE_GROUP_ID,
-      topics: ['events', 'predictions', 'modelVersions', 'deadLetter'],
+      // predictions-labeled only to size the sketch topic after it: the detector keeps one state
+      // per model across both, so they must have as many partitions whoever creates them first.
+      topics: ['events', 'predictions', 'predictionsLabeled', 'modelVersions', 'deadLetter'],
+      extraTopics: [
+        {
+          topic: sketchTopic,
+          partitions: config.KAFKA_TOPIC_PARTITIONS,
+          replicationFactor: config.KAFKA_REPLICATION_FACTOR,
+          configs: {},
+        },
+      ],
+      coPartitioned: [topicNames(config.TOPIC_PREFIX).predictionsLabeled, sketchTopic],
       signal: shutdown.signal,
     });
     const { names, codecs } = bus;
@@ -91,6 +104,7 @@ await runService({
       topics: [names.events],
       handle: createInferenceHandler({
         names,
+        sketchTopic,
         codecs,
         models,
         threshold: config.INFERENCE_THRESHOLD > 0 ? config.INFERENCE_THRESHOLD : undefined,

@@ -3,7 +3,13 @@ import { attemptBatch } from '@driftwatch/bus';
 import { after, describe, it } from 'node:test';
 
 import type { BatchHandler, InputRecord, OutputMessage } from '@driftwatch/bus';
-import { createCodecs, topicNames, type FeatureEvent, type Prediction } from '@driftwatch/topics';
+import {
+  createCodecs,
+  decodeFeatureSketch,
+  topicNames,
+  type FeatureEvent,
+  type Prediction,
+} from '@driftwatch/topics';
 
 import type { InferenceDiagnostics } from './diagnostics.js';
 import { createInferenceHandler } from './score-batch.js';
@@ -12,6 +18,7 @@ import { logisticScore, logisticVersion } from './testing/logistic-version.js';
 import { recordingLoader } from './testing/recording-loader.js';
 
 const names = topicNames('unit.');
+const sketchTopic = 'unit.sketches';
 const codecs = await createCodecs({ schemaRegistryUrl: '', names });
 const now = 7_000_000;
 const seaV1 = { weights: [2, -1], bias: 0 } as const;
@@ -68,6 +75,7 @@ async function inference(versions: readonly ReturnType<typeof logisticVersion>[]
   const diagnostics = recordingDiagnostics();
   const handle = createInferenceHandler({
     names,
+    sketchTopic,
     codecs,
     models,
     threshold: 0.6,
@@ -98,9 +106,16 @@ async function eventRecord(message: FeatureEvent): Promise<InputRecord> {
   return record(await codecs.events.encode(message), message.id);
 }
 
-/** Handles a batch as the bus does: the attempt's effects run only if its transaction commits. */
-const attempt = (handle: BatchHandler, records: InputRecord[], commits = true) =>
+/**
+ * Handles a batch as the bus does: the attempt's effects run only if its transaction commits.
+ * Returns every output, sketches included.
+ */
+const attemptAll = (handle: BatchHandler, records: InputRecord[], commits = true) =>
   attemptBatch(handle, { topic: names.events, partition: 0, records }, { commits });
+
+/** {@link attemptAll} without the feature sketches, which have a test of their own. */
+const attempt = async (handle: BatchHandler, records: InputRecord[], commits = true) =>
+  (await attemptAll(handle, records, commits)).filter((output) => output.topic !== sketchTopic);
 
 async function predictionsOf(outputs: OutputMessage[]): Promise<Prediction[]> {
   return Promise.all(
@@ -158,6 +173,61 @@ describe('inference handler', () => {
       [1, 0, 1],
     );
     assert.deepEqual(diagnostics.calls, ['scored sea 1 3', 'predicted sea 3']);
+  });
+
+  it('sums up each batch per model version in a feature sketch, after its predictions', async () => {
+    const { handle } = await inference([
+      logisticVersion('sea', 1, seaV1.weights),
+      logisticVersion('other', 1, seaV2.weights),
+    ]);
+    const events = [
+      event('e0', 'sea', { x1: 1, x2: 1 }),
+      event('e1', 'other', { x1: 0.5, x2: 2 }),
+      event('e2', 'sea', { x2: -0.5, x1: -0.25, unused: 9 }),
+    ];
+    const records = [...(await Promise.all(events.map(eventRecord))), record(Buffer.from('{'))];
+    const outputs = await attemptAll(handle, records);
+    assert.deepEqual(
+      outputs.map((output) => [output.topic, output.key?.toString()]),
+      [
+        [names.predictions, 'e0'],
+        [names.predictions, 'e1'],
+        [names.predictions, 'e2'],
+        [names.deadLetter, records[3]!.key!.toString()],
+        [sketchTopic, 'sea'],
+        [sketchTopic, 'other'],
+      ],
+    );
+    const predictions = await predictionsOf(outputs);
+    const [sea, other] = outputs
+      .filter((output) => output.topic === sketchTopic)
+      .map((output) => decodeFeatureSketch(output.value));
+    const ofModel = (model: string) => predictions.filter((p) => p.model === model);
+    for (const [sketch, model] of [
+      [sea, 'sea'],
+      [other, 'other'],
+    ] as const) {
+      assert.ok(sketch);
+      assert.equal(sketch.modelVersion, 1);
+      assert.deepEqual(
+        [...sketch.scores],
+        ofModel(model).map((p) => p.score),
+      );
+      assert.deepEqual(
+        [...sketch.timestamps],
+        ofModel(model).map(() => now),
+      );
+      assert.deepEqual(
+        [...(sketch.features.get('x1') ?? [])],
+        ofModel(model).map((p) => p.features['x1']),
+      );
+    }
+    assert.deepEqual([...sea!.features.get('unused')!], [Number.NaN, 9]);
+    assert.deepEqual(
+      await attemptAll(handle, [records[3]!]).then((o) => o.map((m) => m.topic)),
+      [names.deadLetter],
+      'no prediction, no sketch',
+    );
   });
 
   it('dead-letters what it cannot score, with its code, in place; scores the rest', async () => {

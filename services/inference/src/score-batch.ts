@@ -9,6 +9,8 @@ import {
 import { buildFeatureMatrix, predictClasses } from '@driftwatch/model';
 import {
   DecodeError,
+  encodeFeatureSketch,
+  featureSketchesOf,
   type Codec,
   type DeadLetter,
   type FeatureEvent,
@@ -22,6 +24,8 @@ import type { ModelLease, ServedModel, ServingModels } from './serving-models.js
 
 export interface InferenceHandlerDependencies {
   names: Pick<TopicNames, 'predictions' | 'deadLetter'>;
+  /** Where each batch's feature sketches go, for the detector (bus `featureSketchTopic`). */
+  sketchTopic: string;
   codecs: {
     events: Codec<FeatureEvent>;
     predictions: Codec<Prediction>;
@@ -47,8 +51,9 @@ interface DecodedEvent {
 
 /**
  * Scores one consumed batch: decode, group by model, one ONNX call per model, a prediction per
- * event. Whatever cannot be scored — malformed, unknown model, a missing or non-finite feature —
- * goes to the dead-letter topic with its reason; nothing is dropped and nothing throws.
+ * event, and per model version one feature sketch of those predictions for the detector's
+ * data-drift rules. Whatever cannot be scored — malformed, unknown model, a missing or non-finite
+ * feature — goes to the dead-letter topic with its reason; nothing is dropped and nothing throws.
  */
 export function createInferenceHandler(deps: InferenceHandlerDependencies): BatchHandler {
   const { names, codecs } = deps;
@@ -73,6 +78,7 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
       outputs.push({ index, message });
     };
 
+    const predictions: Prediction[] = [];
     const byModel = new Map<string, DecodedEvent[]>();
     for (const [index, record] of records.entries()) {
       try {
@@ -173,6 +179,7 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
           const shadowed = shadows?.get(position);
           if (shadowed) prediction.shadows = shadowed;
           eventTimestamps.push(item.event.ts);
+          predictions.push(prediction);
           outputs.push({
             index: item.index,
             message: {
@@ -187,8 +194,17 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
     } finally {
       lease.release();
     }
-    // Input order, so a partition's predictions come out in the order its events went in.
-    return outputs.sort((a, b) => a.index - b.index).map(({ message }) => message);
+    // Input order, so a partition's predictions come out in the order its events went in; the
+    // sketches ride in the same transaction, so the detector sees each prediction exactly once.
+    const messages = outputs.sort((a, b) => a.index - b.index).map(({ message }) => message);
+    for (const sketch of featureSketchesOf(predictions)) {
+      messages.push({
+        topic: deps.sketchTopic,
+        key: sketch.model,
+        value: encodeFeatureSketch(sketch),
+      });
+    }
+    return messages;
   };
 }
 
