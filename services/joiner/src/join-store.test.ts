@@ -11,7 +11,7 @@ import {
   type JoinSide,
   type JoinState,
 } from './join-lifecycle.js';
-import { RedisJoinStore } from './join-store.js';
+import { RedisJoinStore, type JoinInput } from './join-store.js';
 
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -72,6 +72,41 @@ describe('RedisJoinStore on the real local Redis', () => {
         state = expected.next;
       }
     }
+  });
+
+  it('a batch applies as its records would one by one: in order per pair, across models, past one script call', async () => {
+    const random = mulberry32(77);
+    const inputs: JoinInput[] = [];
+    const coordinates: { side: JoinSide; coordinate: string; model: string; id: string }[] = [];
+    for (let n = 0; n < 1500; n++) {
+      // Replays and duplicates of earlier records, halves of 200 pairs over three models.
+      const earlier =
+        coordinates.length > 0 && random() < 0.2
+          ? coordinates[Math.floor(random() * coordinates.length)]
+          : undefined;
+      const record = earlier ?? {
+        side: random() < 0.5 ? ('prediction' as const) : ('label' as const),
+        coordinate: `topic/${n % 3}@${n}`,
+        model: `m${Math.floor(random() * 3)}`,
+        id: `pair-${Math.floor(random() * 200)}`,
+      };
+      coordinates.push(record);
+      inputs.push({ ...record, payload: JSON.stringify({ side: record.side, n }) });
+    }
+    const oneByOne = newStore('one-by-one');
+    const expected = [];
+    for (const input of inputs) expected.push(...(await oneByOne.apply([input], 1_000)));
+    const batched = newStore('batched');
+    const outcomes = [];
+    for (let start = 0; start < inputs.length;) {
+      // Batches from 1 record to past the 500 records of one script call.
+      const size = 1 + Math.floor(random() * 900);
+      outcomes.push(...(await batched.apply(inputs.slice(start, start + size), 1_000)));
+      start += size;
+    }
+    assert.deepEqual(outcomes, expected);
+    const effects = new Set(expected.map((outcome) => outcome.effect));
+    assert.deepEqual([...effects].sort(), ['duplicate', 'emit', 'pending'], 'every effect occurs');
   });
 
   it('a record read again does what it did the first time; only a different record is a duplicate', async () => {

@@ -7,16 +7,11 @@ import { sweepExpiredScript } from './sweep-expired-script.js';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    driftwatchApplyJoin(
-      pairKey: string,
-      deadlinesKey: string,
-      side: string,
-      payload: string,
-      coordinate: string,
-      ttlMs: number,
-      deadlineMs: number,
-      id: string,
-    ): Result<[JoinEffect, string?, string?], Context>;
+    /** KEYS: the deadline set, then each record's pair; ARGV: ttl, deadline, then 4 per record. */
+    driftwatchApplyJoins(
+      numberOfKeys: number,
+      ...keysAndArgs: (string | number)[]
+    ): Result<[JoinEffect, string?, string?][], Context>;
     driftwatchSweepExpired(
       deadlinesKey: string,
       now: number,
@@ -25,6 +20,9 @@ declare module 'ioredis' {
     ): Result<[number, number, number], Context>;
   }
 }
+
+/** Records per script call: bounds how long one call holds Redis (a few milliseconds). */
+const MAX_RECORDS_PER_CALL = 500;
 
 export interface JoinInput {
   side: JoinSide;
@@ -68,7 +66,8 @@ export class RedisJoinStore {
     this.#prefix = options.keyPrefix;
     this.#ttlMs = options.ttlMs;
     this.#graceMs = options.graceMs;
-    redis.defineCommand('driftwatchApplyJoin', { numberOfKeys: 2, lua: applyJoinScript });
+    // The number of keys varies with the batch: given first in each call.
+    redis.defineCommand('driftwatchApplyJoins', { lua: applyJoinScript });
     redis.defineCommand('driftwatchSweepExpired', { numberOfKeys: 1, lua: sweepExpiredScript });
   }
 
@@ -84,7 +83,11 @@ export class RedisJoinStore {
     return `${this.#prefix}join:models`;
   }
 
-  /** Applies a batch in order, in one round trip; each pair's transition is atomic. */
+  /**
+   * Applies a batch in order, in one round trip: one script call per model (at most
+   * `MAX_RECORDS_PER_CALL` records each, so no call holds Redis for long); each pair's transition
+   * is atomic, and a pair's records are applied in their batch order.
+   */
   async apply(inputs: readonly JoinInput[], now: number): Promise<JoinOutcome[]> {
     if (inputs.length === 0) return [];
     const pipeline = this.#redis.pipeline();
@@ -92,26 +95,48 @@ export class RedisJoinStore {
       (model) => !this.#knownModels.has(model),
     );
     if (newModels.length > 0) pipeline.sadd(this.modelsKey, ...newModels);
-    for (const input of inputs) {
-      pipeline.driftwatchApplyJoin(
-        this.pairKey(input.model, input.id),
-        this.deadlinesKey(input.model),
-        input.side === 'prediction' ? 'p' : 'l',
-        input.payload,
-        input.coordinate,
-        this.#ttlMs + this.#graceMs,
-        now + this.#ttlMs,
-        input.id,
-      );
+    const byModel = new Map<string, number[]>();
+    for (const [index, input] of inputs.entries()) {
+      const indices = byModel.get(input.model);
+      if (indices) indices.push(index);
+      else byModel.set(input.model, [index]);
+    }
+    const calls: number[][] = [];
+    for (const [model, indices] of byModel) {
+      for (let start = 0; start < indices.length; start += MAX_RECORDS_PER_CALL) {
+        const call = indices.slice(start, start + MAX_RECORDS_PER_CALL);
+        const keys = [this.deadlinesKey(model)];
+        const args: (string | number)[] = [this.#ttlMs + this.#graceMs, now + this.#ttlMs];
+        for (const index of call) {
+          const input = inputs[index] as JoinInput;
+          keys.push(this.pairKey(model, input.id));
+          args.push(
+            input.side === 'prediction' ? 'p' : 'l',
+            input.payload,
+            input.coordinate,
+            input.id,
+          );
+        }
+        pipeline.driftwatchApplyJoins(keys.length, ...keys, ...args);
+        calls.push(call);
+      }
     }
     const replies = await this.#exec(pipeline);
     for (const model of newModels) this.#knownModels.add(model);
-    return replies.slice(newModels.length > 0 ? 1 : 0).map((reply) => {
-      const [effect, predictionJson, labelJson] = reply as [JoinEffect, string?, string?];
-      return effect === 'emit' && predictionJson !== undefined && labelJson !== undefined
-        ? { effect, predictionJson, labelJson }
-        : { effect };
+    const outcomes = new Array<JoinOutcome>(inputs.length);
+    replies.slice(newModels.length > 0 ? 1 : 0).forEach((reply, call) => {
+      (reply as [JoinEffect, string?, string?][]).forEach(
+        ([effect, predictionJson, labelJson], k) => {
+          const index = calls[call]?.[k];
+          if (index === undefined) return;
+          outcomes[index] =
+            effect === 'emit' && predictionJson !== undefined && labelJson !== undefined
+              ? { effect, predictionJson, labelJson }
+              : { effect };
+        },
+      );
     });
+    return outcomes;
   }
 
   /** Forgets pairs past their deadline that never joined, counting each exactly once. */
