@@ -6,6 +6,10 @@
  *   the honest floor for a service that consumes and produces exactly once;
  * - `bus`: driftwatch's own `startTransactionalProcessor` with a handler that returns its input,
  *   so what a service costs beyond it is the service's own work.
+ * And beside `bare`, a measured comparison rather than a switch (kafkajs has been in maintenance
+ * since 2023; `packages/bus` is its only importer, so a change of client touches one package):
+ * - `platformatic`: the same bare passthrough with `@platformatic/kafka` (pure JavaScript), its
+ *   consumer stream read into batches of whatever it has buffered, offsets auto-committed.
  * Each runs in a process of its own (`forkPassthrough`), as a service does, so it never shares an
  * event loop with the bench's reader.
  */
@@ -21,7 +25,7 @@ import {
 } from '@driftwatch/bus';
 import { createLogger } from '@driftwatch/service-kit';
 
-export type PassthroughMode = 'bare' | 'exactly-once' | 'bus';
+export type PassthroughMode = 'bare' | 'platformatic' | 'exactly-once' | 'bus';
 
 export interface PassthroughOptions {
   mode: PassthroughMode;
@@ -29,7 +33,7 @@ export interface PassthroughOptions {
   inputs: readonly string[];
   output: string;
   groupId: string;
-  /** Ignored by `bare`. */
+  /** Ignored by `bare` and `platformatic`. */
   transactionalId: string;
 }
 
@@ -78,6 +82,7 @@ const consumerSettings = {
 /** Runs a passthrough in this process; resolves once its consumer has joined its group. */
 export async function startPassthrough(options: PassthroughOptions): Promise<RunningPassthrough> {
   if (options.mode === 'bus') return startBusPassthrough(options);
+  if (options.mode === 'platformatic') return startPlatformaticPassthrough(options);
   const kafka = createSilentKafkaClient({
     brokers: [...options.brokers],
     clientId: `bench-passthrough-${options.mode}`,
@@ -208,6 +213,87 @@ async function startBusPassthrough(options: PassthroughOptions): Promise<Running
       stopping = true;
       stats.cpuSeconds = cpuSecondsSince(cpuAtReady);
       await processor.stop();
+      return stats;
+    },
+  };
+}
+
+/** `bare`, with `@platformatic/kafka`: its settings as close to the kafkajs consumer's as it has. */
+async function startPlatformaticPassthrough(
+  options: PassthroughOptions,
+): Promise<RunningPassthrough> {
+  const {
+    Consumer,
+    FetchIsolationLevels,
+    MessagesStreamFallbackModes,
+    MessagesStreamModes,
+    Producer,
+  } = await import('@platformatic/kafka');
+  const clientId = 'bench-passthrough-platformatic';
+  const bootstrapBrokers = [...options.brokers];
+  const stats: PassthroughStats = { batches: 0, records: 0, batchMs: [], cpuSeconds: 0 };
+  const consumer = new Consumer({
+    groupId: options.groupId,
+    clientId,
+    bootstrapBrokers,
+    // As kafkajs' autoCommit: every 5 s.
+    autocommit: 5000,
+    isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+    sessionTimeout: consumerSettings.sessionTimeout,
+    heartbeatInterval: consumerSettings.heartbeatInterval,
+    maxWaitTime: consumerSettings.maxWaitTimeInMs,
+  });
+  const producer = new Producer({ clientId, bootstrapBrokers, idempotent: true });
+  const stream = await consumer.consume({
+    topics: [...options.inputs],
+    mode: MessagesStreamModes.COMMITTED,
+    fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+  });
+  let fail: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_resolve, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => undefined);
+  let stopping = false;
+  // A batch is what the stream holds when the loop gets to it, as kafkajs hands over a fetch, up
+  // to the bytes of one request: this client puts a send's records for a partition into one
+  // record batch, which the broker refuses over 1 MiB.
+  const copying = (async () => {
+    let batch: { topic: string; key?: Buffer; value?: Buffer }[] = [];
+    let bytes = 0;
+    let started = 0;
+    for await (const message of stream) {
+      if (batch.length === 0) started = performance.now();
+      const key = message.key as Buffer | undefined;
+      const value = message.value as Buffer | undefined;
+      batch.push({
+        topic: options.output,
+        ...(key === undefined ? {} : { key }),
+        ...(value === undefined ? {} : { value }),
+      });
+      bytes += (key?.length ?? 0) + (value?.length ?? 0);
+      if (stream.readableLength > 0 && bytes < MAX_REQUEST_BYTES) continue;
+      const messages = batch;
+      stats.records += messages.length;
+      batch = [];
+      bytes = 0;
+      await producer.send({ messages });
+      stats.batches++;
+      stats.batchMs.push(performance.now() - started);
+    }
+  })();
+  copying.catch((error: unknown) => {
+    if (!stopping) fail(error);
+  });
+  const cpuAtReady = process.cpuUsage();
+  return {
+    failed,
+    stop: async () => {
+      stopping = true;
+      stats.cpuSeconds = cpuSecondsSince(cpuAtReady);
+      await stream.close();
+      await consumer.close();
+      await producer.close();
       return stats;
     },
   };

@@ -4,10 +4,17 @@ import type { SubjectRun } from './throughput.js';
 
 /** The passthroughs, then the service, in the order of the rows. */
 export type SubjectKey = PassthroughMode | 'service';
-export const subjectKeys: readonly SubjectKey[] = ['bare', 'exactly-once', 'bus', 'service'];
+export const subjectKeys: readonly SubjectKey[] = [
+  'bare',
+  'platformatic',
+  'exactly-once',
+  'bus',
+  'service',
+];
 
 export const passthroughSubjects: Readonly<Record<PassthroughMode, string>> = {
   bare: 'kafkajs passthrough',
+  platformatic: '@platformatic/kafka passthrough',
   'exactly-once': 'kafkajs exactly-once passthrough',
   bus: 'bus passthrough (identity handler)',
 };
@@ -15,6 +22,7 @@ export const passthroughSubjects: Readonly<Record<PassthroughMode, string>> = {
 /** What each subject's row is compared with: for a passthrough the layer below it, for the service the honest floor. */
 const baselineOf: Readonly<Record<SubjectKey, PassthroughMode | undefined>> = {
   bare: undefined,
+  platformatic: 'bare',
   'exactly-once': 'bare',
   bus: 'exactly-once',
   service: 'exactly-once',
