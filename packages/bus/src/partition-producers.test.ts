@@ -79,6 +79,25 @@ describe('PartitionProducers', () => {
     assert.equal(producers.claim('t', 2), undefined, 'not assigned');
   });
 
+  it('batches of several partitions asking at once share one claim: one producer per id, none fenced', async () => {
+    const coordinator = new FakeCoordinator();
+    const producers = partitionProducers(coordinator);
+    producers.assign({ t: [0, 1], u: [0] });
+    await Promise.all([
+      producers.claimAssigned(),
+      producers.claimAssigned(),
+      producers.claimAssigned(),
+    ]);
+    assert.deepEqual(
+      coordinator.steps.filter((step) => step.startsWith('init')),
+      ['init g-t-0', 'init g-t-1', 'init g-u-0'],
+    );
+    const transaction = await producers.claim('t', 0)?.producer.transaction();
+    await transaction?.commit();
+    await producers.claimAssigned();
+    assert.equal(coordinator.steps.filter((step) => step.startsWith('init')).length, 3);
+  });
+
   it("the new owner's claim fences the old owner's producer", async () => {
     const coordinator = new FakeCoordinator();
     const oldOwner = partitionProducers(coordinator);

@@ -52,6 +52,8 @@ export class PartitionProducers {
   #unclaimed = new Map<string, { topic: string; partition: number }>();
   /** Fenced by another owner: left alone until the next assignment says otherwise. */
   readonly #fenced = new Set<string>();
+  /** The claim in flight, shared by every batch that asks meanwhile. */
+  #claiming: Promise<void> | undefined;
 
   constructor(options: PartitionProducersOptions) {
     this.#options = options;
@@ -85,7 +87,16 @@ export class PartitionProducers {
   }
 
   /** Claims every partition assigned and not yet claimed: fences their old owners, reads their committed offsets. */
-  async claimAssigned(): Promise<void> {
+  claimAssigned(): Promise<void> {
+    // Batches of several partitions may ask at once: they share one claim, or each would open a
+    // producer per transactional id, and the later would fence the earlier.
+    this.#claiming ??= this.#claimUnclaimed().finally(() => {
+      this.#claiming = undefined;
+    });
+    return this.#claiming;
+  }
+
+  async #claimUnclaimed(): Promise<void> {
     if (this.#unclaimed.size === 0) return;
     const unclaimed = [...this.#unclaimed];
     const settled = await Promise.allSettled(

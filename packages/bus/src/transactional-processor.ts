@@ -89,6 +89,14 @@ export interface TransactionalProcessorOptions {
    * handler that keeps state per key across topics keyed alike. Default: kafkajs' round-robin.
    */
   coPartitioned?: boolean;
+  /**
+   * How many partitions' batches of one fetch are handled at once (default 1: one after the
+   * other). Each partition has its own transactional producer, so their transactions overlap
+   * instead of queueing: a record waits for one transaction, not for one per partition fetched
+   * with it. Only for a handler that keeps no state across batches, or keeps it where each
+   * update is atomic on its own (the joiner's Redis); never for the detector's in-memory state.
+   */
+  partitionsConcurrently?: number;
 }
 
 /**
@@ -211,7 +219,8 @@ export async function startTransactionalProcessor(
 
   const kafkaHealth = options.kafkaHealth;
   let lastAnswerAt = Date.now();
-  let inBatch = false;
+  /** Batches in hand: several at once with `partitionsConcurrently`. */
+  let inBatches = 0;
   const answered = (): void => {
     lastAnswerAt = Date.now();
     kafkaHealth?.up();
@@ -220,7 +229,7 @@ export async function startTransactionalProcessor(
     consumer.on(event, answered);
   const watchdog = setInterval(() => {
     const silentMs = Date.now() - lastAnswerAt;
-    if (!inBatch && silentMs > silenceMeansUnreachableMs) {
+    if (inBatches === 0 && silentMs > silenceMeansUnreachableMs) {
       kafkaHealth?.down(`no fetch or heartbeat answered for ${Math.round(silentMs / 1000)} s`);
     }
   }, 1000);
@@ -285,12 +294,13 @@ export async function startTransactionalProcessor(
   const runConfig: ConsumerRunConfig = {
     autoCommit: false,
     eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: Math.max(1, options.partitionsConcurrently ?? 1),
     eachBatch: async (payload) => {
       const { batch } = payload;
       const isStopping = (): boolean => stopping.signal.aborted;
       if (batch.messages.length === 0 || isStopping()) return;
       const started = performance.now();
-      inBatch = true;
+      inBatches++;
       let claim: PartitionClaim | undefined;
       try {
         // Before any batch of a new assignment: fence every old owner of our new partitions.
@@ -307,7 +317,7 @@ export async function startTransactionalProcessor(
         });
         claim = producers.claim(batch.topic, batch.partition);
       } catch (error) {
-        inBatch = false;
+        inBatches--;
         payload.pause();
         if (isStopping()) return;
         fail(
@@ -321,7 +331,7 @@ export async function startTransactionalProcessor(
       }
       // Fetched for an assignment this member no longer has, or fenced: the owner handles it.
       if (!claim) {
-        inBatch = false;
+        inBatches--;
         return;
       }
       const { committedOffset } = claim;
@@ -330,7 +340,7 @@ export async function startTransactionalProcessor(
         .map((message) => toInputRecord(batch.topic, batch.partition, message));
       if (records.length === 0) {
         // All of it committed by the partition's previous owner after our consumer fetched it.
-        inBatch = false;
+        inBatches--;
         payload.resolveOffset(batch.lastOffset());
         return;
       }
@@ -446,7 +456,7 @@ export async function startTransactionalProcessor(
         );
         return;
       } finally {
-        inBatch = false;
+        inBatches--;
         // Time spent in the handler was not silence from the brokers.
         lastAnswerAt = Math.max(lastAnswerAt, Date.now() - silenceMeansUnreachableMs / 2);
       }

@@ -63,6 +63,7 @@ await runService({
       kafkaHealth: health.dependency('kafka'),
       topics: [names.predictions, names.labels],
       handle: createJoinHandler({ names, codecs, store, now: Date.now, diagnostics }),
+      partitionsConcurrently: config.JOINER_CONCURRENT_PARTITIONS,
       logger,
       diagnostics,
     });
