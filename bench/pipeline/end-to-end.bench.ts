@@ -8,6 +8,8 @@
  *   (alert-latency.ts), against a produce → consume round trip; then the same through inference
  *   and joiner, from the label that completed the evidence to the alert.
  */
+import { cpus } from 'node:os';
+
 import { deploymentNames, type Producer } from '@driftwatch/bus';
 import { metricValue, serviceNames, type ServiceName, type ServiceProcess } from '@driftwatch/demo';
 
@@ -55,7 +57,12 @@ export default async function endToEndBench(context: BenchContext): Promise<void
   try {
     const pipeline = await createBenchPipeline(kafka);
     pipelines.push(pipeline);
-    const services = await measurePipelineThroughput(context, pipeline, producer, events);
+    const { services, scaleOut } = await measurePipelineThroughput(
+      context,
+      pipeline,
+      producer,
+      events,
+    );
 
     const endToEndDrifts = Math.max(1, Math.round(END_TO_END_DRIFTS * context.scale));
     const endToEnd = await endToEndAlertLatencies(
@@ -66,6 +73,7 @@ export default async function endToEndBench(context: BenchContext): Promise<void
       LABEL_LAG_MS,
     );
     await Promise.all(Object.values(services).map((service) => service.stop()));
+    await scaleOut();
 
     // The detector alone, on a pipeline of its own.
     const alone = await createBenchPipeline(kafka);
@@ -210,7 +218,7 @@ async function measurePipelineThroughput(
   pipeline: BenchPipeline,
   producer: Producer,
   events: number,
-): Promise<RunningServices> {
+): Promise<{ services: RunningServices; scaleOut: () => Promise<void> }> {
   await publishModelVersion(
     producer,
     pipeline,
@@ -252,47 +260,10 @@ async function measurePipelineThroughput(
     );
   }
 
-  let labeledSeconds = NaN;
-  const run = await measureThroughput({
-    kafka: pipeline.kafka,
-    groupIdPrefix: pipeline.prefix,
-    outputs: [pipeline.names.predictionsLabeled],
-    expected: events,
-    timeoutMs: TIMEOUT_MS,
-    start: async () => {
-      const subjects = await Promise.all(
-        serviceNames.map(async (name) => serviceSubject(await pipeline.startService(name))),
-      );
-      const failed = Promise.race(subjects.map((subject) => subject.failed));
-      failed.catch(() => undefined);
-      return {
-        subjects,
-        failed,
-        stop: () => Promise.all(subjects.map((subject) => subject.stop())),
-      };
-    },
-    feed: feedInChunks(producer, pipeline.names, eventMessages, labelMessages),
-    done: async (counter) => {
-      const started = performance.now();
-      await counter.reached(events);
-      labeledSeconds = (performance.now() - started) / 1000;
-      return committedPast(
-        pipeline.kafka,
-        deploymentNames(pipeline.prefix).consumerGroup('detector'),
-        counter.lastOffsets,
-        { timeoutMs: TIMEOUT_MS },
-      );
-    },
-  });
-  const { subjects } = run.subject;
-  const cpu = await Promise.all(
-    subjects.map(async (subject) => ({
-      name: subject.service.name,
-      seconds: await serviceCpuSeconds(subject),
-    })),
-  );
+  const single = await runServices(pipeline, producer, events, eventMessages, labelMessages, 1);
+  const { run, labeledSeconds, cpu } = single;
   const services = Object.fromEntries(
-    subjects.map((subject) => [subject.service.name, subject.service]),
+    run.subject.subjects.map((subject) => [subject.service.name, subject.service]),
   ) as Record<ServiceName, ServiceProcess>;
   const alerts = metricValue(await services.detector.metrics(), 'driftwatch_detector_alerts_total');
 
@@ -352,16 +323,119 @@ async function measurePipelineThroughput(
   context.report(withRatio(exactlyOnceCpu, bareCpu.subject, bareCpu.value));
   context.report(
     withRatio(
-      cpuRow(
-        pipelineRow.subject,
-        totalCpu,
-        cpu
-          .map((service) => `${service.name} ${((1e6 * service.seconds) / events).toFixed(0)}`)
-          .join(', '),
-      ),
+      cpuRow(pipelineRow.subject, totalCpu, perService(cpu, events)),
       exactlyOnceCpu.subject,
       exactlyOnceCpu.value,
     ),
   );
-  return services;
+
+  // Scaled out on this machine, once these services have stopped (they serve the latencies
+  // first): two instances of every service, on a pipeline of their own.
+  const scaleOut = async (): Promise<void> => {
+    const scaled = await createBenchPipeline(pipeline.kafka);
+    try {
+      await publishModelVersion(
+        producer,
+        scaled,
+        await seaModelVersion({ model: MODEL, version: 1 }),
+      );
+      const two = await runServices(scaled, producer, events, eventMessages, labelMessages, 2);
+      await two.run.subject.stop();
+      const twoSeconds = two.cpu.reduce((sum, service) => sum + service.seconds, 0);
+      const instancesSubject = 'the same, two instances of each service';
+      context.report(
+        withRatio(
+          {
+            ...pipelineRow,
+            subject: instancesSubject,
+            value: events / two.run.seconds,
+            note: `every service's group split over two processes on this ${String(cpus().length)}-core machine`,
+          },
+          pipelineRow.subject,
+          pipelineRow.value,
+        ),
+      );
+      context.report(
+        withRatio(
+          cpuRow(instancesSubject, twoSeconds, perService(two.cpu, events)),
+          pipelineRow.subject,
+          (1e6 * totalCpu) / events,
+        ),
+      );
+    } finally {
+      await scaled.cleanup();
+    }
+  };
+  return { services, scaleOut };
+}
+
+function perService(cpu: readonly { name: string; seconds: number }[], events = 0): string {
+  const byName = new Map<string, number>();
+  for (const { name, seconds } of cpu) byName.set(name, (byName.get(name) ?? 0) + seconds);
+  return [...byName]
+    .map(([name, seconds]) =>
+      events > 0
+        ? `${name} ${((1e6 * seconds) / events).toFixed(0)}`
+        : `${name} ${seconds.toFixed(1)} s`,
+    )
+    .join(', ');
+}
+
+/**
+ * Times `instances` of every service over the workload, produced in chunks as it runs, until the
+ * detector has committed past the last labeled prediction; leaves them running.
+ */
+async function runServices(
+  pipeline: BenchPipeline,
+  producer: Producer,
+  events: number,
+  eventMessages: readonly KeyedMessage[],
+  labelMessages: readonly KeyedMessage[],
+  instances: number,
+) {
+  let labeledSeconds = NaN;
+  const run = await measureThroughput({
+    kafka: pipeline.kafka,
+    groupIdPrefix: pipeline.prefix,
+    outputs: [pipeline.names.predictionsLabeled],
+    expected: events,
+    timeoutMs: TIMEOUT_MS,
+    start: async () => {
+      const subjects = await Promise.all(
+        serviceNames.flatMap((name) =>
+          Array.from({ length: instances }, async (_, instance) =>
+            serviceSubject(
+              await pipeline.startService(name, { INSTANCE_ID: `bench-${String(instance)}` }),
+            ),
+          ),
+        ),
+      );
+      const failed = Promise.race(subjects.map((subject) => subject.failed));
+      failed.catch(() => undefined);
+      return {
+        subjects,
+        failed,
+        stop: () => Promise.all(subjects.map((subject) => subject.stop())),
+      };
+    },
+    feed: feedInChunks(producer, pipeline.names, eventMessages, labelMessages),
+    done: async (counter) => {
+      const started = performance.now();
+      await counter.reached(events);
+      labeledSeconds = (performance.now() - started) / 1000;
+      return committedPast(
+        pipeline.kafka,
+        deploymentNames(pipeline.prefix).consumerGroup('detector'),
+        counter.lastOffsets,
+        { timeoutMs: TIMEOUT_MS },
+      );
+    },
+  });
+  const cpu = await Promise.all(
+    run.subject.subjects.map(async (subject) => ({
+      name: subject.service.name,
+      seconds: await serviceCpuSeconds(subject),
+    })),
+  );
+  return { run, labeledSeconds, cpu };
 }
