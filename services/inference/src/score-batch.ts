@@ -78,7 +78,8 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
       outputs.push({ index, message });
     };
 
-    const predictions: Prediction[] = [];
+    /** Each version's predictions of the batch, for its sketch over the version's inputs. */
+    const sketched: { predictions: Prediction[]; features: readonly string[] }[] = [];
     const byModel = new Map<string, DecodedEvent[]>();
     for (const [index, record] of records.entries()) {
       try {
@@ -136,6 +137,8 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
           (performance.now() - started) / 1000,
         );
         const eventTimestamps: number[] = [];
+        const predictions: Prediction[] = [];
+        sketched.push({ predictions, features: served.scorer.featureNames });
         // Shadows score what the serving version scores, not an A/B arm's share.
         const shadows =
           served === lease.get(model)
@@ -197,12 +200,14 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
     // Input order, so a partition's predictions come out in the order its events went in; the
     // sketches ride in the same transaction, so the detector sees each prediction exactly once.
     const messages = outputs.sort((a, b) => a.index - b.index).map(({ message }) => message);
-    for (const sketch of featureSketchesOf(predictions)) {
-      messages.push({
-        topic: deps.sketchTopic,
-        key: sketch.model,
-        value: encodeFeatureSketch(sketch),
-      });
+    for (const { predictions, features } of sketched) {
+      for (const sketch of featureSketchesOf(predictions, { features })) {
+        messages.push({
+          topic: deps.sketchTopic,
+          key: sketch.model,
+          value: encodeFeatureSketch(sketch),
+        });
+      }
     }
     return messages;
   };

@@ -41,6 +41,15 @@ describe('feature sketches', () => {
     assert.deepEqual(first!.classProbabilities, [], 'a binary score says it all');
   });
 
+  it("given the model's features, those are the columns, whatever else an event carries", () => {
+    const [sketch] = featureSketchesOf(
+      [prediction(0, { features: { x1: 1, extra: 5 } }), prediction(1)],
+      { features: ['x2', 'x1'] },
+    );
+    assert.deepEqual([...sketch!.features.keys()], ['x2', 'x1']);
+    assert.deepEqual([...sketch!.features.get('x2')!], [Number.NaN, -1]);
+  });
+
   it('round-trips every value exactly, multiclass probabilities included', () => {
     const classes = ['a', 'b', 'c'];
     const rows = Array.from({ length: 50 }, (_, i) =>
@@ -59,19 +68,20 @@ describe('feature sketches', () => {
 
   it('splits a batch whose sketch would exceed the byte bound, at least one row each', () => {
     const rows = Array.from({ length: 100 }, (_, i) => prediction(i));
-    // 4 columns of 8 bytes: 32 bytes a row; 1024 bytes are kept for the header.
-    const sketches = featureSketchesOf(rows, 1024 + 32 * 30);
+    // 4 columns of 8 bytes: 32 bytes a row; the header's bytes are set aside first.
+    const header = 256 + 'sea'.length + JSON.stringify(['x1', 'x2']).length;
+    const sketches = featureSketchesOf(rows, { maxBytes: header + 32 * 30 });
     assert.deepEqual(
       sketches.map((sketch) => sketch.rows),
       [30, 30, 30, 10],
     );
-    assert.ok(sketches.every((sketch) => encodeFeatureSketch(sketch).length <= 1024 + 32 * 30));
+    assert.ok(sketches.every((sketch) => encodeFeatureSketch(sketch).length <= header + 32 * 30));
     assert.deepEqual(
       sketches.flatMap((sketch) => [...sketch.timestamps]),
       rows.map((row) => row.scoredAt),
     );
     assert.deepEqual(
-      featureSketchesOf(rows.slice(0, 3), 1).map((sketch) => sketch.rows),
+      featureSketchesOf(rows.slice(0, 3), { maxBytes: 1 }).map((sketch) => sketch.rows),
       [1, 1, 1],
     );
   });

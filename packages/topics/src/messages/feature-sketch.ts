@@ -49,7 +49,10 @@ export function featureSketchesOf(
     Prediction,
     'model' | 'modelVersion' | 'scoredAt' | 'score' | 'classes' | 'probabilities' | 'features'
   >[],
-  maxBytes = DEFAULT_MAX_BYTES,
+  {
+    features,
+    maxBytes = DEFAULT_MAX_BYTES,
+  }: { features?: readonly string[]; maxBytes?: number } = {},
 ): FeatureSketch[] {
   const groups = new Map<string, (typeof predictions)[number][]>();
   for (const prediction of predictions) {
@@ -62,12 +65,16 @@ export function featureSketchesOf(
   for (const [first, ...others] of groups.values()) {
     if (!first) continue;
     const group = [first, ...others];
-    const names = [...new Set(group.flatMap((prediction) => Object.keys(prediction.features)))];
+    const names = features
+      ? [...new Set(features)]
+      : [...new Set(group.flatMap((prediction) => Object.keys(prediction.features)))];
     // A version's classes are fixed; a binary version's one score says it all.
     const classCount = classProbabilities(first).length;
     const classColumns = classCount > 2 ? classCount : 0;
     const rowBytes = 8 * (2 + classColumns + names.length);
-    const rowsPerSketch = Math.max(1, Math.floor((maxBytes - 1024) / rowBytes));
+    const headerBytes =
+      256 + Buffer.byteLength(first.model) + Buffer.byteLength(JSON.stringify(names));
+    const rowsPerSketch = Math.max(1, Math.floor((maxBytes - headerBytes) / rowBytes));
     for (let start = 0; start < group.length; start += rowsPerSketch) {
       const slice = group.slice(start, start + rowsPerSketch);
       const column = (valueOf: (prediction: (typeof slice)[number]) => number | undefined) =>
