@@ -145,6 +145,10 @@ export async function startTransactionalProcessor(
     sessionTimeout: sessionTimeoutMs,
     // A tenth of the session: a member misses several before the group gives up on it.
     heartbeatInterval: Math.max(500, Math.round(sessionTimeoutMs / 10)),
+    // The broker answers a fetch as soon as it has one byte past the last stable offset (kafkajs'
+    // minBytes 1), so this only bounds an idle poll; it is not added to a record's latency.
+    // read_committed: a record becomes readable when its producer's transaction commits, which
+    // is why the upstream service's commit time, not this wait, is what a record waits for.
     maxWaitTimeInMs: 250,
     ...(options.coPartitioned
       ? { partitionAssigners: [coPartitionedAssigner, PartitionAssigners.roundRobin] }
