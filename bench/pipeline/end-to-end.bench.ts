@@ -73,7 +73,9 @@ export default async function endToEndBench(context: BenchContext): Promise<void
       LABEL_LAG_MS,
     );
     await Promise.all(Object.values(services).map((service) => service.stop()));
-    await scaleOut();
+    const scaled = await createBenchPipeline(kafka);
+    pipelines.push(scaled);
+    await scaleOut(scaled);
 
     // The detector alone, on a pipeline of its own.
     const alone = await createBenchPipeline(kafka);
@@ -218,7 +220,7 @@ async function measurePipelineThroughput(
   pipeline: BenchPipeline,
   producer: Producer,
   events: number,
-): Promise<{ services: RunningServices; scaleOut: () => Promise<void> }> {
+): Promise<{ services: RunningServices; scaleOut: (scaled: BenchPipeline) => Promise<void> }> {
   await publishModelVersion(
     producer,
     pipeline,
@@ -330,41 +332,38 @@ async function measurePipelineThroughput(
   );
 
   // Scaled out on this machine, once these services have stopped (they serve the latencies
-  // first): two instances of every service, on a pipeline of their own.
-  const scaleOut = async (): Promise<void> => {
-    const scaled = await createBenchPipeline(pipeline.kafka);
-    try {
-      await publishModelVersion(
-        producer,
-        scaled,
-        await seaModelVersion({ model: MODEL, version: 1 }),
-      );
-      const two = await runServices(scaled, producer, events, eventMessages, labelMessages, 2);
-      await two.run.subject.stop();
-      const twoSeconds = two.cpu.reduce((sum, service) => sum + service.seconds, 0);
-      const instancesSubject = 'the same, two instances of each service';
-      context.report(
-        withRatio(
-          {
-            ...pipelineRow,
-            subject: instancesSubject,
-            value: events / two.run.seconds,
-            note: `every service's group split over two processes on this ${String(cpus().length)}-core machine`,
-          },
-          pipelineRow.subject,
-          pipelineRow.value,
-        ),
-      );
-      context.report(
-        withRatio(
-          cpuRow(instancesSubject, twoSeconds, perService(two.cpu, events)),
-          pipelineRow.subject,
-          (1e6 * totalCpu) / events,
-        ),
-      );
-    } finally {
-      await scaled.cleanup();
-    }
+  // first): two instances of every service, on a pipeline of their own. The caller cleans it up
+  // with the others, at the end: a kafkajs producer keeps asking for every topic it ever sent to,
+  // so deleting them while the bench's producer lives fails its next send.
+  const scaleOut = async (scaled: BenchPipeline): Promise<void> => {
+    await publishModelVersion(
+      producer,
+      scaled,
+      await seaModelVersion({ model: MODEL, version: 1 }),
+    );
+    const two = await runServices(scaled, producer, events, eventMessages, labelMessages, 2);
+    await two.run.subject.stop();
+    const twoSeconds = two.cpu.reduce((sum, service) => sum + service.seconds, 0);
+    const instancesSubject = 'the same, two instances of each service';
+    context.report(
+      withRatio(
+        {
+          ...pipelineRow,
+          subject: instancesSubject,
+          value: events / two.run.seconds,
+          note: `every service's group split over two processes on this ${String(cpus().length)}-core machine`,
+        },
+        pipelineRow.subject,
+        pipelineRow.value,
+      ),
+    );
+    context.report(
+      withRatio(
+        cpuRow(instancesSubject, twoSeconds, perService(two.cpu, events)),
+        pipelineRow.subject,
+        (1e6 * totalCpu) / events,
+      ),
+    );
   };
   return { services, scaleOut };
 }
