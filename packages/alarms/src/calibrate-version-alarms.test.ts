@@ -30,6 +30,7 @@ const reference: ReferenceProfile = {
   classProbabilities: [],
   cbpe: null,
   classCbpe: null,
+  multivariate: null,
   rows: 2000,
 };
 

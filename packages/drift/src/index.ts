@@ -116,6 +116,13 @@ export {
   type ReferenceClustersState,
 } from './reference-clusters.js';
 export {
+  ClusterOccupancy,
+  type ChiSquareLevel,
+  type ClusterOccupancyOptions,
+  type ClusterOccupancyState,
+  type OccupancyWindow,
+} from './cluster-occupancy.js';
+export {
   fitPcaReconstruction,
   PcaReconstruction,
   type PcaReconstructionOptions,

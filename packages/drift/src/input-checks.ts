@@ -51,7 +51,10 @@ export function requireRow(row: ArrayLike<number>, what: string, width: number):
       `${what} must be a row of ${width} numbers, got ${typeof candidate === 'object' && candidate !== null ? `${String(row.length)} values` : String(candidate)}`,
     );
   }
-  for (let j = 0; j < width; j++) requireFinite(row[j] as number, `${what}[${j}]`);
+  // The element's name is built only for the one that fails: rows may be 768 wide and checked per event.
+  for (let j = 0; j < width; j++) {
+    if (!Number.isFinite(row[j])) requireFinite(row[j] as number, `${what}[${j}]`);
+  }
 }
 
 /**

@@ -3,6 +3,10 @@ import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
 
 import { ModelError } from './errors.js';
 import { fitClassCalibration } from './fit-class-calibration.js';
+import {
+  fitMultivariateReference,
+  type MultivariateReferenceOptions,
+} from './fit-multivariate-reference.js';
 import { fitScoreCalibration, type ScoreCalibrationInput } from './fit-score-calibration.js';
 
 export interface ReferenceProfileInput {
@@ -28,6 +32,11 @@ export interface ReferenceProfileInput {
    * fit what performance estimation needs (`fitClassCalibration`); without it `classCbpe` is null.
    */
   readonly classHoldout?: { probabilities: ArrayLike<number>; labels: ArrayLike<number> };
+  /**
+   * How the rows are clustered and projected for multivariate drift and edge cases
+   * (`fitMultivariateReference`); `false`: not at all. Default: its defaults.
+   */
+  readonly multivariate?: MultivariateReferenceOptions | false;
 }
 
 /**
@@ -53,6 +62,7 @@ export interface ReferenceProfileInput {
  * profile.score; // => {"name":"score","edges":[0.1,0.45,0.8],"proportions":[0.5,0.5],"sample":[]}
  * profile.classProbabilities; // => []
  * profile.cbpe; // => null
+ * profile.multivariate; // => null
  * ```
  */
 export function buildReferenceProfile(input: ReferenceProfileInput): ReferenceProfile {
@@ -93,6 +103,10 @@ export function buildReferenceProfile(input: ReferenceProfileInput): ReferencePr
         ? fitClassCalibration({ ...input.classHoldout, classCount })
         : null,
     rows: rows.length,
+    multivariate:
+      input.multivariate === false
+        ? null
+        : fitMultivariateReference(input.featureNames, rows, input.multivariate),
   };
 }
 

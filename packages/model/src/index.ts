@@ -37,6 +37,11 @@ export {
 export { bootstrapVersion } from './bootstrap-version.js';
 export { buildReferenceProfile, type ReferenceProfileInput } from './build-reference-profile.js';
 export {
+  fitMultivariateReference,
+  minimumMultivariateRows,
+  type MultivariateReferenceOptions,
+} from './fit-multivariate-reference.js';
+export {
   calibrationMethods,
   fitScoreCalibration,
   type CalibrationMethod,

@@ -25,6 +25,12 @@ function change(alert: DriftAlert): string | undefined {
     // KS's statistic is the p-value of the window against the reference sample.
     case 'ks':
       return `KS test on ${of}: p-value ${decimal(statistic)}, below ${decimal(threshold)}`;
+    // Cluster occupancy's statistic is the PSI over the reference's k-means clusters.
+    case 'cluster-occupancy':
+      return `the inputs' mix of reference clusters moved: PSI over clusters ${decimal(statistic)} (threshold ${decimal(threshold)})`;
+    // Reconstruction's statistic is the window's mean PCA reconstruction error.
+    case 'reconstruction':
+      return `mean PCA reconstruction error of the inputs reached ${decimal(statistic)} (bound ${decimal(threshold)})`;
     default:
       return undefined;
   }

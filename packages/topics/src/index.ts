@@ -52,6 +52,10 @@ export {
   type ShadowTrial,
 } from './messages/model-version.js';
 export {
+  multivariateReferenceSchema,
+  type MultivariateReference,
+} from './messages/multivariate-reference.js';
+export {
   classProbabilities,
   labeledPredictionSchema,
   predictionClasses,

@@ -50,6 +50,12 @@ export const detectorEnv = {
   /** KS test of each PSI window against the reference sample, as a second opinion; 0: off. */
   DETECTOR_KS_ALPHA: decimal(0, { min: 0, max: 0.5 }),
   /**
+   * Versions whose reference carries a multivariate profile: cluster occupancy (PSI over the
+   * reference's k-means clusters, at DETECTOR_PSI_THRESHOLD, with a chi-square test) and PCA
+   * reconstruction error, every DETECTOR_PSI_WINDOW predictions (tumbling).
+   */
+  DETECTOR_MULTIVARIATE: flag(true),
+  /**
    * Binary versions: alert (kind performance, detector cbpe) when the accuracy estimated without
    * labels over the last DETECTOR_PSI_WINDOW predictions falls this far below what the version's
    * holdout expected; 0 turns the alert off (the estimates are still exported).
@@ -146,6 +152,7 @@ export function detectorOptions(
       cbpeMaxDrop: config.DETECTOR_CBPE_MAX_DROP,
       cbpeRearmMargin: config.DETECTOR_REARM_MARGIN,
       falseAlarmEvery: config.DETECTOR_FALSE_ALARM_EVERY,
+      multivariate: config.DETECTOR_MULTIVARIATE,
     },
     policy: {
       onDrift: config.RETRAIN_ON_DRIFT,

@@ -35,6 +35,7 @@ function referenceOf(withSample: boolean): ReferenceProfile {
     cbpe: null,
     rows: null,
     classCbpe: null,
+    multivariate: null,
     features: profile.features.map((f, column) => ({
       name: f.name,
       edges: [...f.edges],

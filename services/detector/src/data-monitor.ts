@@ -14,6 +14,11 @@ import {
   type EstimatedPerformanceState,
   type EstimateSignal,
 } from './estimated-performance.js';
+import {
+  MultivariateMonitor,
+  type MultivariateMonitorState,
+  type MultivariateSnapshot,
+} from './multivariate-monitor.js';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 import { TimestampRing, type TimestampRingState } from './timestamp-ring.js';
 
@@ -36,6 +41,11 @@ export interface DataMonitorOptions {
   falseAlarmEvery?: number;
   /** The rules already calibrated to that budget for this reference; computed when absent. */
   calibration?: DataCalibration | null;
+  /**
+   * Cluster occupancy and reconstruction error over tumbling windows of `window`, for versions whose
+   * reference carries a multivariate profile. Default true.
+   */
+  multivariate?: boolean;
 }
 
 export interface UnlabeledObservation {
@@ -49,7 +59,8 @@ export interface UnlabeledObservation {
 /** Evidence that the inputs (or the scores) no longer look like the training data. */
 export interface DataSignal {
   kind: 'data';
-  detector: 'psi' | 'psi-score' | 'psi-class-probability' | 'ks';
+  detector:
+    'psi' | 'psi-score' | 'psi-class-probability' | 'ks' | 'cluster-occupancy' | 'reconstruction';
   /** The feature; the class for a class's probability; null for the (binary) score. */
   feature: string | null;
   statistic: number;
@@ -90,6 +101,8 @@ export interface DataMonitorState {
   estimate?: EstimatedPerformanceState | null;
   /** The rules calibrated to a false-alarm budget; absent or null: raw thresholds. */
   calibration?: DataCalibration | null;
+  /** Absent in snapshots written before multivariate drift, and for versions without it. */
+  multivariate?: MultivariateMonitorState | null;
 }
 
 function trackValue(
@@ -146,6 +159,7 @@ export class DataMonitor {
   readonly #timestamps: TimestampRing;
   readonly #estimate: EstimatedPerformance | null;
   readonly #calibration: DataCalibration | null;
+  readonly #multivariate: MultivariateMonitor | null;
   #observed = 0;
 
   constructor(reference: ReferenceProfile, options: DataMonitorOptions, state?: DataMonitorState) {
@@ -199,6 +213,18 @@ export class DataMonitor {
             : undefined,
         )
       : null;
+    const multivariateOptions = { window: options.window, psiThreshold: options.psiThreshold };
+    const savedMultivariate = state?.multivariate ?? undefined;
+    this.#multivariate =
+      reference.multivariate && options.multivariate !== false
+        ? new MultivariateMonitor(
+            reference.multivariate,
+            multivariateOptions,
+            savedMultivariate && MultivariateMonitor.fits(multivariateOptions, savedMultivariate)
+              ? savedMultivariate
+              : undefined,
+          )
+        : null;
   }
 
   /** Whether a snapshot taken under other options can be continued under these. */
@@ -267,20 +293,43 @@ export class DataMonitor {
         }
       }
     }
+    if (this.#multivariate) {
+      signals.push(
+        ...this.#multivariate.observe(
+          observation.features,
+          this.#timestamps.oldest(),
+          observation.ts,
+        ),
+      );
+    }
     return signals;
   }
 
-  /** PSI of each track's latest full window (undefined while the first fills). */
+  /** The last full window's cluster PSI and reconstruction error; null without a multivariate reference. */
+  multivariate(): MultivariateSnapshot | null {
+    return this.#multivariate?.last ?? null;
+  }
+
+  /**
+   * PSI of each track's latest full window (undefined while the first fills), and of the clusters
+   * (`<clusters>`) with a multivariate reference.
+   */
   psiByFeature(): { feature: string | null; psi: number | undefined }[] {
-    return this.#tracks.map((track) => ({
-      feature:
-        track.source.of === 'score'
-          ? null
-          : track.source.of === 'feature'
-            ? track.source.feature
-            : track.name,
-      psi: track.psi.value,
-    }));
+    const clusters = this.#multivariate
+      ? [{ feature: '<clusters>', psi: this.#multivariate.last.clusterPsi }]
+      : [];
+    return [
+      ...this.#tracks.map((track) => ({
+        feature:
+          track.source.of === 'score'
+            ? null
+            : track.source.of === 'feature'
+              ? track.source.feature
+              : track.name,
+        psi: track.psi.value,
+      })),
+      ...clusters,
+    ];
   }
 
   /** The rules calibrated to a false-alarm budget; null with raw thresholds. */
@@ -310,6 +359,7 @@ export class DataMonitor {
       observed: this.#observed,
       estimate: this.#estimate?.toJSON() ?? null,
       calibration: this.#calibration,
+      multivariate: this.#multivariate?.toJSON() ?? null,
     };
   }
 }

@@ -106,6 +106,7 @@ export async function detectDataDrift(
       state.version,
       state.monitor.psiByFeature(),
       state.monitor.estimate(),
+      state.monitor.multivariate()?.reconstructionError,
     );
   });
   writePolicySnapshots(deps.policies, policiesTouched, output);

@@ -15,6 +15,8 @@ export interface DetectorDiagnostics extends BusDiagnostics {
     version: number,
     psi: readonly { feature: string | null; psi: number | undefined }[],
     estimate?: CbpeEstimate,
+    /** The last full window's mean PCA reconstruction error, for versions with a multivariate reference. */
+    reconstructionError?: number,
   ): void;
   versionRetired(model: string, version: number): void;
   alerted(alert: DriftAlert): void;
@@ -58,6 +60,8 @@ export const alertDetectors: readonly { kind: DriftAlert['kind']; detector: stri
   { kind: 'data', detector: 'psi-score' },
   { kind: 'data', detector: 'psi-class-probability' },
   { kind: 'data', detector: 'ks' },
+  { kind: 'data', detector: 'cluster-occupancy' },
+  { kind: 'data', detector: 'reconstruction' },
 ];
 const retrainReasons: readonly RetrainRequest['reason'][] = [
   'drift',
@@ -144,6 +148,12 @@ export function createDetectorDiagnostics(
     name: 'driftwatch_detector_psi',
     help: 'PSI of the latest window against the training reference; feature="<score>" for the score.',
     labelNames: [...perVersion, 'feature'],
+    registers,
+  });
+  const reconstruction = new Gauge({
+    name: 'driftwatch_detector_reconstruction_error',
+    help: "Mean PCA reconstruction error of the latest window of inputs, against the reference's principal components.",
+    labelNames: perVersion,
     registers,
   });
   const alerts = new Counter({
@@ -311,8 +321,11 @@ export function createDetectorDiagnostics(
         classRecall.set({ ...labels, class: name }, value);
       }
     },
-    dataMetrics: (model, version, values, estimate) => {
+    dataMetrics: (model, version, values, estimate, reconstructionError) => {
       seeModel(model);
+      if (reconstructionError !== undefined) {
+        reconstruction.set({ model, model_version: String(version) }, reconstructionError);
+      }
       if (estimate) {
         const labels = { model, model_version: String(version) };
         for (const [name, gauge] of Object.entries(estimated)) {

@@ -64,6 +64,7 @@ function referenceOf(random: Random): { reference: ReferenceProfile; holdoutAccu
       },
       rows: training.length,
       classCbpe: null,
+      multivariate: null,
     },
     holdoutAccuracy: holdout.filter((row) => row.label === row.predicted).length / holdout.length,
   };

@@ -32,6 +32,7 @@ export function fakeModelVersion(
       cbpe: null,
       rows: null,
       classCbpe: null,
+      multivariate: null,
     },
     metrics: {
       challenger: { accuracy: 0.8 + fields.version / 100, f1: 0.7, rocAuc: 0.9 },

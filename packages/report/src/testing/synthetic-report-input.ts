@@ -101,6 +101,7 @@ export function syntheticReportInput(options: SyntheticStreamOptions): ReportInp
         cbpe: null,
         rows: null,
         classCbpe: null,
+        multivariate: null,
       },
       metrics: {
         challenger: { accuracy: 0.9, f1: 0.88, rocAuc: 0.93 },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { alarmCalibrationSchema } from './alarm-calibration.js';
+import { multivariateReferenceSchema } from './multivariate-reference.js';
 import {
   bytes,
   className,
@@ -158,6 +159,11 @@ export const referenceProfileSchema = z.object({
    * and the detector's false-alarm budget allows for it. Null in versions written before.
    */
   rows: z.number().int().nonnegative().nullable().default(null),
+  /**
+   * The reference rows clustered and projected, for multivariate drift and edge cases. Null for a
+   * reference too small or too narrow (one feature), and in versions written before.
+   */
+  multivariate: multivariateReferenceSchema.nullable().default(null),
 });
 export type ReferenceProfile = z.infer<typeof referenceProfileSchema>;
 
@@ -173,6 +179,7 @@ export function emptyReferenceProfile(): ReferenceProfile {
     cbpe: null,
     classCbpe: null,
     rows: null,
+    multivariate: null,
   };
 }
 

@@ -91,6 +91,32 @@ const promotedVersion: ModelVersion = {
     },
     rows: 12_000,
     classCbpe: null,
+    multivariate: {
+      features: ['income', 'debtRatio'],
+      clusters: {
+        standardizer: { mean: [52_000, 0.41], scale: [21_000, 0.22] },
+        kMeans: {
+          centroids: [
+            [-0.8, 0.3],
+            [0.9, -0.2],
+          ],
+        },
+        rows: 12_000,
+        shares: [0.55, 0.45],
+        distanceQuantiles: [{ p50: 0.6, p90: 1.2, p99: 2.1 }, null],
+      },
+      reconstruction: {
+        varianceShare: 0.65,
+        chunkSize: 1_200,
+        standardizer: { mean: [52_000, 0.41], scale: [21_000, 0.22] },
+        centre: [0, '-0'],
+        components: [[0.7071, -0.7071]],
+        explainedVarianceRatio: [0.81, 0.19],
+        referenceChunkErrors: [0.41, 0.43, 0.4],
+        lowerThreshold: null,
+        upperThreshold: 0.46,
+      },
+    },
   },
   metrics: {
     challenger: { auc: 0.874, accuracy: 0.8125, logLoss: 0.402 },
@@ -261,6 +287,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
         classProbabilities: [],
         cbpe: null,
         rows: null,
+        multivariate: null,
         classCbpe: {
           calibrators: [
             { thresholdScores: [0.1, 0.5, 0.9], thresholdValues: [0.05, 0.4, 0.95] },

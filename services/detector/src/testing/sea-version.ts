@@ -28,6 +28,7 @@ export function seaVersion(version: number): ModelVersion {
       cbpe: null,
       rows: null,
       classCbpe: null,
+      multivariate: null,
       features: [
         {
           name: 'x1',
