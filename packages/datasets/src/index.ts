@@ -15,6 +15,29 @@ export {
 } from './sea-stream.js';
 export { seaClassicConcepts, seaDataDriftConcepts, seaDemoConcepts } from './sea-presets.js';
 export {
+  orientationClasses,
+  orientationFeatureNames,
+  orientationKeypoints,
+  orientationPostures,
+  type Orientation,
+  type OrientationFeatureName,
+  type OrientationFeatures,
+  type OrientationKeypoint,
+  type OrientationPosture,
+  type OrientationPostureTemplate,
+} from './orientation-postures.js';
+export {
+  orientationStream,
+  type OrientationRow,
+  type OrientationSample,
+  type OrientationStream,
+  type OrientationStreamOptions,
+} from './orientation-stream.js';
+export {
+  orientationGoldenSet,
+  type OrientationGoldenSetOptions,
+} from './orientation-golden-set.js';
+export {
   elec2Columns,
   elec2DefaultFeatures,
   parseElec2,

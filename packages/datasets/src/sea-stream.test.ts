@@ -1,27 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DatasetError } from './errors.js';
+import { assertRate, expectInvalidOption } from './testing/stream-assertions.js';
 import { seaLabel, seaStream, type SeaConcept, type SeaRow } from './sea-stream.js';
-
-function expectInvalidOption(build: () => unknown, mentions: string): void {
-  assert.throws(
-    build,
-    (error: unknown) =>
-      error instanceof DatasetError &&
-      error.code === 'DW_DATASET_INVALID_OPTION' &&
-      error.message.includes(mentions),
-  );
-}
-
-/** |observed − expected| within 5 binomial standard errors. */
-function assertRate(observed: number, n: number, p: number, what: string): void {
-  const tolerance = 5 * Math.sqrt((p * (1 - p)) / n);
-  assert.ok(
-    Math.abs(observed / n - p) <= tolerance,
-    `${what}: ${observed}/${n} = ${observed / n}, expected ${p} ± ${tolerance}`,
-  );
-}
 
 const twoConcepts: SeaConcept[] = [
   { start: 0, threshold: 8 },

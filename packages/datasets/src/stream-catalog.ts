@@ -1,11 +1,13 @@
 import { readElec2 } from './elec2.js';
 import { DatasetError } from './errors.js';
+import { orientationFeatureNames } from './orientation-postures.js';
+import { orientationStream } from './orientation-stream.js';
 import { seaClassicConcepts, seaDataDriftConcepts, seaDemoConcepts } from './sea-presets.js';
 import { seaFeatureNames, seaStream, type SeaConcept } from './sea-stream.js';
 import type { StreamRow } from './stream-row.js';
 import { option } from './errors.js';
 
-export type StreamName = 'sea' | 'sea-classic' | 'sea-data-drift' | 'elec2';
+export type StreamName = 'sea' | 'sea-classic' | 'sea-data-drift' | 'orientation' | 'elec2';
 
 export interface StreamCatalogEntry {
   readonly name: StreamName;
@@ -38,6 +40,13 @@ export const streamCatalog: readonly StreamCatalogEntry[] = [
     knownDrifts: true,
   },
   {
+    name: 'orientation',
+    summary:
+      'Body key points (34 features), upright/lying; push-ups 1.5% → 35% halfway, 1% label noise',
+    needsFile: false,
+    knownDrifts: true,
+  },
+  {
     name: 'elec2',
     summary: 'ELEC2 (NSW electricity, 45,312 rows, UP/DOWN); real drift at unknown positions',
     needsFile: true,
@@ -47,9 +56,9 @@ export const streamCatalog: readonly StreamCatalogEntry[] = [
 
 export interface OpenStreamOptions {
   readonly dataset: StreamName;
-  /** SEA streams: the generator's seed. Default 1. */
+  /** Generated streams (SEA, orientation): the generator's seed. Default 1. */
   readonly seed?: number;
-  /** Rows. SEA: default 20,000. ELEC2: default all; the first `length` rows otherwise. */
+  /** Rows. Generated: default 20,000. ELEC2: default all; the first `length` rows otherwise. */
   readonly length?: number;
   /** ELEC2: the path of the CSV (required). */
   readonly file?: string;
@@ -64,7 +73,10 @@ export interface OpenedStream {
   readonly drifts: readonly number[] | null;
 }
 
-const seaPresets: Record<Exclude<StreamName, 'elec2'>, (length: number) => SeaConcept[]> = {
+const seaPresets: Record<
+  Exclude<StreamName, 'elec2' | 'orientation'>,
+  (length: number) => SeaConcept[]
+> = {
   sea: seaDemoConcepts,
   'sea-classic': seaClassicConcepts,
   'sea-data-drift': seaDataDriftConcepts,
@@ -74,8 +86,9 @@ const seaPresets: Record<Exclude<StreamName, 'elec2'>, (length: number) => SeaCo
  * Opens a stream of the catalogue by name, as a CLI or a test would: all its rows in memory, the
  * names of its features, and where its drifts are when known.
  *
- * Options: `dataset` (required, a `streamCatalog` name); `seed` (1) for SEA streams; `length`
- * (SEA: 20,000; ELEC2: every row, or the first `length`); `file` (ELEC2: required).
+ * Options: `dataset` (required, a `streamCatalog` name); `seed` (1) for generated streams;
+ * `length` (generated: 20,000; ELEC2: every row, or the first `length`); `file` (ELEC2: required).
+ * `orientation` is `orientationStream` with its defaults: one drift, at the middle.
  *
  * @example
  * ```ts
@@ -83,6 +96,9 @@ const seaPresets: Record<Exclude<StreamName, 'elec2'>, (length: number) => SeaCo
  * stream.featureNames; // => ["x1", "x2", "x3"]
  * stream.drifts; // => [250, 500, 750]
  * stream.rows.length; // => 1000
+ * const orientation = await openStream({ dataset: 'orientation', length: 1000 });
+ * orientation.featureNames.slice(0, 3); // => ["nose_x", "nose_y", "left_eye_x"]
+ * orientation.drifts; // => [500]
  * ```
  */
 export async function openStream(options: OpenStreamOptions): Promise<OpenedStream> {
@@ -110,8 +126,18 @@ export async function openStream(options: OpenStreamOptions): Promise<OpenedStre
     return { name, featureNames: features, rows: rows.slice(0, length), drifts: null };
   }
   const length = option.positiveInteger(options.length ?? 20_000, 'length');
+  const seed = option.safeInteger(options.seed ?? 1, 'seed');
+  if (name === 'orientation') {
+    const stream = orientationStream({ seed, length });
+    return {
+      name,
+      featureNames: orientationFeatureNames,
+      rows: [...stream],
+      drifts: stream.drifts,
+    };
+  }
   const stream = seaStream({
-    seed: option.safeInteger(options.seed ?? 1, 'seed'),
+    seed,
     length,
     concepts: seaPresets[name](length),
   });

@@ -123,6 +123,12 @@ export {
   type OccupancyWindow,
 } from './cluster-occupancy.js';
 export {
+  EdgeCaseFinder,
+  type EdgeCase,
+  type EdgeCaseFinderOptions,
+  type EdgeCaseRule,
+} from './edge-case-finder.js';
+export {
   fitPcaReconstruction,
   PcaReconstruction,
   type PcaReconstructionOptions,

@@ -64,7 +64,10 @@ export {
   type LabeledPrediction,
   type Prediction,
   type ShadowPrediction,
+  edgeCaseVerdictSchema,
+  type EdgeCaseVerdict,
 } from './messages/prediction.js';
+export { edgeCaseSchema, type EdgeCaseRecord } from './messages/edge-case.js';
 export { retrainRequestSchema, type RetrainRequest } from './messages/retrain-request.js';
 export {
   topicCatalog,

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import { deadLetterSchema } from './messages/dead-letter.js';
 import { driftAlertSchema } from './messages/drift-alert.js';
+import { edgeCaseSchema } from './messages/edge-case.js';
 import { featureEventSchema } from './messages/feature-event.js';
 import { labelEventSchema } from './messages/label-event.js';
 import { modelVersionSchema } from './messages/model-version.js';
@@ -57,6 +58,14 @@ export const topicCatalog = {
     baseName: 'predictions-labeled',
     schema: labeledPredictionSchema,
     avroSchemaFile: 'predictions-labeled.avsc',
+    bytesFields: [],
+    configs: {},
+    partitions: 'default',
+  }),
+  edgeCases: define({
+    baseName: 'edge-cases',
+    schema: edgeCaseSchema,
+    avroSchemaFile: 'edge-cases.avsc',
     bytesFields: [],
     configs: {},
     partitions: 'default',

@@ -88,6 +88,13 @@ export const detectorEnv = {
   /** Ask for a retrain after this many labeled predictions of one version; 0: off. */
   RETRAIN_AFTER_LABELED: integer(0, { min: 0 }),
   /**
+   * Ask for a retrain (reason edge_cases) each time the serving version has collected this many
+   * labeled edge cases (events inference found where its reference was sparse); 0: off. Off by
+   * default: at inference's default p99 about 1% of traffic drawn like the reference is an edge
+   * case by construction, so 200 would retrain a model that is fine every ~20,000 labels.
+   */
+  RETRAIN_AFTER_EDGE_CASES: integer(0, { min: 0 }),
+  /**
    * A drift or performance trigger waits for this many labeled predictions after it before the
    * request goes out, so the challenger has data of the new concept to learn from.
    */
@@ -161,6 +168,7 @@ export function detectorOptions(
       rearmMargin: config.DETECTOR_REARM_MARGIN,
       intervalMs: config.RETRAIN_INTERVAL_MS,
       afterLabeled: config.RETRAIN_AFTER_LABELED,
+      afterEdgeCases: config.RETRAIN_AFTER_EDGE_CASES,
       minRows: config.RETRAIN_MIN_ROWS,
       inFlightTimeoutMs: config.RETRAIN_IN_FLIGHT_TIMEOUT_MS,
       incidentWindowMs: config.DETECTOR_INCIDENT_WINDOW_MS,

@@ -92,6 +92,7 @@ export async function detectConceptDrift(
         windowAccuracy: state.monitor.fullWindowAccuracy,
         windowStart: state.monitor.windowStart,
         at,
+        edgeCase: Boolean(labeled.edgeCase),
       },
       isAnswered,
     );

@@ -69,6 +69,7 @@ const retrainReasons: readonly RetrainRequest['reason'][] = [
   'schedule',
   'volume',
   'manual',
+  'edge_cases',
 ];
 
 /**

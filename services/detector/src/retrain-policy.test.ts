@@ -20,14 +20,14 @@ const neverAnswered = (): boolean => false;
 function feed(
   policy: RetrainPolicy,
   count: number,
-  tick: (i: number) => { windowAccuracy?: number; now?: number } = () => ({}),
+  tick: (i: number) => { windowAccuracy?: number; now?: number; edgeCase?: boolean } = () => ({}),
   isAnswered: (requestId: string) => boolean = neverAnswered,
 ): { at: number; outcome: PolicyOutcome }[] {
   const outcomes: { at: number; outcome: PolicyOutcome }[] = [];
   for (let i = 0; i < count; i++) {
-    const { windowAccuracy, now = 1_000 + i } = tick(i);
+    const { windowAccuracy, now = 1_000 + i, edgeCase } = tick(i);
     const outcome = policy.onLabeled(
-      { ts: 1_000 + i, now, windowAccuracy, windowStart: 500 + i },
+      { ts: 1_000 + i, now, windowAccuracy, windowStart: 500 + i, edgeCase: edgeCase ?? false },
       isAnswered,
     );
     if (!outcome) continue;
@@ -280,6 +280,50 @@ describe('RetrainPolicy', () => {
     );
     policy.startVersion(5_000);
     assert.equal(feed(policy, 250, undefined, () => true).length, 1);
+  });
+
+  it('edge cases: one request per N labeled edge cases of the version; those seen while one is in flight wait for it', () => {
+    const policy = new RetrainPolicy({ ...off, afterEdgeCases: 20 });
+    policy.startVersion(900);
+    // Every tenth labeled prediction is an edge case.
+    let answered = false;
+    const first = feed(
+      policy,
+      1_000,
+      (i) => ({ edgeCase: i % 10 === 0 }),
+      () => answered,
+    );
+    assert.deepEqual(
+      first.map(({ at, outcome }) => [at, outcome.decision.reason, outcome.decision.fromTs]),
+      [[190, 'edge_cases', 900]],
+      'at the 20th edge case, over the whole serving life; nothing while it is in flight',
+    );
+    answered = true;
+    const later = feed(
+      policy,
+      60,
+      (i) => ({ edgeCase: i % 2 === 0 }),
+      () => answered,
+    );
+    assert.deepEqual(
+      later.map(({ at, outcome }) => [at, outcome.deduplicated]),
+      [
+        [0, false],
+        [40, false],
+      ],
+      'answered: the 80 that waited ask at once, then the next 20',
+    );
+    policy.startVersion(5_000);
+    assert.deepEqual(
+      feed(
+        policy,
+        19,
+        () => ({ edgeCase: true }),
+        () => true,
+      ),
+      [],
+      'a new version starts counting afresh',
+    );
   });
 
   it('schedule: one request per interval of wall-clock time while traffic flows', () => {

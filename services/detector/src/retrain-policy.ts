@@ -15,6 +15,8 @@ export interface RetrainPolicyOptions {
   intervalMs: number;
   /** Ask once a version has this many labeled predictions; 0: off. */
   afterLabeled: number;
+  /** Ask each time the serving version has collected this many labeled edge cases; 0 or absent: off. */
+  afterEdgeCases?: number;
   /** A drift trigger waits for this many labeled predictions of the new concept. */
   minRows: number;
   /** An unanswered request stops blocking new ones after this long. */
@@ -71,6 +73,8 @@ export interface RetrainPolicyState {
   /** The serving version's first labeled prediction (absent in older snapshots). */
   versionStart?: LabeledPosition | null;
   labeledThisVersion: number;
+  /** Labeled edge cases of the serving version since it last asked for them (absent in older snapshots). */
+  edgeCasesLabeled?: number;
   /** Counts the snapshots written: orders a policy's snapshots, which its two inputs both write. */
   revision: number;
   /** The model's latest incident; absent in snapshots written before incidents. */
@@ -102,6 +106,8 @@ export interface LabeledTick {
   windowStart: number;
   /** Where the labeled prediction sits: a request's window ends with it. */
   at?: LabeledPosition;
+  /** Whether inference judged the prediction an edge case. */
+  edgeCase?: boolean;
 }
 
 /** A decision, and whether it was dropped because a request for the model is in flight. */
@@ -132,7 +138,9 @@ const initialState = (): RetrainPolicyState => ({
  * - performance: the window's accuracy below `accuracyBelow` (re-armed on recovery);
  * - schedule: every `intervalMs` while labeled traffic flows — a model without traffic has no new
  *   data to learn from, so it is not retrained on an empty schedule;
- * - volume: once per version, after `afterLabeled` labeled predictions.
+ * - volume: once per version, after `afterLabeled` labeled predictions;
+ * - edge cases: each time the serving version has collected `afterEdgeCases` labeled edge cases
+ *   (events inference found where the version's reference was sparse), over its whole serving life.
  * While `waiting` or `in-flight`, every other cause is dropped and reported as deduplicated: a
  * drift that trips the concept and the data rules together makes one request. Requests follow
  * incidents, not rules: alerts close in time are one incident ({@link incidentOf}), which asks
@@ -159,6 +167,7 @@ export class RetrainPolicy {
     state.versionStartTs = ts;
     state.versionStart = at ?? null;
     state.labeledThisVersion = 0;
+    state.edgeCasesLabeled = 0;
     state.accuracyArmed = true;
     if (state.phase.kind === 'waiting') state.phase = { kind: 'idle' };
   }
@@ -248,6 +257,7 @@ export class RetrainPolicy {
     const state = this.#state;
     const options = this.#options;
     state.labeledThisVersion++;
+    if (tick.edgeCase) state.edgeCasesLabeled = (state.edgeCasesLabeled ?? 0) + 1;
     state.versionStartTs ??= tick.ts;
     state.lastScheduledAt ??= tick.now;
     const phase = state.phase;
@@ -311,7 +321,25 @@ export class RetrainPolicy {
         ...labeledOffsets(state.versionStart ?? undefined, tick.at),
       };
     }
-    return decision ? this.#propose(decision, tick.now, isAnswered) : null;
+    const afterEdgeCases = options.afterEdgeCases ?? 0;
+    // Edge cases wait quietly while a request is in flight: they are data, not an alarm.
+    if (
+      !decision &&
+      afterEdgeCases > 0 &&
+      (state.edgeCasesLabeled ?? 0) >= afterEdgeCases &&
+      this.#settle(tick.now, isAnswered) === 'idle'
+    ) {
+      decision = {
+        reason: 'edge_cases',
+        alertId: null,
+        fromTs: state.versionStartTs,
+        toTs: tick.ts,
+        ...labeledOffsets(state.versionStart ?? undefined, tick.at),
+      };
+    }
+    if (!decision) return null;
+    if (decision.reason === 'edge_cases') state.edgeCasesLabeled = 0;
+    return this.#propose(decision, tick.now, isAnswered);
   }
 
   /** Records the request the caller published for the last decision: now in flight. */

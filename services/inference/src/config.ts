@@ -1,4 +1,12 @@
-import { commonEnv, decimal, recordLimitsEnv, text } from '@driftwatch/service-kit';
+import {
+  commonEnv,
+  decimal,
+  flag,
+  integer,
+  oneOf,
+  recordLimitsEnv,
+  text,
+} from '@driftwatch/service-kit';
 
 /** Every environment variable the inference service reads, with its default. */
 export const inferenceEnv = {
@@ -12,4 +20,15 @@ export const inferenceEnv = {
    * with another).
    */
   INFERENCE_THRESHOLD: decimal(0, { min: 0, max: 1 }),
+  /**
+   * Versions whose reference carries clusters: each event farther from its nearest centroid than
+   * that cluster's reference distance quantile (`INFERENCE_EDGE_CASE_QUANTILE`), or landing in a
+   * cluster whose share of the last `INFERENCE_EDGE_CASE_WINDOW` events passed
+   * `INFERENCE_EDGE_CASE_GROWTH` × its reference share, is an edge case: marked on its prediction
+   * and written to `edge-cases`.
+   */
+  INFERENCE_EDGE_CASES: flag(true),
+  INFERENCE_EDGE_CASE_QUANTILE: oneOf(['p50', 'p90', 'p99'], 'p99'),
+  INFERENCE_EDGE_CASE_GROWTH: decimal(3, { min: 1.01 }),
+  INFERENCE_EDGE_CASE_WINDOW: integer(1000, { min: 10 }),
 };

@@ -9,6 +9,8 @@ export interface InferenceDiagnostics extends BusDiagnostics {
   /** Predictions produced (their transaction committed), with each event's own `ts` in ms. */
   predicted(model: string, eventTimestamps: readonly number[]): void;
   deadLettered(code: string): void;
+  /** Of `judged` predictions of a version with a multivariate reference, `found` were edge cases. */
+  edgeCases(model: string, found: number, judged: number): void;
   serving(model: string, version: number): void;
   /** The model's A/B candidate and its share of events; version 0 and share 0 when none. */
   splitting(model: string, version: number, traffic: number): void;
@@ -31,6 +33,11 @@ export interface InferenceDiagnostics extends BusDiagnostics {
 export interface InferenceDiagnosticsOptions {
   /** The clock event-to-prediction latency is measured with; default `Date.now`. */
   now?: () => number;
+  /**
+   * Told the model's running totals each time its edge cases pass another hundred (and at the
+   * first), for a log line a person can follow: "N edge cases identified out of M total samples".
+   */
+  onEdgeCaseMilestone?: (model: string, found: number, judged: number) => void;
 }
 
 /**
@@ -54,6 +61,19 @@ export function createInferenceDiagnostics(
     labelNames: ['model', 'model_version'],
     registers: [registry],
   });
+  const edgeCasesFound = new Counter({
+    name: 'driftwatch_inference_edge_cases_total',
+    help: "Predictions inference judged edge cases (where the version's reference was sparse), sent to edge-cases.",
+    labelNames: ['model'],
+    registers: [registry],
+  });
+  const edgeCasesJudged = new Counter({
+    name: 'driftwatch_inference_edge_case_judged_total',
+    help: 'Predictions judged for edge cases: those of versions with a multivariate reference.',
+    labelNames: ['model'],
+    registers: [registry],
+  });
+  const edgeCaseTotals = new Map<string, { found: number; judged: number }>();
   const deadLetters = new Counter({
     name: 'driftwatch_inference_dead_letters_total',
     help: 'Events sent to the dead-letter topic, by reason code.',
@@ -139,6 +159,8 @@ export function createInferenceDiagnostics(
     if (seenModels.has(model)) return;
     seenModels.add(model);
     loadFailures.inc({ model }, 0);
+    edgeCasesFound.inc({ model }, 0);
+    edgeCasesJudged.inc({ model }, 0);
   };
   return {
     batchProcessed: ({ topic, partition, records, durationMs, lag }) => {
@@ -162,6 +184,21 @@ export function createInferenceDiagnostics(
     },
     deadLettered: (code) => {
       deadLetters.inc({ code });
+    },
+    edgeCases: (model, found, judged) => {
+      edgeCasesFound.inc({ model }, found);
+      edgeCasesJudged.inc({ model }, judged);
+      const totals = edgeCaseTotals.get(model) ?? { found: 0, judged: 0 };
+      const before = totals.found;
+      totals.found += found;
+      totals.judged += judged;
+      edgeCaseTotals.set(model, totals);
+      if (
+        found > 0 &&
+        (before === 0 || Math.floor(totals.found / 100) > Math.floor(before / 100))
+      ) {
+        options.onEdgeCaseMilestone?.(model, totals.found, totals.judged);
+      }
     },
     serving: (model, version) => {
       seeModel(model);

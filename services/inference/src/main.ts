@@ -12,7 +12,14 @@ await runService({
   name: 'inference',
   env: inferenceEnv,
   start: async ({ config, logger, metrics, health, shutdown }) => {
-    const diagnostics = createInferenceDiagnostics(metrics);
+    const diagnostics = createInferenceDiagnostics(metrics, {
+      onEdgeCaseMilestone: (model, found, judged) => {
+        logger.info(
+          { event: 'edge_cases.count', model, edgeCases: found, samples: judged },
+          `${model}: ${found} edge cases identified out of ${judged} total samples`,
+        );
+      },
+    });
     const sketchTopic = featureSketchTopic(config.TOPIC_PREFIX);
     const bus = await connectServiceBus({
       service: 'inference',
@@ -21,7 +28,14 @@ await runService({
       groupId: config.INFERENCE_GROUP_ID,
       // predictions-labeled only to size the sketch topic after it: the detector keeps one state
       // per model across both, so they must have as many partitions whoever creates them first.
-      topics: ['events', 'predictions', 'predictionsLabeled', 'modelVersions', 'deadLetter'],
+      topics: [
+        'events',
+        'predictions',
+        'predictionsLabeled',
+        'edgeCases',
+        'modelVersions',
+        'deadLetter',
+      ],
       extraTopics: [
         {
           topic: sketchTopic,
@@ -48,6 +62,24 @@ await runService({
           },
           'promoted model version could not be loaded; still serving the previous one',
         );
+      },
+      {
+        edgeCases: config.INFERENCE_EDGE_CASES && {
+          distanceQuantile: config.INFERENCE_EDGE_CASE_QUANTILE,
+          growthFactor: config.INFERENCE_EDGE_CASE_GROWTH,
+          window: config.INFERENCE_EDGE_CASE_WINDOW,
+        },
+        onEdgeCasesOff: (version, error) => {
+          logger.warn(
+            {
+              event: 'model.edge_cases_off',
+              model: version.model,
+              version: version.version,
+              err: error,
+            },
+            "the version's reference clusters could not be read; it serves without edge cases",
+          );
+        },
       },
     );
     const follower = await bus.followRegistry({

@@ -3,6 +3,8 @@ import { attemptBatch } from '@driftwatch/bus';
 import { after, describe, it } from 'node:test';
 
 import type { BatchHandler, InputRecord, OutputMessage } from '@driftwatch/bus';
+import { mulberry32 } from '@driftwatch/drift';
+import { fitMultivariateReference } from '@driftwatch/model';
 import {
   createCodecs,
   decodeFeatureSketch,
@@ -14,7 +16,7 @@ import {
 import type { InferenceDiagnostics } from './diagnostics.js';
 import { createInferenceHandler } from './score-batch.js';
 import { ServingModels } from './serving-models.js';
-import { logisticScore, logisticVersion } from './testing/logistic-version.js';
+import { logisticFeatures, logisticScore, logisticVersion } from './testing/logistic-version.js';
 import { recordingLoader } from './testing/recording-loader.js';
 
 const names = topicNames('unit.');
@@ -47,6 +49,9 @@ function recordingDiagnostics(): InferenceDiagnostics & { calls: string[] } {
     },
     deadLettered: (code) => {
       record('deadLettered', code);
+    },
+    edgeCases: (model, found, judged) => {
+      record('edgeCases', model, found, judged);
     },
     serving: (model, version) => {
       record('serving', model, version);
@@ -430,5 +435,52 @@ describe('inference handler', () => {
       diagnostics.calls.includes('shadowScored sea 2 failed 1'),
       diagnostics.calls.join('; '),
     );
+  });
+
+  it('edge cases: an event far from every reference cluster is marked on its prediction and written to edge-cases, after it', async () => {
+    const random = mulberry32(5);
+    const referenceRows = Array.from({ length: 2_000 }, () => [random(), random()]);
+    const multivariate = fitMultivariateReference([...logisticFeatures], referenceRows, { k: 4 });
+    assert.ok(multivariate);
+    const version = logisticVersion('sea', 1, seaV1.weights);
+    const { handle, diagnostics } = await inference([
+      { ...version, reference: { ...version.reference, multivariate } },
+    ]);
+    const outputs = await attempt(handle, [
+      await eventRecord(event('e1', 'sea', { x1: 0.5, x2: 0.5 })),
+      await eventRecord(event('e2', 'sea', { x1: 40, x2: -40 })),
+      await eventRecord(event('e3', 'sea', { x1: 0.25, x2: 0.75 })),
+    ]);
+    assert.deepEqual(
+      outputs.map((output) => `${output.topic} ${output.key?.toString() ?? ''}`),
+      [
+        `${names.predictions} e1`,
+        `${names.predictions} e2`,
+        `${names.edgeCases} e2`,
+        `${names.predictions} e3`,
+      ],
+    );
+    const predictions = await predictionsOf(outputs);
+    assert.equal(predictions[0]?.edgeCase, undefined);
+    const far = predictions[1]?.edgeCase;
+    assert.equal(far?.rule, 'far-from-cluster');
+    const edgeCase = await codecs.edgeCases.decode(outputs[2]?.value ?? null);
+    assert.equal(edgeCase.id, 'e2');
+    assert.deepEqual(edgeCase.edgeCase, far);
+    assert.deepEqual(edgeCase.features, { x1: 40, x2: -40 });
+    assert.equal(edgeCase.score, predictions[1]?.score);
+    assert.ok(diagnostics.calls.includes('edgeCases sea 1 3'), diagnostics.calls.join('; '));
+  });
+
+  it('edge cases: none for a version without a multivariate reference', async () => {
+    const { handle, diagnostics } = await inference([logisticVersion('sea', 1, seaV1.weights)]);
+    const outputs = await attempt(handle, [
+      await eventRecord(event('e1', 'sea', { x1: 40, x2: -40 })),
+    ]);
+    assert.deepEqual(
+      outputs.map((output) => output.topic),
+      [names.predictions],
+    );
+    assert.ok(!diagnostics.calls.some((call) => call.startsWith('edgeCases')));
   });
 });

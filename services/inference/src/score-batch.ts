@@ -13,6 +13,8 @@ import {
   featureSketchesOf,
   type Codec,
   type DeadLetter,
+  type EdgeCaseRecord,
+  type EdgeCaseVerdict,
   type FeatureEvent,
   type Prediction,
   type ShadowPrediction,
@@ -23,13 +25,14 @@ import type { InferenceDiagnostics } from './diagnostics.js';
 import type { ModelLease, ServedModel, ServingModels } from './serving-models.js';
 
 export interface InferenceHandlerDependencies {
-  names: Pick<TopicNames, 'predictions' | 'deadLetter'>;
+  names: Pick<TopicNames, 'predictions' | 'deadLetter' | 'edgeCases'>;
   /** Where each batch's feature sketches go, for the detector (bus `featureSketchTopic`). */
   sketchTopic: string;
   codecs: {
     events: Codec<FeatureEvent>;
     predictions: Codec<Prediction>;
     deadLetter: Codec<DeadLetter>;
+    edgeCases: Codec<EdgeCaseRecord>;
   };
   models: ServingModels;
   /**
@@ -138,6 +141,7 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
         );
         const eventTimestamps: number[] = [];
         const predictions: Prediction[] = [];
+        let edgeCases = 0;
         sketched.push({ predictions, features: served.scorer.featureNames });
         // Shadows score what the serving version scores, not an A/B arm's share.
         const shadows =
@@ -181,6 +185,8 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
           };
           const shadowed = shadows?.get(position);
           if (shadowed) prediction.shadows = shadowed;
+          const edgeCase = served.edgeCases && judgeEdgeCase(served.edgeCases, item.event);
+          if (edgeCase) prediction.edgeCase = edgeCase;
           eventTimestamps.push(item.event.ts);
           predictions.push(prediction);
           outputs.push({
@@ -191,8 +197,33 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
               value: await codecs.predictions.encode(prediction),
             },
           });
+          if (edgeCase) {
+            edgeCases++;
+            outputs.push({
+              index: item.index,
+              message: {
+                topic: names.edgeCases,
+                key: prediction.id,
+                value: await codecs.edgeCases.encode({
+                  id: prediction.id,
+                  model,
+                  modelVersion: served.version,
+                  ts: prediction.ts,
+                  scoredAt: now,
+                  features: prediction.features,
+                  predicted: classIndex,
+                  classes: [...classes],
+                  score: prediction.score,
+                  edgeCase,
+                }),
+              },
+            });
+          }
         }
-        if (eventTimestamps.length > 0) diagnostics.predicted(model, eventTimestamps);
+        if (eventTimestamps.length > 0) {
+          diagnostics.predicted(model, eventTimestamps);
+          if (served.edgeCases) diagnostics.edgeCases(model, edgeCases, predictions.length);
+        }
       }
     } finally {
       lease.release();
@@ -211,6 +242,16 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
     }
     return messages;
   };
+}
+
+/** The event's edge-case verdict, its row read in the reference's column order. */
+function judgeEdgeCase(
+  edgeCases: NonNullable<ServedModel['edgeCases']>,
+  event: FeatureEvent,
+): EdgeCaseVerdict | null {
+  const row = edgeCases.features.map((name) => event.features[name] ?? Number.NaN);
+  // The model's inputs are checked finite before scoring; a reference over other columns is not.
+  return row.every(Number.isFinite) ? edgeCases.finder.judge(row) : null;
 }
 
 /**

@@ -1,3 +1,9 @@
+import {
+  DriftError,
+  EdgeCaseFinder,
+  ReferenceClusters,
+  type EdgeCaseFinderOptions,
+} from '@driftwatch/drift';
 import { versionClasses, type ModelVersion } from '@driftwatch/topics';
 
 import { trafficBucket } from './traffic-bucket.js';
@@ -21,6 +27,11 @@ export interface ServedModel {
   readonly scorer: ScoringModel;
   /** Binary: the version's decision threshold on its second class's probability. */
   readonly threshold: number;
+  /**
+   * Judges which events fall where the version's reference was sparse, reading `features` of each
+   * in order; null for a version without a multivariate reference, or with edge cases off.
+   */
+  readonly edgeCases: { finder: EdgeCaseFinder; features: readonly string[] } | null;
 }
 
 /** The models one batch scores with; held for the whole batch so a swap cannot pull them away. */
@@ -35,6 +46,13 @@ export interface ModelLease {
   /** The model's shadows on trial, oldest first: they score every event, and serve none. */
   shadows(model: string): readonly ServedModel[];
   release(): void;
+}
+
+export interface ServingModelsOptions {
+  /** How each version's edge cases are found (`EdgeCaseFinder`); false: not at all. */
+  edgeCases?: EdgeCaseFinderOptions | false;
+  /** A version's clusters could not be revived: it serves without edge cases, and this says why. */
+  onEdgeCasesOff?: (version: ModelVersion, error: DriftError) => void;
 }
 
 /**
@@ -82,6 +100,8 @@ interface Entry extends ServedModel {
 export class ServingModels {
   readonly #load: ModelLoader;
   readonly #onLoadFailure: (version: ModelVersion, error: unknown) => void;
+  readonly #edgeCaseOptions: EdgeCaseFinderOptions | false;
+  readonly #onEdgeCasesOff: (version: ModelVersion, error: DriftError) => void;
   readonly #serving = new Map<string, Entry>();
   readonly #arms = new Map<string, Arm>();
   /** model → version → a shadow on trial. */
@@ -94,9 +114,15 @@ export class ServingModels {
   readonly #stagedShadows = new Map<string, Map<number, ModelVersion>>();
   #live = false;
 
-  constructor(load: ModelLoader, onLoadFailure: (version: ModelVersion, error: unknown) => void) {
+  constructor(
+    load: ModelLoader,
+    onLoadFailure: (version: ModelVersion, error: unknown) => void,
+    options: ServingModelsOptions = {},
+  ) {
     this.#load = load;
     this.#onLoadFailure = onLoadFailure;
+    this.#edgeCaseOptions = options.edgeCases ?? {};
+    this.#onEdgeCasesOff = options.onEdgeCasesOff ?? (() => undefined);
   }
 
   async apply(version: ModelVersion): Promise<ApplyOutcome> {
@@ -337,9 +363,34 @@ export class ServingModels {
       version: version.version,
       scorer,
       threshold: version.threshold,
+      edgeCases: this.#edgeCaseFinder(version),
       leases: 0,
       retired: false,
     };
+  }
+
+  /**
+   * A fresh finder per loaded version: its sliding cluster shares are of the traffic this instance
+   * scores with that version (with several instances, each judges growth on its own partitions).
+   */
+  #edgeCaseFinder(version: ModelVersion): ServedModel['edgeCases'] {
+    const multivariate = version.reference.multivariate;
+    if (!multivariate || this.#edgeCaseOptions === false) return null;
+    try {
+      return {
+        finder: new EdgeCaseFinder(
+          ReferenceClusters.fromJSON(multivariate.clusters),
+          this.#edgeCaseOptions,
+        ),
+        features: multivariate.features,
+      };
+    } catch (error) {
+      // Clusters the schema let through but the drift package cannot revive (a centroid row too
+      // short): the version still serves, without edge cases, and says why.
+      if (!(error instanceof DriftError)) throw error;
+      this.#onEdgeCasesOff(version, error);
+      return null;
+    }
   }
 
   #retire(entry: Entry): void {

@@ -8,6 +8,11 @@ export interface TrainingSplit {
   holdout: LabeledRows;
   /** Rows left out: a duplicate id, or a prediction lacking one of the features. */
   dropped: number;
+  /**
+   * The labeled edge cases (predictions inference marked `edgeCase`) outside the holdout, oldest
+   * first, even those older than `maxRows` kept: what an edge-case retrain adds to its training set.
+   */
+  edgeCases: LabeledRows;
 }
 
 /**
@@ -26,6 +31,7 @@ export function splitTrainingRows(
   const seen = new Set<string>();
   const rows: number[][] = [];
   const labels: number[] = [];
+  const isEdgeCase: boolean[] = [];
   let dropped = 0;
   for (const record of labeled) {
     if (seen.has(record.id)) {
@@ -40,6 +46,7 @@ export function splitTrainingRows(
     }
     rows.push(row as number[]);
     labels.push(record.label);
+    isEdgeCase.push(Boolean(record.edgeCase));
   }
   const keep = Math.max(0, rows.length - options.maxRows);
   const recentRows = rows.slice(keep);
@@ -51,5 +58,9 @@ export function splitTrainingRows(
     train: { rows: recentRows.slice(0, cut), labels: recentLabels.slice(0, cut) },
     holdout: { rows: recentRows.slice(cut), labels: recentLabels.slice(cut) },
     dropped: dropped + keep,
+    edgeCases: {
+      rows: rows.filter((_, i) => i < keep + cut && isEdgeCase[i]),
+      labels: labels.filter((_, i) => i < keep + cut && isEdgeCase[i]),
+    },
   };
 }

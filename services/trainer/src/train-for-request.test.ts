@@ -224,6 +224,61 @@ describe('trainForRequest', () => {
     ]);
   });
 
+  it("edge cases: trains on the champion's training window plus the labeled edge cases outside the holdout", async () => {
+    const trained = await championOn(7);
+    // The champion was trained by the trainer on [100, 2_000]: that window is readable.
+    const champion = {
+      ...trained,
+      trainingWindow: { ...trained.trainingWindow, fromTs: 100, toTs: 2_000 },
+    };
+    const serving = window(7, 1_000).map((prediction, i) => ({
+      ...prediction,
+      ts: 10_000 + i,
+      ...(i % 10 === 0
+        ? { edgeCase: { cluster: 3, distance: 5, rule: 'far-from-cluster', threshold: 4 } as const }
+        : {}),
+    }));
+    const reads: number[][] = [];
+    const outcome = await trainForRequest(
+      request({ reason: 'edge_cases', alertId: null, fromTs: 10_000, toTs: 11_000 }),
+      {
+        ledger: ledgerOf(champion),
+        readWindow: (_model, fromTs, toTs) => {
+          reads.push([fromTs, toTs]);
+          return Promise.resolve(fromTs === 100 ? window(7, 1_500) : serving);
+        },
+        policy: { ...policy, windows: { sizes: [2000], lookbackMs: 3_000 } },
+        now: () => 9_999,
+      },
+    );
+    assert.equal(outcome.kind, 'published');
+    assert.deepEqual(reads, [
+      [10_000, 11_000],
+      [100, 2_000],
+    ]);
+    const { trainingWindow } = outcome.version;
+    // 1,000 serving rows: 200 held out, 80 of the 100 edge cases before the holdout.
+    assert.equal(trainingWindow.holdoutRows, 200);
+    assert.equal(trainingWindow.trainRows, 1_500 + 80);
+    assert.equal(trainingWindow.chosen, "v1's training window + 80 edge cases");
+    assert.match(outcome.version.reason, /^edge_cases request: /);
+  });
+
+  it('edge cases: a champion whose training window is not on the topic trains on the request window', async () => {
+    const champion = await championOn(7);
+    const outcome = await trainForRequest(
+      request({ reason: 'edge_cases', alertId: null, fromTs: 10_000, toTs: 11_000 }),
+      {
+        ledger: ledgerOf(champion),
+        readWindow: () => Promise.resolve(window(7, 1_000)),
+        policy,
+        now: () => 9_999,
+      },
+    );
+    assert.equal(outcome.kind, 'published');
+    assert.equal(outcome.version.trainingWindow.trainRows, 800);
+  });
+
   it('on a false alarm, chooses the longer history over the few rows since it', async () => {
     const champion = await championOn(7);
     const before = window(9, 4000, 0.2).map((row) => ({ ...row, id: `old-${row.id}` }));

@@ -224,9 +224,13 @@ export async function trainForRequest(
     }
     challenger = trained.challenger;
   } else {
+    const edgeCaseSet =
+      request.reason === 'edge_cases'
+        ? await edgeCaseTraining(deps.readWindow, champion, split, deps.policy.maxRows)
+        : null;
     // The rows before the change the window choice may reach back to.
     const history =
-      windows && windows.sizes.length > 0 && request.fromTs > 0
+      !edgeCaseSet && windows && windows.sizes.length > 0 && request.fromTs > 0
         ? splitTrainingRows(await readHistory(deps.readWindow, request, windows.lookbackMs), {
             featureNames: split.featureNames,
             holdoutFraction: 0,
@@ -239,7 +243,14 @@ export async function trainForRequest(
           threshold: lineage.threshold,
         })
       : null;
-    const trainOn = choice?.train ?? split;
+    const trainOn = edgeCaseSet?.train ?? choice?.train ?? split;
+    if (edgeCaseSet) {
+      lineage.trainingWindow = {
+        ...lineage.trainingWindow,
+        trainRows: edgeCaseSet.train.train.rows.length,
+        chosen: edgeCaseSet.chosen,
+      };
+    }
     if (choice) {
       lineage.trainingWindow = {
         ...lineage.trainingWindow,
@@ -352,6 +363,40 @@ function chooseWindow(
     },
     chosen: choice.chosen.window,
     candidates: choice.candidates,
+  };
+}
+
+/**
+ * What an edge-case retrain learns from: the rows the champion was trained on (its training
+ * window, read back from `predictions-labeled`) plus every labeled edge case the request's window
+ * collected outside its holdout — the training data and the cases it had too few of. Null when the
+ * champion's window cannot be read back (a registered or bootstrapped version trained elsewhere):
+ * the request's own window, which holds its edge cases, trains as for any other request.
+ */
+async function edgeCaseTraining(
+  readWindow: ReadWindow,
+  champion: ModelVersion | undefined,
+  split: TrainingSplit,
+  maxRows: number,
+): Promise<{ train: TrainingSplit; chosen: string } | null> {
+  const window = champion?.trainingWindow;
+  if (!champion || !window || window.toTs <= window.fromTs) return null;
+  const base = splitTrainingRows(await readWindow(champion.model, window.fromTs, window.toTs), {
+    featureNames: split.featureNames,
+    holdoutFraction: 0,
+    maxRows,
+  }).train;
+  if (base.rows.length === 0) return null;
+  const { edgeCases } = split;
+  return {
+    train: {
+      ...split,
+      train: {
+        rows: [...base.rows, ...edgeCases.rows],
+        labels: [...base.labels, ...edgeCases.labels],
+      },
+    },
+    chosen: `v${champion.version}'s training window + ${edgeCases.rows.length} edge cases`,
   };
 }
 

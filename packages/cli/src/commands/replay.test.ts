@@ -169,7 +169,7 @@ describe('driftwatch replay', () => {
       [['replay', 'sea', '--max-lag', '10'], /"10": must be at least 50/],
       [
         ['replay', 'iris'],
-        /"iris" is neither a dataset \(sea, sea-classic, sea-data-drift, elec2\) nor a CSV file/,
+        /"iris" is neither a dataset \(sea, sea-classic, sea-data-drift, orientation, elec2\) nor a CSV file/,
       ],
       [['replay', 'sea', '--model', 'a/b'], /model name "a\/b" may hold only/],
       [['replay', 'sea', '--id-prefix', '-x'], /id prefix "-x" may hold only/],

@@ -21,6 +21,25 @@ export const shadowPredictionSchema = z.object({
 });
 export type ShadowPrediction = z.infer<typeof shadowPredictionSchema>;
 
+/**
+ * Why inference judged an event an edge case: where the version's reference was sparse (the drift
+ * package's `EdgeCaseFinder` on the reference's k-means clusters).
+ */
+export const edgeCaseVerdictSchema = z.object({
+  /** The event's nearest reference cluster. */
+  cluster: z.number().int().nonnegative(),
+  /** Its distance to that cluster's centroid, in standardized units. */
+  distance: z.number().nonnegative(),
+  /**
+   * `far-from-cluster`: farther than the cluster's reference rows mostly are; `grown-cluster`: in a
+   * cluster whose share of recent traffic grew well past its reference share.
+   */
+  rule: z.enum(['far-from-cluster', 'grown-cluster']),
+  /** far-from-cluster: the reference distance quantile passed; grown-cluster: the share reached. */
+  threshold: z.number().nonnegative(),
+});
+export type EdgeCaseVerdict = z.infer<typeof edgeCaseVerdictSchema>;
+
 const predictionFields = {
   id: identifier,
   model: modelName,
@@ -50,6 +69,12 @@ const predictionFields = {
    * empty when no shadow is on trial, and in records written before shadows.
    */
   shadows: z.array(shadowPredictionSchema).optional(),
+  /**
+   * Set when the event fell where the version's reference was sparse (it also went to
+   * `edge-cases`): labeled, such events are what a retrain most needs. Null or absent otherwise,
+   * for versions without a multivariate reference, and in records written before.
+   */
+  edgeCase: edgeCaseVerdictSchema.nullable().optional(),
 };
 
 type ClassFields = {

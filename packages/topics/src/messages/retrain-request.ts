@@ -7,7 +7,11 @@ import { identifier, modelName, timestampMs } from './common.js';
 export const retrainRequestSchema = z.object({
   requestId: identifier,
   model: modelName,
-  reason: z.enum(['drift', 'performance', 'schedule', 'volume', 'manual']),
+  /**
+   * `edge_cases`: the serving version has collected enough labeled edge cases (events where its
+   * reference was sparse) to learn from. An underscore, as an Avro enum symbol cannot hold a hyphen.
+   */
+  reason: z.enum(['drift', 'performance', 'schedule', 'volume', 'manual', 'edge_cases']),
   alertId: z.string().nullable(),
   fromTs: timestampMs,
   toTs: timestampMs,

@@ -167,6 +167,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
         { modelVersion: 4, score: 0.4, predicted: 0 },
         { modelVersion: 5, score: 0.9, predicted: 1 },
       ],
+      edgeCase: { cluster: 7, distance: 4.2, rule: 'far-from-cluster', threshold: 2.9 },
     },
     {
       id: 'evt-000045',
@@ -180,6 +181,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       probabilities: [0.05, 0.2, 0.75],
       features: { petal_length: 5.1 },
       shadows: [],
+      edgeCase: null,
     },
   ],
   predictionsLabeled: [
@@ -195,6 +197,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       probabilities: [0.1875, 0.8125],
       features,
       shadows: [{ modelVersion: 4, score: 0.4, predicted: 0 }],
+      edgeCase: { cluster: 2, distance: 1.1, rule: 'grown-cluster', threshold: 0.31 },
       label: 0,
       labelTs: 1_717_086_400_000,
       labelDelayMs: 86_399_877,
@@ -212,10 +215,25 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
       probabilities: [],
       features: { income: 1e-9 },
       shadows: [],
+      edgeCase: null,
       label: 0,
       labelTs: 1_717_000_000_000,
       // A label stamped before its event (clock skew upstream).
       labelDelayMs: -500,
+    },
+  ],
+  edgeCases: [
+    {
+      id: 'evt-000042',
+      model: 'credit-default',
+      modelVersion: 3,
+      ts: 1_717_000_000_123,
+      scoredAt: 1_717_000_000_140,
+      features,
+      predicted: 1,
+      classes: ['repaid', 'defaulted'],
+      score: 0.8125,
+      edgeCase: { cluster: 7, distance: 4.2, rule: 'far-from-cluster', threshold: 2.9 },
     },
   ],
   modelVersions: [
