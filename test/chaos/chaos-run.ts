@@ -52,6 +52,8 @@ export interface ChaosReport {
   duplicated: number;
   predictions: DeliveryCount;
   joined: DeliveryCount;
+  /** Edge cases against the committed predictions inference marked as such: each once. */
+  edgeCases: DeliveryCount;
   alerts: { disturbed: number; undisturbed: number; missing: string[]; extra: string[] };
   requests: { disturbed: number; undisturbed: number; missing: string[]; extra: string[] };
   versions: VersionOrderCheck & { published: number };
@@ -286,11 +288,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       options.timeoutMs,
     );
     const versionReader = await collectTopic(kafka, names.modelVersions);
+    const edgeCaseReader = await collectTopic(kafka, names.edgeCases);
     // Quiet for a while: a copy that arrives late is a duplicate, and must be counted.
     await Promise.all(
-      [predictions, joined, featureReader, alertReader, requestReader, versionReader].map(
-        (reader) => reader.settle(3000),
-      ),
+      [
+        predictions,
+        joined,
+        featureReader,
+        alertReader,
+        requestReader,
+        versionReader,
+        edgeCaseReader,
+      ].map((reader) => reader.settle(3000)),
     );
     await monitor.stop();
     await fleet.stopAll();
@@ -299,6 +308,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       eventIds,
       predictions.records.map((r) => r.key ?? ''),
       predictions.records.map((r) => `${r.partition}@${r.offset}`),
+    );
+    // An edge case rides in its prediction's transaction: the marked predictions that committed
+    // are exactly the edge cases there must be, whatever a killed instance had judged before.
+    const marked = (
+      await Promise.all(predictions.records.map((r) => pipeline.codecs.predictions.decode(r.value)))
+    ).flatMap((prediction) => (prediction.edgeCase ? [prediction.id] : []));
+    const edgeCaseCount = countDeliveries(
+      marked,
+      edgeCaseReader.records.map((r) => r.key ?? ''),
+      edgeCaseReader.records.map((r) => `${r.partition}@${r.offset}`),
     );
     const joinedIds = await Promise.all(
       joined.records.map(
@@ -389,11 +408,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const lost =
       predictionCount.lost.length +
       joinedCount.lost.length +
+      edgeCaseCount.lost.length +
       alertComparison.alerts.missing.length +
       alertComparison.requests.missing.length;
     const duplicated =
       predictionCount.duplicated +
       joinedCount.duplicated +
+      edgeCaseCount.duplicated +
       alertComparison.alerts.extra.length +
       alertComparison.requests.extra.length +
       versionCheck.reused.reduce((sum, entry) => sum + entry.copies - 1, 0);
@@ -409,6 +430,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       duplicated,
       predictions: predictionCount,
       joined: joinedCount,
+      edgeCases: edgeCaseCount,
       alerts: alertComparison.alerts,
       requests: alertComparison.requests,
       versions: { ...versionCheck, published: versions.length },

@@ -9,7 +9,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
-import { readElec2, seaDemoConcepts, seaStream, type StreamRow } from '@driftwatch/datasets';
+import {
+  orientationFeatureNames,
+  orientationGoldenSet,
+  orientationStream,
+  readElec2,
+  seaDemoConcepts,
+  seaStream,
+  type StreamRow,
+} from '@driftwatch/datasets';
 import { metricValue, repoRoot, runClosedLoop, type ClosedLoopOptions } from '@driftwatch/demo';
 
 import { kafkaBrokers, redisUrl, testKafka } from '../support/environment.js';
@@ -178,6 +186,39 @@ describe('the closed loop on the real broker and Redis', { timeout: 900_000 }, (
         `drift ${k} answered from ${drift.servingFrom} and ${other.servingFrom}`,
       );
     }
+  });
+
+  it('orientation key points: a rare posture turning common moves the cluster mix, edge cases are collected, and the new version beats the old on the golden set', async () => {
+    const stream = orientationStream({ seed: 1, length: 20_000 });
+    const { summary } = await runClosedLoop(
+      loop({
+        model: 'orientation',
+        streamName: 'orientation',
+        featureNames: orientationFeatureNames,
+        rows: [...stream],
+        reference: [...orientationStream({ seed: 1001, length: 2000, drifts: [] })],
+        knownDrifts: [...stream.drifts],
+        golden: orientationGoldenSet({ seed: 1 }),
+        serviceEnv: { ...loopEnv, RETRAIN_AFTER_EDGE_CASES: '200' },
+      }),
+    );
+    const occupancy = summary.alerts.byDetector['cluster-occupancy'] ?? 0;
+    assert.ok(occupancy >= 1, `cluster occupancy alerted: ${JSON.stringify(summary.alerts)}`);
+    assert.ok(summary.edgeCases.identified >= 200, JSON.stringify(summary.edgeCases));
+    assert.ok(summary.edgeCases.labeled >= 200, JSON.stringify(summary.edgeCases));
+    assert.ok(
+      (summary.retrains.byReason['edge_cases'] ?? 0) >= 1,
+      JSON.stringify(summary.retrains),
+    );
+    assert.ok(summary.retrains.promoted >= 1, JSON.stringify(summary.retrains));
+    const { golden } = summary;
+    assert.ok(golden);
+    assert.equal(golden.old.version, 1);
+    assert.ok(golden.new.version > 1);
+    assert.ok(
+      golden.new.accuracy > golden.old.accuracy + 0.02,
+      `golden set: v1 ${golden.old.accuracy}, v${golden.new.version} ${golden.new.accuracy}`,
+    );
   });
 
   it('a stationary control stream of the same length raises no alert and asks for no retrain', async () => {

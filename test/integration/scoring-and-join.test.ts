@@ -166,6 +166,7 @@ describe('scoring and label join on the real broker and Redis', { timeout: 600_0
     const predictions = await collectTopic(kafka, pipeline.names.predictions);
     const joined = await collectTopic(kafka, pipeline.names.predictionsLabeled);
     const deadLetters = await collectTopic(kafka, pipeline.names.deadLetter);
+    const edgeCases = await collectTopic(kafka, pipeline.names.edgeCases);
 
     await produceWorkload(producer, pipeline, workload.sequence);
     await predictions.waitFor(workload.valid.size, 180_000);
@@ -187,9 +188,35 @@ describe('scoring and label join on the real broker and Redis', { timeout: 600_0
       assert.deepEqual(prediction.features, workload.valid.get(prediction.id)?.features);
     }
 
+    // Edge cases: the version carries reference clusters, so inference marks the events that
+    // fall far from them, on the prediction and once on edge-cases, in the same transaction.
+    await edgeCases.settle();
+    const marked = scored.filter((prediction) => prediction.edgeCase);
+    const collected = await decodeAll(edgeCases.records, (v) =>
+      pipeline.codecs.edgeCases.decode(v),
+    );
+    assert.ok(marked.length > 0, 'some events fell where the reference was sparse');
+    assert.equal(collected.length, marked.length, 'one edge-case record per marked prediction');
+    const markedById = new Map(marked.map((prediction) => [prediction.id, prediction]));
+    for (const edgeCase of collected) {
+      const prediction = markedById.get(edgeCase.id);
+      assert.ok(prediction, `edge case ${edgeCase.id} has its marked prediction`);
+      assert.deepEqual(edgeCase.edgeCase, prediction.edgeCase);
+      assert.deepEqual(edgeCase.features, prediction.features);
+      assert.equal(edgeCase.modelVersion, prediction.modelVersion);
+    }
+    assert.equal(new Set(collected.map((edgeCase) => edgeCase.id)).size, collected.length);
+
     const labeled = await decodeAll(joined.records, (v) =>
       pipeline.codecs.predictionsLabeled.decode(v),
     );
+    for (const record of labeled) {
+      assert.deepEqual(
+        record.edgeCase ?? null,
+        markedById.get(record.id)?.edgeCase ?? null,
+        `the joined record of ${record.id} says whether it was an edge case`,
+      );
+    }
     assert.equal(labeled.length, workload.labels.size, 'one joined record per label that came');
     assert.deepEqual(new Set(labeled.map((l) => l.id)), new Set(workload.labels.keys()));
     for (const record of labeled) {
@@ -239,7 +266,7 @@ describe('scoring and label join on the real broker and Redis', { timeout: 600_0
       workload.sequence.filter((m) => m.topic === 'labels').length - workload.labels.size,
       'every duplicate label recognised',
     );
-    await Promise.all([predictions.stop(), joined.stop(), deadLetters.stop()]);
+    await Promise.all([predictions.stop(), joined.stop(), deadLetters.stop(), edgeCases.stop()]);
   });
 
   it('hot-swaps to a newly promoted version mid-stream: one prediction per event, versions never go backwards per partition', async () => {

@@ -11,5 +11,7 @@ export interface DemoStream {
   rows: readonly ReplayRow[];
   /** Row indices (as `rows` number them) where a new concept starts; empty when unknown. */
   knownDrifts: readonly number[];
+  /** A fixed labeled set no version learns from, for old vs new at the end. */
+  golden?: readonly ReplayRow[];
   serviceEnv: Record<string, string>;
 }

@@ -70,6 +70,11 @@ export interface ClosedLoopOptions {
   rows: readonly ReplayRow[];
   /** Row indices where a new concept starts; empty when unknown. */
   knownDrifts: readonly number[];
+  /**
+   * A fixed labeled set no version learns from: version 1 and the version serving at the end are
+   * both scored on it, for the summary's old vs new.
+   */
+  golden?: readonly ReplayRow[];
   /** Events per second. */
   rate: number;
   /**
@@ -218,9 +223,15 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
           score: record.score,
           writtenAt,
           evidence: { topic, partition, offset },
+          edgeCase: Boolean(record.edgeCase),
         });
       },
     );
+    let edgeCases = 0;
+    await follow(names.edgeCases, async (value) => {
+      const edgeCase = await codecs.edgeCases.decode(value);
+      if (indexOf.has(edgeCase.id)) edgeCases++;
+    });
     await follow(names.driftAlerts, async (value) => {
       const alert = await codecs.driftAlerts.decode(value);
       alerts.push(alert);
@@ -397,6 +408,20 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
 
     const detectorMetrics = detector ? await detector.metrics() : '';
     const staticCorrect = await scoreOffline(version1, options.rows, classOf);
+    const serving = registry.registry.latestPromoted(model) ?? version1;
+    const golden = options.golden
+      ? {
+          rows: options.golden.length,
+          old: {
+            version: version1.version,
+            accuracy: await accuracyOn(version1, options.golden, classOf),
+          },
+          new: {
+            version: serving.version,
+            accuracy: await accuracyOn(serving, options.golden, classOf),
+          },
+        }
+      : null;
     const summary = summarizeDemo({
       dataset: options.streamName,
       model,
@@ -409,6 +434,8 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       alerts,
       requests,
       versions: registry.registry.versions(model),
+      edgeCases,
+      golden,
     });
     await options.beforeCleanup?.({ prefix, names });
     return {
@@ -446,6 +473,16 @@ function classIndexer(classes: readonly string[]): (label: ReplayRow['label']) =
 }
 
 /** Whether version 1 is right on each labeled row, scored as inference would score it. */
+/** A version's accuracy on labeled rows, scored offline. */
+async function accuracyOn(
+  version: ModelVersion,
+  rows: readonly ReplayRow[],
+  classOf: (label: ReplayRow['label']) => number,
+): Promise<number> {
+  const correct = [...(await scoreOffline(version, rows, classOf)).values()];
+  return correct.filter(Boolean).length / Math.max(1, correct.length);
+}
+
 async function scoreOffline(
   version: ModelVersion,
   rows: readonly ReplayRow[],

@@ -18,6 +18,8 @@ export interface LabeledOutcome {
   writtenAt: number;
   /** Where the labeled record is: an alert's `evidence` names the one that completed it. */
   evidence: NonNullable<DriftAlert['evidence']>;
+  /** Whether inference judged the event an edge case. */
+  edgeCase?: boolean;
 }
 
 export interface SummaryInput {
@@ -39,6 +41,17 @@ export interface SummaryInput {
   alerts: readonly DriftAlert[];
   requests: readonly RetrainRequest[];
   versions: readonly ModelVersion[];
+  /** Records on `edge-cases` of the replayed events. Default 0. */
+  edgeCases?: number;
+  /** Accuracy on a fixed labeled set of version 1 and of the version serving at the end. */
+  golden?: GoldenComparison | null;
+}
+
+/** Old and new on a fixed labeled set no version learned from. */
+export interface GoldenComparison {
+  rows: number;
+  old: { version: number; accuracy: number };
+  new: { version: number; accuracy: number };
 }
 
 export interface SegmentSummary {
@@ -100,6 +113,12 @@ export interface DemoSummary {
     trainRows: number;
   }[];
   accuracy: { adaptive: number; static: number };
+  /**
+   * Events inference judged edge cases (where the serving version's reference was sparse), out of
+   * the events replayed, and how many of them were labeled.
+   */
+  edgeCases: { identified: number; outOf: number; labeled: number };
+  golden: GoldenComparison | null;
 }
 
 const ratio = (hits: number, total: number): number => (total === 0 ? NaN : hits / total);
@@ -221,6 +240,12 @@ export function summarizeDemo(input: SummaryInput): DemoSummary {
 
   const trained = input.versions.filter((v) => v.requestId !== null);
   return {
+    edgeCases: {
+      identified: input.edgeCases ?? 0,
+      outOf: input.events,
+      labeled: input.labeled.filter((outcome) => outcome.edgeCase).length,
+    },
+    golden: input.golden ?? null,
     dataset: input.dataset,
     model: input.model,
     events: input.events,

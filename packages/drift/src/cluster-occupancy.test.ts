@@ -60,6 +60,51 @@ describe('ClusterOccupancy', () => {
     assert.ok(rejected >= 0 && rejected <= 42, `${rejected} of 400 rejected`);
   });
 
+  it('with the reference rows, tests two samples: a small reference is not held to shares it only estimated', () => {
+    // 2×3 table: reference 100 rows (50, 30, 20), window 10 rows (6, 3, 1).
+    const occupancy = new ClusterOccupancy([0.5, 0.3, 0.2], { window: 10, referenceRows: 100 });
+    let window = null;
+    for (const cluster of [0, 0, 0, 0, 0, 0, 1, 1, 1, 2]) window = occupancy.add(cluster);
+    assert.ok(window);
+    const pooled = [56 / 110, 33 / 110, 21 / 110];
+    const expected = pooled.reduce(
+      (sum, p, i) =>
+        sum +
+        ([50, 30, 20][i]! - 100 * p) ** 2 / (100 * p) +
+        ([6, 3, 1][i]! - 10 * p) ** 2 / (10 * p),
+      0,
+    );
+    assert.ok(Math.abs(window.chiSquare - expected) < 1e-12);
+    assert.equal(window.degreesOfFreedom, 2);
+
+    // Reference shares estimated from 1,000 rows, windows of 1,000 drawn from the truth: the
+    // one-sample test rejects far more often than its level, the two-sample one about at it.
+    const truth = Array.from({ length: 10 }, () => 0.1);
+    const random = mulberry32(21);
+    const counts = new Array<number>(10).fill(0);
+    for (let i = 0; i < 1_000; i++) counts[draw(truth, random)]!++;
+    const estimated = counts.map((count) => count / 1_000);
+    const oneSample = new ClusterOccupancy(estimated, { window: 1_000, level: 0.05 });
+    const twoSample = new ClusterOccupancy(estimated, {
+      window: 1_000,
+      level: 0.05,
+      referenceRows: 1_000,
+    });
+    let rejectedOne = 0;
+    let rejectedTwo = 0;
+    for (let windows = 0; windows < 300;) {
+      const cluster = draw(truth, random);
+      const one = oneSample.add(cluster);
+      const two = twoSample.add(cluster);
+      if (!one || !two) continue;
+      windows++;
+      if (one.rejected) rejectedOne++;
+      if (two.rejected) rejectedTwo++;
+    }
+    assert.ok(rejectedTwo <= 35, `two-sample: ${rejectedTwo} of 300 at level 0.05`);
+    assert.ok(rejectedOne > rejectedTwo, `one-sample ${rejectedOne} vs two-sample ${rejectedTwo}`);
+  });
+
   it('uses the next listed degrees where the table skips some, and none past its end', () => {
     const wide = new ClusterOccupancy(
       Array.from({ length: 36 }, () => 1 / 36),

@@ -14,6 +14,13 @@ export interface ClusterOccupancyOptions {
   window: number;
   /** The chi-square test's level. Default 0.01. */
   level?: ChiSquareLevel;
+  /**
+   * Rows the reference shares were counted on. With it, the test compares two samples (the
+   * reference's counts and the window's, Pearson's test of homogeneity), so a reference of a few
+   * hundred rows is not held to shares it only estimated; without it, the shares are taken as
+   * exact (goodness of fit).
+   */
+  referenceRows?: number;
 }
 
 /** How a full window's rows spread over the clusters, against the reference. */
@@ -48,12 +55,12 @@ const levels: readonly ChiSquareLevel[] = [0.1, 0.05, 0.025, 0.01, 0.005];
  * shares are compared with the reference's, by PSI (one bin per cluster, {@link psi}'s floor for
  * empty clusters) and by Pearson's chi-square goodness-of-fit test.
  *
- * The chi-square statistic leaves out clusters with no reference share (their expected count is 0)
- * and judges the rest against `k − 1` degrees of freedom, taken from simple-statistics' table; where
- * the table skips a degree (above 30 it lists every tenth) the next listed one is used, which only
- * raises the bar. The reference shares are themselves estimates, which inflates the statistic by
- * about 1 + window / reference rows: so the test alone would over-alert on a small reference, and a
- * caller pairs it with a PSI floor.
+ * The chi-square statistic leaves out clusters no row of either side fell in (goodness of fit: with
+ * no reference share) and judges the rest against `k − 1` degrees of freedom, taken from
+ * simple-statistics' table; where the table skips a degree (above 30 it lists every tenth) the next
+ * listed one is used, which only raises the bar. Given `referenceRows`, it is the two-sample test of
+ * homogeneity: the reference shares are themselves estimates, and taking them as exact would
+ * inflate the statistic by about 1 + window / reference rows.
  *
  * @example
  * ```ts
@@ -67,6 +74,7 @@ export class ClusterOccupancy {
   readonly shares: readonly number[];
   readonly window: number;
   readonly level: ChiSquareLevel;
+  readonly referenceRows: number | null;
   readonly #counts: Int32Array;
   #filled = 0;
 
@@ -84,6 +92,10 @@ export class ClusterOccupancy {
         `option level must be one of ${levels.join(', ')}, got ${String(this.level)}`,
       );
     }
+    this.referenceRows =
+      options.referenceRows === undefined
+        ? null
+        : option.positiveInteger(options.referenceRows, 'referenceRows');
     this.#counts = new Int32Array(this.shares.length);
     if (state) {
       const reader = new StateReader('ClusterOccupancy', state);
@@ -140,11 +152,24 @@ export class ClusterOccupancy {
     const shares = counts.map((count) => count / this.window);
     let chiSquare = 0;
     let populated = 0;
+    const n = this.referenceRows;
     this.shares.forEach((share, i) => {
-      if (share <= 0) return;
+      const observed = counts[i] ?? 0;
+      if (n === null) {
+        if (share <= 0) return;
+        populated++;
+        const expected = share * this.window;
+        chiSquare += (observed - expected) ** 2 / expected;
+        return;
+      }
+      // Homogeneity of two samples: each side against its size times the pooled share.
+      const reference = share * n;
+      const pooled = (reference + observed) / (n + this.window);
+      if (pooled <= 0) return;
       populated++;
-      const expected = share * this.window;
-      chiSquare += ((counts[i] ?? 0) - expected) ** 2 / expected;
+      chiSquare +=
+        (reference - n * pooled) ** 2 / (n * pooled) +
+        (observed - this.window * pooled) ** 2 / (this.window * pooled);
     });
     const degreesOfFreedom = populated - 1;
     const critical = criticalValue(degreesOfFreedom, this.level);

@@ -51,10 +51,15 @@ export const detectorEnv = {
   DETECTOR_KS_ALPHA: decimal(0, { min: 0, max: 0.5 }),
   /**
    * Versions whose reference carries a multivariate profile: cluster occupancy (PSI over the
-   * reference's k-means clusters, at DETECTOR_PSI_THRESHOLD, with a chi-square test) and PCA
+   * reference's k-means clusters, at DETECTOR_CLUSTER_PSI_THRESHOLD, with a chi-square test) and PCA
    * reconstruction error, every DETECTOR_PSI_WINDOW predictions (tumbling).
    */
   DETECTOR_MULTIVARIATE: flag(true),
+  /**
+   * Cluster occupancy alerts past this PSI over the clusters (with a chi-square test rejecting at
+   * 1%): lower than a feature's 0.2, as a mix over 20 clusters moves less per cluster.
+   */
+  DETECTOR_CLUSTER_PSI_THRESHOLD: decimal(0.1, { min: 0 }),
   /**
    * Binary versions: alert (kind performance, detector cbpe) when the accuracy estimated without
    * labels over the last DETECTOR_PSI_WINDOW predictions falls this far below what the version's
@@ -160,6 +165,7 @@ export function detectorOptions(
       cbpeRearmMargin: config.DETECTOR_REARM_MARGIN,
       falseAlarmEvery: config.DETECTOR_FALSE_ALARM_EVERY,
       multivariate: config.DETECTOR_MULTIVARIATE,
+      clusterPsiThreshold: config.DETECTOR_CLUSTER_PSI_THRESHOLD,
     },
     policy: {
       onDrift: config.RETRAIN_ON_DRIFT,

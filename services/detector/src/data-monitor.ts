@@ -46,6 +46,8 @@ export interface DataMonitorOptions {
    * reference carries a multivariate profile. Default true.
    */
   multivariate?: boolean;
+  /** Cluster occupancy's PSI threshold (`MultivariateOptions.psiThreshold`). Default 0.1. */
+  clusterPsiThreshold?: number;
 }
 
 export interface UnlabeledObservation {
@@ -213,7 +215,10 @@ export class DataMonitor {
             : undefined,
         )
       : null;
-    const multivariateOptions = { window: options.window, psiThreshold: options.psiThreshold };
+    const multivariateOptions = {
+      window: options.window,
+      psiThreshold: options.clusterPsiThreshold ?? 0.1,
+    };
     const savedMultivariate = state?.multivariate ?? undefined;
     this.#multivariate =
       reference.multivariate && options.multivariate !== false

@@ -1,6 +1,14 @@
 import { join } from 'node:path';
 
-import { eventId, readElec2, seaDemoConcepts, seaStream } from '@driftwatch/datasets';
+import {
+  eventId,
+  orientationFeatureNames,
+  orientationGoldenSet,
+  orientationStream,
+  readElec2,
+  seaDemoConcepts,
+  seaStream,
+} from '@driftwatch/datasets';
 import { repoRoot, runClosedLoop, type DemoSummary, type LoopEvent } from '@driftwatch/demo';
 import { parseEnv, redisEnv } from '@driftwatch/service-kit';
 import { topicNames } from '@driftwatch/topics';
@@ -20,7 +28,7 @@ import { referenceSample } from '../reference-sample.js';
 import { reportFileText, reportSummaryLine, writeReportFile } from './report.js';
 
 interface DemoCommandOptions {
-  dataset?: 'sea' | 'elec2';
+  dataset?: 'sea' | 'orientation' | 'elec2';
   file?: string;
   labelColumn: string;
   drifts?: number[];
@@ -61,14 +69,14 @@ async function demoStream(
   if (kind !== 'csv' && explicit('labelColumn')) {
     throw refuse('label-column', `is for a CSV (--file without --dataset), not ${kind}`);
   }
-  if (kind === 'sea') {
+  if (kind === 'sea' || kind === 'orientation') {
     for (const [option, flag] of [
       ['file', 'file'],
       ['drifts', 'drifts'],
       ['referenceRows', 'reference-rows'],
     ] as const) {
       if (explicit(option)) {
-        throw refuse(flag, 'is for elec2 or a CSV: SEA is generated, its drifts known');
+        throw refuse(flag, `is for elec2 or a CSV: ${kind} is generated, its drifts known`);
       }
     }
   }
@@ -117,6 +125,26 @@ async function demoStream(
         DETECTOR_BLOCK_ACCURACY_THRESHOLD: '0',
         RETRAIN_AFTER_LABELED: '4000',
       },
+    };
+  }
+  if (kind === 'orientation') {
+    const stream = orientationStream({ seed: options.seed, length });
+    // Its own seed, and no drift: version 1 learns the training mix, push-ups rare (1.5%).
+    const reference = [
+      ...orientationStream({ seed: options.seed + 1000, length: 2000, drifts: [] }),
+    ];
+    const [before, after] = stream.pushUpShares;
+    return {
+      title: `orientation key points (${length.toLocaleString('en-US')} events, 17 points × 2 coordinates, horizontal or vertical; push-ups ${percent(before ?? 0)} of training, ${percent(after ?? 0)} from ${stream.drifts.map((d) => d.toLocaleString('en-US')).join(', ')})`,
+      model: 'orientation',
+      featureNames: [...orientationFeatureNames],
+      classes: ['0', '1'],
+      reference,
+      rows: [...stream],
+      knownDrifts: [...stream.drifts],
+      golden: orientationGoldenSet({ seed: options.seed }),
+      // Edge cases are the point here: 200 labeled ones ask for a retrain on them.
+      serviceEnv: { ...demoServiceEnv, RETRAIN_AFTER_EDGE_CASES: '200' },
     };
   }
   const concepts = seaDemoConcepts(length);
@@ -252,6 +280,17 @@ export function renderDemoSummary(summary: DemoSummary): string {
     `Lineage: ${summary.versions.map((v) => `v${v.version}${v.status === 'rejected' ? ' (rejected)' : ''}`).join(' → ')}`,
     `Accuracy over the whole stream: adaptive ${percent(accuracy.adaptive)} vs never retrained ${percent(accuracy.static)}`,
   );
+  const { edgeCases, golden } = summary;
+  if (edgeCases.identified > 0) {
+    lines.push(
+      `Edge cases: ${count(edgeCases.identified)} identified out of ${count(edgeCases.outOf)} total samples (${count(edgeCases.labeled)} labeled)`,
+    );
+  }
+  if (golden) {
+    lines.push(
+      `Golden set (${count(golden.rows)} rows no version learned from): old model v${golden.old.version} accuracy ${percent(golden.old.accuracy)}, now serving v${golden.new.version} ${percent(golden.new.accuracy)}`,
+    );
+  }
   return lines.join('\n');
 }
 
@@ -319,6 +358,7 @@ async function runDemoCommand(options: DemoCommandOptions, command: Command): Pr
     reference: stream.reference,
     rows: stream.rows,
     knownDrifts: stream.knownDrifts,
+    ...(stream.golden ? { golden: stream.golden } : {}),
     rate: options.rate,
     maxLag: options.maxLag,
     labelDelayMs: options.labelDelay,
@@ -361,8 +401,8 @@ export function demoCommand(): Command {
     .addOption(
       new Option(
         '--dataset <name>',
-        'sea (synthetic, known drifts) or elec2 (default: sea, or your CSV with --file)',
-      ).choices(['sea', 'elec2']),
+        'sea (synthetic, known drifts), orientation (body key points, a rare posture becomes common) or elec2 (default: sea, or your CSV with --file)',
+      ).choices(['sea', 'orientation', 'elec2']),
     )
     .option('--file <csv>', 'your labeled CSV; or the ELEC2 CSV, with --dataset elec2')
     .option('--label-column <name>', "your CSV's labels' column", 'label')
@@ -437,6 +477,7 @@ their place among the events; in wall-clock time they arrive later by the holds 
 Examples:
   $ npm run demo
   $ driftwatch demo --json
+  $ driftwatch demo --dataset orientation
   $ driftwatch demo --dataset elec2 --file ../shared/datasets/elec2.csv --rate 5000
   $ driftwatch demo --file test/fixtures/byom/multiclass-iris.stream.csv --drifts 1000 \\
       --reference-rows 500 --rate 500`,
