@@ -66,6 +66,41 @@ function refusal(code: CliErrorCode, message: string | RegExp): (error: unknown)
 }
 
 describe('buildRegistration', () => {
+  describe('a golden set (--golden)', () => {
+    it("keeps its rows in the model's input order and its labels as class indices", async () => {
+      const { version } = await register(
+        'sensor',
+        'binary-logit.onnx',
+        'binary-logit.reference.csv',
+        { golden: fixture('binary-logit.stream.csv') },
+      );
+      const golden = version.goldenSet;
+      assert.ok(golden);
+      assert.equal(golden.rows.length, 2000);
+      assert.deepEqual(golden.rows[0], [-0.1156, 2.1492, -0.7496, 0.3531]);
+      assert.equal(golden.labels[0], 0);
+      assert.ok(golden.labels.every((label) => label === 0 || label === 1));
+      assert.deepEqual(
+        modelVersionSchema.parse({ ...version, version: 1, parentVersion: null }).goldenSet,
+        golden,
+      );
+      const without = await register('sensor', 'binary-logit.onnx', 'binary-logit.reference.csv');
+      assert.equal(without.version.goldenSet, undefined);
+    });
+
+    it('refuses one whose label names no class of the model, saying it is the golden set', async () => {
+      await assert.rejects(
+        register('iris', 'multiclass-iris.onnx', 'multiclass-iris.reference.csv', {
+          golden: fixture('bad-unknown-class.reference.csv'),
+        }),
+        refusal(
+          'DW_CLI_BAD_OPTION',
+          /^--golden: .*class "daisy" is not one of the model's classes/,
+        ),
+      );
+    });
+  });
+
   describe('a model it can read', () => {
     it('multiclass-iris: header features, the model’s classes, a profile per class, metrics on every row', async () => {
       const { version, interpretation, referenceRows, labeledRows, labelColumn } = await register(

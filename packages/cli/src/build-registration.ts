@@ -29,6 +29,11 @@ export interface RegistrationOptions {
   reference: string;
   /** The reference file's label column; a file without it is registered without metrics. */
   labelColumn: string;
+  /**
+   * Path of a golden test set: a labeled CSV with the same columns (and label column), kept in the
+   * version so every challenger and its champion are scored on it.
+   */
+  golden?: string;
   /** Feature names in the model's input order, when the model does not say them. */
   features?: readonly string[];
   /** Class names in the order of the model's probabilities, when the model does not say them. */
@@ -208,6 +213,9 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
   if (options.alarmSettings) {
     version.alarmCalibration = calibrateVersionAlarms(version, options.alarmSettings);
   }
+  if (options.golden !== undefined) {
+    version.goldenSet = await readGoldenSet(options.golden, options.labelColumn, interpretation);
+  }
   return {
     version,
     interpretation,
@@ -218,6 +226,33 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
 }
 
 /** Each row's label as an index into `classes`; undefined for a row without one. */
+/** A golden set's rows in the model's input order and its labels as class indices; every row labeled. */
+async function readGoldenSet(
+  path: string,
+  labelColumn: string,
+  { featureNames, classes, classesSource }: ClassifierInterpretation,
+): Promise<NonNullable<ModelVersion['goldenSet']>> {
+  let table: LabeledCsv;
+  try {
+    table = await readLabeledCsv(path, { labelColumn, labels: 'required', features: featureNames });
+  } catch (error) {
+    throw error instanceof DatasetError
+      ? new CliError('DW_CLI_BAD_OPTION', `--golden: ${error.message}`, { cause: error })
+      : error;
+  }
+  const labels = classIndices(
+    table,
+    path,
+    classes,
+    classesSource,
+    (message) => new CliError('DW_CLI_BAD_OPTION', `--golden: ${message}`),
+  );
+  return {
+    rows: table.rows.map((row) => featureNames.map((name) => row.features[name] ?? NaN)),
+    labels: labels.map((label) => label ?? 0),
+  };
+}
+
 function classIndices(
   table: LabeledCsv,
   path: string,

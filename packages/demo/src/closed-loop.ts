@@ -172,12 +172,25 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       },
       createdAt: Date.now(),
     });
-    const version1 = options.alarmSettings
-      ? {
-          ...bootstrapped,
-          alarmCalibration: calibrateVersionAlarms(bootstrapped, options.alarmSettings),
-        }
-      : bootstrapped;
+    const golden = options.golden?.filter((row) => row.label !== undefined);
+    // The golden set rides in version 1, as `models register --golden` puts it there: the
+    // trainer then scores every challenger and its champion on it.
+    const version1: ModelVersion = {
+      ...bootstrapped,
+      ...(options.alarmSettings
+        ? { alarmCalibration: calibrateVersionAlarms(bootstrapped, options.alarmSettings) }
+        : {}),
+      ...(golden && golden.length > 0
+        ? {
+            goldenSet: {
+              rows: golden.map((row) =>
+                options.featureNames.map((name) => row.features[name] ?? NaN),
+              ),
+              labels: golden.map((row) => classOf(row.label)),
+            },
+          }
+        : {}),
+    };
     await producer.connect();
     await producer.send({
       topic: names.modelVersions,
@@ -409,7 +422,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
     const detectorMetrics = detector ? await detector.metrics() : '';
     const staticCorrect = await scoreOffline(version1, options.rows, classOf);
     const serving = registry.registry.latestPromoted(model) ?? version1;
-    const golden = options.golden
+    const goldenComparison = options.golden
       ? {
           rows: options.golden.length,
           old: {
@@ -435,7 +448,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
       requests,
       versions: registry.registry.versions(model),
       edgeCases,
-      golden,
+      golden: goldenComparison,
     });
     await options.beforeCleanup?.({ prefix, names });
     return {

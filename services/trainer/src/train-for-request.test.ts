@@ -279,6 +279,41 @@ describe('trainForRequest', () => {
     assert.equal(outcome.version.trainingWindow.trainRows, 800);
   });
 
+  it("scores challenger and champion on the champion's golden set, records both and carries the set on", async () => {
+    const champion = await championOn(7);
+    const goldenRows = window(11, 500);
+    const goldenSet = {
+      rows: goldenRows.map((p) => [
+        p.features['x1'] ?? 0,
+        p.features['x2'] ?? 0,
+        p.features['x3'] ?? 0,
+      ]),
+      labels: goldenRows.map((p) => p.label),
+    };
+    const outcome = await trainForRequest(request(), {
+      ledger: ledgerOf({ ...champion, goldenSet }),
+      readWindow: () => Promise.resolve(window(11, 1500)),
+      policy,
+      now: () => 9_999,
+    });
+    assert.equal(outcome.kind, 'published');
+    const { version } = outcome;
+    assert.deepEqual(version.goldenSet, goldenSet);
+    const challenger = version.metrics.challenger['goldenAccuracy'] ?? 0;
+    const old = version.metrics.champion?.['goldenAccuracy'] ?? 1;
+    assert.ok(challenger > old + 0.05, `golden set: challenger ${challenger} vs champion ${old}`);
+    assert.match(version.reason, /; golden set \(500 rows\): \d+\.\d% vs champion v1 \d+\.\d%$/);
+    const without = await trainForRequest(request(), {
+      ledger: ledgerOf(champion),
+      readWindow: () => Promise.resolve(window(11, 1500)),
+      policy,
+      now: () => 9_999,
+    });
+    assert.equal(without.kind, 'published');
+    assert.equal(without.version.goldenSet, undefined);
+    assert.equal(without.version.metrics.challenger['goldenAccuracy'], undefined);
+  });
+
   it('on a false alarm, chooses the longer history over the few rows since it', async () => {
     const champion = await championOn(7);
     const before = window(9, 4000, 0.2).map((row) => ({ ...row, id: `old-${row.id}` }));

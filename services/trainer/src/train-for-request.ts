@@ -318,7 +318,32 @@ export async function trainForRequest(
   if (version.status !== 'rejected' && request.alarmSettings) {
     version.alarmCalibration = calibrateVersionAlarms(version, request.alarmSettings);
   }
+  if (champion?.goldenSet) await scoreOnGoldenSet(version, champion, champion.goldenSet);
   return { kind: 'published', version, trainMs: performance.now() - started, command };
+}
+
+/**
+ * The champion's golden set, carried on to the challenger, with both scored on it: their accuracy
+ * in the metrics (`goldenAccuracy`) and in the decision's reason. The decision itself stays the
+ * holdout's, as the criteria say; the golden set is the owner's fixed yardstick beside it.
+ */
+async function scoreOnGoldenSet(
+  version: ModelVersion,
+  champion: ModelVersion,
+  golden: NonNullable<ModelVersion['goldenSet']>,
+): Promise<void> {
+  const rows = { rows: golden.rows, labels: golden.labels };
+  const [challenger, old] = await Promise.all([
+    evaluateChampion(version, rows),
+    evaluateChampion(champion, rows),
+  ]);
+  const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
+  version.goldenSet = golden;
+  version.metrics = {
+    challenger: { ...version.metrics.challenger, goldenAccuracy: challenger.metrics.accuracy },
+    champion: { ...(version.metrics.champion ?? {}), goldenAccuracy: old.metrics.accuracy },
+  };
+  version.reason += `; golden set (${golden.rows.length} rows): ${percent(challenger.metrics.accuracy)} vs champion v${champion.version} ${percent(old.metrics.accuracy)}`;
 }
 
 /**

@@ -21,6 +21,7 @@ interface RegisterOptions {
   onnx: string;
   reference: string;
   labelColumn: string;
+  golden?: string;
   features?: string[];
   classes?: string[];
   threshold?: number;
@@ -205,6 +206,7 @@ async function register(model: string, options: RegisterOptions): Promise<void> 
     onnx: options.onnx,
     reference: options.reference,
     labelColumn: options.labelColumn,
+    ...(options.golden === undefined ? {} : { golden: options.golden }),
     ...(options.features ? { features: options.features } : {}),
     ...(options.classes ? { classes: options.classes } : {}),
     ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
@@ -257,6 +259,10 @@ export function modelsRegisterCommand(): Command {
       'data the model was trained or validated on, with a header: features (and labels)',
     )
     .option('--label-column <name>', "the reference file's label column", 'label')
+    .option(
+      '--golden <csv>',
+      'a labeled test set with the same columns: every challenger and its champion are scored on it, both accuracies kept in the version',
+    )
     .addOption(
       new Option(
         '--features <a,b,…>',

@@ -78,7 +78,8 @@ export function summarizeVersions(registry: ModelRegistry, model?: string): Mode
 }
 
 /** The metrics a person compares first; others are in `--json`. */
-const headlineMetrics = ['accuracy', 'f1', 'rocAuc'] as const;
+// goldenAccuracy: on the owner's golden set, where the model has one (`models register --golden`).
+const headlineMetrics = ['accuracy', 'f1', 'rocAuc', 'goldenAccuracy'] as const;
 
 function metricCell(version: ModelVersionSummary, name: string): string {
   const challenger = version.metrics.challenger[name];

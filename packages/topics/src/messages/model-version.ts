@@ -284,6 +284,20 @@ export const modelVersionSchema = z
      */
     alarmCalibration: alarmCalibrationSchema.nullable().optional(),
     /**
+     * A fixed labeled test set the model's owner chose (`driftwatch models register --golden`), in
+     * `featureNames` order with labels as class indices: every challenger and its champion are both
+     * scored on it, and the version records both (`metrics.*.goldenAccuracy`). Each version the
+     * trainer makes carries it on. Null or absent when none was given.
+     */
+    goldenSet: z
+      .object({
+        rows: z.array(z.array(z.number())).min(1),
+        labels: z.array(z.number().int().nonnegative()).min(1),
+      })
+      .refine((golden) => golden.rows.length === golden.labels.length, 'one label per row')
+      .nullable()
+      .optional(),
+    /**
      * How it was trained, as text: the built-in family and its hyperparameters, the training
      * program's command line, or where a registered model came from. Empty in versions written
      * before.

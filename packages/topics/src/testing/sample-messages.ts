@@ -118,6 +118,13 @@ const promotedVersion: ModelVersion = {
       },
     },
   },
+  goldenSet: {
+    rows: [
+      [48_000, 0.31, 39, 0, 2_100],
+      [22_500, 0.88, 27, 2, 9_400],
+    ],
+    labels: [0, 1],
+  },
   metrics: {
     challenger: { auc: 0.874, accuracy: 0.8125, logLoss: 0.402 },
     champion: { auc: 0.851, accuracy: 0.79, logLoss: 0.431 },
@@ -315,6 +322,7 @@ export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[
           expectedAccuracy: 0.71,
         },
       },
+      goldenSet: null,
       metrics: { challenger: {}, champion: null },
       trainingWindow: {
         fromTs: 0,
