@@ -472,6 +472,32 @@ describe('inference handler', () => {
     assert.ok(diagnostics.calls.includes('edgeCases sea 1 3'), diagnostics.calls.join('; '));
   });
 
+  it('edge cases: an event at the edge of what a float holds is scored, and its verdict is a valid record', async () => {
+    const random = mulberry32(6);
+    const referenceRows = Array.from({ length: 500 }, () => [random(), random()]);
+    const multivariate = fitMultivariateReference([...logisticFeatures], referenceRows, { k: 3 });
+    assert.ok(multivariate);
+    // A constant-ish column: standardizing divides by a tiny scale.
+    multivariate.clusters.standardizer.scale = [1e-300, 1];
+    const version = logisticVersion('sea', 1, seaV1.weights);
+    const { handle } = await inference([
+      { ...version, reference: { ...version.reference, multivariate } },
+    ]);
+    const outputs = await attempt(handle, [
+      await eventRecord(event('e1', 'sea', { x1: 3e38, x2: -3e38 })),
+      await eventRecord(event('e2', 'sea', { x1: 0.5, x2: 0.5 })),
+    ]);
+    const predictions = await predictionsOf(outputs);
+    assert.deepEqual(
+      predictions.map((prediction) => prediction.id),
+      ['e1', 'e2'],
+    );
+    for (const output of outputs.filter((o) => o.topic === names.edgeCases)) {
+      const edgeCase = await codecs.edgeCases.decode(output.value);
+      assert.ok(Number.isFinite(edgeCase.edgeCase.distance));
+    }
+  });
+
   it('edge cases: none for a version without a multivariate reference', async () => {
     const { handle, diagnostics } = await inference([logisticVersion('sea', 1, seaV1.weights)]);
     const outputs = await attempt(handle, [

@@ -6,6 +6,7 @@ import {
   type InputRecord,
   type OutputMessage,
 } from '@driftwatch/bus';
+import { DriftError } from '@driftwatch/drift';
 import { buildFeatureMatrix, predictClasses } from '@driftwatch/model';
 import {
   DecodeError,
@@ -251,7 +252,20 @@ function judgeEdgeCase(
 ): EdgeCaseVerdict | null {
   const row = edgeCases.features.map((name) => event.features[name] ?? Number.NaN);
   // The model's inputs are checked finite before scoring; a reference over other columns is not.
-  return row.every(Number.isFinite) ? edgeCases.finder.judge(row) : null;
+  if (!row.every(Number.isFinite)) return null;
+  let verdict: EdgeCaseVerdict | null;
+  try {
+    verdict = edgeCases.finder.judge(row);
+  } catch (error) {
+    // A value so far out that standardizing it overflows has no nearest cluster to name; the
+    // event is still scored and served, as the model took it.
+    if (error instanceof DriftError) return null;
+    throw error;
+  }
+  // Far enough out, the distance itself overflows: still the farthest there is, and a number.
+  return verdict && !Number.isFinite(verdict.distance)
+    ? { ...verdict, distance: Number.MAX_VALUE }
+    : verdict;
 }
 
 /**
