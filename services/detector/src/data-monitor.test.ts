@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 
 import { mulberry32 } from '@driftwatch/drift';
 import { buildQuantileProfile } from '@driftwatch/learn';
+import { fitMultivariateReference } from '@driftwatch/model';
 import type { ReferenceProfile } from '@driftwatch/topics';
 
 import { DataMonitor, type DataMonitorOptions, type DataSignal } from './data-monitor.js';
@@ -130,6 +131,24 @@ describe('DataMonitor', () => {
       );
       assert.deepEqual([...before, ...after], uninterrupted, `split at ${split}`);
     }
+  });
+
+  it('judges a version whose multivariate reference does not revive feature by feature, and keeps running', () => {
+    const rows = uniformRows(3_000, 8);
+    const fitted = fitMultivariateReference(['x1', 'x2', 'x3'], rows);
+    assert.ok(fitted);
+    // Shares the schema lets through (each in [0, 1]) but that do not add up to 1.
+    const broken = {
+      ...fitted,
+      clusters: { ...fitted.clusters, shares: fitted.clusters.shares.map(() => 0.5) },
+    };
+    const monitor = new DataMonitor({ ...referenceOf(false), multivariate: broken }, options);
+    assert.equal(monitor.multivariate(), null);
+    const shifted = uniformRows(4_000, 9, (i) => (i >= 2_000 ? 3 : 0));
+    assert.ok(run(monitor, shifted).some((signal) => signal.detector === 'psi'));
+    const working = new DataMonitor({ ...referenceOf(false), multivariate: fitted }, options);
+    run(working, uniformRows(1_000, 10));
+    assert.notEqual(working.multivariate()?.clusterPsi, undefined);
   });
 });
 

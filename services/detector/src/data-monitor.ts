@@ -1,5 +1,6 @@
 import { calibrateDataRules, dataRuleTracks, type DataRuleTrackSource } from '@driftwatch/alarms';
 import {
+  DriftError,
   ksTwoSample,
   type CbpeEstimate,
   StreamingPsi,
@@ -17,6 +18,7 @@ import {
 import {
   MultivariateMonitor,
   type MultivariateMonitorState,
+  type MultivariateOptions,
   type MultivariateSnapshot,
 } from './multivariate-monitor.js';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
@@ -146,6 +148,27 @@ function featureOf(source: DataRuleTrackSource): string | null {
 }
 
 /**
+ * The version's multivariate rules, from its snapshot when that revives, else afresh; null when
+ * the reference itself does not revive (clusters the schema let through but the drift package
+ * refuses, say shares that do not add up to 1): the version is then judged feature by feature, as
+ * a version without a multivariate reference is, rather than stopping the detector.
+ */
+function reviveMultivariate(
+  reference: NonNullable<ReferenceProfile['multivariate']>,
+  options: MultivariateOptions,
+  saved: MultivariateMonitorState | undefined,
+): MultivariateMonitor | null {
+  for (const state of saved ? [saved, undefined] : [undefined]) {
+    try {
+      return new MultivariateMonitor(reference, options, state);
+    } catch (error) {
+      if (!(error instanceof DriftError)) throw error;
+    }
+  }
+  return null;
+}
+
+/**
  * Data drift of one model version: PSI of each feature and of the score (multiclass: of each
  * class's probability) against the reference
  * profile of the version's training data, over sliding or tumbling windows of predictions. A
@@ -222,7 +245,7 @@ export class DataMonitor {
     const savedMultivariate = state?.multivariate ?? undefined;
     this.#multivariate =
       reference.multivariate && options.multivariate !== false
-        ? new MultivariateMonitor(
+        ? reviveMultivariate(
             reference.multivariate,
             multivariateOptions,
             savedMultivariate && MultivariateMonitor.fits(multivariateOptions, savedMultivariate)
