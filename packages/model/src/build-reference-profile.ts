@@ -1,6 +1,7 @@
 import { buildQuantileProfile, type FeatureRows } from '@driftwatch/learn';
 import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
 
+import { evenRows } from './even-rows.js';
 import { ModelError } from './errors.js';
 import { fitClassCalibration } from './fit-class-calibration.js';
 import {
@@ -125,11 +126,5 @@ function unsampled(distribution: {
 
 /** `count` values spread evenly over the column: deterministic, and covers its whole range. */
 function evenSample(rows: FeatureRows, column: number, count: number): number[] {
-  if (count <= 0 || rows.length === 0) return [];
-  const step = Math.max(1, rows.length / count);
-  const sample: number[] = [];
-  for (let position = 0; position < rows.length && sample.length < count; position += step) {
-    sample.push(rows[Math.floor(position)]?.[column] ?? 0);
-  }
-  return sample;
+  return evenRows(rows, count).map((row) => row[column] ?? 0);
 }

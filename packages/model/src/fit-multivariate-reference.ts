@@ -2,6 +2,8 @@ import { fitPcaReconstruction, ReferenceClusters } from '@driftwatch/drift';
 import type { FeatureRows } from '@driftwatch/learn';
 import type { MultivariateReference } from '@driftwatch/topics';
 
+import { evenRows } from './even-rows.js';
+
 export interface MultivariateReferenceOptions {
   /** Clusters. Default 20; fewer when the reference has under 10 rows per cluster. */
   readonly k?: number;
@@ -64,11 +66,4 @@ export function fitMultivariateReference(
         }).toJSON()
       : null;
   return { features: [...featureNames], clusters: clusters.toJSON(), reconstruction };
-}
-
-/** At most `count` rows, spread evenly over `rows`: deterministic, and covering all of them. */
-function evenRows(rows: FeatureRows, count: number): FeatureRows {
-  if (rows.length <= count) return rows;
-  const step = rows.length / count;
-  return Array.from({ length: count }, (_, i) => rows[Math.floor(i * step)] as readonly number[]);
 }

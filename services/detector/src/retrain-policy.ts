@@ -258,7 +258,7 @@ export class RetrainPolicy {
     const options = this.#options;
     state.labeledThisVersion++;
     if (tick.edgeCase) state.edgeCasesLabeled = (state.edgeCasesLabeled ?? 0) + 1;
-    state.versionStartTs ??= tick.ts;
+    const versionStartTs = (state.versionStartTs ??= tick.ts);
     state.lastScheduledAt ??= tick.now;
     const phase = state.phase;
     if (phase.kind === 'waiting') {
@@ -279,6 +279,14 @@ export class RetrainPolicy {
       );
     }
 
+    /** Volume, schedule and edge cases ask over the serving version's whole life so far. */
+    const overServingLife = (reason: RetrainReason): RetrainDecision => ({
+      reason,
+      alertId: null,
+      fromTs: versionStartTs,
+      toTs: tick.ts,
+      ...labeledOffsets(state.versionStart ?? undefined, tick.at),
+    });
     let decision: RetrainDecision | null = null;
     if (options.accuracyBelow > 0 && tick.windowAccuracy !== undefined) {
       if (state.accuracyArmed && tick.windowAccuracy < options.accuracyBelow) {
@@ -299,13 +307,7 @@ export class RetrainPolicy {
       options.afterLabeled > 0 &&
       state.labeledThisVersion === options.afterLabeled
     ) {
-      decision = {
-        reason: 'volume',
-        alertId: null,
-        fromTs: state.versionStartTs,
-        toTs: tick.ts,
-        ...labeledOffsets(state.versionStart ?? undefined, tick.at),
-      };
+      decision = overServingLife('volume');
     }
     if (
       !decision &&
@@ -313,13 +315,7 @@ export class RetrainPolicy {
       tick.now - state.lastScheduledAt >= options.intervalMs
     ) {
       state.lastScheduledAt = tick.now;
-      decision = {
-        reason: 'schedule',
-        alertId: null,
-        fromTs: state.versionStartTs,
-        toTs: tick.ts,
-        ...labeledOffsets(state.versionStart ?? undefined, tick.at),
-      };
+      decision = overServingLife('schedule');
     }
     const afterEdgeCases = options.afterEdgeCases ?? 0;
     // Edge cases wait quietly while a request is in flight: they are data, not an alarm.
@@ -329,17 +325,10 @@ export class RetrainPolicy {
       (state.edgeCasesLabeled ?? 0) >= afterEdgeCases &&
       this.#settle(tick.now, isAnswered) === 'idle'
     ) {
-      decision = {
-        reason: 'edge_cases',
-        alertId: null,
-        fromTs: state.versionStartTs,
-        toTs: tick.ts,
-        ...labeledOffsets(state.versionStart ?? undefined, tick.at),
-      };
+      decision = overServingLife('edge_cases');
+      state.edgeCasesLabeled = 0;
     }
-    if (!decision) return null;
-    if (decision.reason === 'edge_cases') state.edgeCasesLabeled = 0;
-    return this.#propose(decision, tick.now, isAnswered);
+    return decision ? this.#propose(decision, tick.now, isAnswered) : null;
   }
 
   /** Records the request the caller published for the last decision: now in flight. */
