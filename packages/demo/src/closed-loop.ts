@@ -422,19 +422,20 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
     const detectorMetrics = detector ? await detector.metrics() : '';
     const staticCorrect = await scoreOffline(version1, options.rows, classOf);
     const serving = registry.registry.latestPromoted(model) ?? version1;
-    const goldenComparison = options.golden
-      ? {
-          rows: options.golden.length,
-          old: {
-            version: version1.version,
-            accuracy: await accuracyOn(version1, options.golden, classOf),
-          },
-          new: {
-            version: serving.version,
-            accuracy: await accuracyOn(serving, options.golden, classOf),
-          },
-        }
-      : null;
+    const goldenComparison =
+      golden && golden.length > 0
+        ? {
+            rows: golden.length,
+            old: {
+              version: version1.version,
+              accuracy: await accuracyOn(version1, golden, classOf),
+            },
+            new: {
+              version: serving.version,
+              accuracy: await accuracyOn(serving, golden, classOf),
+            },
+          }
+        : null;
     const summary = summarizeDemo({
       dataset: options.streamName,
       model,
@@ -485,7 +486,6 @@ function classIndexer(classes: readonly string[]): (label: ReplayRow['label']) =
   };
 }
 
-/** Whether version 1 is right on each labeled row, scored as inference would score it. */
 /** A version's accuracy on labeled rows, scored offline. */
 async function accuracyOn(
   version: ModelVersion,
@@ -496,6 +496,7 @@ async function accuracyOn(
   return correct.filter(Boolean).length / Math.max(1, correct.length);
 }
 
+/** Whether `version` is right on each labeled row (by index), scored as inference would score it. */
 async function scoreOffline(
   version: ModelVersion,
   rows: readonly ReplayRow[],
