@@ -87,6 +87,40 @@ describe('MultivariateMonitor', () => {
     assert.deepEqual(resumed.toJSON(), whole.toJSON(), 'the missing row was not counted');
   });
 
+  it('leaves out a row too far out to standardize, and keeps going', () => {
+    const fitted = reference();
+    // A near-constant reference column: standardizing divides by a tiny scale.
+    const tiny = {
+      ...fitted,
+      clusters: {
+        ...fitted.clusters,
+        standardizer: { ...fitted.clusters.standardizer, scale: [1e-300, 1, 1] },
+      },
+    };
+    const monitor = new MultivariateMonitor(tiny, { window: 10, psiThreshold: 0.1 });
+    const before = monitor.toJSON();
+    assert.deepEqual(monitor.observe({ a: 1e300, b: 0, c: 0 }, 0, 0), []);
+    assert.deepEqual(monitor.toJSON(), before, 'nothing counted');
+    for (const features of rows(20, 11)) monitor.observe(features, 1, 1);
+    assert.notEqual(monitor.last.clusterPsi, undefined);
+    // Only the projection overflows: its squared distance passes the largest double.
+    const reconstruction = fitted.reconstruction;
+    assert.ok(reconstruction);
+    const projected = new MultivariateMonitor(
+      {
+        ...fitted,
+        reconstruction: {
+          ...reconstruction,
+          standardizer: { ...reconstruction.standardizer, scale: [1e-10, 1, 1] },
+        },
+      },
+      { window: 10, psiThreshold: 0.1 },
+    );
+    const untouched = projected.toJSON();
+    assert.deepEqual(projected.observe({ a: 1e150, b: 0, c: 0 }, 0, 0), []);
+    assert.deepEqual(projected.toJSON(), untouched);
+  });
+
   it('digits (64 dimensions): classes withheld from the reference raise occupancy and reconstruction alerts and dominate the edge cases', () => {
     // scikit-learn's load_digits, as the k-means goldens' fixture script wrote it.
     const { rows, targets } = JSON.parse(

@@ -1,5 +1,6 @@
 import {
   ClusterOccupancy,
+  DriftError,
   type ClusterOccupancyState,
   type OccupancyWindow,
   PcaReconstruction,
@@ -55,7 +56,8 @@ const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
  *   distribution is unchanged.
  *
  * Each alerts once per episode and re-arms after a window back within bounds. Rows with a missing
- * feature are left out (inference dead-letters such events, so they are rare).
+ * feature are left out (inference dead-letters such events, so they are rare), as are rows too far
+ * out to standardize.
  */
 export class MultivariateMonitor {
   readonly #features: readonly string[];
@@ -106,8 +108,21 @@ export class MultivariateMonitor {
       if (value === null || value === undefined || !Number.isFinite(value)) return [];
       this.#row[column] = value;
     }
-    if (this.#pca) this.#errorSum += this.#pca.error(this.#row);
-    const occupancy = this.#occupancy.add(this.#clusters.nearestCentroid(this.#row).index);
+    let error: number;
+    let cluster: number;
+    try {
+      error = this.#pca?.error(this.#row) ?? 0;
+      cluster = this.#clusters.nearestCentroid(this.#row).index;
+    } catch (thrown) {
+      // A value so far out that standardizing it overflows (a near-constant reference column)
+      // cannot be placed or projected: left out, as a row with a missing feature is.
+      if (thrown instanceof DriftError) return [];
+      throw thrown;
+    }
+    // Squared, such a row's error can overflow too: the same row, left out the same way.
+    if (!Number.isFinite(error)) return [];
+    this.#errorSum += error;
+    const occupancy = this.#occupancy.add(cluster);
     if (!occupancy) return [];
     const signals: DataSignal[] = [];
     const { window, psiThreshold } = this.#options;
