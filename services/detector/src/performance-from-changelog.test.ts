@@ -40,6 +40,25 @@ describe('performanceFromChangelog', () => {
         model: 'sea',
         realized: { version: 2, accuracy: 0.75, labeled: 4 },
         estimated: { version: 3, accuracy: cbpe.accuracy, predictions: 3 },
+        observed: null,
+      },
+    ]);
+  });
+
+  it('reads how many predictions the data monitor observed of the version last served', () => {
+    const performance = performanceFromChangelog([
+      record('data/sea', { version: 1, monitor: { observed: 5_000, estimate: null } }),
+      record('data/sea', { version: 2, monitor: { observed: 11_840, estimate: null } }),
+      // Before its first prediction, and a snapshot from a release that did not count: nothing.
+      record('data/elec2', { version: 1, monitor: { observed: 0, estimate: null } }),
+      record('data/orientation', { version: 4, monitor: { estimate: null } }),
+    ]);
+    assert.deepEqual(performance, [
+      {
+        model: 'sea',
+        realized: null,
+        estimated: null,
+        observed: { version: 2, predictions: 11_840 },
       },
     ]);
   });

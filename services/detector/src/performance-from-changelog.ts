@@ -11,20 +11,28 @@ import type { ConceptStateJson, DataStateJson } from './model-states.js';
 import { parseStateKey } from './state-key.js';
 import type { StateSnapshot } from './state-store.js';
 
-/** One model's accuracy as the detector last committed it: with labels, and without. */
+/**
+ * One model's accuracy as the detector last committed it, with labels and without, and how many
+ * predictions of the version last served it has seen.
+ */
 export interface ModelPerformance {
   model: string;
   /** Accuracy over the labeled window of the version the labels were last for. */
   realized: { version: number; accuracy: number; labeled: number } | null;
   /** CBPE's estimate over the last predictions of the version last served (calibrated). */
   estimated: { version: number; accuracy: number; predictions: number } | null;
+  /**
+   * The predictions of the version last served the data monitor counted since that version took
+   * over (all of them, not the window's), or since detector options that start the monitor afresh
+   * last changed: what the version's edge cases are a share of.
+   */
+  observed: { version: number; predictions: number } | null;
 }
 
 /**
  * What `driftwatch status` shows of each model's performance, read from the detector's state
  * changelog (`key`/`value` records, oldest first; the last snapshot of a key wins), so it needs
  * no detector to be running. A snapshot this release cannot read is left out, not thrown.
-
  */
 export function performanceFromChangelog(
   records: readonly { key: Buffer | null; value: Buffer | null }[],
@@ -33,7 +41,7 @@ export function performanceFromChangelog(
   for (const record of records) latest.set(record.key?.toString() ?? '', record.value);
   const byModel = new Map<string, ModelPerformance>();
   const of = (model: string): ModelPerformance => {
-    const known = byModel.get(model) ?? { model, realized: null, estimated: null };
+    const known = byModel.get(model) ?? { model, realized: null, estimated: null, observed: null };
     byModel.set(model, known);
     return known;
   };
@@ -50,6 +58,10 @@ export function performanceFromChangelog(
         }
       } else {
         const { version, monitor } = snapshot.state as DataStateJson;
+        // Checked rather than trusted, like the rest: without it the model shows no edge cases.
+        if (typeof monitor.observed === 'number' && monitor.observed > 0) {
+          of(key.model).observed = { version, predictions: monitor.observed };
+        }
         if (!monitor.estimate) continue;
         const state = monitor.estimate.cbpe;
         const cbpe =

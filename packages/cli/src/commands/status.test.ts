@@ -1,13 +1,55 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { deploymentNames } from '@driftwatch/bus';
+import { formatStateKey, internalTopicNames } from '@driftwatch/detector';
 
 import { modelVersionKey } from '@driftwatch/topics';
 
+import { fakeEdgeCase } from '../testing/fake-edge-case.js';
 import { fakeModelVersion } from '../testing/fake-model-version.js';
+import { fakeMultivariateReference } from '../testing/fake-multivariate-reference.js';
 import { runCli } from '../testing/run-cli.js';
 import { testDeployment, type TestDeployment } from '../testing/test-deployment.js';
-import type { StatusReport } from './status.js';
+import { formatStatus, type StatusReport } from './status.js';
+
+describe('formatStatus', () => {
+  const report: StatusReport = {
+    brokers: ['127.0.0.1:9092'],
+    topicPrefix: '',
+    stack: { mode: 'remote', redis: { address: '127.0.0.1:6379', reachable: true } },
+    kafka: { reachable: true, clusterId: 'c1', brokers: 1 },
+    topics: [],
+    services: [],
+    models: [
+      {
+        model: 'orientation',
+        servingVersion: 1,
+        versions: 1,
+        realized: null,
+        estimated: null,
+        edgeCases: null,
+      },
+      {
+        model: 'sea',
+        servingVersion: 2,
+        versions: 3,
+        realized: { version: 2, accuracy: 0.862, labeled: 512 },
+        estimated: { version: 2, accuracy: 0.871, predictions: 1_000 },
+        edgeCases: { version: 2, found: 51, judged: 11_840 },
+      },
+    ],
+    alerts: { total: 0, byModel: {} },
+  };
+
+  it("shows each model's edge cases out of the predictions of the version last served", () => {
+    const lines = formatStatus(report);
+    const models = lines.slice(lines.indexOf('models') + 1, lines.indexOf('models') + 3);
+    assert.deepEqual(models, [
+      '  orientation  serving v1  1 version',
+      '  sea          serving v2  3 versions  estimated accuracy 0.871 (v2, last 1,000 predictions)  realized 0.862 (v2, last 512 labeled)  edge cases 51 of 11,840 (v2)',
+    ]);
+  });
+});
 
 describe('driftwatch status', () => {
   let deployment: TestDeployment;
@@ -15,7 +57,7 @@ describe('driftwatch status', () => {
 
   before(async () => {
     deployment = await testDeployment('status');
-    await deployment.provision(['events', 'labels', 'modelVersions']);
+    await deployment.provision(['events', 'labels', 'modelVersions', 'edgeCases']);
     const producer = deployment.kafka.producer();
     await producer.connect();
     try {
@@ -25,9 +67,20 @@ describe('driftwatch status', () => {
           Array.from({ length: count }, (_, i) => ({ partition, key: `e${i}`, value: '{}' })),
         ),
       });
+      // Clusters in its reference: inference looks for the edge cases of version 2.
+      const v2 = fakeModelVersion({
+        model: 'sea',
+        version: 2,
+        parentVersion: 1,
+        status: 'promoted',
+      });
+      const promotedWithClusters = {
+        ...v2,
+        reference: { ...v2.reference, multivariate: fakeMultivariateReference() },
+      };
       const versions = [
         fakeModelVersion({ model: 'sea', version: 1, parentVersion: null, status: 'promoted' }),
-        fakeModelVersion({ model: 'sea', version: 2, parentVersion: 1, status: 'promoted' }),
+        promotedWithClusters,
         fakeModelVersion({ model: 'sea', version: 3, parentVersion: 2, status: 'rejected' }),
       ];
       await producer.send({
@@ -38,6 +91,41 @@ describe('driftwatch status', () => {
             value: await deployment.codecs.modelVersions.encode(v),
           })),
         ),
+      });
+      // Edge cases of version 2, and one of version 1 (not counted: v2 serves).
+      const edgeCases = [1, 2, 2, 2].map((modelVersion, i) =>
+        fakeEdgeCase({ id: `edge-${i}`, model: 'sea', modelVersion }),
+      );
+      await producer.send({
+        topic: deployment.names.edgeCases,
+        messages: await Promise.all(
+          edgeCases.map(async (edgeCase) => ({
+            key: edgeCase.id,
+            value: await deployment.codecs.edgeCases.encode(edgeCase),
+          })),
+        ),
+      });
+      // The detector's data state of sea as it commits it: 40 predictions of version 2 seen.
+      const changelog = internalTopicNames(deployment.prefix).state;
+      const admin = deployment.kafka.admin();
+      await admin.connect();
+      try {
+        await admin.createTopics({ topics: [{ topic: changelog, numPartitions: 1 }] });
+      } finally {
+        await admin.disconnect();
+      }
+      await producer.send({
+        topic: changelog,
+        messages: [
+          {
+            key: formatStateKey({ stream: 'data', model: 'sea' }),
+            value: JSON.stringify({
+              partition: 0,
+              offset: '0',
+              state: { version: 2, monitor: { observed: 40, estimate: null } },
+            }),
+          },
+        ],
       });
     } finally {
       await producer.disconnect();
@@ -63,7 +151,7 @@ describe('driftwatch status', () => {
     await deployment.cleanup();
   });
 
-  it('--json reports the topics, the groups and their lag, and the serving versions', async () => {
+  it('--json reports the topics, the groups and their lag, the serving versions and their edge cases', async () => {
     const result = await runCli(['status', '--json'], deployment.env, { timeoutMs: 30_000 });
     assert.equal(result.code, 0, result.stderr);
     const report = JSON.parse(result.stdout) as StatusReport;
@@ -113,7 +201,14 @@ describe('driftwatch status', () => {
       })),
     ]);
     assert.deepEqual(report.models, [
-      { model: 'sea', servingVersion: 2, versions: 3, realized: null, estimated: null },
+      {
+        model: 'sea',
+        servingVersion: 2,
+        versions: 3,
+        realized: null,
+        estimated: null,
+        edgeCases: { version: 2, found: 3, judged: 40 },
+      },
     ]);
     assert.equal(report.alerts, null);
     assert.equal(report.stack.mode, 'local');
@@ -128,7 +223,7 @@ describe('driftwatch status', () => {
     assert.ok(
       lines.includes(`inference ${deployment.prefix}driftwatch-inference Empty 0 members lag 2`),
     );
-    assert.ok(lines.includes('sea serving v2 3 versions'));
+    assert.ok(lines.includes('sea serving v2 3 versions edge cases 3 of 40 (v2)'), result.stdout);
   });
 
   it('gives up by itself, saying so, when Kafka does not answer', async () => {

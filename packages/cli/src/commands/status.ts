@@ -5,11 +5,7 @@ import {
   type Admin,
   type PartitionWatermarks,
 } from '@driftwatch/bus';
-import {
-  internalTopicNames,
-  performanceFromChangelog,
-  type ModelPerformance,
-} from '@driftwatch/detector';
+import { internalTopicNames, performanceFromChangelog } from '@driftwatch/detector';
 import { parseEnv, redisEnv, textTable } from '@driftwatch/service-kit';
 import {
   answersPing,
@@ -24,7 +20,9 @@ import { Command } from 'commander';
 import { readCliConfig, type CliConfig } from '../cli-config.js';
 import { cliKafka, connectAdmin, unreachable } from '../kafka-client.js';
 import { withinDeadline } from '../deadline.js';
+import { modelStatus, type ModelStatus } from '../model-status.js';
 import { readAlerts } from '../read-alerts.js';
+import { readEdgeCases } from '../read-edge-cases.js';
 import { readModelRegistry } from '../read-model-registry.js';
 import { groupIdEnv, serviceNames, type ServiceName } from '../service-names.js';
 
@@ -57,11 +55,7 @@ export interface StatusReport {
     /** Records the group has yet to read; null when it never committed an offset. */
     lag: number | null;
   }[];
-  models: ({
-    model: string;
-    servingVersion: number | null;
-    versions: number;
-  } & Pick<ModelPerformance, 'realized' | 'estimated'>)[];
+  models: ModelStatus[];
   alerts: { total: number; byModel: Record<string, number> } | null;
 }
 
@@ -110,7 +104,7 @@ export async function collectStatus(
       topics: [],
     });
     const changelog = internalTopicNames(config.topicPrefix).state;
-    const [models, alerts, performance] = await Promise.all([
+    const [registry, alerts, edgeCases, performance] = await Promise.all([
       existing.has(config.names.modelVersions)
         ? readModelRegistry({
             kafka,
@@ -118,18 +112,16 @@ export async function collectStatus(
             codec: codecs.modelVersions,
             groupIdPrefix: deploymentNames(config.topicPrefix).followerGroupPrefix('cli', 'status'),
             timeoutMs: 15_000,
-          }).then((registry) =>
-            registry.models().map((model) => ({
-              model,
-              servingVersion: registry.latestPromoted(model)?.version ?? null,
-              versions: registry.versions(model).length,
-            })),
-          )
-        : [],
+          })
+        : null,
       existing.has(config.names.driftAlerts)
         ? readAlerts({ kafka, topic: config.names.driftAlerts, codec: codecs.driftAlerts })
         : null,
-      // The detector's committed state: accuracy with labels, and estimated without them.
+      existing.has(config.names.edgeCases)
+        ? readEdgeCases({ kafka, topic: config.names.edgeCases, codec: codecs.edgeCases })
+        : null,
+      // The detector's committed state: accuracy with labels, and estimated without them, and
+      // how many predictions of each serving version it has seen.
       existing.has(changelog)
         ? withinDeadline(15_000, `reading ${changelog}`, (signal) =>
             readTimeRange({
@@ -142,10 +134,7 @@ export async function collectStatus(
           ).then(performanceFromChangelog)
         : [],
     ]);
-    report.models = models.map((entry) => {
-      const known = performance.find((p) => p.model === entry.model);
-      return { ...entry, realized: known?.realized ?? null, estimated: known?.estimated ?? null };
-    });
+    report.models = registry === null ? [] : modelStatus(registry, performance, edgeCases);
     if (alerts !== null) {
       const byModel: Record<string, number> = {};
       for (const alert of alerts.alerts) byModel[alert.model] = (byModel[alert.model] ?? 0) + 1;
@@ -321,6 +310,9 @@ export function formatStatus(report: StatusReport): string[] {
           m.realized
             ? `realized ${m.realized.accuracy.toFixed(3)} (v${m.realized.version}, last ${countFormat.format(m.realized.labeled)} labeled)`
             : '',
+          m.edgeCases
+            ? `edge cases ${countFormat.format(m.edgeCases.found)} of ${countFormat.format(m.edgeCases.judged)} (v${m.edgeCases.version})`
+            : '',
         ]),
       ),
     ),
@@ -346,7 +338,9 @@ function indent(lines: string[]): string[] {
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description('one screen of what runs: stack, topics, services, serving models, alerts')
+    .description(
+      'one screen of what runs: stack, topics, services, serving models, edge cases, alerts',
+    )
     .option('--json', 'print the report as JSON', false)
     .addHelpText(
       'after',
@@ -356,7 +350,9 @@ each driftwatch topic with its partitions and messages (end − start offsets, s
 markers count and compacted-away records do not); each service's consumer group with its state
 and lag; the serving version of each model, with its accuracy as the detector last committed it:
 estimated from scores before labels arrive (binary versions with a calibration) and realized over
-the labeled window; and how many drift alerts there are.
+the labeled window; the edge cases inference identified among the predictions of the version the
+detector last saw served ("edge cases 51 of 11,840 (v2)"; nothing for a version whose reference
+has no clusters, where inference looks for none); and how many drift alerts there are.
 Exits 1 when Kafka does not answer (within a few seconds).
 
 Examples:
