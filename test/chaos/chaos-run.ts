@@ -97,6 +97,7 @@ export const chaosServiceEnv: Record<string, string> = {
   RETRAIN_ON_DRIFT: 'true',
   RETRAIN_INTERVAL_MS: '0',
   RETRAIN_AFTER_LABELED: '0',
+  RETRAIN_AFTER_EDGE_CASES: '0',
   RETRAIN_ACCURACY_BELOW: '0',
   RETRAIN_MIN_ROWS: '300',
   TRAINER_MIN_ROWS: '300',

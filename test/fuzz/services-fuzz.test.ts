@@ -68,6 +68,7 @@ const policiesOff = {
   RETRAIN_ACCURACY_BELOW: '0',
   RETRAIN_INTERVAL_MS: '0',
   RETRAIN_AFTER_LABELED: '0',
+  RETRAIN_AFTER_EDGE_CASES: '0',
 };
 
 type Collector = Awaited<ReturnType<typeof collectTopic>>;

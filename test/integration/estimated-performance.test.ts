@@ -9,15 +9,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { deploymentNames } from '@driftwatch/bus';
 import { eventId, seaStream, type SeaConcept } from '@driftwatch/datasets';
 import { internalTopicNames } from '@driftwatch/detector';
-import {
-  decodeFeatureSketch,
-  type DriftAlert,
-  type FeatureEvent,
-  type Prediction,
-} from '@driftwatch/topics';
+import { type DriftAlert, type FeatureEvent, type Prediction } from '@driftwatch/topics';
 
 import type { StatusReport } from '../../packages/cli/src/commands/status.js';
 import { runCli } from '../../packages/cli/src/testing/run-cli.js';
@@ -27,9 +21,9 @@ import {
   publishModelVersion,
   seaModelVersion,
   sendAll,
-  type TestPipeline,
 } from '../support/pipeline.js';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
+import { sketchedRows, waitForProcessed } from '../support/detector-progress.js';
 import { collectTopic } from '../support/topic-reader.js';
 
 const kafka = testKafka();
@@ -41,51 +35,6 @@ const concepts: SeaConcept[] = [
   { start: 0, threshold: 7 },
   { start: segment, threshold: 7, featureRange: [2, 5] },
 ];
-
-type Collector = Awaited<ReturnType<typeof collectTopic>>;
-
-/**
- * Waits until the detector's group has committed past every record `collector` has read of
- * `topic`. Its topics are written in transactions, so the end offset counts commit markers the
- * group's committed offset never reaches: the records read are the measure, not the end offset.
- */
-async function waitForProcessed(
-  pipeline: TestPipeline,
-  topic: string,
-  collector: Collector,
-): Promise<void> {
-  const last = new Map<number, bigint>();
-  for (const record of collector.records) {
-    const offset = BigInt(record.offset);
-    if (offset > (last.get(record.partition) ?? -1n)) last.set(record.partition, offset);
-  }
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (let attempt = 0; attempt < 480; attempt++) {
-      const [committed] = await admin.fetchOffsets({
-        groupId: deploymentNames(pipeline.prefix).consumerGroup('detector'),
-        topics: [topic],
-      });
-      const done = [...last].every(([partition, offset]) => {
-        const at = committed?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-        return BigInt(at) > offset;
-      });
-      if (done) return;
-      await sleep(250);
-    }
-    throw new Error(`the detector did not process every record of ${topic}`);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** Predictions inference has summed up in feature sketches, counted in rows. */
-function sketchedRows(collector: Collector): number {
-  let rows = 0;
-  for (const record of collector.records) rows += decodeFeatureSketch(record.value).rows;
-  return rows;
-}
 
 describe('estimated performance on the real broker', { timeout: 600_000 }, () => {
   const producer = kafka.producer({ idempotent: true });
@@ -170,7 +119,7 @@ describe('estimated performance on the real broker', { timeout: 600_000 }, () =>
       for (let attempt = 0; attempt < 480 && sketchedRows(sketches) < count; attempt++)
         await sleep(250);
       assert.equal(sketchedRows(sketches), count);
-      await waitForProcessed(pipeline, sketchTopic, sketches);
+      await waitForProcessed(kafka, pipeline, sketchTopic, sketches);
     };
 
     await sendAll(producer, pipeline.names.events, await events(0, segment));

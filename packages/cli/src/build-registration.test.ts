@@ -7,9 +7,14 @@ import { after, before, describe, it } from 'node:test';
 
 import { calibrateVersionAlarms } from '@driftwatch/alarms';
 import { alarmSettingsOf, detectorEnv, detectorOptions } from '@driftwatch/detector';
-import { loadVersionScorer } from '@driftwatch/model';
+import { exportOnnx, loadVersionScorer } from '@driftwatch/model';
 import { parseEnv } from '@driftwatch/service-kit';
-import { modelVersionSchema, type AlarmSettings } from '@driftwatch/topics';
+import {
+  embeddingColumns,
+  modelVersionSchema,
+  versionEmbeddingLength,
+  type AlarmSettings,
+} from '@driftwatch/topics';
 
 import { buildRegistration, type RegistrationOptions } from './build-registration.js';
 import { CliError, type CliErrorCode } from './errors.js';
@@ -424,6 +429,100 @@ describe('buildRegistration', () => {
         refusal(
           'DW_CLI_BAD_OPTION',
           'm not registered: --threshold is for binary models, and multiclass-iris.onnx has 3 classes (setosa, versicolor, virginica); it predicts the most probable',
+        ),
+      );
+    });
+  });
+
+  describe('an embedding', () => {
+    let dir: string;
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'dw-embedding-'));
+    });
+    after(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    /** A logistic model on `inputs` and a 400-row reference CSV of `columns` plus a label. */
+    async function files(inputs: string[], columns: string[]): Promise<[string, string]> {
+      const onnx = exportOnnx({
+        family: 'logistic',
+        featureNames: inputs,
+        standardization: { mean: inputs.map(() => 0), scale: inputs.map(() => 1) },
+        weights: inputs.map((_, j) => (j % 2 ? 1 : -1)),
+        bias: 0,
+      });
+      const lines = Array.from({ length: 400 }, (_, i) =>
+        [
+          ...columns.map((_, j) => ((i % 4) + Math.abs(Math.sin(i * (j + 1))) + j).toFixed(4)),
+          String(i % 2),
+        ].join(','),
+      );
+      const [onnxPath, csvPath] = [join(dir, `${inputs.length}.onnx`), join(dir, 'reference.csv')];
+      await writeFile(onnxPath, onnx);
+      await writeFile(csvPath, [[...columns, 'label'].join(','), ...lines].join('\n'));
+      return [onnxPath, csvPath];
+    }
+
+    it('a model that takes it: its inputs are binned but for the vector, which is clustered', async () => {
+      const inputs = ['x1', ...embeddingColumns(4)];
+      const [onnx, reference] = await files(inputs, inputs);
+      const { version } = await buildRegistration({
+        model: 'docs',
+        onnx,
+        reference,
+        labelColumn: 'label',
+        createdAt: 1,
+      });
+      assert.deepEqual(version.featureNames, inputs);
+      assert.deepEqual(
+        version.reference.features.map((distribution) => distribution.name),
+        ['x1'],
+      );
+      assert.deepEqual(version.reference.multivariate?.features, embeddingColumns(4));
+      const parsed = modelVersionSchema.parse({ ...version, version: 1, parentVersion: null });
+      assert.equal(versionEmbeddingLength(parsed), 4);
+    });
+
+    it('--embedding-length: a vector the model does not take, watched from the reference file’s columns', async () => {
+      const [onnx, reference] = await files(['x1', 'x2'], ['x1', 'x2', ...embeddingColumns(4)]);
+      const { version } = await buildRegistration({
+        model: 'docs',
+        onnx,
+        reference,
+        labelColumn: 'label',
+        embeddingLength: 4,
+        createdAt: 1,
+      });
+      assert.deepEqual(version.featureNames, ['x1', 'x2']);
+      assert.deepEqual(version.reference.multivariate?.features, embeddingColumns(4));
+      await assert.rejects(
+        buildRegistration({
+          model: 'docs',
+          onnx,
+          reference,
+          labelColumn: 'label',
+          embeddingLength: 5,
+          createdAt: 1,
+        }),
+        refusal('DW_CLI_MODEL_REFUSED', /embedding\[4\]/),
+      );
+      const [takes, takesReference] = await files(
+        ['x1', ...embeddingColumns(2)],
+        ['x1', ...embeddingColumns(2)],
+      );
+      await assert.rejects(
+        buildRegistration({
+          model: 'docs',
+          onnx: takes,
+          reference: takesReference,
+          labelColumn: 'label',
+          embeddingLength: 2,
+          createdAt: 1,
+        }),
+        refusal(
+          'DW_CLI_BAD_OPTION',
+          'docs not registered: 3.onnx takes the embedding among its inputs; --embedding-length is for a vector the model does not take',
         ),
       );
     });

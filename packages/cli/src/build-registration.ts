@@ -17,7 +17,12 @@ import {
   type CalibrationMethod,
   type ClassifierInterpretation,
 } from '@driftwatch/model';
-import type { AlarmSettings, ModelVersion } from '@driftwatch/topics';
+import {
+  embeddingColumns,
+  embeddingColumnsProblem,
+  type AlarmSettings,
+  type ModelVersion,
+} from '@driftwatch/topics';
 
 import { CliError } from './errors.js';
 
@@ -38,6 +43,12 @@ export interface RegistrationOptions {
   features?: readonly string[];
   /** Class names in the order of the model's probabilities, when the model does not say them. */
   classes?: readonly string[];
+  /**
+   * A vector the model does not take but whose drift and edge cases are to be watched: the
+   * reference file's `embedding[0]` … `embedding[n − 1]` columns, events' `embedding`. (A model
+   * that takes the vector has those columns among its inputs and needs no option.)
+   */
+  embeddingLength?: number;
   /** Binary models: predict `classes[1]` at this probability or above. Default 0.5. */
   threshold?: number;
   /** Binary models: how the labeled rows calibrate the scores (default isotonic). */
@@ -109,12 +120,19 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
     throw modelRefusal(error);
   }
 
+  const watched = embeddingColumns(options.embeddingLength ?? 0);
+  if (named && watched.some((name) => named.includes(name))) {
+    throw new CliError(
+      'DW_CLI_BAD_OPTION',
+      `${options.model} not registered: ${basename(options.onnx)} takes the embedding among its inputs; --embedding-length is for a vector the model does not take`,
+    );
+  }
   let table: LabeledCsv;
   try {
     table = await readLabeledCsv(options.reference, {
       labelColumn: options.labelColumn,
       labels: 'optional',
-      ...(named ? { features: named } : {}),
+      ...(named ? { features: [...named, ...watched] } : {}),
     });
   } catch (error) {
     throw error instanceof DatasetError ? refused(error.message, error) : error;
@@ -126,7 +144,8 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
     interpretation = await inspectClassifier(onnx, {
       ...(options.features ? { featureNames: options.features } : {}),
       ...(options.classes ? { classes: options.classes } : {}),
-      fallbackFeatureNames: table.featureNames,
+      // The watched vector's columns are no input of the model's.
+      fallbackFeatureNames: table.featureNames.filter((name) => !watched.includes(name)),
       referenceRows: featureRows,
       intraOpNumThreads: 1,
     });
@@ -140,6 +159,14 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
     throw modelRefusal(error);
   }
   const { featureNames, classes, pinnedHints } = interpretation;
+  const gap = embeddingColumnsProblem(featureNames);
+  if (gap) throw refused(`the model's inputs: ${gap}`);
+  const absent = watched.find((name) => !table.featureNames.includes(name));
+  if (absent) {
+    throw refused(
+      `--embedding-length ${watched.length}: ${options.reference} has no ${absent} column (the vector's values are columns embedding[0] … embedding[${watched.length - 1}])`,
+    );
+  }
   if (classes.length > 2 && options.threshold !== undefined) {
     throw new CliError(
       'DW_CLI_BAD_OPTION',
@@ -166,6 +193,13 @@ export async function buildRegistration(options: RegistrationOptions): Promise<R
   const reference = buildReferenceProfile({
     featureNames,
     rows: featureRows.map((features) => featureNames.map((name) => features[name] ?? NaN)),
+    ...(watched.length > 0
+      ? {
+          embeddingRows: featureRows.map((features) =>
+            watched.map((name) => features[name] ?? NaN),
+          ),
+        }
+      : {}),
     classes,
     probabilities,
     bins: REFERENCE_BINS,

@@ -41,8 +41,8 @@ const HALF_PERIOD = 0x8000_0000;
  * ```ts
  * const golden = orientationGoldenSet();
  * golden.length; // => 2000
- * golden.filter((row) => row.posture === 'push-up').length; // => 713
- * golden.filter((row) => row.label === 1).length; // => 1037
+ * golden.filter((row) => row.posture === 'push-up').length; // => 699
+ * golden.filter((row) => row.label === 1).length; // => 1017
  * const truth = (row) => orientationPostures[row.posture].orientation;
  * golden.every((row) => truth(row) === orientationClasses[row.label]); // => true
  * ```

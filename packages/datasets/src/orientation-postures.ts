@@ -81,8 +81,9 @@ export interface OrientationPostureTemplate {
  * y is height above the ground.
  *
  * The orientation is the body's long axis, from the nose to the middle of the ankles: every
- * horizontal template has it within 20° of the ground and every vertical one at least 45° from it,
- * so the stream's roll of at most 8° keeps every template on its side of 30°.
+ * horizontal template but the push-up has it within 20° of the ground and every vertical one at
+ * least 45° from it, so the stream's roll of at most 8° keeps every template on its side of 30°.
+ * The push-up is seen head-on: its axis points at the camera, so in the picture it stands up.
  *
  * Vertical, and `commonShare` of the rows that are not push-ups:
  * - `standing` (20%): front view, arms hanging.
@@ -96,12 +97,12 @@ export interface OrientationPostureTemplate {
  * - `lying-back` (12.5%): side view, face up, arms along the body: a long, flat box (width : height 6 : 1).
  * - `lying-side` (12.5%): seen from the front of a body lying on its left side, so left and right
  *   are stacked; the lower arm reaches past the head, the upper one rests on the hip (4.4 : 1).
- * - `push-up` (0%: the stream sets its share): side view of a high plank, hands on the ground
- *   under the shoulders, arms straight, the body a line rising about 20° from the toes. Its box
- *   (2.2 : 1) is nearer square than lying's, it is low in the frame like crouching and sitting on
- *   the floor, and from the waist up it is an upright body: shoulders a straight arm's length above
- *   the wrists, the head above the shoulders, wrists on the floor as in `crouching` and
- *   `sitting-floor`. Its legs tell it apart, which a model only learns from enough push-ups.
+ * - `push-up` (0%: the stream sets its share): a high plank seen head-on from low in front, the
+ *   body pointing at the camera. The crop is about square and the nose-to-ankles axis stands up,
+ *   as an upright body's does; straight arms spread from the shoulders to the floor, and the hips,
+ *   knees and ankles, farther away, show small and high between them. No common posture looks
+ *   like it, so it falls where a reference with few push-ups is sparse, and only labeled push-ups
+ *   teach a model its class.
  *
  * @example
  * ```ts
@@ -300,24 +301,26 @@ export const orientationPostures: Readonly<Record<OrientationPosture, Orientatio
     'push-up': {
       orientation: 'horizontal',
       commonShare: 0,
+      // Head-on, the camera low in front: the body points at it, so hips, knees and ankles,
+      // farther away, show small and high behind the shoulders, between straight arms.
       points: [
-        [0.49, 0.36],
-        [0.48, 0.39],
-        [0.47, 0.39],
-        [0.42, 0.41],
-        [0.41, 0.41],
-        [0.35, 0.35],
-        [0.34, 0.35],
-        [0.35, 0.18],
-        [0.34, 0.18],
-        [0.35, 0.01],
-        [0.34, 0.01],
-        [0.07, 0.23],
-        [0.06, 0.23],
-        [-0.16, 0.14],
-        [-0.17, 0.14],
-        [-0.39, 0.05],
-        [-0.4, 0.05],
+        [0, 0.4],
+        [0.03, 0.43],
+        [-0.03, 0.43],
+        [0.07, 0.42],
+        [-0.07, 0.42],
+        [0.17, 0.35],
+        [-0.17, 0.35],
+        [0.2, 0.18],
+        [-0.2, 0.18],
+        [0.2, 0],
+        [-0.2, 0],
+        [0.09, 0.3],
+        [-0.09, 0.3],
+        [0.08, 0.2],
+        [-0.08, 0.2],
+        [0.06, 0.13],
+        [-0.06, 0.13],
       ],
     },
   };
@@ -328,55 +331,57 @@ const yNames = orientationKeypoints.map((point) => `${point}_y` as const);
 /** Left/right partners by COCO index, for mirroring a template: the nose is its own. */
 const mirrorOf: readonly number[] = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15];
 
-// The picture's geometry: each row draws its scale, roll, ground line and place uniformly.
-const BODY_HEIGHT: readonly [number, number] = [0.3, 0.6];
+// The crop's geometry: each row draws its mirror and roll; the crop takes away scale and place.
 const ROLL_DEGREES = 8;
-const GROUND: readonly [number, number] = [0.72, 0.94];
-const MARGIN = 0.03;
+const MARGIN = 0.05;
 /** Standard deviation of each coordinate's jitter, in standing-body heights. */
 const JITTER = 0.03;
 
 /**
- * One picture of `posture` in the normalised image frame (x right, y down, both in [0, 1] but for
- * jitter at the edges), from exactly 39 draws of `random`, in order: the template scaled to a
- * body height uniform in [0.3, 0.6] of the frame, mirrored (left and right swapped) half the
- * time, rolled by up to ±8°, placed uniformly across the width with a 0.03 margin, its lowest point
- * stood on a ground line uniform in [0.72, 0.94], then each coordinate moved by Gaussian jitter of
- * standard deviation 0.03 body heights (Box–Muller, one pair of draws per key point).
+ * One picture of `posture` as a pose classifier sees it: the key points in the person's crop (x
+ * right, y down, both in [0, 1] but for jitter at the edges), from exactly 36 draws of `random`, in
+ * order: the template mirrored (left and right swapped) half the time, rolled by up to ±8°, then
+ * each coordinate moved by Gaussian jitter of standard deviation 0.03 body heights (Box–Muller, one
+ * pair of draws per key point). The crop is the body's box before jitter, squared on its longer
+ * side with the body centred across it and standing on its bottom, inside a 0.05 margin: what a
+ * person detector's box, padded square and resized, gives a key-point model. So how large the person
+ * was and where in the picture is gone, as it is in such pipelines, and what is left is the posture
+ * and the box's shape: a horizontal body is wide and low in its crop, a vertical one tall.
  */
 export function drawPose(posture: OrientationPosture, random: Random): OrientationFeatures {
   const template = orientationPostures[posture].points;
-  const height = BODY_HEIGHT[0] + (BODY_HEIGHT[1] - BODY_HEIGHT[0]) * random();
   const mirrored = random() < 0.5;
   const roll = ((2 * random() - 1) * ROLL_DEGREES * Math.PI) / 180;
-  const across = random();
-  const ground = GROUND[0] + (GROUND[1] - GROUND[0]) * random();
   const [cos, sin] = [Math.cos(roll), Math.sin(roll)];
-  // Image coordinates before placement: y down, so a template's height becomes −y.
+  // Body units, y down as in an image, so a template's height becomes −y.
   const xs = new Float64Array(17);
   const ys = new Float64Array(17);
-  let [left, right, bottom] = [Infinity, -Infinity, -Infinity];
+  let [left, right, top, bottom] = [Infinity, -Infinity, Infinity, -Infinity];
   for (let k = 0; k < 17; k++) {
     const [x, y] = template[mirrored ? (mirrorOf[k] ?? k) : k] ?? [0, 0];
-    const bodyX = (mirrored ? -x : x) * height;
-    const bodyY = -y * height;
+    const bodyX = mirrored ? -x : x;
+    const bodyY = -y;
     const [imageX, imageY] = [cos * bodyX - sin * bodyY, sin * bodyX + cos * bodyY];
     [xs[k], ys[k]] = [imageX, imageY];
-    [left, right, bottom] = [
+    [left, right, top, bottom] = [
       Math.min(left, imageX),
       Math.max(right, imageX),
+      Math.min(top, imageY),
       Math.max(bottom, imageY),
     ];
   }
-  const shiftX = MARGIN - left + across * (1 - 2 * MARGIN - (right - left));
-  const shiftY = ground - bottom;
+  const side = Math.max(right - left, bottom - top);
+  const unit = (1 - 2 * MARGIN) / side;
+  const centreX = (left + right) / 2;
   const features: Partial<Record<OrientationFeatureName, number>> = {};
   for (let k = 0; k < 17; k++) {
     // Box–Muller: 1 − u keeps the logarithm finite, as u may be 0.
-    const radius = JITTER * height * Math.sqrt(-2 * Math.log(1 - random()));
+    const radius = JITTER * Math.sqrt(-2 * Math.log(1 - random()));
     const angle = 2 * Math.PI * random();
-    features[xNames[k] ?? 'nose_x'] = (xs[k] ?? 0) + shiftX + radius * Math.cos(angle);
-    features[yNames[k] ?? 'nose_y'] = (ys[k] ?? 0) + shiftY + radius * Math.sin(angle);
+    const x = (xs[k] ?? 0) + radius * Math.cos(angle);
+    const y = (ys[k] ?? 0) + radius * Math.sin(angle);
+    features[xNames[k] ?? 'nose_x'] = 0.5 + (x - centreX) * unit;
+    features[yNames[k] ?? 'nose_y'] = 1 - MARGIN - (bottom - y) * unit;
   }
   return features as OrientationFeatures;
 }

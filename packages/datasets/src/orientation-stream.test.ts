@@ -139,7 +139,7 @@ describe('orientationStream', () => {
     assert.equal(stream.seed, 1);
     assert.equal(stream.noise, 0.01);
     assert.deepEqual(stream.drifts, [5]);
-    assert.deepEqual(stream.pushUpShares, [0.015, 0.35]);
+    assert.deepEqual(stream.pushUpShares, [0.003, 0.35]);
     assert.equal(orientationStream().length, 20_000);
     assert.deepEqual(orientationStream().drifts, [10_000]);
     assert.deepEqual(orientationStream({ length: 1 }).drifts, []);
@@ -162,11 +162,11 @@ describe('orientationStream', () => {
       [25, 25, 25, 25],
     );
     const single = orientationStream({ length: 100, drifts: [] });
-    assert.deepEqual(single.pushUpShares, [0.015]);
+    assert.deepEqual(single.pushUpShares, [0.003]);
     assert.ok([...single].every((row) => row.segment === 0));
   });
 
-  it('has the 34 features nose_x, nose_y, …, right_ankle_y in COCO order, inside the frame', () => {
+  it('has the 34 features nose_x, nose_y, …, right_ankle_y in COCO order, inside the person’s crop', () => {
     assert.equal(orientationKeypoints.length, 17);
     assert.equal(orientationFeatureNames.length, 34);
     assert.deepEqual(orientationFeatureNames.slice(0, 4), [
@@ -181,10 +181,20 @@ describe('orientationStream', () => {
       assert.deepEqual(Object.keys(row.features), orientationFeatureNames);
     }
     const values = rows.flatMap((row) => Object.values(row.features));
-    assert.ok(values.every((value) => Number.isFinite(value) && value > -0.05 && value < 1.05));
-    // Only jitter at the frame's edges leaves [0, 1].
+    // Jitter is 0.03 body heights, about 0.028 of a standing body's crop: 0.2 is 7 of them.
+    assert.ok(values.every((value) => Number.isFinite(value) && value > -0.2 && value < 1.2));
+    // Before jitter every point is inside the crop's 0.05 margin: only the jitter of points on the
+    // box's edges (a third of them at most) crosses [0, 1], and then rarely.
     const outside = count(values, (value) => value < 0 || value > 1);
-    assert.ok(outside <= values.length / 1000, `${outside} of ${values.length} outside [0, 1]`);
+    assert.ok(outside <= values.length * 0.03, `${outside} of ${values.length} outside [0, 1]`);
+    // The crop is square on the body's longer side: the wider of the two spans is ~0.9.
+    const spans = rows.map((row) => {
+      const xs = orientationKeypoints.map((point) => row.features[`${point}_x`]);
+      const ys = orientationKeypoints.map((point) => row.features[`${point}_y`]);
+      return Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
+    });
+    const median = spans.sort((a, b) => a - b)[spans.length >> 1] ?? NaN;
+    assert.ok(median > 0.9 && median < 1, `median span ${median}`);
   });
 
   it('is deterministic for a seed, the same on every pass, and different for another seed', () => {
@@ -258,13 +268,16 @@ describe('orientationStream', () => {
         assert.equal(other.posture, 'push-up');
       }
     });
-    // A row becomes a push-up when its first draw falls in [0.015, 0.3).
-    assertRate(changed, 2000, 0.3 - 0.015, 'rows that became push-ups');
+    // A row becomes a push-up when its first draw falls in [0.003, 0.3).
+    assertRate(changed, 2000, 0.3 - 0.003, 'rows that became push-ups');
   });
 
-  it('lays horizontal bodies along the ground: the nose-to-ankles axis tells the class', () => {
-    // Not the labelling rule (the posture is), but what makes it the body's orientation.
-    const rows = [...orientationStream({ seed: 8, length: 10_000, noise: 0 })];
+  it('lays horizontal bodies along the ground: the nose-to-ankles axis tells the class, but for push-ups', () => {
+    // Not the labelling rule (the posture is), but what makes it the body's orientation. A push-up
+    // is seen head-on, its body pointing at the camera: in the picture its axis stands up, which
+    // is why a model learns push-ups only from labeled ones.
+    const all = [...orientationStream({ seed: 8, length: 10_000, noise: 0 })];
+    const rows = all.filter((row) => row.posture !== 'push-up');
     const axisDegrees = (row: OrientationSample): number => {
       const f = row.features;
       const dx = (f.left_ankle_x + f.right_ankle_x) / 2 - f.nose_x;
@@ -273,15 +286,21 @@ describe('orientationStream', () => {
     };
     const agree = count(rows, (row) => (axisDegrees(row) < 33 ? 1 : 0) === row.label);
     assert.ok(agree / rows.length > 0.99, `axis agrees on ${agree}/${rows.length}`);
+    const pushUps = all.filter((row) => row.posture === 'push-up');
+    assert.ok(pushUps.length > 1000);
+    assert.ok(pushUps.every((row) => axisDegrees(row) > 45));
   });
 
   it('costs a logistic regression trained before the drift, on push-ups above all', (t) => {
+    // Trained on 2,000 rows of the reference mix, as the demo's version 1 is: 3 to 9 push-ups, so
+    // how badly it does on them varies with the seed; the drop is asserted on average.
+    const drops: number[] = [];
     for (const seed of [1, 2, 3, 4]) {
       const rows = [...orientationStream({ seed, length: 20_000 })];
       const before = rows.slice(0, 10_000);
       const after = rows.slice(10_000);
-      const old = trainLogisticRegression(before.slice(0, 4000));
-      const heldOut = accuracy(old, before.slice(4000));
+      const old = trainLogisticRegression(before.slice(0, 2000));
+      const heldOut = accuracy(old, before.slice(2000));
       const drifted = accuracy(old, after);
       const pushUps = accuracy(
         old,
@@ -302,10 +321,12 @@ describe('orientationStream', () => {
           `later rows: old ${points(oldLater!)}%, retrained ${points(newLater!)}%`,
       );
       assert.ok(heldOut >= 0.96, `seed ${seed}: held-out ${heldOut}`);
-      assert.ok(heldOut - drifted >= 0.04, `seed ${seed}: ${heldOut} → ${drifted}`);
-      assert.ok(others - pushUps >= 0.15, `seed ${seed}: push-ups ${pushUps}, others ${others}`);
-      assert.ok(newLater! - oldLater! >= 0.04, `seed ${seed}: ${oldLater} → ${newLater}`);
+      assert.ok(others - pushUps >= 0.03, `seed ${seed}: push-ups ${pushUps}, others ${others}`);
+      assert.ok(newLater! - oldLater! >= 0.01, `seed ${seed}: ${oldLater} → ${newLater}`);
+      drops.push(heldOut - drifted);
     }
+    const meanDrop = drops.reduce((sum, drop) => sum + drop, 0) / drops.length;
+    assert.ok(meanDrop >= 0.04, `mean drop ${meanDrop} over seeds 1–4: ${drops.join(', ')}`);
   });
 
   it('rejects bad options with DW_DATASET_INVALID_OPTION', () => {

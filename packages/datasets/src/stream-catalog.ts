@@ -42,7 +42,7 @@ export const streamCatalog: readonly StreamCatalogEntry[] = [
   {
     name: 'orientation',
     summary:
-      'Body key points (34 features), upright/lying; push-ups 1.5% → 35% halfway, 1% label noise',
+      'Body key points (34 features), upright/lying; push-ups 0.3% → 35% halfway, 1% label noise',
     needsFile: false,
     knownDrifts: true,
   },

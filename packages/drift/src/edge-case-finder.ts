@@ -11,12 +11,24 @@ export interface EdgeCaseFinderOptions {
    */
   distanceQuantile?: 'p50' | 'p90' | 'p99';
   /**
+   * The quantile is widened by this factor, at least 1: the reference's own held-out rows pass the
+   * widened bound as rarely as the quantile promises (`fitEdgeDistanceScales`). Default 1.
+   */
+  distanceScale?: number;
+  /**
    * A row landing in a cluster whose share of the last `window` rows has grown past this many times
    * its reference share is an edge case. Default 3; `Infinity` turns the rule off.
    */
   growthFactor?: number;
   /** Rows the shares are counted over, sliding. Default 1,000. */
   window?: number;
+  /**
+   * Growth is measured from at least this many rows a window: a cluster whose reference share
+   * expects fewer (0.2% of 1,000 is 2) is judged as if it expected this many, since a count that
+   * small triples by chance alone (Poisson(2) reaches 7 in about 1 window of 200). Default 5, the
+   * chi-square test's usual floor on an expected count.
+   */
+  minExpected?: number;
 }
 
 /** Why a row is an edge case. */
@@ -37,7 +49,8 @@ export interface EdgeCase {
  * Finds the rows that fall where the reference was sparse: farther from their nearest reference
  * centroid than the cluster's own rows mostly are (`far-from-cluster`), or in a cluster that was
  * rare in the reference and has since grown (`grown-cluster`: its share of the last `window` rows
- * past `growthFactor` × its reference share, once a window has filled). These are the rows a
+ * past `growthFactor` × its reference share, or × `minExpected` rows for a cluster that expected
+ * fewer, once a window has filled). These are the rows a
  * retrained model most needs labels for.
  *
  * A cluster with no reference rows has no distance quantiles: every row landing in it is far from
@@ -49,7 +62,7 @@ export interface EdgeCase {
  *   [[0, 0], [0.1, 0], [0, 0.1], [0.1, 0.1], [5, 5], [5.1, 5]],
  *   { k: 2, seed: 1 },
  * );
- * const finder = new EdgeCaseFinder(clusters, { window: 4, growthFactor: 1.4 });
+ * const finder = new EdgeCaseFinder(clusters, { window: 4, growthFactor: 1.4, minExpected: 1 });
  * finder.judge([0.05, 0.05]); // => null
  * finder.judge([9, 9])?.rule; // => "far-from-cluster"
  * [[5, 5], [5.1, 5], [5, 5]].map((row) => finder.judge(row)?.rule ?? null); // => [null,"grown-cluster","grown-cluster"]
@@ -58,8 +71,11 @@ export interface EdgeCase {
 export class EdgeCaseFinder {
   readonly #clusters: ReferenceClusters;
   readonly #quantile: 'p50' | 'p90' | 'p99';
+  readonly #distanceScale: number;
   readonly #growthFactor: number;
   readonly #window: number;
+  /** The least share growth is measured from: `minExpected / window`. */
+  readonly #floorShare: number;
   readonly #ring: Int32Array;
   readonly #counts: Int32Array;
   #seen = 0;
@@ -73,6 +89,14 @@ export class EdgeCaseFinder {
         `option distanceQuantile must be p50, p90 or p99, got ${this.#quantile}`,
       );
     }
+    const distanceScale = options.distanceScale ?? 1;
+    if (!(distanceScale >= 1 && Number.isFinite(distanceScale))) {
+      throw new DriftError(
+        'DW_DRIFT_INVALID_OPTION',
+        `option distanceScale must be a finite number >= 1, got ${String(distanceScale)}`,
+      );
+    }
+    this.#distanceScale = distanceScale;
     const growthFactor = options.growthFactor ?? 3;
     if (!(growthFactor > 1)) {
       throw new DriftError(
@@ -82,6 +106,8 @@ export class EdgeCaseFinder {
     }
     this.#growthFactor = growthFactor;
     this.#window = option.positiveInteger(options.window ?? 1_000, 'window');
+    this.#floorShare =
+      option.nonNegativeFinite(options.minExpected ?? 5, 'minExpected') / this.#window;
     this.#ring = new Int32Array(this.#window);
     this.#counts = new Int32Array(clusters.kMeans.k);
   }
@@ -98,11 +124,11 @@ export class EdgeCaseFinder {
     this.#counts[cluster] = (this.#counts[cluster] ?? 0) + 1;
     this.#seen++;
     const quantiles = this.#clusters.distanceQuantiles[cluster];
-    const bound = quantiles ? quantiles[this.#quantile] : 0;
+    const bound = quantiles ? quantiles[this.#quantile] * this.#distanceScale : 0;
     if (distance > bound) return { cluster, distance, rule: 'far-from-cluster', threshold: bound };
     if (this.#seen >= this.#window) {
       const share = (this.#counts[cluster] ?? 0) / this.#window;
-      const reference = this.#clusters.shares[cluster] ?? 0;
+      const reference = Math.max(this.#clusters.shares[cluster] ?? 0, this.#floorShare);
       if (share > this.#growthFactor * reference) {
         return { cluster, distance, rule: 'grown-cluster', threshold: share };
       }

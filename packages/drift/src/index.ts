@@ -129,6 +129,11 @@ export {
   type EdgeCaseRule,
 } from './edge-case-finder.js';
 export {
+  fitEdgeDistanceScales,
+  type EdgeDistanceScales,
+  type EdgeDistanceScalesOptions,
+} from './edge-distance-scales.js';
+export {
   fitPcaReconstruction,
   PcaReconstruction,
   type PcaReconstructionOptions,

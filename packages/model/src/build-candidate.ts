@@ -53,6 +53,18 @@ export interface CandidateOptions {
    * sample (`outOfFoldProbabilities`; default 5). 0 or 1: the holdout alone, no extra training.
    */
   calibrationFolds?: number;
+  /**
+   * The rows the version's reference profile describes, for data drift and edge cases (default the
+   * training rows). Set when the training rows are not a sample of the traffic it will serve, as
+   * when rare cases are added to them: the detector would otherwise judge that traffic against a
+   * mix it never had.
+   */
+  referenceRows?: LabeledRows['rows'];
+  /**
+   * A vector the model does not take but whose drift is watched (`buildReferenceProfile`'s
+   * `embeddingRows`): rows of it from the same traffic.
+   */
+  embeddingRows?: LabeledRows['rows'];
 }
 
 /** Folds when the caller does not say: scikit-learn's `CalibratedClassifierCV` default. */
@@ -136,15 +148,17 @@ export async function buildCandidate(
       : holdoutProbabilities,
     labels: outOfFold ? [...train.labels, ...holdout.labels] : holdout.labels,
   };
+  const referenceRows = options.referenceRows ?? train.rows;
   const reference = buildReferenceProfile({
     featureNames,
-    rows: train.rows,
+    rows: referenceRows,
     classes: options.classes ?? Array.from({ length: classCount }, (_, k) => String(k)),
-    probabilities: predictClassProbabilities(trained, train.rows),
+    probabilities: predictClassProbabilities(trained, referenceRows),
     bins: options.referenceBins,
     ...(options.referenceSampleSize === undefined
       ? {}
       : { sampleSize: options.referenceSampleSize }),
+    ...(options.embeddingRows ? { embeddingRows: options.embeddingRows } : {}),
     ...(classCount === 2
       ? {
           holdout: {

@@ -1,5 +1,10 @@
 import { buildQuantileProfile, type FeatureRows } from '@driftwatch/learn';
-import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
+import {
+  embeddingColumns,
+  isEmbeddingColumn,
+  type BinnedDistribution,
+  type ReferenceProfile,
+} from '@driftwatch/topics';
 
 import { evenRows } from './even-rows.js';
 import { ModelError } from './errors.js';
@@ -38,6 +43,13 @@ export interface ReferenceProfileInput {
    * (`fitMultivariateReference`); `false`: not at all. Default: its defaults.
    */
   readonly multivariate?: MultivariateReferenceOptions | false;
+  /**
+   * The reference rows' embeddings, when the model does not take the vector but its drift and edge
+   * cases are to be watched on it: one row of the same length per reference row (or any sample of
+   * the reference's traffic). Absent when the model takes it (its `embedding[i]` columns are among
+   * `featureNames`) or there is none.
+   */
+  readonly embeddingRows?: FeatureRows;
 }
 
 /**
@@ -79,9 +91,18 @@ export function buildReferenceProfile(input: ReferenceProfileInput): ReferencePr
     Array.from({ length: classCount }, (_, k) => probabilities[i * classCount + k] ?? NaN),
   );
   const binary = classCount === 2;
+  // An embedding's positions are no features to bin one by one (hundreds of PSI tracks, each
+  // meaningless alone): they are clustered and projected together below.
+  const scalar = [...input.featureNames.keys()].filter(
+    (column) => !isEmbeddingColumn(input.featureNames[column] ?? ''),
+  );
+  const scalarRows =
+    scalar.length === input.featureNames.length
+      ? rows
+      : rows.map((row) => scalar.map((column) => row[column] ?? NaN));
   const profile = buildQuantileProfile({
-    featureNames: input.featureNames,
-    rows,
+    featureNames: scalar.map((column) => input.featureNames[column] ?? ''),
+    rows: scalarRows,
     scores: binary ? classRows.map((row) => row[1] ?? NaN) : null,
     bins,
   });
@@ -94,7 +115,7 @@ export function buildReferenceProfile(input: ReferenceProfileInput): ReferencePr
   return {
     features: profile.features.map((distribution, column) => ({
       ...unsampled(distribution),
-      sample: evenSample(rows, column, sampleSize),
+      sample: evenSample(scalarRows, column, sampleSize),
     })),
     score: profile.score ? unsampled(profile.score) : null,
     classProbabilities,
@@ -104,11 +125,33 @@ export function buildReferenceProfile(input: ReferenceProfileInput): ReferencePr
         ? fitClassCalibration({ ...input.classHoldout, classCount })
         : null,
     rows: rows.length,
-    multivariate:
-      input.multivariate === false
-        ? null
-        : fitMultivariateReference(input.featureNames, rows, input.multivariate),
+    multivariate: input.multivariate === false ? null : multivariateReference(input, scalar.length),
   };
+}
+
+/**
+ * Clusters and projects the embedding when there is one (the model's `embedding[i]` inputs, or
+ * `embeddingRows`), which is what "the inputs moved" means for a model fed a vector; else the
+ * features.
+ */
+function multivariateReference(
+  input: ReferenceProfileInput,
+  scalarColumns: number,
+): ReferenceProfile['multivariate'] {
+  const { featureNames, rows, multivariate } = input;
+  const options = multivariate === false ? undefined : multivariate;
+  const taken = featureNames.length - scalarColumns;
+  if (taken > 0) {
+    const names = embeddingColumns(taken);
+    const columns = names.map((name) => featureNames.indexOf(name));
+    const vectors = rows.map((row) => columns.map((column) => row[column] ?? NaN));
+    return fitMultivariateReference(names, vectors, options);
+  }
+  const vectors = input.embeddingRows;
+  if (vectors && vectors.length > 0) {
+    return fitMultivariateReference(embeddingColumns(vectors[0]?.length ?? 0), vectors, options);
+  }
+  return fitMultivariateReference(featureNames, rows, options);
 }
 
 function unsampled(distribution: {

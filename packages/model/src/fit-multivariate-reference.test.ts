@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { PcaReconstruction, ReferenceClusters, mulberry32 } from '@driftwatch/drift';
-import { multivariateReferenceSchema } from '@driftwatch/topics';
+import { embeddingColumns, multivariateReferenceSchema } from '@driftwatch/topics';
 
+import { buildReferenceProfile } from './build-reference-profile.js';
 import { fitMultivariateReference, minimumMultivariateRows } from './fit-multivariate-reference.js';
 
 /** Two blobs in three dimensions, the third column a copy of the first with noise. */
@@ -75,5 +76,66 @@ describe('fitMultivariateReference', () => {
     const reference = fitMultivariateReference(wide[0]?.map((_, j) => `f${j}`) ?? [], wide);
     assert.ok(reference);
     assert.equal(reference.reconstruction, null);
+  });
+
+  it('carries held-out distance scales, each at least 1, and leaves out rows of another width', () => {
+    const reference = fitMultivariateReference(['a', 'b', 'c'], blobs(1_000, 9));
+    assert.ok(reference?.distanceScales);
+    const { p50, p90, p99 } = reference.distanceScales;
+    assert.ok(p50 >= 1 && p90 >= 1 && p99 >= 1, JSON.stringify(reference.distanceScales));
+    const rows = blobs(minimumMultivariateRows, 7);
+    const ragged = rows.map((row, i) => (i === 0 ? [...row, 4] : row));
+    assert.equal(fitMultivariateReference(['a', 'b', 'c'], ragged), null);
+  });
+});
+
+describe('buildReferenceProfile with an embedding', () => {
+  const random = mulberry32(11);
+  const vectors = Array.from({ length: 400 }, (_, i) =>
+    Array.from({ length: 4 }, (_, j) => (i % 3 === 0 ? 3 : 0) + random() + j),
+  );
+  const profile = (featureNames: string[], rows: number[][], embeddingRows?: number[][]) =>
+    buildReferenceProfile({
+      featureNames,
+      rows,
+      classes: ['0', '1'],
+      probabilities: rows.flatMap((_, i) => [i % 2 ? 0.3 : 0.6, i % 2 ? 0.7 : 0.4]),
+      bins: 5,
+      ...(embeddingRows ? { embeddingRows } : {}),
+    });
+
+  it('the model takes it: the scalar features are binned, the vector clustered and projected', () => {
+    const names = ['age', ...embeddingColumns(4)];
+    // The vector's columns in another order than its positions: the reference puts them in order.
+    const shuffled = ['age', 'embedding[2]', 'embedding[0]', 'embedding[3]', 'embedding[1]'];
+    const rows = vectors.map((vector, i) => [
+      i % 50,
+      vector[2]!,
+      vector[0]!,
+      vector[3]!,
+      vector[1]!,
+    ]);
+    const built = profile(shuffled, rows);
+    assert.deepEqual(
+      built.features.map((distribution) => distribution.name),
+      ['age'],
+    );
+    assert.deepEqual(built.multivariate?.features, embeddingColumns(4));
+    const inOrder = profile(
+      names,
+      vectors.map((vector, i) => [i % 50, ...vector]),
+    );
+    assert.deepEqual(inOrder.multivariate, built.multivariate);
+  });
+
+  it('the model does not take it: the features are binned, and the vector given beside them is clustered', () => {
+    const rows = vectors.map((_, i) => [i % 50, i % 7]);
+    const built = profile(['age', 'tenure'], rows, vectors);
+    assert.deepEqual(
+      built.features.map((distribution) => distribution.name),
+      ['age', 'tenure'],
+    );
+    assert.deepEqual(built.multivariate?.features, embeddingColumns(4));
+    assert.deepEqual(profile(['age', 'tenure'], rows).multivariate?.features, ['age', 'tenure']);
   });
 });

@@ -1,4 +1,4 @@
-import { fitPcaReconstruction, ReferenceClusters } from '@driftwatch/drift';
+import { fitEdgeDistanceScales, fitPcaReconstruction, ReferenceClusters } from '@driftwatch/drift';
 import type { FeatureRows } from '@driftwatch/learn';
 import type { MultivariateReference } from '@driftwatch/topics';
 
@@ -23,8 +23,11 @@ export const minimumMultivariateRows = 200;
  * clustered by k-means (`ReferenceClusters`: each cluster's share and distance quantiles, for
  * cluster occupancy and edge cases), and a PCA of them (`PcaReconstruction`, NannyML's data
  * reconstruction drift). Null for one feature (PSI per feature already says everything) or under
- * {@link minimumMultivariateRows} usable rows; rows with a missing or non-finite value are left
- * out. The reconstruction needs 10 rows per column and is null below that.
+ * {@link minimumMultivariateRows} usable rows; rows with a missing or non-finite value, or of
+ * another width, are left out. The reconstruction needs 10 rows per column and is null below that. The edge-case bounds are
+ * widened by factors measured on held-out rows (`fitEdgeDistanceScales`), so that traffic like
+ * the reference's passes a cluster's p99 about 1% of the time rather than the 2–4% its in-sample
+ * quantiles give.
  *
  * The PCA's thresholds are NannyML's: mean ± 3σ of the reference's chunk means. Chunks are at most
  * 500 rows, so a detector window at least that long (the default is 1,000) is judged against
@@ -49,6 +52,7 @@ export function fitMultivariateReference(
 ): MultivariateReference | null {
   if (featureNames.length < 2) return null;
   const usable = rows.filter((row) => {
+    if (row.length !== featureNames.length) return false;
     for (let column = 0; column < featureNames.length; column++) {
       if (!Number.isFinite(row[column])) return false;
     }
@@ -57,7 +61,10 @@ export function fitMultivariateReference(
   if (usable.length < minimumMultivariateRows) return null;
   const sample = evenRows(usable, options.maxRows ?? 5_000);
   const k = Math.max(2, Math.min(options.k ?? 20, Math.floor(sample.length / 10)));
-  const clusters = ReferenceClusters.fit(sample, { k, seed: options.seed ?? 42 });
+  const clusterOptions = { k, seed: options.seed ?? 42 };
+  const clusters = ReferenceClusters.fit(sample, clusterOptions);
+  // Each fold is fitted on four fifths of the sample: still 8 rows or more per cluster.
+  const distanceScales = fitEdgeDistanceScales(sample, clusterOptions);
   const reconstruction =
     sample.length >= 10 * featureNames.length
       ? fitPcaReconstruction(sample, {
@@ -65,5 +72,10 @@ export function fitMultivariateReference(
           chunkSize: Math.min(500, Math.floor(sample.length / 10)),
         }).toJSON()
       : null;
-  return { features: [...featureNames], clusters: clusters.toJSON(), reconstruction };
+  return {
+    features: [...featureNames],
+    clusters: clusters.toJSON(),
+    reconstruction,
+    distanceScales,
+  };
 }

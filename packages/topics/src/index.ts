@@ -14,6 +14,13 @@ export { deadLetterCodes, type DeadLetterCode } from './messages/dead-letter-cod
 export { driftAlertSchema, type DriftAlert } from './messages/drift-alert.js';
 export { featureEventSchema, type FeatureEvent } from './messages/feature-event.js';
 export {
+  embeddingColumns,
+  embeddingColumnsProblem,
+  embeddingLengthOf,
+  isEmbeddingColumn,
+  withEmbeddingColumns,
+} from './messages/embedding-columns.js';
+export {
   decodeFeatureSketch,
   encodeFeatureSketch,
   featureSketchesOf,
@@ -43,6 +50,7 @@ export {
   shadowEvidenceSchema,
   shadowTrialSchema,
   versionClasses,
+  versionEmbeddingLength,
   type BinnedDistribution,
   type ClassCalibration,
   type ModelVersion,

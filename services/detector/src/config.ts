@@ -94,11 +94,18 @@ export const detectorEnv = {
   RETRAIN_AFTER_LABELED: integer(0, { min: 0 }),
   /**
    * Ask for a retrain (reason edge_cases) each time the serving version has collected this many
-   * labeled edge cases (events inference found where its reference was sparse); 0: off. Off by
-   * default: at inference's default p99 about 1% of traffic drawn like the reference is an edge
-   * case by construction, so 200 would retrain a model that is fine every ~20,000 labels.
+   * labeled edge cases (events inference found where its reference was sparse), while they are at
+   * least RETRAIN_EDGE_CASE_SHARE of recent labeled predictions; 0: off.
    */
-  RETRAIN_AFTER_EDGE_CASES: integer(0, { min: 0 }),
+  RETRAIN_AFTER_EDGE_CASES: integer(200, { min: 0 }),
+  /**
+   * Edge cases ask only while they are at least this share of the last ~1,000 labeled predictions
+   * (exponentially weighted). Traffic drawn like the reference has about 1% of them at inference's
+   * default p99 (calibrated on held-out reference rows), so 2% says traffic moved where the
+   * reference was sparse; without it, a model that is fine would be retrained every ~20,000 labels.
+   * Raise it with INFERENCE_EDGE_CASE_QUANTILE=p90 (10% by construction); 0: the count alone.
+   */
+  RETRAIN_EDGE_CASE_SHARE: decimal(0.02, { min: 0, max: 1 }),
   /**
    * A drift or performance trigger waits for this many labeled predictions after it before the
    * request goes out, so the challenger has data of the new concept to learn from.
@@ -175,6 +182,7 @@ export function detectorOptions(
       intervalMs: config.RETRAIN_INTERVAL_MS,
       afterLabeled: config.RETRAIN_AFTER_LABELED,
       afterEdgeCases: config.RETRAIN_AFTER_EDGE_CASES,
+      edgeCaseShare: config.RETRAIN_EDGE_CASE_SHARE,
       minRows: config.RETRAIN_MIN_ROWS,
       inFlightTimeoutMs: config.RETRAIN_IN_FLIGHT_TIMEOUT_MS,
       incidentWindowMs: config.DETECTOR_INCIDENT_WINDOW_MS,

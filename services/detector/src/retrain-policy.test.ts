@@ -326,6 +326,33 @@ describe('RetrainPolicy', () => {
     );
   });
 
+  it('edge cases at the reference’s own rate never ask; the same count at a higher rate does', () => {
+    const policy = new RetrainPolicy({ ...off, afterEdgeCases: 200, edgeCaseShare: 0.02 });
+    policy.startVersion(900);
+    // 1% edge cases, as traffic drawn like the reference gives at p99: 500 of them, no request.
+    assert.deepEqual(
+      feed(
+        policy,
+        50_000,
+        (i) => ({ edgeCase: i % 100 === 0 }),
+        () => true,
+      ),
+      [],
+    );
+    // Then a third of the traffic lands where the reference was sparse: the share passes 2% within
+    // a few dozen labeled predictions, and the 500 collected plus the new ask at once.
+    const drifted = feed(
+      policy,
+      300,
+      (i) => ({ edgeCase: i % 3 === 0 }),
+      () => true,
+    );
+    assert.equal(drifted.length, 1);
+    const [{ at, outcome } = assert.fail('asked')] = drifted;
+    assert.equal(outcome.decision.reason, 'edge_cases');
+    assert.ok(at > 20 && at < 120, `asked ${at} labeled predictions after the move`);
+  });
+
   it('schedule: one request per interval of wall-clock time while traffic flows', () => {
     const policy = new RetrainPolicy({ ...off, intervalMs: 1000 });
     const outcomes = feed(

@@ -17,6 +17,13 @@ export interface RetrainPolicyOptions {
   afterLabeled: number;
   /** Ask each time the serving version has collected this many labeled edge cases; 0 or absent: off. */
   afterEdgeCases?: number;
+  /**
+   * …and only while edge cases make up at least this share of recent labeled predictions (an
+   * exponentially weighted share over about the last {@link edgeCaseShareSpan}); 0 or absent: any.
+   * Traffic like the reference has its own share of edge cases (about 1% at inference's p99), so
+   * the count alone would retrain a model that is fine, just slower.
+   */
+  edgeCaseShare?: number;
   /** A drift trigger waits for this many labeled predictions of the new concept. */
   minRows: number;
   /** An unanswered request stops blocking new ones after this long. */
@@ -75,6 +82,8 @@ export interface RetrainPolicyState {
   labeledThisVersion: number;
   /** Labeled edge cases of the serving version since it last asked for them (absent in older snapshots). */
   edgeCasesLabeled?: number;
+  /** Edge cases' exponentially weighted share of the labeled predictions (absent in older snapshots). */
+  recentEdgeCaseShare?: number;
   /** Counts the snapshots written: orders a policy's snapshots, which its two inputs both write. */
   revision: number;
   /** The model's latest incident; absent in snapshots written before incidents. */
@@ -116,6 +125,13 @@ export interface PolicyOutcome {
   deduplicated: boolean;
 }
 
+/**
+ * Labeled predictions the recent edge-case share is weighted over (its time constant): long enough
+ * that the reference's own 1% rarely reads as 2% (one standard deviation is about 0.2 points), short
+ * enough that a posture turning common lifts it within a few dozen predictions.
+ */
+export const edgeCaseShareSpan = 1_000;
+
 const initialState = (): RetrainPolicyState => ({
   phase: { kind: 'idle' },
   accuracyArmed: true,
@@ -140,7 +156,8 @@ const initialState = (): RetrainPolicyState => ({
  *   data to learn from, so it is not retrained on an empty schedule;
  * - volume: once per version, after `afterLabeled` labeled predictions;
  * - edge cases: each time the serving version has collected `afterEdgeCases` labeled edge cases
- *   (events inference found where the version's reference was sparse), over its whole serving life.
+ *   (events inference found where the version's reference was sparse), over its whole serving life,
+ *   while they are at least `edgeCaseShare` of recent labeled predictions.
  * While `waiting` or `in-flight`, every other cause is dropped and reported as deduplicated: a
  * drift that trips the concept and the data rules together makes one request. Requests follow
  * incidents, not rules: alerts close in time are one incident ({@link incidentOf}), which asks
@@ -258,6 +275,8 @@ export class RetrainPolicy {
     const options = this.#options;
     state.labeledThisVersion++;
     if (tick.edgeCase) state.edgeCasesLabeled = (state.edgeCasesLabeled ?? 0) + 1;
+    const share = state.recentEdgeCaseShare ?? 0;
+    state.recentEdgeCaseShare = share + ((tick.edgeCase ? 1 : 0) - share) / edgeCaseShareSpan;
     const versionStartTs = (state.versionStartTs ??= tick.ts);
     state.lastScheduledAt ??= tick.now;
     const phase = state.phase;
@@ -323,6 +342,7 @@ export class RetrainPolicy {
       !decision &&
       afterEdgeCases > 0 &&
       (state.edgeCasesLabeled ?? 0) >= afterEdgeCases &&
+      state.recentEdgeCaseShare >= (options.edgeCaseShare ?? 0) &&
       this.#settle(tick.now, isAnswered) === 'idle'
     ) {
       decision = overServingLife('edge_cases');

@@ -4,12 +4,14 @@ import { after, describe, it } from 'node:test';
 
 import type { BatchHandler, InputRecord, OutputMessage } from '@driftwatch/bus';
 import { mulberry32 } from '@driftwatch/drift';
-import { fitMultivariateReference } from '@driftwatch/model';
+import { exportOnnx, fitMultivariateReference, sha256Hex } from '@driftwatch/model';
 import {
   createCodecs,
   decodeFeatureSketch,
+  embeddingColumns,
   topicNames,
   type FeatureEvent,
+  type ModelVersion,
   type Prediction,
 } from '@driftwatch/topics';
 
@@ -508,5 +510,110 @@ describe('inference handler', () => {
       [names.predictions],
     );
     assert.ok(!diagnostics.calls.some((call) => call.startsWith('edgeCases')));
+  });
+
+  describe('embeddings', () => {
+    const weights = [0.5, 1, -1, 2];
+    const inputs = ['x1', ...embeddingColumns(3)];
+    const random = mulberry32(9);
+    const vectors = Array.from({ length: 1_000 }, () => [random(), random(), random()]);
+    const multivariate = fitMultivariateReference(embeddingColumns(3), vectors, { k: 4 });
+    assert.ok(multivariate);
+    /** A version whose model takes `x1` and a 3-value embedding, its drift watched on the vector. */
+    const takesEmbedding = (): ModelVersion => {
+      const version = logisticVersion('docs', 1, seaV1.weights);
+      const onnx = exportOnnx({
+        family: 'logistic',
+        featureNames: inputs,
+        standardization: { mean: [0, 0, 0, 0], scale: [1, 1, 1, 1] },
+        weights,
+        bias: 0.25,
+      });
+      return {
+        ...version,
+        onnx,
+        sha256: sha256Hex(onnx),
+        featureNames: inputs,
+        reference: { ...version.reference, multivariate },
+      };
+    };
+    const withVector = (id: string, embedding: number[] | null): FeatureEvent => ({
+      ...event(id, 'docs', { x1: 1, x2: 7 }),
+      embedding,
+    });
+
+    it('spreads the vector into embedding[i], scores it, sketches it and judges edge cases on it; a vector of another length or none is dead-lettered', async () => {
+      const { handle } = await inference([takesEmbedding()]);
+      const outputs = await attemptAll(handle, [
+        await eventRecord(withVector('e1', [0.5, 0.25, 0.75])),
+        await eventRecord(withVector('e2', [0.5, 0.25])),
+        await eventRecord(withVector('e3', null)),
+        await eventRecord(withVector('e4', [30, -30, 30])),
+      ]);
+      const predictions = await predictionsOf(outputs);
+      assert.deepEqual(
+        predictions.map((prediction) => prediction.id),
+        ['e1', 'e4'],
+      );
+      assert.deepEqual(predictions[0]?.features, {
+        x1: 1,
+        x2: 7,
+        'embedding[0]': 0.5,
+        'embedding[1]': 0.25,
+        'embedding[2]': 0.75,
+      });
+      const z = 0.5 * 1 + 1 * 0.5 - 1 * 0.25 + 2 * 0.75 + 0.25;
+      near(predictions[0].score, 1 / (1 + Math.exp(-z)));
+      assert.equal(predictions[0].edgeCase, undefined);
+      assert.equal(predictions[1]?.edgeCase?.rule, 'far-from-cluster');
+      const deadLetters = await Promise.all(
+        outputs
+          .filter((output) => output.topic === names.deadLetter)
+          .map((output) => codecs.deadLetter.decode(output.value)),
+      );
+      assert.deepEqual(
+        deadLetters.map((deadLetter) => [deadLetter.code, deadLetter.reason]),
+        [
+          [
+            'DW_MISSING_FEATURE',
+            'model docs v1 takes an embedding of 3 values; the event carries 2',
+          ],
+          [
+            'DW_MISSING_FEATURE',
+            'model docs v1 takes an embedding of 3 values; the event carries none',
+          ],
+        ],
+      );
+      const [sketch] = outputs
+        .filter((output) => output.topic === sketchTopic)
+        .map((output) => decodeFeatureSketch(output.value));
+      assert.deepEqual([...(sketch?.features.keys() ?? [])], [...inputs]);
+      assert.deepEqual([...(sketch?.features.get('embedding[2]') ?? [])], [0.75, 30]);
+    });
+
+    it('a version that only watches the vector scores the features, and sketches the vector beside them', async () => {
+      const version = logisticVersion('docs', 1, seaV1.weights);
+      const { handle } = await inference([
+        { ...version, reference: { ...version.reference, multivariate } },
+      ]);
+      const outputs = await attemptAll(handle, [
+        await eventRecord(withVector('e1', [0.5, 0.25, 0.75])),
+      ]);
+      const [prediction] = await predictionsOf(outputs);
+      near(prediction?.score, logisticScore(seaV1.weights, 0, { x1: 1, x2: 7 }));
+      assert.equal(prediction?.features['embedding[1]'], 0.25);
+      const [sketch] = outputs
+        .filter((output) => output.topic === sketchTopic)
+        .map((output) => decodeFeatureSketch(output.value));
+      assert.deepEqual([...(sketch?.features.keys() ?? [])], ['x1', 'x2', ...embeddingColumns(3)]);
+    });
+
+    it('a version that takes none ignores the vector', async () => {
+      const { handle } = await inference([logisticVersion('docs', 1, seaV1.weights)]);
+      const [prediction] = await predictionsOf(
+        await attempt(handle, [await eventRecord(withVector('e1', [0.5, 0.25, 0.75]))]),
+      );
+      assert.deepEqual(prediction?.features, { x1: 1, x2: 7 });
+    });
   });
 });

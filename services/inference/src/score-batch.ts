@@ -12,6 +12,7 @@ import {
   DecodeError,
   encodeFeatureSketch,
   featureSketchesOf,
+  withEmbeddingColumns,
   type Codec,
   type DeadLetter,
   type EdgeCaseRecord,
@@ -109,6 +110,9 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
           }
           continue;
         }
+        for (const { item, reason } of spreadEmbeddings(group, served)) {
+          await deadLetter(item.index, item.record, { code: 'DW_MISSING_FEATURE', reason });
+        }
         const { matrix, accepted, rejected } = buildFeatureMatrix(
           group.map(({ event }) => event),
           served.scorer.featureNames,
@@ -143,7 +147,7 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
         const eventTimestamps: number[] = [];
         const predictions: Prediction[] = [];
         let edgeCases = 0;
-        sketched.push({ predictions, features: served.scorer.featureNames });
+        sketched.push({ predictions, features: served.sketchFeatures });
         // Shadows score what the serving version scores, not an A/B arm's share.
         const shadows =
           served === lease.get(model)
@@ -323,6 +327,39 @@ async function scoreShadows(
  * Each model's events grouped by the version that scores them: the serving one, or for an A/B
  * split's share of event ids its candidate (`ModelLease.route`); undefined when none serves.
  */
+/**
+ * For a version that takes an embedding: spreads each event's vector into its features
+ * (`embedding[i]`, `withEmbeddingColumns`) and takes out of `group` the events whose vector is
+ * missing or of another length, returned with why, for the dead-letter topic. A wrong length is
+ * another embedding model's output: truncated or padded it would be scored as garbage. A version
+ * that takes none ignores an event's vector, which then rides on nothing downstream.
+ */
+function spreadEmbeddings(
+  group: DecodedEvent[],
+  served: ServedModel,
+): { item: DecodedEvent; reason: string }[] {
+  const length = served.embeddingLength;
+  if (length === 0) return [];
+  const refused: { item: DecodedEvent; reason: string }[] = [];
+  const kept = group.filter((item) => {
+    const carried = item.event.embedding?.length ?? 0;
+    if (carried === length) {
+      item.event = {
+        ...item.event,
+        features: withEmbeddingColumns(item.event.features, item.event.embedding),
+      };
+      return true;
+    }
+    refused.push({
+      item,
+      reason: `model ${served.model} v${served.version} takes an embedding of ${length} values; the event carries ${carried === 0 ? 'none' : carried}`,
+    });
+    return false;
+  });
+  group.splice(0, group.length, ...kept);
+  return refused;
+}
+
 function routeEvents(
   byModel: ReadonlyMap<string, DecodedEvent[]>,
   lease: ModelLease,

@@ -4,7 +4,7 @@ import {
   ReferenceClusters,
   type EdgeCaseFinderOptions,
 } from '@driftwatch/drift';
-import { versionClasses, type ModelVersion } from '@driftwatch/topics';
+import { versionClasses, versionEmbeddingLength, type ModelVersion } from '@driftwatch/topics';
 
 import { trafficBucket } from './traffic-bucket.js';
 
@@ -32,6 +32,13 @@ export interface ServedModel {
    * in order; null for a version without a multivariate reference, or with edge cases off.
    */
   readonly edgeCases: { finder: EdgeCaseFinder; features: readonly string[] } | null;
+  /** Values of the `embedding` every event must carry for this version; 0: none. */
+  readonly embeddingLength: number;
+  /**
+   * The columns of its feature sketches: the model's inputs, then any the multivariate reference
+   * watches beside them (an embedding the model does not take), so the detector can judge both.
+   */
+  readonly sketchFeatures: readonly string[];
 }
 
 /** The models one batch scores with; held for the whole batch so a swap cannot pull them away. */
@@ -364,6 +371,10 @@ export class ServingModels {
       scorer,
       threshold: version.threshold,
       edgeCases: this.#edgeCaseFinder(version),
+      embeddingLength: versionEmbeddingLength(version),
+      sketchFeatures: [
+        ...new Set([...scorer.featureNames, ...(version.reference.multivariate?.features ?? [])]),
+      ],
       leases: 0,
       retired: false,
     };
@@ -378,10 +389,12 @@ export class ServingModels {
     if (!multivariate || this.#edgeCaseOptions === false) return null;
     try {
       return {
-        finder: new EdgeCaseFinder(
-          ReferenceClusters.fromJSON(multivariate.clusters),
-          this.#edgeCaseOptions,
-        ),
+        finder: new EdgeCaseFinder(ReferenceClusters.fromJSON(multivariate.clusters), {
+          ...this.#edgeCaseOptions,
+          // Versions written before held-out scales use their quantiles as they are.
+          distanceScale:
+            multivariate.distanceScales?.[this.#edgeCaseOptions.distanceQuantile ?? 'p99'] ?? 1,
+        }),
         features: multivariate.features,
       };
     } catch (error) {

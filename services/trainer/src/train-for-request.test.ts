@@ -3,13 +3,20 @@ import { describe, it } from 'node:test';
 
 import { ModelRegistry } from '@driftwatch/bus';
 import { seaStream } from '@driftwatch/datasets';
-import { bootstrapVersion, loadVersionScorer, predictClasses } from '@driftwatch/model';
+import {
+  bootstrapVersion,
+  fitMultivariateReference,
+  loadVersionScorer,
+  predictClasses,
+} from '@driftwatch/model';
 import { calibrateVersionAlarms } from '@driftwatch/alarms';
-import type {
-  AlarmSettings,
-  LabeledPrediction,
-  ModelVersion,
-  RetrainRequest,
+import {
+  embeddingColumns,
+  withEmbeddingColumns,
+  type AlarmSettings,
+  type LabeledPrediction,
+  type ModelVersion,
+  type RetrainRequest,
 } from '@driftwatch/topics';
 
 import { byomCsv, labeledRows } from './testing/byom-fixture.js';
@@ -277,6 +284,64 @@ describe('trainForRequest', () => {
     );
     assert.equal(outcome.kind, 'published');
     assert.equal(outcome.version.trainingWindow.trainRows, 800);
+  });
+
+  it('edge cases: trains on the champion’s window plus them, and profiles the reference on the request’s latest 1,000 rows', async () => {
+    const champion = {
+      ...(await championOn(7)),
+      trainingWindow: { fromTs: 0, toTs: 5_000, trainRows: 2_000, holdoutRows: 0 },
+    };
+    const verdict = { cluster: 0, distance: 3, rule: 'far-from-cluster', threshold: 2 } as const;
+    const recent = window(7, 3_000).map((record, i) => ({
+      ...record,
+      id: `r${i}`,
+      ...(i % 10 === 0 ? { edgeCase: verdict } : {}),
+    }));
+    const outcome = await trainForRequest(
+      request({ reason: 'edge_cases', alertId: null, fromTs: 10_000, toTs: 13_000 }),
+      {
+        ledger: ledgerOf(champion),
+        readWindow: (_model, fromTs) => Promise.resolve(fromTs === 0 ? window(7, 2_000) : recent),
+        policy,
+        now: () => 9_999,
+      },
+    );
+    assert.equal(outcome.kind, 'published');
+    const { version } = outcome;
+    // 240 edge cases among the 2,400 rows before the 600-row holdout.
+    assert.equal(version.trainingWindow.chosen, "v1's training window + 240 edge cases");
+    assert.equal(version.trainingWindow.trainRows, 2_240);
+    assert.equal(version.reference.rows, 1_000);
+  });
+
+  it('a vector the champion’s drift was watched on, and its model does not take, is watched on', async () => {
+    const champion = await championOn(7);
+    const vectorOf = (i: number): number[] => [Math.sin(i), Math.cos(i * 3), (i % 5) / 5];
+    const watched = fitMultivariateReference(
+      embeddingColumns(3),
+      Array.from({ length: 500 }, (_, i) => vectorOf(i)),
+    );
+    assert.ok(watched);
+    const records = window(11, 1500).map((record, i) => ({
+      ...record,
+      features: { ...record.features, ...withEmbeddingColumns({}, vectorOf(i)) },
+    }));
+    const outcome = await trainForRequest(request(), {
+      ledger: ledgerOf({
+        ...champion,
+        reference: { ...champion.reference, multivariate: watched },
+      }),
+      readWindow: () => Promise.resolve(records),
+      policy,
+      now: () => 9_999,
+    });
+    assert.equal(outcome.kind, 'published');
+    assert.deepEqual(outcome.version.featureNames, ['x1', 'x2', 'x3']);
+    assert.deepEqual(outcome.version.reference.multivariate?.features, embeddingColumns(3));
+    assert.deepEqual(
+      outcome.version.reference.features.map((distribution) => distribution.name),
+      ['x1', 'x2', 'x3'],
+    );
   });
 
   it("scores challenger and champion on the champion's golden set, records both and carries the set on", async () => {

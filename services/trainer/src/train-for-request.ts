@@ -19,8 +19,11 @@ import {
 } from '@driftwatch/model';
 import {
   defaultBinaryClasses,
+  embeddingColumns,
   emptyReferenceProfile,
+  isEmbeddingColumn,
   versionClasses,
+  versionEmbeddingLength,
   type LabeledPrediction,
   type ModelVersion,
   type RetrainRequest,
@@ -259,9 +262,23 @@ export async function trainForRequest(
         candidates: choice.candidates,
       };
     }
+    const watched = champion ? watchedEmbeddingColumns(champion) : [];
     const built = await familyChallenger(trainOn, classes, {
       ...deps.policy.candidate,
       threshold: lineage.threshold,
+      // The vector the champion's drift was watched on, and the model does not take: watched on.
+      ...(watched.length > 0
+        ? {
+            embeddingRows: splitTrainingRows(labeled, {
+              featureNames: watched,
+              holdoutFraction: 0,
+              maxRows: deps.policy.maxRows,
+            }).train.rows.slice(edgeCaseSet ? -edgeCaseReferenceRows : 0),
+          }
+        : {}),
+      // Edge cases added to an older window are no sample of today's traffic: the reference is
+      // the traffic as it came, the request window's latest rows.
+      ...(edgeCaseSet ? { referenceRows: latestRows(split) } : {}),
     });
     if (built.kind === 'skipped') return built;
     challenger = built.challenger;
@@ -423,6 +440,25 @@ async function edgeCaseTraining(
     },
     chosen: `v${champion.version}'s training window + ${edgeCases.rows.length} edge cases`,
   };
+}
+
+/**
+ * Rows an edge-case challenger's reference is profiled on: the request window's latest 1,000 (or
+ * its holdout, when larger). Recent, because the reference says what the version will serve, and
+ * the edge cases are what moved; 1,000 rows, because a reference of a few hundred gives clusters
+ * of a dozen rows, whose shares and distance quantiles are too rough to judge edge cases by.
+ */
+function latestRows(split: TrainingSplit): LabeledRows['rows'] {
+  const count = Math.max(edgeCaseReferenceRows, split.holdout.rows.length);
+  return [...split.train.rows, ...split.holdout.rows].slice(-count);
+}
+
+const edgeCaseReferenceRows = 1_000;
+
+/** The embedding columns `version`'s drift is watched on that its model does not take; [] if none. */
+function watchedEmbeddingColumns(version: ModelVersion): string[] {
+  const length = versionEmbeddingLength(version);
+  return version.featureNames.some(isEmbeddingColumn) ? [] : embeddingColumns(length);
 }
 
 /** A challenger of the configured built-in family, or why the window cannot train one. */

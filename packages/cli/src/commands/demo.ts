@@ -129,7 +129,7 @@ async function demoStream(
   }
   if (kind === 'orientation') {
     const stream = orientationStream({ seed: options.seed, length });
-    // Its own seed, and no drift: version 1 learns the training mix, push-ups rare (1.5%).
+    // Its own seed, and no drift: version 1 learns the training mix, push-ups rare (0.3%).
     const reference = [
       ...orientationStream({ seed: options.seed + 1000, length: 2000, drifts: [] }),
     ];
@@ -143,8 +143,11 @@ async function demoStream(
       rows: [...stream],
       knownDrifts: [...stream.drifts],
       golden: orientationGoldenSet({ seed: options.seed }),
-      // Edge cases are the point here: 200 labeled ones ask for a retrain on them.
-      serviceEnv: { ...demoServiceEnv, RETRAIN_AFTER_EDGE_CASES: '200' },
+      // The edge-case workflow answers this drift: 200 labeled edge cases (the default) ask for a
+      // retrain on the training window plus them. A concept-drift request would get there first
+      // (it waits for RETRAIN_MIN_ROWS labels, and nothing else asks meanwhile), so it is off here;
+      // ADWIN still alerts.
+      serviceEnv: { ...demoServiceEnv, RETRAIN_ON_DRIFT: 'false' },
     };
   }
   const concepts = seaDemoConcepts(length);

@@ -12,7 +12,7 @@ import { readAlarmSettings, readCliConfig } from '../cli-config.js';
 import { cliKafka } from '../kafka-client.js';
 import { parseModelName } from '../model-name.js';
 import { parseNameList } from '../name-list.js';
-import { parseThreshold } from '../number-options.js';
+import { parsePositiveInteger, parseThreshold } from '../number-options.js';
 import { optionParser } from '../option-parser.js';
 import { openModelVersions } from '../open-model-versions.js';
 import { publishVersionRecord } from '../publish-version-record.js';
@@ -24,6 +24,7 @@ interface RegisterOptions {
   golden?: string;
   features?: string[];
   classes?: string[];
+  embeddingLength?: number;
   threshold?: number;
   calibration: CalibrationMethod;
   note?: string;
@@ -209,6 +210,7 @@ async function register(model: string, options: RegisterOptions): Promise<void> 
     ...(options.golden === undefined ? {} : { golden: options.golden }),
     ...(options.features ? { features: options.features } : {}),
     ...(options.classes ? { classes: options.classes } : {}),
+    ...(options.embeddingLength === undefined ? {} : { embeddingLength: options.embeddingLength }),
     ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
     calibration: options.calibration,
     ...(options.note === undefined ? {} : { note: options.note }),
@@ -274,6 +276,12 @@ export function modelsRegisterCommand(): Command {
         '--classes <c0,c1,…>',
         "class names in the order of the model's probabilities (default: the model's own, else 0, 1, …)",
       ).argParser(optionParser(parseNameList)),
+    )
+    .addOption(
+      new Option(
+        '--embedding-length <n>',
+        "watch drift and edge cases on a vector the model does not take: the reference file's embedding[0] … embedding[n−1] columns, events' `embedding` (a model that takes it lists those columns among its inputs)",
+      ).argParser(optionParser(parsePositiveInteger)),
     )
     .addOption(
       new Option(

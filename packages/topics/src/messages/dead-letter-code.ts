@@ -6,8 +6,8 @@
  * - `DW_EMPTY_MESSAGE`, `DW_MALFORMED_JSON`, `DW_MALFORMED_AVRO`, `DW_SCHEMA_VIOLATION`: the bytes
  *   are not the topic's message (see {@link DecodeError}).
  * - `DW_UNKNOWN_MODEL`: an event for a model no promoted version serves.
- * - `DW_MISSING_FEATURE`, `DW_NON_FINITE_FEATURE`: an event lacks a feature the model takes, or
- *   carries NaN/±Infinity for it.
+ * - `DW_MISSING_FEATURE`, `DW_NON_FINITE_FEATURE`: an event lacks a feature the model takes (or
+ *   the `embedding` of the length its version declares), or carries NaN/±Infinity for it.
  * - `DW_SCORING_FAILED`: the model failed on the event or returned a non-finite score.
  * - `DW_UNKNOWN_CLASS`: a label names none of the classes of the version that scored its event.
  * - `DW_RECORD_TOO_LARGE`: the record is over the service's `MAX_RECORD_BYTES`; refused unread,

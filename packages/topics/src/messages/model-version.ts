@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { alarmCalibrationSchema } from './alarm-calibration.js';
+import { embeddingColumnsProblem, embeddingLengthOf } from './embedding-columns.js';
 import { multivariateReferenceSchema } from './multivariate-reference.js';
 import {
   bytes,
@@ -339,8 +340,30 @@ export const modelVersionSchema = z
         message: 'a shadow must carry its trial rule (minLabeled, minGain, mcnemarAlpha)',
       });
     }
+    const columns: [string, readonly string[]][] = [
+      ['featureNames', version.featureNames],
+      ['reference.multivariate.features', version.reference.multivariate?.features ?? []],
+    ];
+    for (const [path, names] of columns) {
+      const problem = embeddingColumnsProblem(names);
+      if (problem) context.addIssue({ code: 'custom', path: path.split('.'), message: problem });
+    }
   });
 export type ModelVersion = z.infer<typeof modelVersionSchema>;
+
+/**
+ * The length of the embedding events must carry for `version`, 0 for none: declared by its
+ * columns `embedding[0]` … `embedding[n − 1]`, among the model's inputs when the model takes the
+ * vector, or among the multivariate reference's when only its drift and edge cases are watched.
+ */
+export function versionEmbeddingLength(
+  version: Pick<ModelVersion, 'featureNames' | 'reference'>,
+): number {
+  return Math.max(
+    embeddingLengthOf(version.featureNames),
+    embeddingLengthOf(version.reference.multivariate?.features ?? []),
+  );
+}
 
 /** A version's classes, `["0", "1"]` for a version written before versions listed them. */
 export function versionClasses(version: Pick<ModelVersion, 'classes'>): readonly string[] {

@@ -45,6 +45,15 @@ export const multivariateReferenceSchema = z
     clusters: referenceClustersSchema,
     /** Null when the reference had too few rows per column for a PCA worth judging by. */
     reconstruction: pcaReconstructionSchema.nullable(),
+    /**
+     * How far past each cluster distance quantile a row must fall to be as rare as the quantile
+     * says, measured on held-out reference rows (the drift package's `fitEdgeDistanceScales`);
+     * null in versions written before, whose quantiles are used as they are.
+     */
+    distanceScales: z
+      .object({ p50: z.number().min(1), p90: z.number().min(1), p99: z.number().min(1) })
+      .nullable()
+      .default(null),
   })
   .superRefine(({ features, clusters, reconstruction }, context) => {
     const widths = [

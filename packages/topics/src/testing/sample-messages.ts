@@ -116,6 +116,7 @@ const promotedVersion: ModelVersion = {
         lowerThreshold: null,
         upperThreshold: 0.46,
       },
+      distanceScales: { p50: 1, p90: 1.08, p99: 1.31 },
     },
   },
   goldenSet: {
@@ -149,8 +150,16 @@ const promotedVersion: ModelVersion = {
  */
 export const sampleMessages: { readonly [Id in TopicId]: readonly MessageOf<Id>[] } = {
   events: [
-    { id: 'evt-000042', model: 'credit-default', ts: 1_717_000_000_123, features },
-    { id: 'evt-000043', model: 'sea_v2.1', ts: 0, features: {} },
+    { id: 'evt-000042', model: 'credit-default', ts: 1_717_000_000_123, features, embedding: null },
+    { id: 'evt-000043', model: 'sea_v2.1', ts: 0, features: {}, embedding: null },
+    // A text's embedding beside one scalar feature.
+    {
+      id: 'evt-000044',
+      model: 'support-tickets',
+      ts: 1_717_000_000_124,
+      features: { length: 812 },
+      embedding: [0.0132, -0.2481, 0.0977, 0.4012],
+    },
   ],
   labels: [
     { id: 'evt-000042', model: 'credit-default', ts: 1_717_086_400_000, label: 1 },
