@@ -324,15 +324,12 @@ async function scoreShadows(
 }
 
 /**
- * Each model's events grouped by the version that scores them: the serving one, or for an A/B
- * split's share of event ids its candidate (`ModelLease.route`); undefined when none serves.
- */
-/**
- * For a version that takes an embedding: spreads each event's vector into its features
- * (`embedding[i]`, `withEmbeddingColumns`) and takes out of `group` the events whose vector is
- * missing or of another length, returned with why, for the dead-letter topic. A wrong length is
- * another embedding model's output: truncated or padded it would be scored as garbage. A version
- * that takes none ignores an event's vector, which then rides on nothing downstream.
+ * For a version that declares an embedding (its model takes it, or its drift is watched on it):
+ * spreads each event's vector into its features (`embedding[i]`, `withEmbeddingColumns`) and takes
+ * out of `group` the events whose vector is missing or of another length, returned with why, for
+ * the dead-letter topic. A wrong length is another embedding model's output: truncated or padded it
+ * would be scored and judged as garbage. A version that declares none ignores an event's vector,
+ * which then rides on nothing downstream.
  */
 function spreadEmbeddings(
   group: DecodedEvent[],
@@ -360,6 +357,10 @@ function spreadEmbeddings(
   return refused;
 }
 
+/**
+ * Each model's events grouped by the version that scores them: the serving one, or for an A/B
+ * split's share of event ids its candidate (`ModelLease.route`); undefined when none serves.
+ */
 function routeEvents(
   byModel: ReadonlyMap<string, DecodedEvent[]>,
   lease: ModelLease,

@@ -273,7 +273,7 @@ export async function trainForRequest(
               featureNames: watched,
               holdoutFraction: 0,
               maxRows: deps.policy.maxRows,
-            }).train.rows.slice(edgeCaseSet ? -edgeCaseReferenceRows : 0),
+            }).train.rows.slice(edgeCaseSet ? -edgeCaseReferenceRows(split) : 0),
           }
         : {}),
       // Edge cases added to an older window are no sample of today's traffic: the reference is
@@ -449,11 +449,11 @@ async function edgeCaseTraining(
  * of a dozen rows, whose shares and distance quantiles are too rough to judge edge cases by.
  */
 function latestRows(split: TrainingSplit): LabeledRows['rows'] {
-  const count = Math.max(edgeCaseReferenceRows, split.holdout.rows.length);
-  return [...split.train.rows, ...split.holdout.rows].slice(-count);
+  return [...split.train.rows, ...split.holdout.rows].slice(-edgeCaseReferenceRows(split));
 }
 
-const edgeCaseReferenceRows = 1_000;
+const edgeCaseReferenceRows = (split: TrainingSplit): number =>
+  Math.max(1_000, split.holdout.rows.length);
 
 /** The embedding columns `version`'s drift is watched on that its model does not take; [] if none. */
 function watchedEmbeddingColumns(version: ModelVersion): string[] {
