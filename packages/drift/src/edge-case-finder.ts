@@ -50,8 +50,7 @@ export interface EdgeCase {
  * centroid than the cluster's own rows mostly are (`far-from-cluster`), or in a cluster that was
  * rare in the reference and has since grown (`grown-cluster`: its share of the last `window` rows
  * past `growthFactor` × its reference share, or × `minExpected` rows for a cluster that expected
- * fewer, once a window has filled). These are the rows a
- * retrained model most needs labels for.
+ * fewer, once a window has filled). These are the rows a retrained model most needs labels for.
  *
  * A cluster with no reference rows has no distance quantiles: every row landing in it is far from
  * the reference. The sliding shares are the finder's own, over the rows it was shown.
@@ -93,7 +92,7 @@ export class EdgeCaseFinder {
     if (!(distanceScale >= 1 && Number.isFinite(distanceScale))) {
       throw new DriftError(
         'DW_DRIFT_INVALID_OPTION',
-        `option distanceScale must be a finite number >= 1, got ${String(distanceScale)}`,
+        `option distanceScale must be a finite number ≥ 1, got ${String(distanceScale)}`,
       );
     }
     this.#distanceScale = distanceScale;

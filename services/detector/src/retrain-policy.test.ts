@@ -351,6 +351,10 @@ describe('RetrainPolicy', () => {
     const [{ at, outcome } = assert.fail('asked')] = drifted;
     assert.equal(outcome.decision.reason, 'edge_cases');
     assert.ok(at > 20 && at < 120, `asked ${at} labeled predictions after the move`);
+    // A new version's edge cases are judged against its own reference: its share starts afresh.
+    assert.ok((policy.toJSON().recentEdgeCaseShare ?? 0) > 0.02);
+    policy.startVersion(70_000);
+    assert.equal(policy.toJSON().recentEdgeCaseShare, 0);
   });
 
   it('schedule: one request per interval of wall-clock time while traffic flows', () => {

@@ -185,6 +185,8 @@ export class RetrainPolicy {
     state.versionStart = at ?? null;
     state.labeledThisVersion = 0;
     state.edgeCasesLabeled = 0;
+    // Its edge cases are judged against its own reference: the last version's rate says nothing.
+    state.recentEdgeCaseShare = 0;
     state.accuracyArmed = true;
     if (state.phase.kind === 'waiting') state.phase = { kind: 'idle' };
   }
