@@ -13,7 +13,7 @@ export const featureEventSchema = z
     /**
      * A vector feature (a text's or an image's embedding), of the length the model's version
      * declares; past inference it is the features `embedding[0]` … `embedding[n − 1]`
-     * (`withEmbeddingColumns`). Null or absent when the model takes none.
+     * (`withEmbeddingColumns`). Null or absent when the version declares none (it is ignored then).
      */
     embedding: z.array(z.number()).nullable().optional(),
   })
