@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { internalTopicNames } from '@driftwatch/detector';
 import { mulberry32 } from '@driftwatch/drift';
@@ -19,7 +18,7 @@ import {
   type LabelEvent,
 } from '@driftwatch/topics';
 
-import { sketchedRows, waitForProcessed } from '../support/detector-progress.js';
+import { waitForSketchesProcessed } from '../support/detector-progress.js';
 import { testKafka } from '../support/environment.js';
 import { createTestPipeline, publishModelVersion, sendAll } from '../support/pipeline.js';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
@@ -146,11 +145,7 @@ describe('an embedding on the real broker and Redis', { timeout: 600_000 }, () =
     await predictions.waitFor(scored, 180_000);
     await deadLetters.waitFor(misfits.size, 60_000);
     await joined.waitFor(scored, 180_000);
-    for (let attempt = 0; attempt < 480 && sketchedRows(sketches) < scored; attempt++) {
-      await sleep(250);
-    }
-    assert.equal(sketchedRows(sketches), scored);
-    await waitForProcessed(kafka, pipeline, sketchTopic, sketches);
+    await waitForSketchesProcessed(kafka, pipeline, sketchTopic, sketches, scored);
     await Promise.all([edgeCases.settle(2000), alerts.settle(2000)]);
 
     const decoded = await Promise.all(

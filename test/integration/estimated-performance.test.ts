@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { eventId, seaStream, type SeaConcept } from '@driftwatch/datasets';
 import { internalTopicNames } from '@driftwatch/detector';
@@ -23,7 +22,7 @@ import {
   sendAll,
 } from '../support/pipeline.js';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process.js';
-import { sketchedRows, waitForProcessed } from '../support/detector-progress.js';
+import { waitForSketchesProcessed } from '../support/detector-progress.js';
 import { collectTopic } from '../support/topic-reader.js';
 
 const kafka = testKafka();
@@ -116,10 +115,7 @@ describe('estimated performance on the real broker', { timeout: 600_000 }, () =>
       ).filter((alert) => alert.detector === 'cbpe');
     const settle = async (count: number) => {
       await predictions.waitFor(count, 120_000);
-      for (let attempt = 0; attempt < 480 && sketchedRows(sketches) < count; attempt++)
-        await sleep(250);
-      assert.equal(sketchedRows(sketches), count);
-      await waitForProcessed(kafka, pipeline, sketchTopic, sketches);
+      await waitForSketchesProcessed(kafka, pipeline, sketchTopic, sketches, count);
     };
 
     await sendAll(producer, pipeline.names.events, await events(0, segment));

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { deploymentNames, type Kafka } from '@driftwatch/bus';
@@ -46,8 +47,26 @@ export async function waitForProcessed(
 }
 
 /** Predictions inference has summed up in feature sketches, counted in rows. */
-export function sketchedRows(collector: Collector): number {
+function sketchedRows(collector: Collector): number {
   let rows = 0;
   for (const record of collector.records) rows += decodeFeatureSketch(record.value).rows;
   return rows;
+}
+
+/**
+ * Waits until the sketches `collector` read of `sketchTopic` sum up exactly `predictions` rows,
+ * and then until the detector has processed every one of them ({@link waitForProcessed}).
+ */
+export async function waitForSketchesProcessed(
+  kafka: Kafka,
+  pipeline: TestPipeline,
+  sketchTopic: string,
+  collector: Collector,
+  predictions: number,
+): Promise<void> {
+  for (let attempt = 0; attempt < 480 && sketchedRows(collector) < predictions; attempt++) {
+    await sleep(250);
+  }
+  assert.equal(sketchedRows(collector), predictions);
+  await waitForProcessed(kafka, pipeline, sketchTopic, collector);
 }
