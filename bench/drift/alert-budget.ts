@@ -1,7 +1,7 @@
 /**
  * `npm run bench:detectors`, second part: how many alerts the detector's rules raise per 10,000
- * events with raw thresholds (the service's defaults) and on a false-alarm budget
- * (`DETECTOR_FALSE_ALARM_EVERY`, `BUDGET` below), on two streams:
+ * events with raw thresholds (`DETECTOR_FALSE_ALARM_EVERY=0`), on a small false-alarm budget
+ * (`SMALL_BUDGET` below) and on the service's default budget, on two streams:
  *
  * - the SEA stationary control: one concept throughout, so every alert is a false alarm;
  * - ELEC2 (`ELEC2_CSV`, default ../shared/datasets/elec2.csv; skipped with a message when absent),
@@ -12,7 +12,7 @@
  * monitors (`ConceptMonitor`, `DataMonitor`) see every later row with its label at once. The
  * rules are the service's defaults: ADWIN on the error stream, PSI of each feature and of the
  * score over tumbling windows of 1,000, and CBPE's floor (`detectorOptions` of an empty
- * environment); on the budget each is calibrated to it.
+ * environment); on a budget each is calibrated to it, as the trainer would calibrate the version.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ import { predictProbabilities, type BinaryModel } from '@driftwatch/learn';
 import { bootstrapVersion, buildCandidate } from '@driftwatch/model';
 import { parseEnv } from '@driftwatch/service-kit';
 
-const BUDGET = 50_000;
+const SMALL_BUDGET = 50_000;
 const REFERENCE_ROWS = 2000;
 const repoRoot = join(import.meta.dirname, '..', '..');
 const elec2Csv =
@@ -32,11 +32,12 @@ const elec2Csv =
 
 /** The service's own defaults: what a user who sets nothing runs. */
 const { concept, data } = detectorOptions(parseEnv(detectorEnv, {}));
+const defaultBudget = concept.falseAlarmEvery ?? 0;
 
 interface Run {
   stream: string;
   events: number;
-  thresholds: 'raw' | `budget ${number}`;
+  thresholds: string;
   alerts: number;
   byDetector: Record<string, number>;
   calibrationSeconds: number;
@@ -72,7 +73,7 @@ async function alertsOn(stream: string, rows: readonly StreamRow[]): Promise<Run
   const live = rows.slice(REFERENCE_ROWS);
   const scores = predictProbabilities(trained, matrix(live));
   const runs: Run[] = [];
-  for (const budget of [0, BUDGET]) {
+  for (const budget of [0, SMALL_BUDGET, defaultBudget]) {
     const started = process.hrtime.bigint();
     const calibration =
       budget > 0
@@ -80,6 +81,7 @@ async function alertsOn(stream: string, rows: readonly StreamRow[]): Promise<Run
             version.metrics.challenger['accuracy'] ?? NaN,
             { ...concept, conceptDetector: concept.conceptDetector ?? 'adwin' },
             budget,
+            version.trainingWindow.holdoutRows,
           )
         : null;
     const conceptMonitor = new ConceptMonitor({ ...concept, falseAlarmEvery: budget, calibration });
@@ -99,7 +101,7 @@ async function alertsOn(stream: string, rows: readonly StreamRow[]): Promise<Run
     runs.push({
       stream,
       events: live.length,
-      thresholds: budget > 0 ? `budget ${budget}` : 'raw',
+      thresholds: budget === 0 ? 'raw' : `budget ${budget.toLocaleString('en-US')}`,
       alerts: Object.values(byDetector).reduce((sum, count) => sum + count, 0),
       byDetector,
       calibrationSeconds,
@@ -124,7 +126,7 @@ if (existsSync(elec2Csv)) {
 }
 
 console.log(
-  `\nAlerts per 10,000 events, version 1 never retrained; raw thresholds vs a budget of one false alarm per ${BUDGET.toLocaleString('en-US')} events per rule:`,
+  `\nAlerts per 10,000 events, version 1 never retrained; raw thresholds vs budgets of one false alarm per ${SMALL_BUDGET.toLocaleString('en-US')} and per ${defaultBudget.toLocaleString('en-US')} (the default) events per rule:`,
 );
 for (const run of runs) {
   const per10k = (10_000 * run.alerts) / run.events;
@@ -132,6 +134,6 @@ for (const run of runs) {
     .map(([detector, count]) => `${detector} ${count}`)
     .join(', ');
   console.log(
-    `  ${run.stream.padEnd(15)} ${run.thresholds.padEnd(13)} ${String(run.alerts).padStart(4)} alerts in ${run.events.toLocaleString('en-US')} events = ${per10k.toFixed(2)} per 10,000 (${detail || 'none'})${run.calibrationSeconds > 0.05 ? `; calibrated in ${run.calibrationSeconds.toFixed(1)} s` : ''}`,
+    `  ${run.stream.padEnd(15)} ${run.thresholds.padEnd(17)} ${String(run.alerts).padStart(4)} alerts in ${run.events.toLocaleString('en-US')} events = ${per10k.toFixed(2)} per 10,000 (${detail || 'none'})${run.calibrationSeconds > 0.05 ? `; calibrated in ${run.calibrationSeconds.toFixed(1)} s` : ''}`,
   );
 }

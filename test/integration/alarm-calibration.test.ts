@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { dataRuleTracks } from '@driftwatch/alarms';
+import { clusterTrackName, dataRuleTracks } from '@driftwatch/alarms';
 import { alarmSettingsOf, detectorEnv, detectorOptions } from '@driftwatch/detector';
 import { parseEnv } from '@driftwatch/service-kit';
 import { retrainRequestSchema } from '@driftwatch/topics';
@@ -101,11 +101,10 @@ describe(
       assert.ok(runLength >= 20_000 / 1.5 && runLength <= 20_000 * 1.5, `ADWIN: ${runLength}`);
       assert.deepEqual(
         Object.keys(calibration.data.psi).sort(),
-        dataRuleTracks(version.reference)
-          .map((track) => track.name)
-          .sort(),
-        'a threshold for every feature and class probability',
+        [...dataRuleTracks(version.reference).map((track) => track.name), clusterTrackName].sort(),
+        'a threshold for every feature and class probability, and for the clusters',
       );
+      assert.ok(calibration.data.reconstruction, 'the reconstruction error is on the budget too');
 
       // v2's labeled predictions: the detector watches it with what the version carries.
       await sendAll(

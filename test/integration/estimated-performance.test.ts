@@ -62,7 +62,9 @@ describe('estimated performance on the real broker', { timeout: 600_000 }, () =>
       RETRAIN_ON_DRIFT: 'false',
       DETECTOR_PSI_WINDOW: String(window),
       DETECTOR_PSI_WINDOW_KIND: 'sliding',
-      // The features' own PSI alerts too; only the estimate's alert is asserted here.
+      // The estimate is watched at every prediction, on its raw floor: a false-alarm budget
+      // needs tumbling windows. The features' own PSI alerts too; only the estimate's is asserted.
+      DETECTOR_FALSE_ALARM_EVERY: '0',
       DETECTOR_CBPE_MAX_DROP: '0.05',
     };
     running.push(await startServiceProcess('inference', env));

@@ -36,7 +36,11 @@ const reference: ReferenceProfile = {
 
 describe('calibrateVersionAlarms', () => {
   it('calibrates the rules that are on, names PSI thresholds by track, and repeats itself exactly', () => {
-    const version = { reference, metrics: { challenger: { accuracy: 0.85 }, champion: null } };
+    const version = {
+      reference,
+      metrics: { challenger: { accuracy: 0.85 }, champion: null },
+      trainingWindow: { holdoutRows: 800 },
+    };
     const calibration = calibrateVersionAlarms(version, settings);
     assert.deepEqual(calibration.settings, settings);
     assert.equal(calibration.concept?.eventsPerAlarm, 4000);
@@ -56,7 +60,11 @@ describe('calibrateVersionAlarms', () => {
   it('leaves the concept rules raw for a holdout that never erred, or measured nothing', () => {
     for (const challenger of [{ accuracy: 1 }, {}]) {
       const calibration = calibrateVersionAlarms(
-        { reference, metrics: { challenger, champion: null } },
+        {
+          reference,
+          metrics: { challenger, champion: null },
+          trainingWindow: { holdoutRows: 800 },
+        },
         settings,
       );
       assert.equal(calibration.concept, null);

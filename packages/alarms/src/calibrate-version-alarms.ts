@@ -8,6 +8,11 @@ import type {
 import { calibrateConceptRules } from './calibrate-concept-rules.js';
 import { calibrateDataRules } from './calibrate-data-rules.js';
 
+/** What the concept rules are calibrated from: the holdout's accuracy and its size. */
+type CalibratedVersion = Pick<ModelVersion, 'metrics'> & {
+  trainingWindow: Pick<ModelVersion['trainingWindow'], 'holdoutRows'>;
+};
+
 /**
  * Every alerting rule of a version calibrated to the budget in `settings`, from what the version
  * carries: its reference profile for the data rules, its holdout accuracy for the concept rules
@@ -18,7 +23,7 @@ import { calibrateDataRules } from './calibrate-data-rules.js';
  * of the detector on its hot path.
  */
 export function calibrateVersionAlarms(
-  version: Pick<ModelVersion, 'reference' | 'metrics'>,
+  version: Pick<ModelVersion, 'reference'> & CalibratedVersion,
   settings: AlarmSettings,
 ): AlarmCalibration {
   return {
@@ -29,16 +34,21 @@ export function calibrateVersionAlarms(
 }
 
 /**
- * The version's concept rules on the budget, from its holdout accuracy; null (raw thresholds)
- * without an accuracy strictly between 0 and 1.
+ * The version's concept rules on the budget, from its holdout accuracy and how many rows measured
+ * it; null (raw thresholds) without an accuracy strictly between 0 and 1.
  */
 export function calibrateVersionConceptRules(
-  version: Pick<ModelVersion, 'metrics'>,
+  version: CalibratedVersion,
   settings: AlarmSettings,
 ): ConceptCalibration | null {
   const accuracy = version.metrics.challenger.accuracy;
   if (accuracy === undefined || !(accuracy > 0 && accuracy < 1)) return null;
-  return calibrateConceptRules(accuracy, settings.concept, settings.falseAlarmEvery);
+  return calibrateConceptRules(
+    accuracy,
+    settings.concept,
+    settings.falseAlarmEvery,
+    version.trainingWindow.holdoutRows,
+  );
 }
 
 /** Whether a calibration made under `stored` holds under `current`: every setting is the same. */

@@ -17,3 +17,8 @@ export {
   updateWithError,
   type ErrorStreamDetectorName,
 } from './error-stream-detector.js';
+export {
+  calibrateMultivariateRules,
+  clusterTrackName,
+  type MultivariateCalibration,
+} from './calibrate-multivariate-rules.js';

@@ -1,5 +1,11 @@
 export { DriftError, type DriftErrorCode } from './errors.js';
-export { categoricalSampler, mulberry32, type Random, type SeededRandom } from './random.js';
+export {
+  categoricalSampler,
+  mulberry32,
+  standardNormal,
+  type Random,
+  type SeededRandom,
+} from './random.js';
 export type { JsonNumber } from './json-number.js';
 export { detectedIndices, type DriftDetector } from './testing/detected-indices.js';
 export {
@@ -75,6 +81,7 @@ export {
   slidingMeanFloorForRunLength,
   type SlidingMeanFloorOptions,
 } from './sliding-mean-floor.js';
+export { spreadForRunLength, type SpreadForRunLengthOptions } from './spread-for-run-length.js';
 export {
   parameterForRunLength,
   type ParameterForRunLengthOptions,

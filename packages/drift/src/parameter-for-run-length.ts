@@ -5,8 +5,9 @@ import type { Random } from './random.js';
 export interface RunLengthParameter {
   parameter: number;
   /**
-   * Events between false alarms at `parameter`, as simulated; when the run held none, the events
-   * simulated (a lower bound) and `atLeast` true.
+   * Events between false alarms at `parameter`, as simulated, counting only those on which the
+   * rule could fire; when the run held none, the events simulated (a lower bound) and `atLeast`
+   * true.
    */
   expectedRunLength: number;
   atLeast: boolean;
@@ -15,10 +16,11 @@ export interface RunLengthParameter {
 export interface ParameterForRunLengthOptions {
   /**
    * A fresh alarm for one parameter value: it takes one event's error (1 = wrong) and says
-   * whether the rule fires on it, with whatever re-arming or cooldown the rule has. A larger
-   * parameter must mean a more sensitive rule (ADWIN's δ, FHDDM's δ, HDDM_A's confidence).
+   * whether the rule fires on it, or null while it cannot fire at all (a cooldown after an alarm;
+   * its detector still sees the event). A larger parameter must mean a more sensitive rule
+   * (ADWIN's δ, FHDDM's δ, HDDM_A's confidence).
    */
-  create: (parameter: number) => (error: 0 | 1) => boolean;
+  create: (parameter: number) => (error: 0 | 1) => boolean | null;
   /** The reference's error rate, from which the error stream is drawn. */
   errorRate: number;
   /** The parameter's range, both ends > 0; searched on a log scale. */
@@ -77,11 +79,20 @@ export function parameterForRunLength(options: ParameterForRunLengthOptions): Ru
   const errors = new Uint8Array(events);
   for (let i = 0; i < events; i++) errors[i] = options.random() < errorRate ? 1 : 0;
 
+  // Events in a cooldown are left out: the run length is how long a rule that can fire goes
+  // before it fires falsely. Counted in, a long cooldown (one alert per episode, or ever) would
+  // meet any budget alone, and the most sensitive parameter, firing at the first blip, would win.
   const runLength = (parameter: number): number => {
     const fires = options.create(parameter);
     let alarms = 0;
-    for (const error of errors) if (fires(error as 0 | 1)) alarms++;
-    return alarms === 0 ? Infinity : events / alarms;
+    let armed = 0;
+    for (const error of errors) {
+      const fired = fires(error as 0 | 1);
+      if (fired === null) continue;
+      armed++;
+      if (fired) alarms++;
+    }
+    return alarms === 0 ? Infinity : armed / alarms;
   };
   let best = { parameter: low, length: runLength(low) };
   const consider = (parameter: number, length: number): void => {

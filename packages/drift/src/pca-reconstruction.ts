@@ -276,6 +276,15 @@ export class PcaReconstruction {
     return standardized.reduce((sum, row) => sum + this.#standardizedError(row), 0) / rows.length;
   }
 
+  /**
+   * The bounds at another spread than NannyML's 3σ: the reference chunks' mean ± `spread` of
+   * their (population) standard deviations, no lower bound when that is ≤ 0. A false-alarm budget
+   * picks the spread.
+   */
+  boundsAt(spread: number): { lower: number | null; upper: number } {
+    return thresholds(this.referenceChunkErrors, spread);
+  }
+
   /** Whether a window's mean error falls outside (lowerThreshold, upperThreshold). */
   alert(meanError: number): boolean {
     return !((this.lowerThreshold ?? -Infinity) < meanError && meanError < this.upperThreshold);
@@ -331,11 +340,18 @@ export function fitPcaReconstruction(
   return PcaReconstruction.fit(referenceRows, options);
 }
 
-/** NannyML's `StandardDeviationThreshold` (mean ± 3 population σ) with its limit of 0 below. */
-function thresholds(values: readonly number[]): { lower: number | null; upper: number } {
+/**
+ * NannyML's `StandardDeviationThreshold` (mean ± 3 population σ) with its limit of 0 below.
+ * Written out rather than simple-statistics' `standardDeviation` (the same two-pass formula) so
+ * the bounds stay exact against NannyML's numbers as they were pinned.
+ */
+function thresholds(
+  values: readonly number[],
+  spread = 3,
+): { lower: number | null; upper: number } {
   const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
   const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / values.length;
-  const spread = 3 * Math.sqrt(variance);
-  const lower = mean - spread;
-  return { lower: lower <= 0 ? null : lower, upper: mean + spread };
+  const width = spread * Math.sqrt(variance);
+  const lower = mean - width;
+  return { lower: lower <= 0 ? null : lower, upper: mean + width };
 }

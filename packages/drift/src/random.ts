@@ -70,6 +70,22 @@ export function categoricalSampler(weights: ArrayLike<number>): (random: Random)
   };
 }
 
+/**
+ * A standard normal draw (Box–Muller) from two uniform ones: for simulations whose null is
+ * normal by the central limit theorem.
+ *
+ * @example
+ * ```ts
+ * const random = mulberry32(9);
+ * const draws = Array.from({ length: 20_000 }, () => standardNormal(random));
+ * Math.abs(draws.reduce((sum, x) => sum + x, 0) / draws.length) < 0.03; // => true
+ * ```
+ */
+export function standardNormal(random: Random): number {
+  const u = 1 - random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
 /** The state of a generator {@link mulberry32} made, or `undefined` for any other `Random`. */
 export function mulberry32State(random: Random): number | undefined {
   return madeByMulberry32.has(random) ? (random as SeededRandom).state() : undefined;

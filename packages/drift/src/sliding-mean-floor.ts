@@ -74,11 +74,13 @@ export function slidingMeanFloorForRunLength(options: SlidingMeanFloorOptions): 
     (_, k) => average - deviation * (0.5 + (7.5 * k) / (candidateCount - 1)),
   );
   const alarms = new Int32Array(candidateCount);
+  const armedEvents = new Float64Array(candidateCount);
   const armed = new Uint8Array(candidateCount).fill(1);
   for (const mean of means) {
     for (let k = 0; k < candidateCount; k++) {
       const floor = floors[k] ?? NaN;
       if (armed[k] === 1) {
+        armedEvents[k] = (armedEvents[k] ?? 0) + 1;
         if (mean < floor) {
           armed[k] = 0;
           alarms[k] = (alarms[k] ?? 0) + 1;
@@ -93,8 +95,12 @@ export function slidingMeanFloorForRunLength(options: SlidingMeanFloorOptions): 
   for (let k = 0; k < candidateCount; k++) {
     const count = alarms[k] ?? 0;
     if (count === 0) break;
-    // The first `window − 1` events cannot alarm: they only fill the window.
-    const runLength = means.length / count;
+    // Events checked while armed, per alarm: how long a rule that was just armed (a new
+    // version, or one recovered) goes before its next false alarm. Counting the events it spends
+    // disarmed too would credit a floor just under the mean, which fires at once and then waits
+    // for a recovery of `rearmMargin` (many σ of a long window's mean) that hardly comes, with a
+    // run length of the whole simulation. The first `window − 1` events only fill the window.
+    const runLength = (armedEvents[k] ?? 0) / count;
     const distance = Math.abs(Math.log(runLength / target));
     if (distance < bestDistance) {
       bestDistance = distance;

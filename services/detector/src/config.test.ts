@@ -10,9 +10,12 @@ const check = (env: Record<string, string>) => () => {
 };
 
 describe('DETECTOR_FALSE_ALARM_EVERY', () => {
-  it('is off by default, and accepted with tumbling windows and room for 4 of them', () => {
-    assert.equal(parseEnv(detectorEnv, {}).DETECTOR_FALSE_ALARM_EVERY, 0);
+  it('is one false alarm per million events by default, accepted with tumbling windows and room for 4 of them', () => {
+    assert.equal(parseEnv(detectorEnv, {}).DETECTOR_FALSE_ALARM_EVERY, 1_000_000);
     assert.doesNotThrow(check({}));
+    assert.doesNotThrow(
+      check({ DETECTOR_FALSE_ALARM_EVERY: '0', DETECTOR_PSI_WINDOW_KIND: 'sliding' }),
+    );
     assert.doesNotThrow(check({ DETECTOR_FALSE_ALARM_EVERY: '50000' }));
   });
 

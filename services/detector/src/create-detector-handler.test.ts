@@ -219,7 +219,13 @@ describe('detector batch handler', () => {
           blockAccuracy: null,
           windowAccuracy: null,
         },
-        data: { eventsPerAlarm: falseAlarmEvery, psi: {}, ks: null, cbpe: null },
+        data: {
+          eventsPerAlarm: falseAlarmEvery,
+          psi: {},
+          ks: null,
+          cbpe: null,
+          reconstruction: null,
+        },
       },
     });
     const run = async (version: ModelVersion) => {

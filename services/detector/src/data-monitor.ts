@@ -1,4 +1,9 @@
-import { calibrateDataRules, dataRuleTracks, type DataRuleTrackSource } from '@driftwatch/alarms';
+import {
+  calibrateDataRules,
+  clusterTrackName,
+  dataRuleTracks,
+  type DataRuleTrackSource,
+} from '@driftwatch/alarms';
 import {
   DriftError,
   ksTwoSample,
@@ -241,6 +246,8 @@ export class DataMonitor {
     const multivariateOptions = {
       window: options.window,
       psiThreshold: options.clusterPsiThreshold ?? 0.1,
+      occupancyBudget: calibration?.psi[clusterTrackName] ?? null,
+      reconstructionBudget: calibration?.reconstruction ?? null,
     };
     const savedMultivariate = state?.multivariate ?? undefined;
     this.#multivariate =
@@ -344,7 +351,7 @@ export class DataMonitor {
    */
   psiByFeature(): { feature: string | null; psi: number | undefined }[] {
     const clusters = this.#multivariate
-      ? [{ feature: '<clusters>', psi: this.#multivariate.last.clusterPsi }]
+      ? [{ feature: clusterTrackName, psi: this.#multivariate.last.clusterPsi }]
       : [];
     return [
       ...this.#tracks.map((track) => ({

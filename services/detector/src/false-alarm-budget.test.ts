@@ -4,9 +4,11 @@ import { describe, it } from 'node:test';
 import { Cbpe, mulberry32, PsiReference, type Random } from '@driftwatch/drift';
 import type { BinnedDistribution, ReferenceProfile } from '@driftwatch/topics';
 
+import { calibrateConceptRules, clusterTrackName } from '@driftwatch/alarms';
+import { fitMultivariateReference } from '@driftwatch/model';
+
 import { ConceptMonitor, type ConceptMonitorOptions } from './concept-monitor.js';
 import { DataMonitor, type DataMonitorOptions } from './data-monitor.js';
-import { calibrateConceptRules } from '@driftwatch/alarms';
 
 /**
  * The stationary world every stream is drawn from: three features of different shapes, a model
@@ -28,7 +30,10 @@ function binned(name: string, values: number[], sample: number[] = []): BinnedDi
   return { name, edges: json.edges, proportions: json.proportions, sample };
 }
 
-/** The version as training would describe it: bins of 50,000 rows, a holdout of 50,000. */
+/**
+ * The version as training would describe it: bins of 50,000 rows, a holdout of 50,000, clusters
+ * and principal components of all 50,000 (100 chunks of 500 for the reconstruction error's spread).
+ */
 function referenceOf(random: Random): { reference: ReferenceProfile; holdoutAccuracy: number } {
   const training = Array.from({ length: 50_000 }, () => draw(random));
   const holdout = Array.from({ length: 50_000 }, () => draw(random));
@@ -64,7 +69,11 @@ function referenceOf(random: Random): { reference: ReferenceProfile; holdoutAccu
       },
       rows: training.length,
       classCbpe: null,
-      multivariate: null,
+      multivariate: fitMultivariateReference(
+        ['x1', 'x2', 'x3'],
+        training.map(({ features }) => [features.x1, features.x2, features.x3]),
+        { maxRows: 50_000 },
+      ),
     },
     holdoutAccuracy: holdout.filter((row) => row.label === row.predicted).length / holdout.length,
   };
@@ -164,7 +173,7 @@ describe('false-alarm budget on 20 stationary streams drawn from the reference',
     });
   }
 
-  it(`keeps PSI, score PSI, KS and the CBPE floor to one false alarm every ${dataBudget} predictions`, (t) => {
+  it(`keeps PSI, score PSI, KS, the CBPE floor, cluster occupancy and reconstruction error to one false alarm every ${dataBudget} predictions`, (t) => {
     const first = new DataMonitor(reference, dataOptions);
     const calibration = first.calibration;
     assert.ok(calibration?.cbpe, 'a binary version with a calibration gets a CBPE floor');
@@ -192,6 +201,11 @@ describe('false-alarm budget on 20 stationary streams drawn from the reference',
           expected: calibration.ks?.expectedRunLength ?? NaN,
         })),
         { rule: 'cbpe', expected: calibration.cbpe.expectedRunLength },
+        {
+          rule: 'cluster-occupancy',
+          expected: calibration.psi[clusterTrackName]?.expectedRunLength ?? NaN,
+        },
+        { rule: 'reconstruction', expected: calibration.reconstruction?.expectedRunLength ?? NaN },
       ],
       alarms,
       dataBudget,

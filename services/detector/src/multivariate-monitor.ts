@@ -6,9 +6,9 @@ import {
   PcaReconstruction,
   ReferenceClusters,
 } from '@driftwatch/drift';
-import type { MultivariateReference } from '@driftwatch/topics';
+import type { CalibratedRule, MultivariateReference } from '@driftwatch/topics';
 
-import { count, threeSignificant } from './alert-text.js';
+import { budgetNote, count, threeSignificant } from './alert-text.js';
 import type { DataSignal } from './data-monitor.js';
 import { ThresholdGate, type ThresholdGateState } from './threshold-gate.js';
 
@@ -21,6 +21,13 @@ export interface MultivariateOptions {
    * window + 1 / reference rows), ~0.03 at k = 20, 1,000 predictions and 1,600 reference rows.
    */
   psiThreshold: number;
+  /**
+   * On a false-alarm budget, PSI over the clusters past this threshold alone alerts: the
+   * calibration's null already allows for how many rows each side holds, as the test does.
+   */
+  occupancyBudget?: CalibratedRule | null;
+  /** On a false-alarm budget, the spread (in reference σ) that replaces the raw rule's 3. */
+  reconstructionBudget?: CalibratedRule | null;
 }
 
 export interface MultivariateMonitorState {
@@ -49,11 +56,12 @@ const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
  *   clusters moved (PSI over the clusters above the PSI threshold, and Pearson's chi-square test
  *   rejecting the reference shares at 1%) alerts, naming the clusters that grew and shrank most.
  *   Both are asked because either alone misleads: the test flags differences too small to matter
- *   once windows are long, and PSI alone has no sense of how many rows it saw.
+ *   once windows are long, and PSI alone has no sense of how many rows it saw. On a false-alarm
+ *   budget the calibrated PSI threshold alone decides: its null allows for the rows on each side.
  * - **reconstruction error** (NannyML's data reconstruction drift): the window's mean distance
  *   between each row and its projection on the reference's principal components, alerting outside
- *   the reference's mean ± 3σ. It sees a broken correlation even when every feature's own
- *   distribution is unchanged.
+ *   the reference's mean ± 3σ (on a budget, ± the calibrated number of σ). It sees a broken
+ *   correlation even when every feature's own distribution is unchanged.
  *
  * Each alerts once per episode and re-arms after a window back within bounds. Rows with a missing
  * feature are left out (inference dead-letters such events, so they are rare), as are rows too far
@@ -125,8 +133,11 @@ export class MultivariateMonitor {
     const occupancy = this.#occupancy.add(cluster);
     if (!occupancy) return [];
     const signals: DataSignal[] = [];
-    const { window, psiThreshold } = this.#options;
-    const moved = occupancy.rejected && occupancy.psi > psiThreshold;
+    const { window, occupancyBudget } = this.#options;
+    const psiThreshold = occupancyBudget?.threshold ?? this.#options.psiThreshold;
+    const moved = occupancyBudget
+      ? occupancy.psi > psiThreshold
+      : occupancy.rejected && occupancy.psi > psiThreshold;
     this.#last = { clusterPsi: occupancy.psi, reconstructionError: undefined };
     if (this.#occupancyGate.check(moved ? 1 : 0, 0.5)) {
       signals.push({
@@ -138,17 +149,19 @@ export class MultivariateMonitor {
         windowStart,
         windowEnd: ts,
         severity: occupancy.psi >= 2 * psiThreshold ? 'critical' : 'warning',
-        summary: `the mix of inputs moved across the reference's ${occupancy.shares.length} clusters: ${this.#largestChanges(occupancy)} over the last ${count(window)} predictions (PSI over clusters ${occupancy.psi.toFixed(3)}, alert at ${threeSignificant(psiThreshold)}; chi-square ${occupancy.chiSquare.toFixed(1)} > ${String(occupancy.critical)} at 1% with ${occupancy.degreesOfFreedom} degrees of freedom)`,
-        expectedRunLength: null,
+        summary: `the mix of inputs moved across the reference's ${occupancy.shares.length} clusters: ${this.#largestChanges(occupancy)} over the last ${count(window)} predictions (PSI over clusters ${occupancy.psi.toFixed(3)}, alert at ${threeSignificant(psiThreshold)}${occupancyBudget ? budgetNote(occupancyBudget.expectedRunLength, 'predictions') : `; chi-square ${occupancy.chiSquare.toFixed(1)} > ${String(occupancy.critical)} at 1% with ${occupancy.degreesOfFreedom} degrees of freedom`})`,
+        expectedRunLength: occupancyBudget?.expectedRunLength ?? null,
       });
     }
     if (this.#pca) {
       const meanError = this.#errorSum / window;
       this.#errorSum = 0;
       this.#last.reconstructionError = meanError;
-      const outside = this.#pca.alert(meanError);
+      const budget = this.#options.reconstructionBudget;
+      const spread = budget?.threshold ?? 3;
+      const { lower: lowerThreshold, upper: upperThreshold } = this.#pca.boundsAt(spread);
+      const outside = !((lowerThreshold ?? -Infinity) < meanError && meanError < upperThreshold);
       if (this.#reconstructionGate.check(outside ? 1 : 0, 0.5)) {
-        const { lowerThreshold, upperThreshold } = this.#pca;
         const above = meanError >= upperThreshold;
         signals.push({
           kind: 'data',
@@ -159,8 +172,8 @@ export class MultivariateMonitor {
           windowStart,
           windowEnd: ts,
           severity: above && meanError >= 2 * upperThreshold ? 'critical' : 'warning',
-          summary: `the inputs no longer follow the reference's correlations: mean PCA reconstruction error ${threeSignificant(meanError)} over the last ${count(window)} predictions, ${above ? `above ${threeSignificant(upperThreshold)}` : `below ${threeSignificant(lowerThreshold ?? 0)}`} (the reference's mean ± 3σ, ${this.#pca.componentCount} of ${this.#features.length} components)`,
-          expectedRunLength: null,
+          summary: `the inputs no longer follow the reference's correlations: mean PCA reconstruction error ${threeSignificant(meanError)} over the last ${count(window)} predictions, ${above ? `above ${threeSignificant(upperThreshold)}` : `below ${threeSignificant(lowerThreshold ?? 0)}`} (the reference's mean ± ${threeSignificant(spread)}σ, ${this.#pca.componentCount} of ${this.#features.length} components${budget ? budgetNote(budget.expectedRunLength, 'predictions') : ''})`,
+          expectedRunLength: budget?.expectedRunLength ?? null,
         });
       }
     }

@@ -432,12 +432,20 @@ describe('trainForRequest', () => {
     const calibration = asked.version.alarmCalibration;
     assert.ok(calibration, 'a promoted version carries its calibration');
     assert.deepEqual(calibration.settings, settings);
-    assert.deepEqual(Object.keys(calibration.data.psi).sort(), ['<score>', 'x1', 'x2', 'x3']);
+    // Each feature, the score, and the clusters of its multivariate reference.
+    assert.deepEqual(Object.keys(calibration.data.psi).sort(), [
+      '<clusters>',
+      '<score>',
+      'x1',
+      'x2',
+      'x3',
+    ]);
     for (const rule of [
       calibration.concept?.errorStream,
       calibration.concept?.blockAccuracy,
       ...Object.values(calibration.data.psi),
       calibration.data.cbpe,
+      calibration.data.reconstruction,
     ]) {
       const runLength = rule?.expectedRunLength ?? NaN;
       assert.ok(runLength >= 5000 / 1.5 && runLength <= 5000 * 1.5, `run length ${runLength}`);

@@ -185,7 +185,7 @@ export function describeRegistration(
     [
       'alerts',
       report.falseAlarmEvery === null
-        ? 'raw thresholds (DETECTOR_FALSE_ALARM_EVERY unset or 0)'
+        ? 'raw thresholds (DETECTOR_FALSE_ALARM_EVERY=0)'
         : `every rule calibrated to one false alarm per ${report.falseAlarmEvery.toLocaleString('en-US')} events of an unchanged stream (DETECTOR_FALSE_ALARM_EVERY)`,
     ],
   ];

@@ -75,6 +75,7 @@ describe('driftwatch models', () => {
           psi: { x1: { threshold: 0.041, expectedRunLength: 19_800 } },
           ks: null,
           cbpe: null,
+          reconstruction: null,
         },
       },
     }),

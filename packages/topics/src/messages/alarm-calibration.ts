@@ -58,14 +58,21 @@ export const dataCalibrationSchema = z.object({
   /** The budget: predictions between false alarms of each rule, on average. */
   eventsPerAlarm: z.number().int().positive(),
   /**
-   * Each PSI track's threshold, by track name (a feature, `<score>`, `<score:class>`); a track
-   * missing here cannot vary (one bin) and keeps the raw threshold.
+   * Each PSI track's threshold, by track name (a feature, `<score>`, `<score:class>`, and
+   * `<clusters>` for cluster occupancy); a track missing here cannot vary (one bin) and keeps the
+   * raw threshold.
    */
   psi: z.record(z.string(), calibratedRuleSchema),
   /** The KS test's significance level; null when the test is off. */
   ks: calibratedRuleSchema.nullable(),
   /** The floor of CBPE's estimated accuracy; null without a calibration or with the rule off. */
   cbpe: calibratedRuleSchema.nullable(),
+  /**
+   * How many reference σ the window's mean reconstruction error may stray from the reference's
+   * mean (the raw rule's 3); null without a reconstruction reference, and in calibrations
+   * written before.
+   */
+  reconstruction: calibratedRuleSchema.nullable().default(null),
 });
 export type DataCalibration = z.infer<typeof dataCalibrationSchema>;
 

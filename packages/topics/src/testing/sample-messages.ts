@@ -60,6 +60,7 @@ const promotedVersion: ModelVersion = {
       psi: { income: { threshold: 0.029, expectedRunLength: 50_170 } },
       ks: null,
       cbpe: { threshold: 0.81, expectedRunLength: 49_400 },
+      reconstruction: { threshold: 4.2, expectedRunLength: 51_000 },
     },
   },
   requestId: 'req-7f3a',
