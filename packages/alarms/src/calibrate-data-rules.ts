@@ -1,10 +1,4 @@
-import {
-  Cbpe,
-  categoricalSampler,
-  psiNullDistribution,
-  slidingMeanFloorForRunLength,
-  windowThresholdForRunLength,
-} from '@driftwatch/drift';
+import { Cbpe, categoricalSampler, slidingMeanFloorForRunLength } from '@driftwatch/drift';
 import {
   calibrationCbpeState,
   type AlarmSettings,
@@ -17,12 +11,8 @@ import {
 
 import { calibrateMultivariateRules, clusterTrackName } from './calibrate-multivariate-rules.js';
 import { dataRuleTracks } from './data-rule-tracks.js';
-import {
-  seededFor,
-  simulatedEvents,
-  simulatedWindows,
-  unlessDegenerate,
-} from './simulated-run-lengths.js';
+import { psiThresholdForBudget } from './psi-threshold-for-budget.js';
+import { seededFor, simulatedEvents, unlessDegenerate } from './simulated-run-lengths.js';
 
 type DataSettings = AlarmSettings['data'];
 
@@ -52,20 +42,15 @@ export function calibrateDataRules(
     if (!byShares.has(shares)) {
       byShares.set(
         shares,
-        unlessDegenerate(() => {
-          const values = psiNullDistribution(bins, {
+        unlessDegenerate(() =>
+          psiThresholdForBudget(bins, {
             window,
-            windows: simulatedWindows(windowsPerAlarm),
-            ...(reference.rows ? { referenceRows: reference.rows } : {}),
-            random: seededFor(`psi:${shares}`),
-          });
-          const calibrated = windowThresholdForRunLength(values, {
             windowsPerAlarm,
-            direction: 'above',
+            referenceRows: reference.rows,
             rearmAt: (threshold) => threshold * options.rearmRatio,
-          });
-          return { ...calibrated, expectedRunLength: calibrated.expectedRunLength * window };
-        }),
+            seed: `psi:${shares}`,
+          }),
+        ),
       );
     }
     const rule = byShares.get(shares);

@@ -3,12 +3,11 @@ import {
   PcaReconstruction,
   PsiReference,
   ReferenceClusters,
-  psiNullDistribution,
   spreadForRunLength,
-  windowThresholdForRunLength,
 } from '@driftwatch/drift';
 import type { CalibratedRule, MultivariateReference } from '@driftwatch/topics';
 
+import { psiThresholdForBudget } from './psi-threshold-for-budget.js';
 import { seededFor, simulatedWindows } from './simulated-run-lengths.js';
 
 /** The cluster-occupancy rule's track, as the PSI gauge labels it and the calibration names it. */
@@ -47,18 +46,13 @@ export function calibrateMultivariateRules(
       edges: Array.from({ length: shares.length + 1 }, (_, index) => index),
       proportions: [...shares],
     });
-    const values = psiNullDistribution(bins, {
+    return psiThresholdForBudget(bins, {
       window,
-      windows,
-      referenceRows: rows,
-      random: seededFor(`psi:${clusterTrackName}`),
-    });
-    const calibrated = windowThresholdForRunLength(values, {
       windowsPerAlarm,
-      direction: 'above',
+      referenceRows: rows,
       rearmAt: (threshold) => threshold,
+      seed: `psi:${clusterTrackName}`,
     });
-    return { ...calibrated, expectedRunLength: calibrated.expectedRunLength * window };
   });
   const pcaState = reference.reconstruction;
   const reconstruction = pcaState

@@ -76,6 +76,8 @@ export class MultivariateMonitor {
   readonly #reconstructionGate: ThresholdGate;
   readonly #options: MultivariateOptions;
   readonly #row: Float64Array;
+  /** The reconstruction error's bounds: ± 3σ raw, ± the calibrated spread on a budget. */
+  readonly #reconstructionBounds: { spread: number; lower: number | null; upper: number };
   #errorSum: number;
   #last: MultivariateSnapshot = { clusterPsi: undefined, reconstructionError: undefined };
 
@@ -95,6 +97,11 @@ export class MultivariateMonitor {
       { window: options.window, referenceRows: this.#clusters.rows },
       state?.occupancy,
     );
+    const spread = options.reconstructionBudget?.threshold ?? 3;
+    this.#reconstructionBounds = {
+      spread,
+      ...(this.#pca?.boundsAt(spread) ?? { lower: null, upper: Infinity }),
+    };
     this.#occupancyGate = new ThresholdGate(episodeGate, state?.occupancyGate);
     this.#reconstructionGate = new ThresholdGate(episodeGate, state?.reconstructionGate);
     this.#errorSum = state?.errorSum ?? 0;
@@ -158,8 +165,7 @@ export class MultivariateMonitor {
       this.#errorSum = 0;
       this.#last.reconstructionError = meanError;
       const budget = this.#options.reconstructionBudget;
-      const spread = budget?.threshold ?? 3;
-      const { lower: lowerThreshold, upper: upperThreshold } = this.#pca.boundsAt(spread);
+      const { spread, lower: lowerThreshold, upper: upperThreshold } = this.#reconstructionBounds;
       const outside = !((lowerThreshold ?? -Infinity) < meanError && meanError < upperThreshold);
       if (this.#reconstructionGate.check(outside ? 1 : 0, 0.5)) {
         const above = meanError >= upperThreshold;
