@@ -12,12 +12,12 @@ import { stableId } from '@driftwatch/detector';
 import { mulberry32, type Random } from '@driftwatch/drift';
 import type { DriftAlert, LabeledPrediction } from '@driftwatch/topics';
 
-import { publishModelVersion, seaModelVersion } from '../../test/support/pipeline.js';
+import { publishModelVersion } from '../../test/support/pipeline.js';
 import type { BenchPipeline } from './bench-pipeline.js';
 import { committedPast } from './committed-offsets.js';
 import { paced } from './paced.js';
 import { countRecords, type RecordCounter } from './record-counter.js';
-import { encodeEvents, encodeLabels, seaRows } from './sea-workload.js';
+import { encodeEvents, encodeLabels, registeredSeaVersion, seaRows } from './sea-workload.js';
 
 /** Records of a drift are produced one at a time at this pace, as a live stream would bring them. */
 export const PACE_MS = 5;
@@ -245,7 +245,7 @@ export async function endToEndAlertLatencies(
   try {
     for (let drift = 0; drift < drifts; drift++) {
       const model = `e2e-drift-${String(drift)}`;
-      await publishModelVersion(producer, pipeline, await seaModelVersion({ model, version: 1 }));
+      await publishModelVersion(producer, pipeline, await registeredSeaVersion(model));
       const served = await waitFor(async () => {
         return (await inference.metric('driftwatch_inference_served_model_version', { model })) >= 1
           ? true

@@ -15,7 +15,7 @@ import { metricValue, serviceNames, type ServiceName, type ServiceProcess } from
 
 import { withRatio, type BenchContext, type BenchRow } from '../report.js';
 import { testKafka } from '../../test/support/environment.js';
-import { publishModelVersion, seaModelVersion } from '../../test/support/pipeline.js';
+import { publishModelVersion } from '../../test/support/pipeline.js';
 import {
   detectorAlertLatencies,
   endToEndAlertLatencies,
@@ -27,7 +27,13 @@ import { createBenchPipeline, partitions, type BenchPipeline } from './bench-pip
 import { committedPast } from './committed-offsets.js';
 import { sampleQuantile } from './prometheus-histogram.js';
 import { roundTripLatencies } from './round-trip.js';
-import { encodeEvents, encodeLabels, seaRows, type KeyedMessage } from './sea-workload.js';
+import {
+  encodeEvents,
+  encodeLabels,
+  registeredSeaVersion,
+  seaRows,
+  type KeyedMessage,
+} from './sea-workload.js';
 import type { PassthroughMode } from './passthrough.js';
 import {
   measurePassthrough,
@@ -221,11 +227,7 @@ async function measurePipelineThroughput(
   producer: Producer,
   events: number,
 ): Promise<{ services: RunningServices; scaleOut: (scaled: BenchPipeline) => Promise<void> }> {
-  await publishModelVersion(
-    producer,
-    pipeline,
-    await seaModelVersion({ model: MODEL, version: 1 }),
-  );
+  await publishModelVersion(producer, pipeline, await registeredSeaVersion(MODEL));
   const rows = seaRows({ seed: 13, length: events });
   const baseTs = Date.now() - 3_600_000;
   const eventMessages = await encodeEvents(pipeline.codecs, MODEL, 'sea', rows, baseTs);
@@ -336,11 +338,7 @@ async function measurePipelineThroughput(
   // with the others, at the end: a kafkajs producer keeps asking for every topic it ever sent to,
   // so deleting them while the bench's producer lives fails its next send.
   const scaleOut = async (scaled: BenchPipeline): Promise<void> => {
-    await publishModelVersion(
-      producer,
-      scaled,
-      await seaModelVersion({ model: MODEL, version: 1 }),
-    );
+    await publishModelVersion(producer, scaled, await registeredSeaVersion(MODEL));
     const two = await runServices(scaled, producer, events, eventMessages, labelMessages, 2);
     await two.run.subject.stop();
     const twoSeconds = two.cpu.reduce((sum, service) => sum + service.seconds, 0);

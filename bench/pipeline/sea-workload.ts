@@ -1,6 +1,17 @@
+import { calibrateVersionAlarms } from '@driftwatch/alarms';
 import { eventId, seaStream, type SeaConcept, type SeaRow } from '@driftwatch/datasets';
 import { mulberry32 } from '@driftwatch/drift';
-import type { Codecs, FeatureEvent, LabelEvent, Prediction } from '@driftwatch/topics';
+import type {
+  AlarmCalibration,
+  Codecs,
+  FeatureEvent,
+  LabelEvent,
+  ModelVersion,
+  Prediction,
+} from '@driftwatch/topics';
+
+import { readAlarmSettings } from '../../packages/cli/src/cli-config.js';
+import { seaModelVersion } from '../../test/support/pipeline.js';
 
 export interface KeyedMessage {
   key: string;
@@ -20,6 +31,25 @@ export function seaRows(options: {
       concepts: [{ start: 0, threshold: 7, ...options.concept }],
     }),
   ];
+}
+
+let seaCalibration: AlarmCalibration | null | undefined;
+
+/**
+ * The SEA version `seaModelVersion` trains, as `driftwatch models register` and the trainer
+ * publish it: calibrated to the false-alarm budget of a detector configured from this
+ * environment, as the bench's services are. An uncalibrated version makes the detector simulate
+ * its rules on its own loop when it first meets it (seconds of CPU), which a bench of per-event
+ * cost must not count as per-event work. Calibrated once: it depends on the version's rows and
+ * metrics, not on the model's name.
+ */
+export async function registeredSeaVersion(model: string): Promise<ModelVersion> {
+  const version = await seaModelVersion({ model, version: 1 });
+  if (seaCalibration === undefined) {
+    const settings = readAlarmSettings();
+    seaCalibration = settings && calibrateVersionAlarms(version, settings);
+  }
+  return seaCalibration ? { ...version, alarmCalibration: seaCalibration } : version;
 }
 
 /** Event and label of a row, as an application would produce them; the label 1 s later in event time. */
