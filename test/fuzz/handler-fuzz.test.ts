@@ -188,7 +188,8 @@ async function fixture(service: Service, codecs: Codecs): Promise<Fixture> {
           },
         }),
         // Sketches: the rows data drift observed (one per good sketch); labeled: records folded in.
-        processed: () => (stores.data.get('sea')?.toJSON().monitor.observed ?? 0) + labeled,
+        processed: () =>
+          (stores.data.committedState('sea')?.toJSON().monitor.observed ?? 0) + labeled,
       };
     }
     case 'trainer': {

@@ -12,6 +12,7 @@ export type {
   Admin,
   Consumer,
   ConsumerRunConfig,
+  EachBatchPayload,
   IHeaders,
   ITopicConfig,
   KafkaConfig,

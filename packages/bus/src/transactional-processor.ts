@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Logger } from '@driftwatch/service-kit';
+import pLimit, { type LimitFunction } from 'p-limit';
 
 import type { DeadLetterPolicy } from './dead-letter-policy.js';
 import { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
@@ -11,6 +12,7 @@ import {
   PartitionAssigners,
   Partitioners,
   type ConsumerRunConfig,
+  type EachBatchPayload,
   type Kafka,
 } from './kafka.js';
 import { deadLetterCodeHeader } from './dead-letter.js';
@@ -93,8 +95,11 @@ export interface TransactionalProcessorOptions {
    * How many partitions' batches of one fetch are handled at once (default 1: one after the
    * other). Each partition has its own transactional producer, so their transactions overlap
    * instead of queueing: a record waits for one transaction, not for one per partition fetched
-   * with it. Only for a handler that keeps no state across batches, or keeps it where each
-   * update is atomic on its own (the joiner's Redis); never for the detector's in-memory state.
+   * with it. For a handler that keeps no state across batches, keeps it where each update is
+   * atomic on its own (the joiner's Redis), or keeps it per partition: with `coPartitioned`,
+   * batches of the same partition number (of any topic) still come one at a time, so a handler
+   * whose state is per key and whose inputs are keyed alike (the detector) sees each key's
+   * batches in turn.
    */
   partitionsConcurrently?: number;
 }
@@ -295,182 +300,196 @@ export async function startTransactionalProcessor(
     () => consumer.subscribe({ topics: [...options.topics], fromBeginning: true }),
     startUp,
   );
+  const handleBatch = async (payload: EachBatchPayload): Promise<void> => {
+    const { batch } = payload;
+    const isStopping = (): boolean => stopping.signal.aborted;
+    if (batch.messages.length === 0 || isStopping()) return;
+    const started = performance.now();
+    inBatches++;
+    let claim: PartitionClaim | undefined;
+    try {
+      // Before any batch of a new assignment: fence every old owner of our new partitions.
+      await withRetry(() => producers.claimAssigned(), {
+        policy,
+        signal: stopping.signal,
+        onRetry: (error, attempt, delayMs) => {
+          if (isUnreachable(error)) kafkaHealth?.down((error as Error).message);
+          logger.warn(
+            { event: 'partitions.claim_retry', attempt, delayMs, err: error },
+            'retrying the claim of newly assigned partitions',
+          );
+        },
+      });
+      claim = producers.claim(batch.topic, batch.partition);
+    } catch (error) {
+      inBatches--;
+      payload.pause();
+      if (isStopping()) return;
+      fail(
+        new BusError(
+          'DW_BUS_PROCESSOR_FAILED',
+          `could not claim the partitions assigned to this member (transactional ids ${groupId}-<topic>-<partition>)`,
+          { retriable: false, cause: error },
+        ),
+      );
+      return;
+    }
+    // Fetched for an assignment this member no longer has, or fenced: the owner handles it.
+    if (!claim) {
+      inBatches--;
+      return;
+    }
+    const { committedOffset } = claim;
+    const records = batch.messages
+      .filter((message) => BigInt(message.offset) >= committedOffset)
+      .map((message) => toInputRecord(batch.topic, batch.partition, message));
+    if (records.length === 0) {
+      // All of it committed by the partition's previous owner after our consumer fetched it.
+      inBatches--;
+      payload.resolveOffset(batch.lastOffset());
+      return;
+    }
+    const recordBatch: RecordBatch = { topic: batch.topic, partition: batch.partition, records };
+    /** The output of the attempt that ended the batch. */
+    let outputs: readonly OutputMessage[] = [];
+    try {
+      const { outcome, produced } = await processBatch({
+        producer: claim.producer,
+        groupId,
+        batch: recordBatch,
+        handle: async (handled, context) => {
+          const produced = await options.handle(handled, context);
+          outputs = produced;
+          return produced;
+        },
+        isStale: () => payload.isStale(),
+        heartbeat: () => payload.heartbeat(),
+        policy,
+        signal: stopping.signal,
+        ...(options.deadLetters ? { deadLetters: options.deadLetters } : {}),
+        onDeadLetter: (record, why) => {
+          logger.warn(
+            { event: 'record.dead_lettered', record: recordCoordinate(record), ...why },
+            `record dead-lettered: ${why.code}`,
+          );
+        },
+        onRetry: (error, attempt, delayMs) => {
+          if (isUnreachable(error)) kafkaHealth?.down((error as Error).message);
+          diagnostics.batchRetried({
+            topic: batch.topic,
+            partition: batch.partition,
+            attempt,
+            error,
+          });
+          logger.warn(
+            {
+              event: 'batch.retry',
+              topic: batch.topic,
+              partition: batch.partition,
+              attempt,
+              delayMs,
+              err: error,
+            },
+            'retrying batch',
+          );
+        },
+      });
+      if (outcome === 'committed') {
+        answered();
+        logDeadLetters(logger, recordBatch, outputs);
+        payload.resolveOffset(batch.lastOffset());
+        diagnostics.batchProcessed({
+          topic: batch.topic,
+          partition: batch.partition,
+          records: recordBatch.records.length,
+          produced,
+          durationMs: performance.now() - started,
+          lag: Math.max(0, Number(batch.offsetLag())),
+        });
+      }
+    } catch (error) {
+      if (isFenced(error) && !isStopping()) {
+        // Another member claimed the partition (it was assigned to it while this batch was in
+        // hand): this batch's transaction is void. Rejoin to learn the current assignment.
+        producers.fenced(batch.topic, batch.partition);
+        logger.warn(
+          { event: 'processor.fenced', topic: batch.topic, partition: batch.partition },
+          'another member owns this partition now; the batch in hand is dropped; rejoining the group',
+        );
+        throw rebalanceNeeded(error);
+      }
+      if (isStuckTransaction(error) && !isStopping()) {
+        // An abort failed while the broker was away; this producer refuses every transaction
+        // from now on. A new one with the partition's id aborts the open transaction, and the
+        // rejoin resets every position to the committed offsets, so nothing fetched after this
+        // batch can commit past it.
+        producers.replace(batch.topic, batch.partition);
+        logger.warn(
+          {
+            event: 'processor.producer_replaced',
+            topic: batch.topic,
+            partition: batch.partition,
+          },
+          'the transactional producer is stuck after a failed abort; replacing it and rejoining the group',
+        );
+        throw rebalanceNeeded(error);
+      }
+      if (isRebalance(error) && !isStopping()) {
+        // The transaction was aborted; kafkajs rejoins on this error, and the batch is read
+        // again by whoever owns its partition after the rebalance.
+        logger.info(
+          { event: 'processor.rebalance', topic: batch.topic, partition: batch.partition },
+          'group rebalancing during a batch; rejoining, the batch will be read again',
+        );
+        throw error;
+      }
+      // Nothing of this batch was committed. Stop consuming this partition so no later batch
+      // commits past it; a restart (or the next owner) processes it again.
+      payload.pause();
+      if (isStopping()) return;
+      fail(
+        isRetriable(error)
+          ? error
+          : new BusError(
+              'DW_BUS_PROCESSOR_FAILED',
+              `batch ${batch.topic}/${batch.partition} failed`,
+              {
+                retriable: false,
+                cause: error,
+              },
+            ),
+      );
+      return;
+    } finally {
+      inBatches--;
+      // Time spent in the handler was not silence from the brokers.
+      lastAnswerAt = Math.max(lastAnswerAt, Date.now() - silenceMeansUnreachableMs / 2);
+    }
+    // The batch is committed whatever the heartbeat says. A rebalance it learns of is thrown to
+    // kafkajs, which rejoins the group; any other trouble the next heartbeat meets again.
+    await payload.heartbeat().catch((error: unknown) => {
+      if (isRebalance(error)) throw error;
+      logger.warn({ event: 'processor.heartbeat_failed', err: error }, 'heartbeat failed');
+    });
+  };
+  // Co-partitioned inputs: partition p of every topic holds the same keys, so their batches are
+  // handled one after the other (one at a time per partition number), and only batches of
+  // different partition numbers overlap.
+  const serialByPartition = new Map<number, LimitFunction>();
+  const inPartitionOrder = (payload: EachBatchPayload): Promise<void> => {
+    const partition = payload.batch.partition;
+    let limit = serialByPartition.get(partition);
+    if (!limit) {
+      limit = pLimit(1);
+      serialByPartition.set(partition, limit);
+    }
+    return limit(() => handleBatch(payload));
+  };
   const runConfig: ConsumerRunConfig = {
     autoCommit: false,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: Math.max(1, options.partitionsConcurrently ?? 1),
-    eachBatch: async (payload) => {
-      const { batch } = payload;
-      const isStopping = (): boolean => stopping.signal.aborted;
-      if (batch.messages.length === 0 || isStopping()) return;
-      const started = performance.now();
-      inBatches++;
-      let claim: PartitionClaim | undefined;
-      try {
-        // Before any batch of a new assignment: fence every old owner of our new partitions.
-        await withRetry(() => producers.claimAssigned(), {
-          policy,
-          signal: stopping.signal,
-          onRetry: (error, attempt, delayMs) => {
-            if (isUnreachable(error)) kafkaHealth?.down((error as Error).message);
-            logger.warn(
-              { event: 'partitions.claim_retry', attempt, delayMs, err: error },
-              'retrying the claim of newly assigned partitions',
-            );
-          },
-        });
-        claim = producers.claim(batch.topic, batch.partition);
-      } catch (error) {
-        inBatches--;
-        payload.pause();
-        if (isStopping()) return;
-        fail(
-          new BusError(
-            'DW_BUS_PROCESSOR_FAILED',
-            `could not claim the partitions assigned to this member (transactional ids ${groupId}-<topic>-<partition>)`,
-            { retriable: false, cause: error },
-          ),
-        );
-        return;
-      }
-      // Fetched for an assignment this member no longer has, or fenced: the owner handles it.
-      if (!claim) {
-        inBatches--;
-        return;
-      }
-      const { committedOffset } = claim;
-      const records = batch.messages
-        .filter((message) => BigInt(message.offset) >= committedOffset)
-        .map((message) => toInputRecord(batch.topic, batch.partition, message));
-      if (records.length === 0) {
-        // All of it committed by the partition's previous owner after our consumer fetched it.
-        inBatches--;
-        payload.resolveOffset(batch.lastOffset());
-        return;
-      }
-      const recordBatch: RecordBatch = { topic: batch.topic, partition: batch.partition, records };
-      /** The output of the attempt that ended the batch. */
-      let outputs: readonly OutputMessage[] = [];
-      try {
-        const { outcome, produced } = await processBatch({
-          producer: claim.producer,
-          groupId,
-          batch: recordBatch,
-          handle: async (handled, context) => {
-            const produced = await options.handle(handled, context);
-            outputs = produced;
-            return produced;
-          },
-          isStale: () => payload.isStale(),
-          heartbeat: () => payload.heartbeat(),
-          policy,
-          signal: stopping.signal,
-          ...(options.deadLetters ? { deadLetters: options.deadLetters } : {}),
-          onDeadLetter: (record, why) => {
-            logger.warn(
-              { event: 'record.dead_lettered', record: recordCoordinate(record), ...why },
-              `record dead-lettered: ${why.code}`,
-            );
-          },
-          onRetry: (error, attempt, delayMs) => {
-            if (isUnreachable(error)) kafkaHealth?.down((error as Error).message);
-            diagnostics.batchRetried({
-              topic: batch.topic,
-              partition: batch.partition,
-              attempt,
-              error,
-            });
-            logger.warn(
-              {
-                event: 'batch.retry',
-                topic: batch.topic,
-                partition: batch.partition,
-                attempt,
-                delayMs,
-                err: error,
-              },
-              'retrying batch',
-            );
-          },
-        });
-        if (outcome === 'committed') {
-          answered();
-          logDeadLetters(logger, recordBatch, outputs);
-          payload.resolveOffset(batch.lastOffset());
-          diagnostics.batchProcessed({
-            topic: batch.topic,
-            partition: batch.partition,
-            records: recordBatch.records.length,
-            produced,
-            durationMs: performance.now() - started,
-            lag: Math.max(0, Number(batch.offsetLag())),
-          });
-        }
-      } catch (error) {
-        if (isFenced(error) && !isStopping()) {
-          // Another member claimed the partition (it was assigned to it while this batch was in
-          // hand): this batch's transaction is void. Rejoin to learn the current assignment.
-          producers.fenced(batch.topic, batch.partition);
-          logger.warn(
-            { event: 'processor.fenced', topic: batch.topic, partition: batch.partition },
-            'another member owns this partition now; the batch in hand is dropped; rejoining the group',
-          );
-          throw rebalanceNeeded(error);
-        }
-        if (isStuckTransaction(error) && !isStopping()) {
-          // An abort failed while the broker was away; this producer refuses every transaction
-          // from now on. A new one with the partition's id aborts the open transaction, and the
-          // rejoin resets every position to the committed offsets, so nothing fetched after this
-          // batch can commit past it.
-          producers.replace(batch.topic, batch.partition);
-          logger.warn(
-            {
-              event: 'processor.producer_replaced',
-              topic: batch.topic,
-              partition: batch.partition,
-            },
-            'the transactional producer is stuck after a failed abort; replacing it and rejoining the group',
-          );
-          throw rebalanceNeeded(error);
-        }
-        if (isRebalance(error) && !isStopping()) {
-          // The transaction was aborted; kafkajs rejoins on this error, and the batch is read
-          // again by whoever owns its partition after the rebalance.
-          logger.info(
-            { event: 'processor.rebalance', topic: batch.topic, partition: batch.partition },
-            'group rebalancing during a batch; rejoining, the batch will be read again',
-          );
-          throw error;
-        }
-        // Nothing of this batch was committed. Stop consuming this partition so no later batch
-        // commits past it; a restart (or the next owner) processes it again.
-        payload.pause();
-        if (isStopping()) return;
-        fail(
-          isRetriable(error)
-            ? error
-            : new BusError(
-                'DW_BUS_PROCESSOR_FAILED',
-                `batch ${batch.topic}/${batch.partition} failed`,
-                {
-                  retriable: false,
-                  cause: error,
-                },
-              ),
-        );
-        return;
-      } finally {
-        inBatches--;
-        // Time spent in the handler was not silence from the brokers.
-        lastAnswerAt = Math.max(lastAnswerAt, Date.now() - silenceMeansUnreachableMs / 2);
-      }
-      // The batch is committed whatever the heartbeat says. A rebalance it learns of is thrown to
-      // kafkajs, which rejoins the group; any other trouble the next heartbeat meets again.
-      await payload.heartbeat().catch((error: unknown) => {
-        if (isRebalance(error)) throw error;
-        logger.warn({ event: 'processor.heartbeat_failed', err: error }, 'heartbeat failed');
-      });
-    },
+    eachBatch: options.coPartitioned ? inPartitionOrder : handleBatch,
   };
   await consumer.run(runConfig);
 

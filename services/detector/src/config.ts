@@ -17,6 +17,13 @@ export const detectorEnv = {
   ...recordLimitsEnv,
   /** Default: `<TOPIC_PREFIX>driftwatch-detector`. */
   DETECTOR_GROUP_ID: text(''),
+  /**
+   * Partition numbers whose batches are handled at once (bus `partitionsConcurrently`), each in
+   * its own transaction: a labeled prediction then waits for its own partition's batches, not for
+   * every partition fetched with it. A model's sketches and labeled predictions share a partition
+   * number, and that number's batches still come one at a time. 1: one batch after the other.
+   */
+  DETECTOR_CONCURRENT_PARTITIONS: integer(6, { min: 1, max: 64 }),
 
   // Concept drift, on the labeled stream.
   /** Labeled predictions in the sliding window for accuracy, precision, recall, F1, ROC-AUC. */

@@ -286,7 +286,7 @@ describe('detector batch handler', () => {
       await bump(records[3]!, 3),
     ];
     await attempt(handle, { topic: names.predictionsLabeled, partition: 0, records: batch });
-    const state = deps.concept.get('sea');
+    const state = deps.concept.committedState('sea');
     assert.equal(state?.version, 3);
     assert.equal(state.monitor.metrics().labeled, 1);
   });
@@ -307,8 +307,12 @@ describe('detector batch handler', () => {
     };
     const split = await Promise.all(records.slice(0, 8).map((r, i) => asVersion(r, i % 2 ? 2 : 1)));
     await attempt(handle, { topic: names.predictionsLabeled, partition: 0, records: split });
-    assert.equal(deps.concept.get('sea')?.version, 1, 'v1 serves and is the one watched');
-    assert.equal(deps.concept.get('sea')?.monitor.metrics().labeled, 4);
+    assert.equal(
+      deps.concept.committedState('sea')?.version,
+      1,
+      'v1 serves and is the one watched',
+    );
+    assert.equal(deps.concept.committedState('sea')?.monitor.metrics().labeled, 4);
     const counted = (
       await metrics.getSingleMetricAsString('driftwatch_detector_candidate_records_total')
     )
@@ -335,7 +339,7 @@ describe('detector batch handler', () => {
     deps.registry.apply({ ...seaVersion(2), status: 'promoted', decidedBy: 'alice' });
     const after = await Promise.all(records.slice(8).map((r) => asVersion(r, 2)));
     await attempt(handle, { topic: names.predictionsLabeled, partition: 0, records: after });
-    assert.equal(deps.concept.get('sea')?.version, 2);
-    assert.equal(deps.concept.get('sea')?.monitor.metrics().labeled, 4);
+    assert.equal(deps.concept.committedState('sea')?.version, 2);
+    assert.equal(deps.concept.committedState('sea')?.monitor.metrics().labeled, 4);
   });
 });

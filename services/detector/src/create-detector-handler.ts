@@ -16,16 +16,22 @@ import { DetectorOutput } from './detector-output.js';
 export function createDetectorHandler(deps: DetectorDependencies): BatchHandler {
   const { names, internal } = deps;
   return async (batch, context) => {
-    deps.concept.begin();
-    deps.data.begin();
-    deps.policies.begin();
+    // A model's sketches and labeled predictions share a partition number (co-partitioned,
+    // keyed by model), so the batch's state is its partition's: batches of other partitions may
+    // be in hand beside it, never one of its own.
+    const scope = batch.partition;
+    const stores = {
+      concept: deps.concept.begin(scope),
+      data: deps.data.begin(scope),
+      policies: deps.policies.begin(scope),
+    };
     // What this attempt staged becomes the state the next batch starts from only if it commits.
     context.afterCommit(() => {
-      deps.concept.committed();
-      deps.data.committed();
-      deps.policies.committed();
+      stores.concept.committed();
+      stores.data.committed();
+      stores.policies.committed();
     });
-    const attempt = { ...deps, diagnostics: untilCommitted(deps.diagnostics, context) };
+    const attempt = { ...deps, ...stores, diagnostics: untilCommitted(deps.diagnostics, context) };
     const output = new DetectorOutput(attempt, deps.now());
     if (batch.topic === internal.sketches) await detectDataDrift(attempt, batch, output);
     else if (batch.topic === names.predictionsLabeled)

@@ -10,7 +10,7 @@ import {
 
 import { alarmSettingsOf } from './alarm-settings-of.js';
 import { ConceptMonitor } from './concept-monitor.js';
-import type { DetectorDependencies } from './detector-dependencies.js';
+import type { BatchDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
 import { ConceptState } from './model-states.js';
 import { judgeShadows, retireOvertakenShadows } from './judge-shadows.js';
@@ -24,7 +24,7 @@ import { policyOf, writePolicySnapshots, writeSnapshots } from './write-snapshot
  * shadows scored beside the serving version.
  */
 export async function detectConceptDrift(
-  deps: DetectorDependencies,
+  deps: BatchDependencies,
   batch: RecordBatch,
   output: DetectorOutput,
 ): Promise<void> {
@@ -120,7 +120,7 @@ export async function detectConceptDrift(
  * strictly between 0 and 1.
  */
 async function conceptCalibration(
-  deps: DetectorDependencies,
+  deps: BatchDependencies,
   model: string,
   modelVersion: number,
 ): Promise<ConceptCalibration | null> {

@@ -2,7 +2,7 @@ import type { InputRecord, RecordBatch } from '@driftwatch/bus';
 import { decodeFeatureSketch, DecodeError, type FeatureSketch } from '@driftwatch/topics';
 
 import { DataMonitor } from './data-monitor.js';
-import type { DetectorDependencies } from './detector-dependencies.js';
+import type { BatchDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
 import { DataState } from './model-states.js';
 import { servedVersion } from './served-version.js';
@@ -15,7 +15,7 @@ import { policyOf, writePolicySnapshots, writeSnapshots } from './write-snapshot
  * sketch row at a time, so windows are counted in predictions exactly as if each were read.
  */
 export async function detectDataDrift(
-  deps: DetectorDependencies,
+  deps: BatchDependencies,
   batch: RecordBatch,
   output: DetectorOutput,
 ): Promise<void> {

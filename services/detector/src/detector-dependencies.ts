@@ -16,7 +16,7 @@ import type { DetectorDiagnostics } from './diagnostics.js';
 import type { InternalTopicNames } from './internal-topics.js';
 import type { ConceptState, ConceptStateJson, DataState, DataStateJson } from './model-states.js';
 import type { RetrainPolicy, RetrainPolicyOptions, RetrainPolicyState } from './retrain-policy.js';
-import type { StateStore } from './state-store.js';
+import type { StateBatch, StateStore } from './state-store.js';
 
 /** What the detector's batch handler works with; `main.ts` builds it, tests build their own. */
 export interface DetectorDependencies {
@@ -59,4 +59,14 @@ export interface DetectorDependencies {
   };
   now: () => number;
   diagnostics: DetectorDiagnostics;
+}
+
+/** Everything a batch's handling uses but the stores. */
+export type SharedDependencies = Omit<DetectorDependencies, 'concept' | 'data' | 'policies'>;
+
+/** What one batch is handled with: the dependencies, each store opened for the batch. */
+export interface BatchDependencies extends SharedDependencies {
+  concept: StateBatch<ConceptState, ConceptStateJson>;
+  data: StateBatch<DataState, DataStateJson>;
+  policies: StateBatch<RetrainPolicy, RetrainPolicyState>;
 }

@@ -1,7 +1,7 @@
 import { decideOnLiveEvidence } from '@driftwatch/learn';
 import type { LabeledPrediction } from '@driftwatch/topics';
 
-import type { DetectorDependencies } from './detector-dependencies.js';
+import type { SharedDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
 import type { ConceptState } from './model-states.js';
 import { servedVersion } from './served-version.js';
@@ -14,7 +14,7 @@ import { servedVersion } from './served-version.js';
  * decision, and inference serves a promoted shadow from its next batch.
  */
 export async function judgeShadows(
-  deps: DetectorDependencies,
+  deps: SharedDependencies,
   state: ConceptState,
   labeled: LabeledPrediction,
   output: DetectorOutput,
@@ -79,7 +79,7 @@ export async function judgeShadows(
  * them, and their trials — against the old version — can never end.
  */
 export async function retireOvertakenShadows(
-  deps: DetectorDependencies,
+  deps: SharedDependencies,
   model: string,
   servingVersion: number,
   output: DetectorOutput,

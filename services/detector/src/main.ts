@@ -97,6 +97,7 @@ await runService({
       handle,
       onGroupJoin,
       coPartitioned: true,
+      partitionsConcurrently: config.DETECTOR_CONCURRENT_PARTITIONS,
       logger,
       diagnostics,
     });

@@ -20,15 +20,21 @@ export function restoreAfterRebalance(
   },
 ): { handle: BatchHandler; onGroupJoin: () => void } {
   let rebalanced = false;
+  /** The catch-up after the last join, which every batch after it waits for. */
+  let restored: Promise<void> = Promise.resolve();
   return {
     handle: async (batch, context) => {
       if (rebalanced) {
         rebalanced = false;
-        await state.catchUp();
-        state.concept.forgetLive();
-        state.data.forgetLive();
-        state.policies.forgetLive();
+        restored = (async () => {
+          await state.catchUp();
+          state.concept.forgetLive();
+          state.data.forgetLive();
+          state.policies.forgetLive();
+        })();
       }
+      // Batches of other partitions, handled beside this one, wait for the same catch-up.
+      await restored;
       return handle(batch, context);
     },
     onGroupJoin: () => {

@@ -7,7 +7,7 @@ import {
   type RetrainPolicyState,
 } from './retrain-policy.js';
 import type { StateStream } from './state-key.js';
-import type { Snapshotable, StateStore } from './state-store.js';
+import type { Snapshotable, StateBatch } from './state-store.js';
 
 /**
  * Writes the state of every model a batch touched (model → the last record folded in) to the
@@ -15,7 +15,7 @@ import type { Snapshotable, StateStore } from './state-store.js';
  */
 export function writeSnapshots<State extends Snapshotable<Json>, Json>(
   stream: StateStream,
-  store: StateStore<State, Json>,
+  store: StateBatch<State, Json>,
   touched: ReadonlyMap<string, InputRecord>,
   output: DetectorOutput,
   report: (model: string, state: State) => void,
@@ -33,7 +33,7 @@ export function writeSnapshots<State extends Snapshotable<Json>, Json>(
  * its own revision instead (partition -1: no input partition).
  */
 export function writePolicySnapshots(
-  store: StateStore<RetrainPolicy, RetrainPolicyState>,
+  store: StateBatch<RetrainPolicy, RetrainPolicyState>,
   models: Iterable<string>,
   output: DetectorOutput,
 ): void {
@@ -47,7 +47,7 @@ export function writePolicySnapshots(
 
 /** The model's retrain policy, created on first use. */
 export function policyOf(
-  store: StateStore<RetrainPolicy, RetrainPolicyState>,
+  store: StateBatch<RetrainPolicy, RetrainPolicyState>,
   model: string,
   options: RetrainPolicyOptions,
 ): RetrainPolicy {
