@@ -34,6 +34,7 @@ import {
 import { InMemorySchemaRegistry } from '../../packages/topics/src/testing/in-memory-schema-registry.js';
 import { badFeatureSketches, goodFeatureSketch } from './bad-feature-sketches.js';
 import { sampleMessages } from '../../packages/topics/src/testing/sample-messages.js';
+import { inProcessAlarmCalibrator } from '../../services/detector/src/alarm-calibrator.js';
 import { createDetectorHandler } from '../../services/detector/src/create-detector-handler.js';
 import { createDetectorStores } from '../../services/detector/src/detector-stores.js';
 import { createDetectorDiagnostics } from '../../services/detector/src/diagnostics.js';
@@ -179,6 +180,7 @@ async function fixture(service: Service, codecs: Codecs): Promise<Fixture> {
           ...stores,
           options: unitDetectorOptions,
           now: () => 5,
+          calibrator: inProcessAlarmCalibrator,
           diagnostics: {
             ...diagnostics,
             labelDelay: (model, delayMs) => {

@@ -24,6 +24,21 @@ import { kafkaBrokers, testKafka, uniqueName } from '../support/environment.js';
 const partitions = 4;
 const keys = Array.from({ length: 60 }, (_, i) => `model-${i}`);
 
+/** Two fresh topics of `partitions` partitions each, as the detector's inputs are. */
+async function twoTopicsKeyedAlike(name: string) {
+  const prefix = uniqueName(name);
+  const topics = [`${prefix}.features`, `${prefix}.labeled`];
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: topics.map((topic) => ({ topic, numPartitions: partitions })),
+    waitForLeaders: true,
+  });
+  await admin.disconnect();
+  return { prefix, topics, kafka };
+}
+
 describe('co-partitioned consumption on the real broker', { timeout: 180_000 }, () => {
   const members: RunningProcessor[] = [];
   after(async () => {
@@ -31,17 +46,8 @@ describe('co-partitioned consumption on the real broker', { timeout: 180_000 }, 
   });
 
   it('partition p of both topics goes to one member, so a key has one owner', async () => {
-    const prefix = uniqueName('copart');
-    const topics = [`${prefix}.features`, `${prefix}.labeled`];
+    const { prefix, topics, kafka } = await twoTopicsKeyedAlike('copart');
     const groupId = `${prefix}.group`;
-    const kafka = testKafka();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: topics.map((topic) => ({ topic, numPartitions: partitions })),
-      waitForLeaders: true,
-    });
-    await admin.disconnect();
 
     const logger = createLogger('co-partitioned', 'silent');
     // key → the members that handled a record of it, per topic
@@ -112,16 +118,7 @@ describe('co-partitioned consumption on the real broker', { timeout: 180_000 }, 
   });
 
   it('handled concurrently, batches of one partition number never overlap; of different ones, they do', async () => {
-    const prefix = uniqueName('copart-concurrent');
-    const topics = [`${prefix}.features`, `${prefix}.labeled`];
-    const kafka = testKafka();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: topics.map((topic) => ({ topic, numPartitions: partitions })),
-      waitForLeaders: true,
-    });
-    await admin.disconnect();
+    const { prefix, topics, kafka } = await twoTopicsKeyedAlike('copart-concurrent');
     // Written before the member starts: its first fetch brings batches of every partition.
     const producer = kafka.producer();
     await producer.connect();

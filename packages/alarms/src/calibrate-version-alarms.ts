@@ -9,7 +9,7 @@ import { calibrateConceptRules } from './calibrate-concept-rules.js';
 import { calibrateDataRules } from './calibrate-data-rules.js';
 
 /** What the concept rules are calibrated from: the holdout's accuracy and its size. */
-type CalibratedVersion = Pick<ModelVersion, 'metrics'> & {
+export type CalibratedVersion = Pick<ModelVersion, 'metrics'> & {
   trainingWindow: Pick<ModelVersion['trainingWindow'], 'holdoutRows'>;
 };
 

@@ -4,6 +4,7 @@ export {
   calibrateVersionAlarms,
   calibrateVersionConceptRules,
   sameAlarmSettings,
+  type CalibratedVersion,
 } from './calibrate-version-alarms.js';
 export {
   classProbabilityTrackName,

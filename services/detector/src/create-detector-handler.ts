@@ -1,5 +1,6 @@
 import { untilCommitted, type BatchHandler } from '@driftwatch/bus';
 
+import { keepingAlive } from './alarm-calibrator.js';
 import { detectConceptDrift } from './detect-concept-drift.js';
 import { detectDataDrift } from './detect-data-drift.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
@@ -31,7 +32,14 @@ export function createDetectorHandler(deps: DetectorDependencies): BatchHandler 
       stores.data.committed();
       stores.policies.committed();
     });
-    const attempt = { ...deps, ...stores, diagnostics: untilCommitted(deps.diagnostics, context) };
+    const attempt = {
+      ...deps,
+      ...stores,
+      diagnostics: untilCommitted(deps.diagnostics, context),
+      calibrator: keepingAlive(deps.calibrator, () => {
+        context.heartbeat();
+      }),
+    };
     const output = new DetectorOutput(attempt, deps.now());
     if (batch.topic === internal.sketches) await detectDataDrift(attempt, batch, output);
     else if (batch.topic === names.predictionsLabeled)

@@ -1,4 +1,3 @@
-import { calibrateVersionConceptRules } from '@driftwatch/alarms';
 import type { InputRecord, RecordBatch } from '@driftwatch/bus';
 import {
   classProbabilities,
@@ -132,7 +131,7 @@ async function conceptCalibration(
     return stored.concept;
   }
   const settings = alarmSettingsOf(deps.options);
-  const calibration = settings && calibrateVersionConceptRules(version, settings);
+  const calibration = settings && (await deps.calibrator.concept(version, settings));
   if (calibration) deps.diagnostics.alarmsCalibrated(model, 'concept', 'detector');
   return calibration;
 }

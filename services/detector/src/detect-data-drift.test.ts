@@ -30,6 +30,7 @@ import {
   createDetectorDiagnostics,
   createDetectorStores,
   createDetectorHandler,
+  inProcessAlarmCalibrator,
   internalTopicNames,
   parseStateKey,
   type DetectorDependencies,
@@ -83,6 +84,7 @@ function detector(
       ...createDetectorStores(detectorOptions, registry),
       options: detectorOptions,
       now: () => now,
+      calibrator: inProcessAlarmCalibrator,
       diagnostics: createDetectorDiagnostics(metrics),
     },
   };

@@ -6,6 +6,7 @@ import type { BatchDependencies } from './detector-dependencies.js';
 import type { DetectorOutput } from './detector-output.js';
 import { DataState } from './model-states.js';
 import { servedVersion } from './served-version.js';
+import { alarmSettingsOf } from './alarm-settings-of.js';
 import { storedAlarmCalibration } from './stored-alarm-calibration.js';
 import { policyOf, writePolicySnapshots, writeSnapshots } from './write-snapshots.js';
 
@@ -48,14 +49,17 @@ export async function detectDataDrift(
       }
       if (state) deps.diagnostics.versionRetired(model, state.version);
       const stored = storedAlarmCalibration(deps.options, version);
-      if ((deps.options.data.falseAlarmEvery ?? 0) > 0) {
+      const settings = alarmSettingsOf(deps.options);
+      const calibration =
+        stored?.data ?? (settings && (await deps.calibrator.data(version.reference, settings)));
+      if (settings) {
         deps.diagnostics.alarmsCalibrated(model, 'data', stored ? 'version' : 'detector');
       }
       state = new DataState(
         modelVersion,
         new DataMonitor(version.reference, {
           ...deps.options.data,
-          ...(stored ? { calibration: stored.data } : {}),
+          ...(calibration ? { calibration } : {}),
         }),
       );
       deps.data.set(model, state);

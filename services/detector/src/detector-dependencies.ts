@@ -12,6 +12,7 @@ import type {
 
 import type { ConceptMonitorOptions } from './concept-monitor.js';
 import type { DataMonitorOptions } from './data-monitor.js';
+import type { AlarmCalibrator } from './alarm-calibrator.js';
 import type { DetectorDiagnostics } from './diagnostics.js';
 import type { InternalTopicNames } from './internal-topics.js';
 import type { ConceptState, ConceptStateJson, DataState, DataStateJson } from './model-states.js';
@@ -58,6 +59,8 @@ export interface DetectorDependencies {
     policy: RetrainPolicyOptions;
   };
   now: () => number;
+  /** Calibrates a version that carries no calibration made under these options. */
+  calibrator: AlarmCalibrator;
   diagnostics: DetectorDiagnostics;
 }
 

@@ -208,7 +208,7 @@ export function createDetectorDiagnostics(
   });
   const alarmCalibrations = new Counter({
     name: 'driftwatch_detector_alarm_calibrations_total',
-    help: 'Model versions whose rules were put on the false-alarm budget, per stream: by the calibration the version carries (by=version), or simulated by the detector (by=detector), which blocks its batch for seconds.',
+    help: 'Model versions whose rules were put on the false-alarm budget, per stream: by the calibration the version carries (by=version), or simulated by the detector (by=detector, in a worker thread), which holds that batch for seconds.',
     labelNames: ['model', 'stream', 'by'],
     registers,
   });

@@ -12,6 +12,11 @@ export {
   type DataSignal,
   type UnlabeledObservation,
 } from './data-monitor.js';
+export {
+  inProcessAlarmCalibrator,
+  keepingAlive,
+  type AlarmCalibrator,
+} from './alarm-calibrator.js';
 export { createDetectorHandler } from './create-detector-handler.js';
 export { alarmSettingsOf } from './alarm-settings-of.js';
 export type { DetectorDependencies } from './detector-dependencies.js';

@@ -9,6 +9,7 @@ import { internalTopicNames } from './internal-topics.js';
 import { createDetectorStores } from './detector-stores.js';
 import { restoreAfterRebalance } from './restore-after-rebalance.js';
 import { restoreFromChangelog } from './restore-from-changelog.js';
+import { workerAlarmCalibrator } from './worker-alarm-calibrator.js';
 
 await runService({
   name: 'detector',
@@ -83,6 +84,8 @@ await runService({
       policies,
       options,
       now: Date.now,
+      // Seconds of CPU for a version published without a calibration: off the event loop.
+      calibrator: workerAlarmCalibrator,
       diagnostics,
     });
     const { handle, onGroupJoin } = restoreAfterRebalance(detect, {

@@ -2,6 +2,7 @@ import { attemptBatch, ModelRegistry, type InputRecord, type OutputMessage } fro
 import { createCodecs, topicNames } from '@driftwatch/topics';
 import { Registry } from 'prom-client';
 
+import { inProcessAlarmCalibrator } from '../alarm-calibrator.js';
 import { createDetectorHandler } from '../create-detector-handler.js';
 import type { DetectorDependencies } from '../detector-dependencies.js';
 import { createDetectorStores } from '../detector-stores.js';
@@ -29,6 +30,7 @@ export function unitDetectorDependencies(
     ...createDetectorStores(options, registry),
     options,
     now: () => 1_000_000,
+    calibrator: inProcessAlarmCalibrator,
     diagnostics: createDetectorDiagnostics(metrics),
   };
 }
