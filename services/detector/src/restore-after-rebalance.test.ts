@@ -44,4 +44,30 @@ describe('restoreAfterRebalance', () => {
     await handle(batchOf(2), context);
     assert.equal(catchUps, 1, 'no catch-up without a join');
   });
+
+  it('a catch-up that fails is tried again by the next batch, not waited on until the next join', async () => {
+    let catchUps = 0;
+    const handled: number[] = [];
+    const { handle, onGroupJoin } = restoreAfterRebalance(
+      (batch) => {
+        handled.push(batch.partition);
+        return Promise.resolve([]);
+      },
+      {
+        catchUp: () => {
+          catchUps++;
+          return catchUps === 1 ? Promise.reject(new Error('brokers away')) : Promise.resolve();
+        },
+        concept: store(),
+        data: store(),
+        policies: store(),
+      },
+    );
+    onGroupJoin();
+    await assert.rejects(handle(batchOf(0), context), /brokers away/);
+    assert.deepEqual(handled, []);
+    await handle(batchOf(0), context);
+    assert.equal(catchUps, 2);
+    assert.deepEqual(handled, [0]);
+  });
 });

@@ -31,7 +31,12 @@ export function restoreAfterRebalance(
           state.concept.forgetLive();
           state.data.forgetLive();
           state.policies.forgetLive();
-        })();
+        })().catch((error: unknown) => {
+          // Not caught up: the batch's next attempt (and every batch after it) tries again,
+          // instead of waiting on this failure until the next join.
+          rebalanced = true;
+          throw error;
+        });
       }
       // Batches of other partitions, handled beside this one, wait for the same catch-up.
       await restored;
