@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Readable } from 'node:stream';
 
 import { DemoError } from './errors.js';
 
@@ -83,8 +84,13 @@ export async function startService(
       LOG_LEVEL: 'info',
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+    // The IPC channel is how the service learns that this process is gone, even by SIGKILL: it
+    // then stops itself (createShutdown) instead of running on, orphaned. Unreferenced, it does
+    // not keep this process alive.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Node's typings know the piped streams of a three-entry stdio only.
+  }) as ChildProcessByStdio<null, Readable, Readable>;
+  child.channel?.unref();
   const logFile = join(options.logDir, `${name}-${child.pid ?? 'x'}.log`);
   const log = createWriteStream(logFile);
   const logs: Record<string, unknown>[] = [];

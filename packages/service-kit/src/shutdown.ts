@@ -1,7 +1,10 @@
 import type { Logger } from './logger.js';
 
 export interface Shutdown {
-  /** Aborted on the first SIGTERM/SIGINT (or `trigger`); long-running loops watch it. */
+  /**
+   * Aborted on the first SIGTERM/SIGINT, when the parent that started the process with an IPC
+   * channel is gone, or on `trigger`; long-running loops watch it.
+   */
   readonly signal: AbortSignal;
   /** Resolves when the process has been asked to stop. */
   readonly requested: Promise<string>;
@@ -38,12 +41,24 @@ export function createShutdown(logger?: Logger): Shutdown {
   };
   const signals = ['SIGTERM', 'SIGINT'] as const;
   for (const signal of signals) process.on(signal, onSignal);
+  // A process started with an IPC channel (by `startService`: the demo, the tests, the benches)
+  // stops when its parent is gone, however it went: the OS closes the channel, even on SIGKILL,
+  // and Node says 'disconnect'. Without this a killed demo left its services running, holding
+  // their consumer groups. Unreferenced, the channel keeps nobody alive.
+  const onParentGone = (): void => {
+    trigger('parent exited');
+  };
+  if (process.channel) {
+    process.once('disconnect', onParentGone);
+    process.channel.unref();
+  }
   return {
     signal: controller.signal,
     requested,
     trigger,
     dispose: () => {
       for (const signal of signals) process.off(signal, onSignal);
+      process.off('disconnect', onParentGone);
     },
   };
 }
