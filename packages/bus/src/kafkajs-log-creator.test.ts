@@ -56,9 +56,15 @@ describe('kafkajsLogCreator', () => {
     );
     log(entry(logLevel.INFO, 'ConsumerGroup', 'Consumer has joined the group'));
     log(entry(logLevel.ERROR, 'Consumer', 'Crash: KafkaJSNumberOfRetriesExceeded'));
+    // As kafkajs logs a crash: with the retry count, undefined when the join failed at once.
+    log(
+      entry(logLevel.ERROR, 'Consumer', 'Crash: KafkaJSNonRetriableError', {
+        retryCount: undefined,
+      }),
+    );
     assert.deepEqual(
       lines.map(({ level }) => level),
-      ['debug', 'debug', 'info', 'error'],
+      ['debug', 'debug', 'info', 'error', 'error'],
     );
   });
 });

@@ -9,6 +9,9 @@ import { logLevel, type LogEntry } from './kafka.js';
  */
 function isRetriedProtocolNoise(entry: LogEntry): boolean {
   if (entry.namespace === 'Connection' && entry.log.message.startsWith('Response ')) return true;
+  // A consumer's "Crash: …" carries a retry count too (even an undefined one), but it says the
+  // consumer stopped: hidden, a chaos run's detector hung for minutes with no line saying why.
+  if (entry.namespace === 'Consumer') return false;
   // "Failed to send messages: … concurrent operation on the same transaction …" with a retry
   // count: kafkajs is retrying, as the broker asked; only the final failure matters.
   return 'retryCount' in entry.log;

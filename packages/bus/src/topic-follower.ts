@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 
 import type { Logger } from '@driftwatch/service-kit';
 
-import type { Admin, Kafka } from './kafka.js';
+import type { Admin, ConsumerRunConfig, Kafka } from './kafka.js';
 import { toInputRecord, type InputRecord } from './records.js';
+import { restartAbandonedConsumer } from './restart-abandoned-consumer.js';
 import { withRetry } from './retry.js';
 
 export interface TopicFollower {
@@ -48,7 +49,13 @@ export async function followTopic(options: {
 
   /** The last offset read per partition, control records and aborted records included. */
   const position = new Map<number, bigint>();
-  const waiters = new Set<{ targets: Map<number, bigint>; resolve: () => void }>();
+  const waiters = new Set<{
+    targets: Map<number, bigint>;
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }>();
+  /** Set once the follower can follow no more: every wait then fails instead of hanging. */
+  let failure: { error: unknown } | undefined;
   const reached = (targets: Map<number, bigint>): boolean =>
     [...targets].every(([partition, last]) => (position.get(partition) ?? -1n) >= last);
   const advance = (partition: number, lastOffset: string): void => {
@@ -64,8 +71,20 @@ export async function followTopic(options: {
   };
   const catchUp = async (): Promise<void> => {
     const targets = await lastOffsets(admin, topic);
+    if (failure) throw failure.error;
     if (reached(targets)) return;
-    await new Promise<void>((resolve) => waiters.add({ targets, resolve }));
+    await new Promise<void>((resolve, reject) => waiters.add({ targets, resolve, reject }));
+  };
+  const stopping = new AbortController();
+  const fail = (error: unknown): void => {
+    if (stopping.signal.aborted) return;
+    failure ??= { error };
+    options.logger.error(
+      { event: 'follower.failed', topic, err: error },
+      `following ${topic} failed; waits for it fail too`,
+    );
+    for (const waiter of waiters) waiter.reject(error);
+    waiters.clear();
   };
 
   const groupId = `${options.groupIdPrefix}-${randomUUID()}`;
@@ -76,10 +95,25 @@ export async function followTopic(options: {
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     if (payload.topic === topic) advance(payload.partition, payload.lastOffset);
   });
+  // A consumer restarted reads from the beginning again (it commits nothing): harmless, as
+  // what followers rebuild (registries, snapshots) only moves forward.
+  restartAbandonedConsumer(consumer, {
+    run: () => consumer.run(runConfig),
+    signal: stopping.signal,
+    onRestart: (error) => {
+      options.logger.warn(
+        { event: 'follower.consumer_restart', topic, err: error },
+        `the Kafka client gave up following ${topic}; starting its consumer again`,
+      );
+    },
+    fail,
+  });
   await withRetry(() => consumer.connect());
   await withRetry(() => consumer.subscribe({ topic, fromBeginning: true }));
   const caughtUp = catchUp();
-  await consumer.run({
+  // Awaited by the caller later: a failure meanwhile must not count as unhandled.
+  caughtUp.catch(() => undefined);
+  const runConfig: ConsumerRunConfig = {
     autoCommit: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
@@ -89,12 +123,14 @@ export async function followTopic(options: {
       }
       await payload.heartbeat();
     },
-  });
+  };
+  await consumer.run(runConfig);
 
   return {
     caughtUp,
     catchUp,
     stop: async () => {
+      stopping.abort();
       await consumer.disconnect();
       await admin.deleteGroups([groupId]).catch((error: unknown) => {
         options.logger.debug({ err: error, groupId }, 'could not delete follower group');

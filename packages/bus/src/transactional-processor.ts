@@ -18,13 +18,14 @@ import {
 import { deadLetterCodeHeader } from './dead-letter.js';
 import { PartitionProducers, type PartitionClaim } from './partition-producers.js';
 import { processBatch } from './process-batch.js';
+import { restartAbandonedConsumer } from './restart-abandoned-consumer.js';
 import {
   recordCoordinate,
   toInputRecord,
   type InputRecord,
   type OutputMessage,
 } from './records.js';
-import { backoffDelayMs, defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
+import { defaultRetryPolicy, withRetry, type RetryPolicy } from './retry.js';
 
 export interface RecordBatch {
   topic: string;
@@ -112,13 +113,6 @@ export interface TransactionalProcessorOptions {
  * three times sooner. The trainer, whose batches run for minutes, heartbeats from inside them.
  */
 export const defaultSessionTimeoutMs = 10_000;
-
-/** Restarts of a consumer kafkajs gave up on: soon at first, at most every 10 s. */
-const restartPolicy: RetryPolicy = {
-  ...defaultRetryPolicy,
-  initialDelayMs: 500,
-  maxDelayMs: 10_000,
-};
 
 /** Outside a batch the consumer fetches every 250 ms and heartbeats every 3 s: silence this long means the brokers do not answer. */
 const silenceMeansUnreachableMs = 10_000;
@@ -244,37 +238,24 @@ export async function startTransactionalProcessor(
   }, 1000);
   watchdog.unref();
 
-  // kafkajs does not restart a consumer whose join found no group coordinator because no broker
-  // answered (it calls that non-retriable): a broker restart during a rebalance used to stop the
-  // service. The brokers being away is retriable for us: start the consumer again, with backoff.
-  let crashes = 0;
-  const restartConsumer = async (): Promise<void> => {
-    const delayMs = backoffDelayMs(crashes++, restartPolicy, Math.random);
-    const stopped = (): boolean => stopping.signal.aborted;
-    await sleep(delayMs, undefined, { signal: stopping.signal }).catch(() => undefined);
-    if (stopped()) return;
-    await withRetry(() => consumer.connect(), { signal: stopping.signal });
-    if (stopped()) return;
-    await consumer.run(runConfig);
-  };
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     healthy = payload.restart;
     kafkaHealth?.down(payload.error.message);
-    if (payload.restart) return;
-    if (isRetriable(payload.error) && !stopping.signal.aborted) {
+  });
+  restartAbandonedConsumer(consumer, {
+    run: () => consumer.run(runConfig),
+    signal: stopping.signal,
+    onRestart: (error) => {
       logger.warn(
-        { event: 'processor.consumer_restart', err: payload.error },
+        { event: 'processor.consumer_restart', err: error },
         'the Kafka client gave up on the brokers; starting the consumer again',
       );
-      restartConsumer().catch(fail);
-      return;
-    }
-    fail(payload.error);
+    },
+    fail,
   });
   let memberId: string | undefined;
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     healthy = true;
-    crashes = 0;
     answered();
     // A new member id means this member was out of the group (evicted, or its consumer
     // restarted): others may have owned any of its partitions meanwhile, so it claims them all.
