@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { repoRoot, type ServiceName } from '@driftwatch/demo';
+import { spawnService, type ServiceName } from '@driftwatch/demo';
 
 /** One process of a service, handed back at once so it can be killed while it starts. */
 export interface ServiceInstance {
@@ -20,30 +20,21 @@ export interface ServiceInstance {
 }
 
 /**
- * Starts a service from source as `startService` does, but returns before it is ready: a chaos
- * run kills, freezes and replaces processes whatever state they are in, and must keep the handle
- * of one that never becomes ready. Output goes to `<logDir>/<service>-<instance>-<pid>.log`.
+ * Starts a service from source as `startService` does, stopping with this process as it does,
+ * but returns before it is ready: a chaos run kills, freezes and replaces processes whatever
+ * state they are in, and must keep the handle of one that never becomes ready. Output goes to `<logDir>/<service>-<instance>-<pid>.log`.
  */
 export async function spawnServiceInstance(
   service: ServiceName,
   options: { env: Record<string, string>; logDir: string },
 ): Promise<ServiceInstance> {
   await mkdir(options.logDir, { recursive: true });
-  const child = spawn(
-    process.execPath,
-    [
-      '--enable-source-maps',
-      '--import',
-      'tsx',
-      '--conditions=@driftwatch/source',
-      join(repoRoot, 'services', service, 'src', 'main.ts'),
-    ],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, HTTP_HOST: '127.0.0.1', LOG_LEVEL: 'info', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawnService(service, {
+    ...process.env,
+    HTTP_HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  });
   const instanceId = options.env['INSTANCE_ID'] ?? 'x';
   const logFile = join(options.logDir, `${service}-${instanceId}-${child.pid ?? 'x'}.log`);
   const log = createWriteStream(logFile);

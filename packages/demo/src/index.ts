@@ -34,6 +34,7 @@ export {
   metricValue,
   repoRoot,
   serviceNames,
+  spawnService,
   startService,
   type ServiceName,
   type ServiceProcess,

@@ -58,16 +58,18 @@ export function metricValue(
 }
 
 /**
- * Starts one driftwatch service as a child process, exactly as an operator would, and resolves
- * once it logs `service.started`. Its output goes to `<logDir>/<name>-<pid>.log`.
+ * Spawns one driftwatch service, from source through tsx (tests) or from its build (the demo),
+ * with stdout and stderr piped and an IPC channel: the channel is how the service learns that
+ * this process is gone, even by SIGKILL; it then stops itself (createShutdown) instead of running
+ * on, orphaned. Unreferenced, the channel does not keep this process alive.
  */
-export async function startService(
+export function spawnService(
   name: ServiceName,
-  options: StartServiceOptions,
-): Promise<ServiceProcess> {
-  await mkdir(options.logDir, { recursive: true });
+  env: NodeJS.ProcessEnv,
+  from: 'source' | 'dist' = 'source',
+): ChildProcessByStdio<null, Readable, Readable> {
   const entry =
-    options.from === 'dist'
+    from === 'dist'
       ? [join(repoRoot, 'services', name, 'dist', 'main.js')]
       : [
           '--import',
@@ -77,20 +79,34 @@ export async function startService(
         ];
   const child = spawn(process.execPath, ['--enable-source-maps', ...entry], {
     cwd: repoRoot,
-    env: {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Node's typings know the piped streams of a three-entry stdio only.
+  }) as ChildProcessByStdio<null, Readable, Readable>;
+  child.channel?.unref();
+  return child;
+}
+
+/**
+ * Starts one driftwatch service as a child process, exactly as an operator would, and resolves
+ * once it logs `service.started`. Its output goes to `<logDir>/<name>-<pid>.log`.
+ */
+export async function startService(
+  name: ServiceName,
+  options: StartServiceOptions,
+): Promise<ServiceProcess> {
+  await mkdir(options.logDir, { recursive: true });
+  const child = spawnService(
+    name,
+    {
       ...process.env,
       HTTP_PORT: '0',
       HTTP_HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       ...options.env,
     },
-    // The IPC channel is how the service learns that this process is gone, even by SIGKILL: it
-    // then stops itself (createShutdown) instead of running on, orphaned. Unreferenced, it does
-    // not keep this process alive.
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    // Node's typings know the piped streams of a three-entry stdio only.
-  }) as ChildProcessByStdio<null, Readable, Readable>;
-  child.channel?.unref();
+    options.from,
+  );
   const logFile = join(options.logDir, `${name}-${child.pid ?? 'x'}.log`);
   const log = createWriteStream(logFile);
   const logs: Record<string, unknown>[] = [];
