@@ -1,7 +1,7 @@
 // Runs every *.test.ts under packages/, services/ and test/ in one node:test run (so one summary),
 // TypeScript through tsx, workspace packages resolved to their sources. Arguments filter by path.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,6 +30,12 @@ if (files.length === 0) {
 // One file at a time by default: the integration tests run four services and, some, a second
 // broker; on a 2-core machine two of them at once starve each other's timing.
 const concurrency = process.env.TEST_CONCURRENCY ?? '1';
+// Each test's uniqueName goes into this run's file; the topics named after them are deleted when
+// the run ends (test/support/delete-test-topics.ts), so a long-lived local broker does not pile
+// up every run's partitions.
+const namesDir = join(root, '.cache', 'test-names');
+mkdirSync(namesDir, { recursive: true });
+const namesFile = join(namesDir, `${process.pid}.txt`);
 const child = spawn(
   process.execPath,
   [
@@ -46,8 +52,27 @@ const child = spawn(
     '--test-reporter=spec',
     ...files,
   ],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, DRIFTWATCH_TEST_NAMES_FILE: namesFile } },
 );
 child.on('exit', (code, signal) => {
-  process.exit(code ?? (signal ? 1 : 0));
+  // The run's result is the tests'; the cleanup only says when it could not clean up.
+  const exit = () => {
+    rmSync(namesFile, { force: true });
+    process.exit(code ?? (signal ? 1 : 0));
+  };
+  if (!existsSync(namesFile)) exit();
+  const cleanup = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--conditions=@driftwatch/source',
+      join(root, 'test', 'support', 'delete-test-topics.ts'),
+      namesFile,
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+  // A broker that went away is not waited for long.
+  setTimeout(() => cleanup.kill(), 60_000).unref();
+  cleanup.on('exit', exit);
 });

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import { catalogTopicSpecs, provisionTopics, type Kafka, type Producer } from '@driftwatch/bus';
 import { seaStream, type SeaConcept } from '@driftwatch/datasets';
 import {
@@ -12,6 +10,8 @@ import {
   type TopicNames,
 } from '@driftwatch/topics';
 import { bootstrapVersion } from '@driftwatch/model';
+
+import { uniqueName } from './environment.js';
 
 export interface TestPipeline {
   prefix: string;
@@ -29,7 +29,7 @@ export async function createTestPipeline(
   kafka: Kafka,
   { partitions = 3 }: { partitions?: number } = {},
 ): Promise<TestPipeline> {
-  const prefix = `test-${randomUUID().slice(0, 8)}.`;
+  const prefix = `${uniqueName('test')}.`;
   const names = topicNames(prefix);
   const admin = kafka.admin();
   await admin.connect();
