@@ -15,6 +15,12 @@ export interface TopicFollower {
    * read-your-own-writes after producing to the topic, or a fresh view after a rebalance.
    */
   catchUp(): Promise<void>;
+  /**
+   * Rejects once the follower can follow no more (kafkajs gave up on its consumer for a reason
+   * retrying cannot fix): a service then stops, rather than serve on from a registry that no
+   * longer moves.
+   */
+  readonly failed: Promise<never>;
   stop(): Promise<void>;
 }
 
@@ -76,9 +82,16 @@ export async function followTopic(options: {
     await new Promise<void>((resolve, reject) => waiters.add({ targets, resolve, reject }));
   };
   const stopping = new AbortController();
+  let rejectFailed: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => {
+    rejectFailed = reject;
+  });
+  // Observed by the service when it wants to; never an unhandled rejection meanwhile.
+  failed.catch(() => undefined);
   const fail = (error: unknown): void => {
     if (stopping.signal.aborted) return;
     failure ??= { error };
+    rejectFailed(error);
     options.logger.error(
       { event: 'follower.failed', topic, err: error },
       `following ${topic} failed; waits for it fail too`,
@@ -129,6 +142,7 @@ export async function followTopic(options: {
   return {
     caughtUp,
     catchUp,
+    failed,
     stop: async () => {
       stopping.abort();
       await consumer.disconnect();

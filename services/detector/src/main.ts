@@ -106,7 +106,7 @@ await runService({
     });
     health.watch('processor', processor.healthy);
     return {
-      done: processor.done,
+      done: Promise.race([processor.done, registryFollower.failed, changelog.failed]),
       stop: async () => {
         await processor.stop();
         await changelog.stop();

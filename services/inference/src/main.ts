@@ -159,7 +159,7 @@ await runService({
     });
     health.watch('processor', processor.healthy);
     return {
-      done: processor.done,
+      done: Promise.race([processor.done, follower.failed]),
       stop: async () => {
         await processor.stop();
         await follower.stop();

@@ -126,7 +126,7 @@ await runService({
     });
     health.watch('processor', processor.healthy);
     return {
-      done: processor.done,
+      done: Promise.race([processor.done, registryFollower.failed]),
       stop: async () => {
         await processor.stop();
         await registryFollower.stop();
