@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
-import type { Kafka } from './kafka.js';
+import type { ConsumerRunConfig, Kafka } from './kafka.js';
 import { toInputRecord, type InputRecord } from './records.js';
+import { restartAbandonedConsumer } from './restart-abandoned-consumer.js';
 
 /**
  * The committed records of a topic whose timestamps fall in [fromTs, toTs], in partition order:
@@ -48,11 +49,25 @@ export async function readTimeRange(options: {
   const consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
   let finish: () => void = () => undefined;
   let abort: () => void = () => undefined;
+  let fail: (error: unknown) => void = () => undefined;
   const finished = new Promise<void>((resolve, reject) => {
     finish = resolve;
     abort = () => {
       reject(signal?.reason as Error);
     };
+    fail = reject;
+  });
+  // A failure before the read is awaited must not count as unhandled.
+  finished.catch(() => undefined);
+  // A consumer kafkajs abandons (a broker restart as it joined) is started again: it seeks to the
+  // window's start on its join and keeps no record twice. Without it the read waited for ever,
+  // and the trainer's batch with it. What retrying cannot fix fails the read.
+  const stopping = new AbortController();
+  restartAbandonedConsumer(consumer, {
+    run: () => consumer.run(runConfig),
+    signal: stopping.signal,
+    onRestart: () => undefined,
+    fail,
   });
   // Like the topic follower: progress counts transaction markers, which eachBatch never sees.
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
@@ -67,32 +82,34 @@ export async function readTimeRange(options: {
     for (const [partition, start] of starts)
       consumer.seek({ topic, partition, offset: start.toString() });
   });
+  const runConfig: ConsumerRunConfig = {
+    autoCommit: false,
+    eachBatch: ({ batch }) => {
+      const end = ends.get(batch.partition) ?? 0n;
+      for (const message of batch.messages) {
+        const offset = BigInt(message.offset);
+        if (offset >= end) break;
+        if (offset <= (lastKept.get(batch.partition) ?? -1n)) continue;
+        lastKept.set(batch.partition, offset);
+        const ts = Number(message.timestamp);
+        if (ts < fromTs || ts > toTs) continue;
+        const record = toInputRecord(batch.topic, batch.partition, message);
+        if (!options.filter || options.filter(record)) records.push(record);
+      }
+      return Promise.resolve();
+    },
+  };
   await consumer.connect();
   try {
     // From the end, not the beginning: until the seek to the window's start lands, a first fetch
     // must not read a large topic from offset 0.
     await consumer.subscribe({ topic, fromBeginning: false });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: ({ batch }) => {
-        const end = ends.get(batch.partition) ?? 0n;
-        for (const message of batch.messages) {
-          const offset = BigInt(message.offset);
-          if (offset >= end) break;
-          if (offset <= (lastKept.get(batch.partition) ?? -1n)) continue;
-          lastKept.set(batch.partition, offset);
-          const ts = Number(message.timestamp);
-          if (ts < fromTs || ts > toTs) continue;
-          const record = toInputRecord(batch.topic, batch.partition, message);
-          if (!options.filter || options.filter(record)) records.push(record);
-        }
-        return Promise.resolve();
-      },
-    });
+    await consumer.run(runConfig);
     signal?.throwIfAborted();
     signal?.addEventListener('abort', abort, { once: true });
     await finished;
   } finally {
+    stopping.abort();
     signal?.removeEventListener('abort', abort);
     await consumer.disconnect();
     const cleanup = kafka.admin();

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { Consumer } from './kafka.js';
 import { restartAbandonedConsumer } from './restart-abandoned-consumer.js';
+import { noCoordinator } from './testing/crashing-kafka.js';
 
 /** The part of a kafkajs consumer the restart uses: its events, connect and run. */
 function fakeConsumer(): {
@@ -30,19 +31,6 @@ function fakeConsumer(): {
     crash: (error, restart) => emitter.emit('crash', { payload: { error, restart } }),
     join: () => emitter.emit('join', { payload: {} }),
   };
-}
-
-/** kafkajs' answer when a join finds no broker: not retriable to kafkajs, retriable to the bus. */
-function noCoordinator(): Error {
-  const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9092'), {
-    name: 'KafkaJSConnectionError',
-    retriable: true,
-  });
-  return Object.assign(new Error('Failed to find group coordinator'), {
-    name: 'KafkaJSNonRetriableError',
-    retriable: false,
-    cause,
-  });
 }
 
 async function until(condition: () => boolean): Promise<void> {
