@@ -75,9 +75,14 @@ export async function followTopic(options: {
       }
     }
   };
-  const catchUp = async (): Promise<void> => {
-    const targets = await lastOffsets(admin, topic);
+  const throwIfFailed = (): void => {
     if (failure) throw failure.error;
+  };
+  const catchUp = async (): Promise<void> => {
+    throwIfFailed();
+    const targets = await lastOffsets(admin, topic);
+    // Failed meanwhile: nothing will move the position any more.
+    throwIfFailed();
     if (reached(targets)) return;
     await new Promise<void>((resolve, reject) => waiters.add({ targets, resolve, reject }));
   };
