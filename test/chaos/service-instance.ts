@@ -22,7 +22,8 @@ export interface ServiceInstance {
 /**
  * Starts a service from source as `startService` does, stopping with this process as it does,
  * but returns before it is ready: a chaos run kills, freezes and replaces processes whatever
- * state they are in, and must keep the handle of one that never becomes ready. Output goes to `<logDir>/<service>-<instance>-<pid>.log`.
+ * state they are in, and must keep the handle of one that never becomes ready. Output goes to
+ * `<logDir>/<service>-<instance>-<pid>.log`.
  */
 export async function spawnServiceInstance(
   service: ServiceName,

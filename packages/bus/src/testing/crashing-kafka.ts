@@ -3,27 +3,33 @@ import { EventEmitter } from 'node:events';
 import type { Kafka } from '../kafka.js';
 
 /**
- * A kafkajs client reduced to what a follower or a range read uses, whose consumers crash when
- * told to, as kafkajs reports a consumer it abandons (`restart: false`). That crash cannot be
- * caused on demand with a real broker: it needs a broker restart to land inside a group join
- * (test/integration/broker-restart.test.ts meets it only sometimes). Every partition holds one
+ * A kafkajs client reduced to what a follower, a range read or a restart uses, whose consumer
+ * crashes when told to, as kafkajs reports a consumer it abandons (`restart: false`). That crash
+ * cannot be caused on demand with a real broker: it needs a broker restart to land inside a
+ * group join (test/integration/broker-restart.test.ts meets it only sometimes). Every partition holds one
  * record the consumer never hands over, so whatever waits for the end keeps waiting.
  */
 export function crashingKafka(): {
   kafka: Kafka;
-  crash(error: Error): void;
+  /** As kafkajs reports a crash: `restart: false` when it abandons the consumer. */
+  crash(error: Error, restart?: boolean): void;
+  /** The consumer's `connect` and `run` calls, in order. */
+  calls(): readonly string[];
   /** How many times a consumer was started (`run`). */
   runs(): number;
 } {
   const emitter = new EventEmitter();
-  let runs = 0;
+  const calls: string[] = [];
   const consumer = {
     events: { CRASH: 'crash', GROUP_JOIN: 'join', END_BATCH_PROCESS: 'end' },
     on: (event: string, listener: (event: unknown) => void) => emitter.on(event, listener),
-    connect: () => Promise.resolve(),
+    connect: () => {
+      calls.push('connect');
+      return Promise.resolve();
+    },
     subscribe: () => Promise.resolve(),
     run: () => {
-      runs++;
+      calls.push('run');
       return Promise.resolve();
     },
     seek: () => undefined,
@@ -39,8 +45,9 @@ export function crashingKafka(): {
   };
   return {
     kafka: { consumer: () => consumer, admin: () => admin } as unknown as Kafka,
-    crash: (error) => emitter.emit('crash', { payload: { error, restart: false } }),
-    runs: () => runs,
+    crash: (error, restart = false) => emitter.emit('crash', { payload: { error, restart } }),
+    calls: () => calls,
+    runs: () => calls.filter((call) => call === 'run').length,
   };
 }
 
