@@ -4,11 +4,13 @@
  *   labels with the next chunk's events) while the services run; timed from the first send until
  *   the bench has read N labeled predictions and the detector has committed past every one of
  *   them. The baseline reads the same workload, produced the same way, from topics of its own.
+ * - Idle: the same services, after that run, for 10 s with no input: their CPU, % of a core.
  * - Alert latency: with the detector running alone, drifts fed straight to predictions-labeled
  *   (alert-latency.ts), against a produce → consume round trip; then the same through inference
  *   and joiner, from the label that completed the evidence to the alert.
  */
 import { cpus } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { deploymentNames, type Producer } from '@driftwatch/bus';
 import { metricValue, serviceNames, type ServiceName, type ServiceProcess } from '@driftwatch/demo';
@@ -53,6 +55,8 @@ const SUITE = 'pipeline: end to end';
 const MODEL = 'sea';
 const TIMEOUT_MS = 180_000;
 const CHUNK = 1000;
+/** How long the services sit idle after the throughput run, for the idle CPU row. */
+const IDLE_SECONDS = 10;
 
 export default async function endToEndBench(context: BenchContext): Promise<void> {
   const events = Math.max(1000, Math.round(EVENTS * context.scale));
@@ -332,6 +336,27 @@ async function measurePipelineThroughput(
       exactlyOnceCpu.value,
     ),
   );
+
+  // The same services with nothing to do: fetch polls, heartbeats and timers. Unpatched, kafkajs
+  // 2.2.4 also ran a 1 ms timer on every connection for the client's whole life
+  // (patches/kafkajs+2.2.4.patch); this row shows if such a cost comes back.
+  const idleSeconds = Math.max(3, Math.round(IDLE_SECONDS * context.scale));
+  const idleFrom = await Promise.all(run.subject.subjects.map(serviceCpuSeconds));
+  await sleep(idleSeconds * 1000);
+  const idle = await Promise.all(
+    run.subject.subjects.map(async (subject, index) => ({
+      name: subject.service.name,
+      percent: (100 * ((await serviceCpuSeconds(subject)) - (idleFrom[index] ?? 0))) / idleSeconds,
+    })),
+  );
+  context.report({
+    suite: SUITE,
+    case: `${caseName}: idle for ${String(idleSeconds)} s after it`,
+    subject: pipelineRow.subject,
+    value: idle.reduce((sum, service) => sum + service.percent, 0),
+    unit: '% of a core',
+    note: idle.map(({ name, percent }) => `${name} ${percent.toFixed(1)}`).join(', '),
+  });
 
   // Scaled out on this machine, once these services have stopped (they serve the latencies
   // first): two instances of every service, on a pipeline of their own. The caller cleans it up

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 
 const require = createRequire(import.meta.url);
 const groupingModule = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
+const requestQueueModule = require.resolve('kafkajs/src/network/requestQueue/index.js');
 
 type Grouping = (options: {
   topic: string;
@@ -47,5 +48,67 @@ describe('kafkajs as patched', () => {
       group({ topic: 't', partitionMetadata: [], messages, partitioner: () => 0 }),
       {},
     );
+  });
+
+  describe('a connection’s request queue', () => {
+    interface RequestQueue {
+      pending: unknown[];
+      throttleCheckTimeoutId: NodeJS.Timeout | null;
+      push(request: {
+        entry: { correlationId: number; resolve(): void; reject(): void };
+        expectResponse: boolean;
+        sendRequest(): void;
+      }): void;
+      checkPendingRequests(): void;
+      maybeThrottle(ms: number): void;
+      destroy(): void;
+    }
+    const RequestQueue = require(requestQueueModule) as new (options: {
+      maxInFlightRequests: number | null;
+      requestTimeout: number;
+      enforceRequestTimeout: boolean;
+      clientId: string;
+      broker: string;
+      logger: { debug(): void; warn(): void };
+    }) => RequestQueue;
+    const queue = (): RequestQueue =>
+      new RequestQueue({
+        maxInFlightRequests: null,
+        requestTimeout: 30_000,
+        enforceRequestTimeout: false,
+        clientId: 'test',
+        broker: 'localhost:9092',
+        logger: { debug: () => undefined, warn: () => undefined },
+      });
+
+    it('schedules no check while nothing is pending (kafkajs 2.2.4 looped on a 1 ms timer)', () => {
+      const idle = queue();
+      idle.checkPendingRequests();
+      const scheduled = idle.throttleCheckTimeoutId ?? null;
+      // Unpatched, the loop would keep this test process alive for ever.
+      idle.destroy();
+      assert.equal(
+        scheduled,
+        null,
+        'an idle queue scheduled a check: the timer loop of kafkajs 2.2.4 is back; run `npm ci`',
+      );
+    });
+
+    it('still sends a request that waited for a throttle to end, then schedules nothing', async () => {
+      const throttled = queue();
+      throttled.maybeThrottle(20);
+      const sent = new Promise<void>((resolve) => {
+        throttled.push({
+          entry: { correlationId: 1, resolve: () => undefined, reject: () => undefined },
+          expectResponse: false,
+          sendRequest: resolve,
+        });
+      });
+      assert.equal(throttled.pending.length, 1, 'a throttled request waits');
+      await sent;
+      assert.equal(throttled.pending.length, 0);
+      assert.equal(throttled.throttleCheckTimeoutId ?? null, null);
+      throttled.destroy();
+    });
   });
 });
