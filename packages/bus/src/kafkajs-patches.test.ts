@@ -106,9 +106,10 @@ describe('kafkajs as patched', () => {
       });
       assert.equal(throttled.pending.length, 1, 'a throttled request waits');
       await sent;
-      assert.equal(throttled.pending.length, 0);
-      assert.equal(throttled.throttleCheckTimeoutId ?? null, null);
+      const scheduled = throttled.throttleCheckTimeoutId ?? null;
       throttled.destroy();
+      assert.equal(throttled.pending.length, 0);
+      assert.equal(scheduled, null, 'a check was scheduled with nothing left pending');
     });
   });
 });
