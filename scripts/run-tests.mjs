@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const skipped = new Set(['node_modules', 'dist', '.stack', '.cache', '.git', 'fixtures']);
@@ -48,6 +48,9 @@ const child = spawn(
     // the run waited on it forever. Exiting when the tests end keeps such a leak from hanging the
     // run; a test that really hangs still never reports as passed.
     '--test-force-exit',
+    // …and without losing its results to that exit (see the file).
+    '--import',
+    pathToFileURL(join(root, 'scripts', 'blocking-test-report.mjs')).href,
     `--test-concurrency=${concurrency}`,
     '--test-reporter=spec',
     ...files,
