@@ -18,11 +18,11 @@ for (let index = 0; index < 300; index++) test('t' + index + ' ' + name, () => u
 let dir = '';
 let fixture = '';
 
-/** The TAP summary of one `node --test` run of the fixture, as run-tests.mjs runs a file. */
-async function summary(args: readonly string[]): Promise<Record<string, number>> {
+/** The TAP summary of one `node --test` run of the fixture, preloaded as run-tests.mjs does. */
+async function summary(): Promise<Record<string, number>> {
   const child = spawn(
     process.execPath,
-    [...args, '--test', '--test-force-exit', '--test-reporter=tap', fixture],
+    ['--import', preload, '--test', '--test-force-exit', '--test-reporter=tap', fixture],
     // The fixture runs in a test process of its own, not in this one's context.
     { env: { ...process.env, NODE_TEST_CONTEXT: undefined }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -52,7 +52,7 @@ describe('the test runner under --test-force-exit', () => {
   // (nodejs/node#64833): the run then reports fewer tests than ran and still passes.
   it('counts every result of a file it force-exits, with run-tests.mjs’s preload', async () => {
     for (let run = 0; run < 3; run++) {
-      assert.deepEqual(await summary(['--import', preload]), { tests: 300, pass: 300, fail: 0 });
+      assert.deepEqual(await summary(), { tests: 300, pass: 300, fail: 0 });
     }
   });
 });

@@ -6,8 +6,8 @@ import type { Kafka } from '../kafka.js';
  * A kafkajs client reduced to what a follower, a range read or a restart uses, whose consumer
  * crashes when told to, as kafkajs reports a consumer it abandons (`restart: false`). That crash
  * cannot be caused on demand with a real broker: it needs a broker restart to land inside a
- * group join (test/integration/broker-restart.test.ts meets it only sometimes). Every partition holds one
- * record the consumer never hands over, so whatever waits for the end keeps waiting.
+ * group join (test/integration/broker-restart.test.ts meets it only sometimes). Every partition
+ * holds one record the consumer never hands over, so whatever waits for the end keeps waiting.
  */
 export function crashingKafka(): {
   kafka: Kafka;
