@@ -6,8 +6,9 @@
  *   them. The baseline reads the same workload, produced the same way, from topics of its own.
  * - Idle: the same services, after that run, for 10 s with no input: their CPU, % of a core.
  * - Alert latency: with the detector running alone, drifts fed straight to predictions-labeled
- *   (alert-latency.ts), against a produce → consume round trip; then the same through inference
- *   and joiner, from the label that completed the evidence to the alert.
+ *   (alert-latency.ts), against a produce → consume round trip and the exactly-once commit each
+ *   hop adds (transaction-latency.ts); then the same through inference and joiner, from the label
+ *   that completed the evidence to the alert.
  */
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,6 +30,7 @@ import { createBenchPipeline, partitions, type BenchPipeline } from './bench-pip
 import { committedPast } from './committed-offsets.js';
 import { sampleQuantile } from './prometheus-histogram.js';
 import { roundTripLatencies } from './round-trip.js';
+import { transactionLatencies } from './transaction-latency.js';
 import {
   encodeEvents,
   encodeLabels,
@@ -98,6 +100,10 @@ export default async function endToEndBench(context: BenchContext): Promise<void
       producer,
       Math.max(50, Math.round(ROUND_TRIPS * context.scale)),
     );
+    const commits = await transactionLatencies(
+      alone,
+      Math.max(50, Math.round(ROUND_TRIPS * context.scale)),
+    );
     await detector.stop();
 
     const caseName = `alert latency, one record every ${String(PACE_MS)} ms`;
@@ -124,6 +130,20 @@ export default async function endToEndBench(context: BenchContext): Promise<void
       unit: 'ms',
       note: roundTripNote,
     });
+    context.report(
+      withRatio(
+        {
+          suite: SUITE,
+          case: caseName,
+          subject: 'exactly-once commit of one record: send + offsets + commit (median)',
+          value: sampleQuantile(commits.latencies, 0.5),
+          unit: 'ms',
+          note: `${String(commits.latencies.length)} transactions, one every ${String(PACE_MS)} ms; ${commits.requestsPerTransaction.toFixed(1)} broker requests each, one after another: every service hop pays this after its fetch`,
+        },
+        `${roundTripSubject} (median)`,
+        roundTripMedian,
+      ),
+    );
     const latencyRows = (
       subject: string,
       latencies: readonly AlertLatency[],

@@ -113,3 +113,120 @@ describe('kafkajs as patched', () => {
     });
   });
 });
+
+describe('a transactional producer’s coordinators, as patched', () => {
+  const eosManagerModule = require.resolve('kafkajs/src/producer/eosManager/index.js');
+  const { createErrorFromCode } = require('kafkajs/src/protocol/error.js') as {
+    createErrorFromCode: (code: number) => Error & { type: string };
+  };
+  const { KafkaJSConnectionError } = require('kafkajs/src/errors.js') as {
+    KafkaJSConnectionError: new (message: string) => Error;
+  };
+  const NOT_COORDINATOR = 16;
+  const CONCURRENT_TRANSACTIONS = 51;
+  const requestNames = ['addPartitionsToTxn', 'addOffsetsToTxn', 'txnOffsetCommit', 'endTxn'];
+
+  interface EosManager {
+    initProducerId(): Promise<void>;
+    beginTransaction(): void;
+    addPartitionsToTransaction(topicData: unknown[]): Promise<void>;
+    sendOffsets(options: { consumerGroupId: string; topics: unknown[] }): Promise<void>;
+    commit(): Promise<void>;
+  }
+
+  /** eosManager over a one-broker cluster that counts lookups and requests, failing on demand. */
+  function producerOverFakeCluster() {
+    const lookups: string[] = [];
+    const sent: string[] = [];
+    const failures = new Map<string, Error[]>();
+    const request = (name: string) => () => {
+      sent.push(name);
+      const failure = failures.get(name)?.shift();
+      return failure ? Promise.reject(failure) : Promise.resolve({});
+    };
+    const broker = {
+      nodeId: 1,
+      initProducerId: () => Promise.resolve({ producerId: 7, producerEpoch: 0 }),
+      ...Object.fromEntries(requestNames.map((name) => [name, request(name)])),
+    };
+    const cluster = {
+      retry: { retries: 0 },
+      refreshMetadataIfNecessary: () => Promise.resolve(),
+      findBroker: () => Promise.resolve(broker),
+      findGroupCoordinator: ({ groupId }: { groupId: string }) => {
+        lookups.push(groupId);
+        return Promise.resolve(broker);
+      },
+    };
+    const createEosManager = require(eosManagerModule) as (options: object) => EosManager;
+    const eos = createEosManager({
+      logger: { debug: () => undefined, warn: () => undefined, error: () => undefined },
+      cluster,
+      transactional: true,
+      transactionalId: 'tx',
+    });
+    const offsets = {
+      consumerGroupId: 'group',
+      topics: [{ topic: 'in', partitions: [{ partition: 0, offset: '1' }] }],
+    };
+    const transaction = async () => {
+      eos.beginTransaction();
+      await eos.addPartitionsToTransaction([{ topic: 't', partitions: [{ partition: 0 }] }]);
+      await eos.sendOffsets(offsets);
+      await eos.commit();
+    };
+    const fail = (name: string, ...errors: Error[]) => failures.set(name, errors);
+    return { eos, lookups, sent, fail, transaction, offsets };
+  }
+
+  it('looks each coordinator up once, not before every request of every transaction', async () => {
+    const { eos, lookups, sent, transaction } = producerOverFakeCluster();
+    await eos.initProducerId();
+    for (let i = 0; i < 3; i++) await transaction();
+    assert.deepEqual(
+      lookups,
+      ['tx', 'group'],
+      'kafkajs 2.2.4 looked up a coordinator before each of the four requests: run `npm ci`',
+    );
+    assert.equal(sent.length, 12, 'every transaction still sent its four requests');
+  });
+
+  it('looks a coordinator up again after it says it is not, or does not answer', async () => {
+    const { eos, lookups, fail, transaction, offsets } = producerOverFakeCluster();
+    await eos.initProducerId();
+    await transaction();
+    const partitions = [{ topic: 't', partitions: [{ partition: 0 }] }];
+    eos.beginTransaction();
+    fail('addPartitionsToTxn', createErrorFromCode(NOT_COORDINATOR));
+    await assert.rejects(eos.addPartitionsToTransaction(partitions), {
+      type: 'NOT_COORDINATOR_FOR_GROUP',
+    });
+    await eos.addPartitionsToTransaction(partitions);
+    assert.deepEqual(lookups, ['tx', 'group', 'tx'], 'the moved coordinator is looked up again');
+    fail('txnOffsetCommit', new KafkaJSConnectionError('Connection error: ECONNREFUSED'));
+    await assert.rejects(eos.sendOffsets(offsets), /ECONNREFUSED/);
+    await eos.sendOffsets(offsets);
+    await eos.commit();
+    assert.deepEqual(lookups, ['tx', 'group', 'tx', 'group'], 'no answer proves nothing');
+    await transaction();
+    assert.equal(lookups.length, 4, 'found again, kept again');
+  });
+
+  it('retries a transaction’s first request for a few milliseconds while the last commit completes', async () => {
+    const { eos, lookups, sent, fail, transaction } = producerOverFakeCluster();
+    await eos.initProducerId();
+    const completing = () => createErrorFromCode(CONCURRENT_TRANSACTIONS);
+    fail('addPartitionsToTxn', completing(), completing());
+    fail('addOffsetsToTxn', completing());
+    await transaction();
+    assert.equal(sent.filter((name) => name === 'addPartitionsToTxn').length, 3);
+    assert.equal(sent.filter((name) => name === 'addOffsetsToTxn').length, 2);
+    assert.deepEqual(lookups, ['tx', 'group'], 'the coordinator answered: it still is one');
+    fail('addPartitionsToTxn', ...Array.from({ length: 6 }, completing));
+    await assert.rejects(
+      transaction(),
+      { type: 'CONCURRENT_TRANSACTIONS' },
+      'after five retries the error goes to the producer, as before',
+    );
+  });
+});

@@ -162,7 +162,8 @@ export async function startTransactionalProcessor(
     // Idempotence needs unlimited retries of a produce; the batch as a whole is retried above.
     // Starting small matters: right after a commit the broker answers CONCURRENT_TRANSACTIONS
     // until its markers are written (milliseconds), and a 300 ms first wait was most of the
-    // alert latency. The backoff still grows to 10 s for a broker that is really away.
+    // alert latency. (Patched kafkajs retries that answer itself for up to 62 ms first; this
+    // is for what outlasts it.) The backoff still grows to 10 s for a broker that is away.
     retry: { initialRetryTime: 25, maxRetryTime: 10_000, retries: Number.MAX_SAFE_INTEGER },
   };
   const admin = kafka.admin();
