@@ -228,5 +228,6 @@ describe('a transactional producer’s coordinators, as patched', () => {
       { type: 'CONCURRENT_TRANSACTIONS' },
       'after five retries the error goes to the producer, as before',
     );
+    assert.equal(sent.filter((name) => name === 'addPartitionsToTxn').length, 3 + 6);
   });
 });
