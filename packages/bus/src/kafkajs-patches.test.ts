@@ -139,14 +139,16 @@ describe('a transactional producer’s coordinators, as patched', () => {
     const lookups: string[] = [];
     const sent: string[] = [];
     const failures = new Map<string, Error[]>();
-    const request = (name: string) => () => {
-      sent.push(name);
-      const failure = failures.get(name)?.shift();
-      return failure ? Promise.reject(failure) : Promise.resolve({});
-    };
+    const request =
+      (name: string, answer: object = {}) =>
+      () => {
+        sent.push(name);
+        const failure = failures.get(name)?.shift();
+        return failure ? Promise.reject(failure) : Promise.resolve(answer);
+      };
     const broker = {
       nodeId: 1,
-      initProducerId: () => Promise.resolve({ producerId: 7, producerEpoch: 0 }),
+      initProducerId: request('initProducerId', { producerId: 7, producerEpoch: 0 }),
       ...Object.fromEntries(requestNames.map((name) => [name, request(name)])),
     };
     const cluster = {
@@ -188,7 +190,7 @@ describe('a transactional producer’s coordinators, as patched', () => {
       ['tx', 'group'],
       'kafkajs 2.2.4 looked up a coordinator before each of the four requests: run `npm ci`',
     );
-    assert.equal(sent.length, 12, 'every transaction still sent its four requests');
+    assert.equal(sent.length, 1 + 12, 'every transaction still sent its four requests');
   });
 
   it('looks a coordinator up again after it says it is not, or does not answer', async () => {
@@ -210,6 +212,10 @@ describe('a transactional producer’s coordinators, as patched', () => {
     assert.deepEqual(lookups, ['tx', 'group', 'tx', 'group'], 'no answer proves nothing');
     await transaction();
     assert.equal(lookups.length, 4, 'found again, kept again');
+    fail('initProducerId', createErrorFromCode(NOT_COORDINATOR));
+    await assert.rejects(eos.initProducerId(), /not the correct coordinator/);
+    await eos.initProducerId();
+    assert.deepEqual(lookups.slice(4), ['tx'], 'InitProducerId forgets a moved coordinator too');
   });
 
   it('retries a transaction’s first request for a few milliseconds while the last commit completes', async () => {
