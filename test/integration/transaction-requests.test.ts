@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import type { Admin, Consumer, Producer } from '@driftwatch/bus';
+import type { Admin, Producer } from '@driftwatch/bus';
 
 import { testKafka, uniqueName } from '../support/environment.js';
+import { collectTopic } from '../support/topic-reader.js';
 
 const transactions = 30;
 
@@ -18,7 +19,6 @@ describe('back-to-back exactly-once transactions on the real broker', { timeout:
   const requests = new Map<string, number>();
   let admin: Admin;
   let producer: Producer;
-  let consumer: Consumer;
 
   before(async () => {
     admin = kafka.admin();
@@ -30,8 +30,7 @@ describe('back-to-back exactly-once transactions on the real broker', { timeout:
     producer.on(producer.events.REQUEST, ({ payload }) => {
       requests.set(payload.apiName, (requests.get(payload.apiName) ?? 0) + 1);
     });
-    consumer = kafka.consumer({ groupId: uniqueName('txn-requests-reader') });
-    await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
+    await Promise.all([admin.connect(), producer.connect()]);
     await admin.createTopics({
       topics: [
         { topic: input, numPartitions: 1 },
@@ -42,7 +41,7 @@ describe('back-to-back exactly-once transactions on the real broker', { timeout:
   });
 
   after(async () => {
-    await Promise.all([consumer.disconnect(), producer.disconnect()]);
+    await producer.disconnect();
     await admin.deleteTopics({ topics: [input, output] }).catch(() => undefined);
     await admin.disconnect();
   });
@@ -70,21 +69,15 @@ describe('back-to-back exactly-once transactions on the real broker', { timeout:
 
     const [committed] = await admin.fetchOffsets({ groupId, topics: [input] });
     assert.equal(committed?.partitions[0]?.offset, String(transactions));
-    const values: string[] = [];
-    await consumer.subscribe({ topic: output, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      consumer
-        .run({
-          eachMessage: ({ message }) => {
-            values.push(message.value?.toString() ?? '');
-            if (values.length === transactions) resolve();
-            return Promise.resolve();
-          },
-        })
-        .catch(reject);
-    });
+    const reader = await collectTopic(kafka, output);
+    try {
+      await reader.waitFor(transactions, 60_000);
+      await reader.settle();
+    } finally {
+      await reader.stop();
+    }
     assert.deepEqual(
-      values,
+      reader.records.map((record) => record.value?.toString()),
       Array.from({ length: transactions }, (_, index) => String(index + 1)),
       'read committed: every transaction’s message, once, in order',
     );
