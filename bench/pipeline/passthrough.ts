@@ -18,7 +18,7 @@ import { fork } from 'node:child_process';
 import {
   createKafkaClient,
   createSilentKafkaClient,
-  Partitioners,
+  createKeyPartitioner,
   startTransactionalProcessor,
   type KafkaMessage,
   type Message,
@@ -93,7 +93,8 @@ export async function startPassthrough(options: PassthroughOptions): Promise<Run
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    // The services' partitioner, so the baseline differs from a service by the service's work.
+    createPartitioner: createKeyPartitioner,
     ...(transactional
       ? { transactionalId: options.transactionalId, transactionTimeout: 30_000 }
       : {}),

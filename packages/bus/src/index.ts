@@ -20,6 +20,7 @@ export { BusError, isRetriable, type BusErrorCode } from './errors.js';
 export { catalogTopicSpecs } from './catalog-topics.js';
 export { connectServiceBus, type ServiceBus, type ServiceBusConfig } from './service-bus.js';
 export { kafkaCredentialsRefused } from './kafka-credentials-refused.js';
+export { createKeyPartitioner } from './key-partitioner.js';
 export {
   createKafkaClient,
   createSilentKafkaClient,
@@ -28,7 +29,6 @@ export {
 export {
   Kafka,
   logLevel,
-  Partitioners,
   type Admin,
   type Consumer,
   type IHeaders,

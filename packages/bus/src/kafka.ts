@@ -13,6 +13,7 @@ export type {
   Consumer,
   ConsumerRunConfig,
   EachBatchPayload,
+  ICustomPartitioner,
   IHeaders,
   ITopicConfig,
   KafkaConfig,

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 const require = createRequire(import.meta.url);
 const groupingModule = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
 const requestQueueModule = require.resolve('kafkajs/src/network/requestQueue/index.js');
+const produceRequestModule = require.resolve('kafkajs/src/protocol/requests/produce/v3/request.js');
 
 type Grouping = (options: {
   topic: string;
@@ -48,6 +49,92 @@ describe('kafkajs as patched', () => {
       group({ topic: 't', partitionMetadata: [], messages, partitioner: () => 0 }),
       {},
     );
+  });
+
+  describe('a produce request', () => {
+    interface ProducedRecord {
+      key: Buffer | null;
+      value: Buffer | null;
+      headers: Record<string, Buffer | Buffer[]>;
+      timestamp: string;
+    }
+    type DecoderInstance = {
+      readString(): string;
+      readInt16(): number;
+      readInt32(): number;
+      readBytes(): Buffer;
+      readArray<T>(reader: (decoder: DecoderInstance) => T): T[];
+    };
+    const Decoder = require('kafkajs/src/protocol/decoder.js') as new (
+      buffer: Buffer,
+    ) => DecoderInstance;
+    const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (
+      decoder: DecoderInstance,
+    ) => Promise<{ records: ProducedRecord[] }>;
+    const produceRequest = require(produceRequestModule) as (options: {
+      acks: number;
+      timeout: number;
+      topicData: {
+        topic: string;
+        partitions: { partition: number; firstSequence: number; messages: object[] }[];
+      }[];
+    }) => { encode(): Promise<{ buffer: Buffer }> };
+
+    it('builds each record from the message’s fields, not from a copy of the whole message', async () => {
+      const source = await readFile(produceRequestModule, 'utf8');
+      assert.doesNotMatch(
+        source,
+        /Record\(\{\s*\.\.\.message,/,
+        'kafkajs 2.2.4 copies every message again: run `npm ci` (patch-package applies patches/)',
+      );
+    });
+
+    it('writes each message’s key, value, headers and timestamp, whatever else the message holds', async () => {
+      // The shapes the services send: with a topic and partition, with headers, without a key.
+      const messages = [
+        { topic: 't', partition: 1, key: 'k0', value: 'v0', timestamp: '1000' },
+        { key: Buffer.from('k1'), value: 'v1', headers: { code: 'DW_X', many: ['a', 'b'] } },
+        { value: 'v2', timestamp: '1500' },
+      ];
+      const { buffer } = await produceRequest({
+        acks: -1,
+        timeout: 30_000,
+        topicData: [{ topic: 't', partitions: [{ partition: 1, firstSequence: 0, messages }] }],
+      }).encode();
+      const request = new Decoder(buffer);
+      request.readString();
+      request.readInt16();
+      request.readInt32();
+      const [topic] = request.readArray((decoder) => ({
+        name: decoder.readString(),
+        batches: decoder.readArray((partition) => {
+          partition.readInt32();
+          return partition.readBytes();
+        }),
+      }));
+      const [batch] = topic?.batches ?? [];
+      assert.ok(batch, 'one record batch');
+      const { records } = await decodeRecordBatch(new Decoder(batch));
+      assert.deepEqual(
+        records.map(({ key, value, headers }) => [
+          key?.toString() ?? null,
+          value?.toString(),
+          Object.fromEntries(
+            Object.entries(headers).map(([name, values]) => [
+              name,
+              [values].flat().map((header) => header.toString()),
+            ]),
+          ),
+        ]),
+        [
+          ['k0', 'v0', {}],
+          ['k1', 'v1', { code: ['DW_X'], many: ['a', 'b'] }],
+          [null, 'v2', {}],
+        ],
+      );
+      assert.equal(records[0]?.timestamp, '1000');
+      assert.equal(records[2]?.timestamp, '1500');
+    });
   });
 
   describe('a connection’s request queue', () => {

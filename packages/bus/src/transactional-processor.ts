@@ -7,10 +7,10 @@ import type { DeadLetterPolicy } from './dead-letter-policy.js';
 import { noDiagnostics, type BusDiagnostics } from './diagnostics.js';
 import { BusError, isFenced, isRebalance, isRetriable, isStuckTransaction } from './errors.js';
 import { coPartitionedAssigner } from './co-partitioned-assigner.js';
+import { createKeyPartitioner } from './key-partitioner.js';
 import {
   KafkaJSError,
   PartitionAssigners,
-  Partitioners,
   type ConsumerRunConfig,
   type EachBatchPayload,
   type Kafka,
@@ -158,7 +158,7 @@ export async function startTransactionalProcessor(
     idempotent: true,
     maxInFlightRequests: 1,
     transactionTimeout: 30_000,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: createKeyPartitioner,
     // Idempotence needs unlimited retries of a produce; the batch as a whole is retried above.
     // Starting small matters: right after a commit the broker answers CONCURRENT_TRANSACTIONS
     // until its markers are written (milliseconds), and a 300 ms first wait was most of the

@@ -1,5 +1,6 @@
 import {
   deploymentNames,
+  createKeyPartitioner,
   createSilentKafkaClient,
   kafkaCredentialsRefused,
   type Admin,
@@ -50,6 +51,7 @@ export async function connectAdmin(kafka: Kafka, brokers: readonly string[]): Pr
 export async function connectProducer(kafka: Kafka, brokers: readonly string[]): Promise<Producer> {
   const producer = kafka.producer({
     idempotent: true,
+    createPartitioner: createKeyPartitioner,
     retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 8 },
   });
   try {

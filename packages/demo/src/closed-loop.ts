@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   catalogTopicSpecs,
+  createKeyPartitioner,
   followModelRegistry,
   followTopic,
   provisionTopics,
@@ -144,7 +145,7 @@ export async function runClosedLoop(options: ClosedLoopOptions): Promise<ClosedL
   await admin.connect();
   const followers: TopicFollower[] = [];
   const services: ServiceProcess[] = [];
-  const producer = kafka.producer({ idempotent: true });
+  const producer = kafka.producer({ idempotent: true, createPartitioner: createKeyPartitioner });
   try {
     // One partition per topic: the joiner then writes labeled predictions in the replay's order
     // (a join completes with the later of its two halves, and each half's topic is in order), so

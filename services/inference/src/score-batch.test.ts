@@ -419,6 +419,40 @@ describe('inference handler', () => {
     assert.equal(served.shadows, undefined);
   });
 
+  it('a probability a hair outside [0, 1] is clamped; a row with a non-finite one is dead-lettered with what the model returned', async () => {
+    const { handle, loader, diagnostics } = await inference([
+      logisticVersion('sea', 1, seaV1.weights),
+    ]);
+    loader.rewriteScores('sea', 1, (scores) => {
+      scores.set([Number.NaN, 0.5], 2);
+      scores.set([-1e-12, 1 + 1e-12], 4);
+    });
+    const records = await Promise.all(
+      ['e0', 'e1', 'e2'].map((id) => eventRecord(event(id, 'sea', { x1: 1, x2: 0 }))),
+    );
+    const outputs = await attempt(handle, records);
+
+    assert.deepEqual(
+      outputs.map((output) =>
+        output.topic === names.deadLetter ? output.headers?.['dw-code'] : output.topic,
+      ),
+      [names.predictions, 'DW_SCORING_FAILED', names.predictions],
+    );
+    const [letter] = await Promise.all(
+      outputs
+        .filter((output) => output.topic === names.deadLetter)
+        .map((output) => codecs.deadLetter.decode(output.value)),
+    );
+    assert.match(letter?.reason ?? '', /sea v1 returned a non-finite probability \(NaN, 0\.5\)/);
+    const [first, last] = await predictionsOf(outputs);
+    near(first?.score, logisticScore(seaV1.weights, seaV1.bias, { x1: 1, x2: 0 }));
+    assert.deepEqual(
+      [last?.id, last?.probabilities, last?.score, last?.predicted],
+      ['e2', [0, 1], 1, 1],
+    );
+    assert.ok(diagnostics.calls.includes('predicted sea 2'), diagnostics.calls.join('; '));
+  });
+
   it('a shadow that fails to score never costs an event its serving prediction', async () => {
     const { handle, models, loader, diagnostics } = await inference([
       logisticVersion('sea', 1, seaV1.weights),

@@ -164,18 +164,15 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
           const item = group[position];
           const classIndex = predicted[row];
           if (!item || classIndex === undefined) continue;
-          const rowProbabilities = Array.from(
-            probabilities.subarray(row * classCount, (row + 1) * classCount),
-          );
-          if (!rowProbabilities.every(Number.isFinite)) {
+          const clamped = clampedRow(probabilities, row, classCount);
+          if (!clamped) {
+            const returned = probabilities.slice(row * classCount, (row + 1) * classCount);
             await deadLetter(item.index, item.record, {
               code: 'DW_SCORING_FAILED',
-              reason: `model ${model} v${served.version} returned a non-finite probability (${rowProbabilities.join(', ')})`,
+              reason: `model ${model} v${served.version} returned a non-finite probability (${returned.join(', ')})`,
             });
             continue;
           }
-          // Float rounding can leave a probability a hair outside [0, 1].
-          const clamped = rowProbabilities.map((p) => Math.min(1, Math.max(0, p)));
           const prediction: Prediction = {
             id: item.event.id,
             model,
@@ -247,6 +244,22 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
     }
     return messages;
   };
+}
+
+/**
+ * Row `row` of the scorer's row-major output, each probability clamped to [0, 1] (float rounding
+ * can leave one a hair outside), or null if one is not finite. A plain loop: this runs once per
+ * event, and `Array.from(subarray(…))` with `every` and `map` cost the service about 2% of its
+ * CPU in a profile.
+ */
+function clampedRow(probabilities: Float64Array, row: number, classCount: number): number[] | null {
+  const clamped = new Array<number>(classCount);
+  for (let k = 0; k < classCount; k++) {
+    const p = probabilities[row * classCount + k] ?? Number.NaN;
+    if (!Number.isFinite(p)) return null;
+    clamped[k] = Math.min(1, Math.max(0, p));
+  }
+  return clamped;
 }
 
 /** The event's edge-case verdict, its row read in the reference's column order. */

@@ -13,6 +13,8 @@ export interface RecordingLoader {
   gate(model: string, version: number): () => void;
   /** Runs `hook` before each scoring call of that version (then scores as usual). */
   beforeScore(model: string, version: number, hook: () => Promise<void>): void;
+  /** Rewrites what each scoring call of that version returns, as a misbehaving model would. */
+  rewriteScores(model: string, version: number, rewrite: (scores: Float64Array) => void): void;
 }
 
 /**
@@ -24,6 +26,7 @@ export function recordingLoader(): RecordingLoader {
   const releases: string[] = [];
   const gates = new Map<string, Promise<void>>();
   const hooks = new Map<string, () => Promise<void>>();
+  const rewrites = new Map<string, (scores: Float64Array) => void>();
   const name = (model: string, version: number): string => `${model} v${version}`;
   const load = async (version: ModelVersion): Promise<ScoringModel> => {
     const id = name(version.model, version.version);
@@ -35,7 +38,9 @@ export function recordingLoader(): RecordingLoader {
       classes: scorer.classes,
       score: async (matrix, rowCount) => {
         await hooks.get(id)?.();
-        return scorer.score(matrix, rowCount);
+        const scores = await scorer.score(matrix, rowCount);
+        rewrites.get(id)?.(scores);
+        return scores;
       },
       release: () => {
         releases.push(id);
@@ -61,6 +66,9 @@ export function recordingLoader(): RecordingLoader {
     },
     beforeScore: (model, version, hook) => {
       hooks.set(name(model, version), hook);
+    },
+    rewriteScores: (model, version, rewrite) => {
+      rewrites.set(name(model, version), rewrite);
     },
   };
 }
