@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 const require = createRequire(import.meta.url);
 const groupingModule = require.resolve('kafkajs/src/producer/groupMessagesPerPartition.js');
 const requestQueueModule = require.resolve('kafkajs/src/network/requestQueue/index.js');
+const encoderModule = require.resolve('kafkajs/src/protocol/encoder.js');
 const produceRequestModule = require.resolve('kafkajs/src/protocol/requests/produce/v3/request.js');
 
 type Grouping = (options: {
@@ -134,6 +135,136 @@ describe('kafkajs as patched', () => {
       );
       assert.equal(records[0]?.timestamp, '1000');
       assert.equal(records[2]?.timestamp, '1500');
+    });
+  });
+
+  describe('the protocol encoder', () => {
+    interface EncoderInstance {
+      writeInt8(value: number): EncoderInstance;
+      writeVarIntBytes(value: string): EncoderInstance;
+      writeVarIntArray(value: unknown[]): EncoderInstance;
+      writeVarInt(value: number): EncoderInstance;
+      writeVarLong(value: unknown): EncoderInstance;
+      writeString(value: string): EncoderInstance;
+      readonly buffer: Buffer;
+    }
+    const Encoder = require(encoderModule) as {
+      new (initialSize?: number): EncoderInstance;
+      sizeOfVarInt(value: number): number;
+      sizeOfVarLong(value: unknown): number;
+    };
+    const Long = require('kafkajs/src/utils/long.js') as {
+      fromString(value: string): { toString(): string };
+    };
+    const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => {
+      readVarInt(): number;
+      readVarLong(): { toString(): string };
+    };
+    const decoderSource = require.resolve('kafkajs/src/protocol/decoder.js');
+    const recordDecoderSource =
+      require.resolve('kafkajs/src/protocol/recordBatch/record/v0/decoder.js');
+
+    /** Kafka's varlong, from its definition: zigzag over 64 bits, then 7 bits a byte, LSB first. */
+    function varlong(value: bigint): number[] {
+      let zigzag = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
+      const bytes: number[] = [];
+      while (zigzag >= 0x80n) {
+        bytes.push(Number(zigzag & 0x7fn) | 0x80);
+        zigzag >>= 7n;
+      }
+      return [...bytes, Number(zigzag)];
+    }
+
+    // Every length of varint from 1 to 10 bytes, both signs, and the fast path's edges (±2^30).
+    const edges = [0, 1, 63, 64, 8191, 8192, 2 ** 20, 2 ** 27, 2 ** 30 - 1, 2 ** 30, 2 ** 31 - 1];
+    const ints = [...edges, ...edges.map((value) => -value - 1), -(2 ** 31)];
+    const longs = [
+      ...ints,
+      2 ** 31,
+      2 ** 35,
+      2 ** 42 + 7,
+      Number.MAX_SAFE_INTEGER,
+      Number.MIN_SAFE_INTEGER,
+      1_764_000_000_000,
+    ];
+
+    it('writes every varint and varlong as Kafka defines them, and sizes them alike', () => {
+      for (const value of ints) {
+        const written = new Encoder().writeVarInt(value).buffer;
+        assert.deepEqual([...written], varlong(BigInt(value)), `varint ${String(value)}`);
+        assert.equal(Encoder.sizeOfVarInt(value), written.length);
+        assert.equal(new Decoder(written).readVarInt(), value);
+      }
+      const asLongs = ['9223372036854775807', '-9223372036854775808', '-1', '300'];
+      for (const value of [...longs, ...asLongs.map((digits) => Long.fromString(digits))]) {
+        const written = new Encoder().writeVarLong(value).buffer;
+        const expected = varlong(BigInt(String(value)));
+        assert.deepEqual([...written], expected, `varlong ${String(value)}`);
+        assert.equal(Encoder.sizeOfVarLong(value), written.length);
+        assert.equal(new Decoder(written).readVarLong().toString(), String(value));
+      }
+    });
+
+    it('reads back exactly what it wrote, through every growth of its buffer', () => {
+      const encoder = new Encoder(8);
+      const expected: number[] = [];
+      for (let i = 0; i < 2_000; i++) {
+        const value = longs[i % longs.length] ?? 0;
+        encoder.writeVarLong(value).writeString(`s${String(i)}`);
+        const text = Buffer.from(`s${String(i)}`);
+        expected.push(...varlong(BigInt(value)), 0, text.length, ...text);
+      }
+      assert.deepEqual([...encoder.buffer], expected);
+    });
+
+    it('reads each record’s offset and timestamp as the batch’s first plus the record’s delta, exactly, up to 2^63', () => {
+      const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
+        decoder: unknown,
+        context: { firstOffset: string; firstTimestamp: string; timestampType: number },
+      ) => { offset: string; timestamp: string; key: Buffer; value: Buffer };
+      const record = (timestampDelta: unknown, offsetDelta: number): Buffer =>
+        new Encoder()
+          .writeInt8(0)
+          .writeVarLong(timestampDelta)
+          .writeVarInt(offsetDelta)
+          .writeVarIntBytes('k')
+          .writeVarIntBytes('v')
+          .writeVarIntArray([]).buffer;
+      const cases: [string, unknown, number][] = [
+        ['0', 0, 0],
+        ['1764950000000', 1_500, 6_666],
+        ['1764950000000', -3, 2 ** 30],
+        ['9007199254740000', 2 ** 20, 1_000], // past 2^53: the Long path, as before
+        ['9223372036854775000', 800, 7],
+        ['-1', 0, 3],
+        ['42', Long.fromString('4611686018427387904'), 0],
+      ];
+      for (const [first, timestampDelta, offsetDelta] of cases) {
+        const decoded = decodeRecord(new Decoder(record(timestampDelta, offsetDelta)), {
+          firstOffset: first,
+          firstTimestamp: first,
+          timestampType: 0,
+        });
+        const sum = (delta: unknown) => String(BigInt(first) + BigInt(String(delta)));
+        assert.equal(
+          decoded.timestamp,
+          sum(timestampDelta),
+          `timestamp ${first} + ${String(timestampDelta)}`,
+        );
+        assert.equal(decoded.offset, sum(offsetDelta), `offset ${first} + ${String(offsetDelta)}`);
+        assert.deepEqual([decoded.key.toString(), decoded.value.toString()], ['k', 'v']);
+      }
+    });
+
+    it('takes its buffers from the pool, unzeroed, and writes varints in place', async () => {
+      const source = await readFile(encoderModule, 'utf8');
+      assert.doesNotMatch(
+        source,
+        /Buffer\.alloc\(|Buffer\.from\(byteArray\)\)\s*return this\s*\}\s*writeVarLong/,
+        'kafkajs 2.2.4’s encoder is back: run `npm ci` (patch-package applies patches/)',
+      );
+      assert.match(await readFile(decoderSource, 'utf8'), /driftwatch patch/);
+      assert.match(await readFile(recordDecoderSource, 'utf8'), /addToDecimal\(firstOffset/);
     });
   });
 
