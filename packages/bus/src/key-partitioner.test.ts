@@ -43,6 +43,15 @@ describe('createKeyPartitioner', () => {
       }
     }
     assert.equal(compared, 16_000);
+    // From JavaScript a key can be anything; it is hashed as its text, as kafkajs does.
+    const metadata = partitionMetadata(7);
+    for (const key of [42, -1.5, true]) {
+      const message = { key: key as unknown as string, value: 'v' };
+      assert.equal(
+        ours({ topic: 't', partitionMetadata: metadata, message }),
+        theirs({ topic: 't', partitionMetadata: metadata, message }),
+      );
+    }
   });
 
   it('gives the hashes the Java client gives', () => {

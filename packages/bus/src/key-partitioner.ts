@@ -43,10 +43,12 @@ const scratch = Buffer.allocUnsafe(1024);
  * key's UTF-8 bytes, as a signed 32-bit integer.
  */
 export function murmur2(key: string | Buffer): number {
-  if (typeof key !== 'string') return murmur2Bytes(key, key.length);
-  const length = Buffer.byteLength(key, 'utf8');
+  if (Buffer.isBuffer(key)) return murmur2Bytes(key, key.length);
+  // Typed as a string; from JavaScript, anything else is hashed as its text, as kafkajs does.
+  const text = typeof key === 'string' ? key : String(key);
+  const length = Buffer.byteLength(text, 'utf8');
   const data = length <= scratch.length ? scratch : Buffer.allocUnsafe(length);
-  data.write(key, 0, 'utf8');
+  data.write(text, 0, 'utf8');
   return murmur2Bytes(data, length);
 }
 
