@@ -318,14 +318,13 @@ async function scoreShadows(
     const predicted = predictClasses(probabilities, classCount, threshold ?? shadow.threshold);
     let scored = 0;
     for (const [row, position] of accepted.entries()) {
-      const rowProbabilities = probabilities.subarray(row * classCount, (row + 1) * classCount);
+      const clamped = clampedRow(probabilities, row, classCount);
       const classIndex = predicted[row];
-      if (classIndex === undefined || !rowProbabilities.every(Number.isFinite)) continue;
-      const score = classCount === 2 ? rowProbabilities[1] : rowProbabilities[classIndex];
+      if (classIndex === undefined || !clamped) continue;
       const list = byPosition.get(position) ?? [];
       list.push({
         modelVersion: shadow.version,
-        score: Math.min(1, Math.max(0, score ?? 0)),
+        score: (classCount === 2 ? clamped[1] : clamped[classIndex]) ?? 0,
         predicted: classIndex,
       });
       byPosition.set(position, list);
