@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 
 import { DecodeError } from './errors.js';
 import { jsonCodec } from './json-codec.js';
+import { sampleMessages } from './testing/sample-messages.js';
 import { topicCatalog } from './topic-catalog.js';
 
 describe('jsonCodec', () => {
@@ -11,6 +12,16 @@ describe('jsonCodec', () => {
   it('round-trips a feature event', async () => {
     const event = { id: 'e1', model: 'sea', ts: 1_700_000_000_000, features: { x1: 1.5, x2: -2 } };
     assert.deepEqual(await events.decode(await events.encode(event)), event);
+  });
+
+  it('decodes what zod would change through zod: an unknown field is dropped', async () => {
+    const event = { id: 'e1', model: 'sea', ts: 1, features: { x1: 1.5 } };
+    const decoded = await events.decode(Buffer.from(JSON.stringify({ ...event, extra: 'x' })));
+    assert.deepStrictEqual(decoded, event);
+    const defaulted = await jsonCodec(topicCatalog.driftAlerts).decode(
+      Buffer.from(JSON.stringify({ ...sampleMessages.driftAlerts[0], summary: undefined })),
+    );
+    assert.equal(defaulted.summary, '');
   });
 
   it('rejects what is not JSON, and an empty record', async () => {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 
 import { validate, type Codec } from './codec.js';
 import { DecodeError } from './errors.js';
+import { exactOutputCheck } from './exact-output-check.js';
 import type { TopicDefinition } from './topic-catalog.js';
 
 /** JSON values, bytes fields as base64: readable with any Kafka tool, the default. */
@@ -9,6 +10,8 @@ export function jsonCodec<Schema extends z.ZodType>(
   definition: TopicDefinition<Schema>,
 ): Codec<z.output<Schema>> {
   const { schema, bytesFields } = definition;
+  // Bytes fields become Buffers after parsing, which no JSON Schema describes: zod decides.
+  const alreadyValid = bytesFields.length === 0 ? exactOutputCheck(schema) : undefined;
   return {
     encode(message) {
       let plain: unknown = message;
@@ -36,6 +39,7 @@ export function jsonCodec<Schema extends z.ZodType>(
           }),
         );
       }
+      if (alreadyValid?.(parsed)) return Promise.resolve(parsed as z.output<Schema>);
       if (bytesFields.length > 0 && parsed !== null && typeof parsed === 'object') {
         const record = parsed as Record<string, unknown>;
         for (const field of bytesFields) {
