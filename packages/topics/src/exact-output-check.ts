@@ -69,6 +69,21 @@ export function exactOutputCheck(schema: z.ZodType): ExactOutputCheck | undefine
 
 const compiled = new WeakMap<z.ZodType, ExactOutputCheck | null>();
 
+/**
+ * One instance for every schema. No `u` flag on patterns, as zod's own regexes have none
+ * (`isExactCheck`). Strict: a keyword ajv does not know fails the compile, so nothing zod states
+ * is silently ignored. zod's JSON Schema is not checked against the meta-schema: compiling the
+ * meta-schema took most of the 20–60 ms a schema cost to compile, and a schema ajv cannot read
+ * still fails its compile.
+ */
+const ajv = new Ajv2020({
+  strict: true,
+  unicodeRegExp: false,
+  allErrors: false,
+  validateSchema: false,
+  addUsedSchema: false,
+});
+
 function compile(schema: z.ZodType): ExactOutputCheck | undefined {
   const rootRefinements: z.core.$ZodCheck<unknown>[] = [];
   /** Kinds and checks whose JSON Schema would not be exact, if any. */
@@ -101,9 +116,6 @@ function compile(schema: z.ZodType): ExactOutputCheck | undefined {
 
   let validate: (value: unknown) => boolean;
   try {
-    // No `u` flag on patterns, as zod's own regexes have none (`isExactCheck`). Strict: a keyword
-    // ajv does not know fails the compile, so nothing zod states is silently ignored.
-    const ajv = new Ajv2020({ strict: true, unicodeRegExp: false, allErrors: false });
     validate = ajv.compile(jsonSchema);
   } catch {
     return undefined;
