@@ -44,7 +44,7 @@ interface SchemaInternals {
 type JsonSchemaNode = Record<string, unknown>;
 
 /**
- * zod is the one source of truth for every topic's messages, and it costs 3–6 µs to validate an
+ * zod is the one source of truth for every topic's messages, and it costs 2–6 µs to validate an
  * event or a prediction: about a tenth of a service's CPU per record. This compiles, with ajv,
  * zod's own JSON Schema of the schema's *output*, which answers the common question in a tenth of
  * that: is this value already exactly what `schema.parse` would return? When it is, the value can
@@ -52,8 +52,8 @@ type JsonSchemaNode = Record<string, unknown>;
  * that fails) must still go through zod, so zod's output and zod's reasons stay the only truth.
  *
  * Returns undefined, and the caller keeps to zod, for a schema where the JSON Schema would not
- * be exact: transforms, defaults, custom types, checks JSON Schema cannot state, refinements
- * below the root. A root refinement (`superRefine`) runs after ajv, through zod itself.
+ * be exact: transforms, tuples, custom types, checks JSON Schema cannot state, refinements below
+ * the root. A root refinement (`superRefine`) runs after ajv, through zod itself.
  *
  * Only for values straight from `JSON.parse`: plain objects, arrays, strings, finite numbers.
  */
