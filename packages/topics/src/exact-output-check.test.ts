@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { mulberry32 } from '@driftwatch/drift';
 import { z } from 'zod';
 
 import { exactOutputCheck } from './exact-output-check.js';
@@ -74,24 +75,14 @@ function withKeyAdded(value: unknown): unknown[] {
   });
 }
 
-/** xorshift32: the fuzz is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
-
 /** The sample, then every single-field mutation, then random combinations of 2–3. */
 function mutations(sample: unknown, seed: number): unknown[] {
   const fieldPaths = paths(sample);
   const single = fieldPaths.flatMap((path) =>
     [undefined, ...replacements].map((replacement) => withValue(sample, path, replacement)),
   );
-  const next = random(seed);
+  // Seeded: the fuzz is the same on every run.
+  const next = mulberry32(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const combined: unknown[] = [];
   for (let i = 0; i < 1500; i++) {
