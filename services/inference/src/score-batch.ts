@@ -179,7 +179,7 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
             modelVersion: served.version,
             ts: item.event.ts,
             scoredAt: now,
-            score: (classCount === 2 ? clamped[1] : clamped[classIndex]) ?? 0,
+            score: scoreOf(clamped, classIndex),
             predicted: classIndex,
             classes: [...classes],
             probabilities: clamped,
@@ -262,6 +262,14 @@ function clampedRow(probabilities: Float64Array, row: number, classCount: number
   return clamped;
 }
 
+/**
+ * A prediction's `score` from its clamped probabilities: binary, the positive class's
+ * (`classes[1]`); multiclass, the predicted class's, the model's confidence.
+ */
+function scoreOf(clamped: readonly number[], classIndex: number): number {
+  return (clamped.length === 2 ? clamped[1] : clamped[classIndex]) ?? 0;
+}
+
 /** The event's edge-case verdict, its row read in the reference's column order. */
 function judgeEdgeCase(
   edgeCases: NonNullable<ServedModel['edgeCases']>,
@@ -324,7 +332,7 @@ async function scoreShadows(
       const list = byPosition.get(position) ?? [];
       list.push({
         modelVersion: shadow.version,
-        score: (classCount === 2 ? clamped[1] : clamped[classIndex]) ?? 0,
+        score: scoreOf(clamped, classIndex),
         predicted: classIndex,
       });
       byPosition.set(position, list);
