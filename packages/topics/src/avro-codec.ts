@@ -100,6 +100,10 @@ export function avroCodec<Schema extends z.ZodType>(
       }
       return validate(schema, decoded);
     },
+    async decodeWithJson(value) {
+      const message = await this.decode(value);
+      return { message, json: JSON.stringify(message) };
+    },
   };
 }
 

@@ -7,6 +7,13 @@ export interface Codec<Message> {
   encode(message: Message): Promise<Buffer>;
   /** Rejects with a DecodeError naming what is wrong, for the dead-letter topic. */
   decode(value: Buffer | null): Promise<Message>;
+  /**
+   * `decode`, and the message as JSON text, for a store that keeps messages as JSON (the
+   * joiner's Redis): the record's own bytes where the codec took them as they were, so the
+   * message is not encoded again; otherwise the message, stringified. Bytes fields have no JSON
+   * form that parses back: for topics without them.
+   */
+  decodeWithJson(value: Buffer | null): Promise<{ message: Message; json: Buffer | string }>;
 }
 
 /** Validates a decoded value against the topic's schema; the reason names the failing field. */

@@ -79,6 +79,14 @@ describe('Avro codecs against an in-test implementation of the Schema Registry R
         );
       }
     }
+    // Avro bytes are not JSON: the joiner's store gets the decoded prediction, stringified.
+    for (const sample of sampleMessages.predictions) {
+      const { message, json } = await codecs.predictions.decodeWithJson(
+        await codecs.predictions.encode(sample),
+      );
+      assert.deepEqual(message, sample);
+      assert.equal(json, JSON.stringify(message));
+    }
     const [version] = sampleMessages.modelVersions;
     assert.ok(version);
     const decoded = await codecs.modelVersions.decode(await codecs.modelVersions.encode(version));

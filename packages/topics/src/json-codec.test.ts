@@ -24,6 +24,24 @@ describe('jsonCodec', () => {
     assert.equal(defaulted.summary, '');
   });
 
+  it('decodeWithJson: the record itself when taken as it was, else the decoded message as JSON', async () => {
+    const event = { id: 'e1', model: 'sea', ts: 1, features: { x1: 1.5 } };
+    const record = Buffer.from(` ${JSON.stringify(event)}\n`);
+    const taken = await events.decodeWithJson(record);
+    assert.deepEqual(taken.message, event);
+    assert.equal(taken.json, record, 'the same bytes, not a copy');
+
+    const changed = await events.decodeWithJson(Buffer.from(JSON.stringify({ ...event, x: 1 })));
+    assert.deepStrictEqual(changed.message, event);
+    assert.equal(changed.json, JSON.stringify(event));
+
+    await assert.rejects(events.decodeWithJson(Buffer.from('{')), { code: 'DW_MALFORMED_JSON' });
+    await assert.rejects(events.decodeWithJson(null), { code: 'DW_EMPTY_MESSAGE' });
+    await assert.rejects(events.decodeWithJson(Buffer.from('{"id":""}')), {
+      code: 'DW_SCHEMA_VIOLATION',
+    });
+  });
+
   it('rejects what is not JSON, and an empty record', async () => {
     await assert.rejects(events.decode(Buffer.from('{"id":')), (error: unknown) => {
       assert.ok(error instanceof DecodeError);

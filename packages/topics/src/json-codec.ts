@@ -10,6 +10,37 @@ export function jsonCodec<Schema extends z.ZodType>(
   definition: TopicDefinition<Schema>,
 ): Codec<z.output<Schema>> {
   const { schema, bytesFields } = definition;
+  /**
+   * The message, and whether it is the record's JSON exactly as parsed. Throws a DecodeError;
+   * synchronous, so that `decode` stays one promise.
+   */
+  const decodeRecord = (value: Buffer | null): { message: z.output<Schema>; asItWas: boolean } => {
+    if (value === null || value.length === 0) {
+      throw new DecodeError('DW_EMPTY_MESSAGE', 'the record has no value');
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value.toString('utf8'));
+    } catch (error) {
+      throw new DecodeError('DW_MALFORMED_JSON', `not JSON: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    // Bytes fields become Buffers after parsing, which no JSON Schema describes: zod decides.
+    // The check is compiled on a topic's first decode, as a service makes every topic's codec
+    // and reads two or three, and kept per schema.
+    if (bytesFields.length === 0 && exactOutputCheck(schema)?.(parsed)) {
+      return { message: parsed as z.output<Schema>, asItWas: true };
+    }
+    if (bytesFields.length > 0 && parsed !== null && typeof parsed === 'object') {
+      const record = parsed as Record<string, unknown>;
+      for (const field of bytesFields) {
+        const encoded = record[field];
+        if (typeof encoded === 'string') record[field] = Buffer.from(encoded, 'base64');
+      }
+    }
+    return { message: validate(schema, parsed), asItWas: false };
+  };
   return {
     encode(message) {
       let plain: unknown = message;
@@ -24,34 +55,18 @@ export function jsonCodec<Schema extends z.ZodType>(
       return Promise.resolve(Buffer.from(JSON.stringify(plain)));
     },
     decode(value) {
-      if (value === null || value.length === 0) {
-        return Promise.reject(new DecodeError('DW_EMPTY_MESSAGE', 'the record has no value'));
-      }
-      let parsed: unknown;
       try {
-        parsed = JSON.parse(value.toString('utf8'));
+        return Promise.resolve(decodeRecord(value).message);
       } catch (error) {
-        return Promise.reject(
-          new DecodeError('DW_MALFORMED_JSON', `not JSON: ${(error as Error).message}`, {
-            cause: error,
-          }),
-        );
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
-      // Bytes fields become Buffers after parsing, which no JSON Schema describes: zod decides.
-      // The check is compiled on a topic's first decode, as a service makes every topic's codec
-      // and reads two or three, and kept per schema.
-      if (bytesFields.length === 0 && exactOutputCheck(schema)?.(parsed)) {
-        return Promise.resolve(parsed as z.output<Schema>);
-      }
-      if (bytesFields.length > 0 && parsed !== null && typeof parsed === 'object') {
-        const record = parsed as Record<string, unknown>;
-        for (const field of bytesFields) {
-          const encoded = record[field];
-          if (typeof encoded === 'string') record[field] = Buffer.from(encoded, 'base64');
-        }
-      }
+    },
+    decodeWithJson(value) {
       try {
-        return Promise.resolve(validate(schema, parsed));
+        const { message, asItWas } = decodeRecord(value);
+        // As it was: JSON.parse of these bytes is the message.
+        const json = asItWas && value ? value : JSON.stringify(message);
+        return Promise.resolve({ message, json });
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }

@@ -139,6 +139,35 @@ describe('join handler', () => {
     ]);
   });
 
+  it("stores a prediction as its record's own bytes, or as decoded when the schema changed it", async () => {
+    const { handle, store } = joiner(new InMemoryJoinStore());
+    const plain = await predictionRecord(prediction('e1'), 10);
+    // An unknown field: zod drops it, so the record's bytes are not the message.
+    const extra = rawRecord(
+      names.predictions,
+      11,
+      'e2',
+      Buffer.from(JSON.stringify({ ...prediction('e2'), extra: 'dropped' })),
+    );
+    await attempt(handle, [plain, extra]);
+    const [first, second] = store.applied.map(({ input }) => input.payload);
+    assert.equal(first, plain.value, 'the very bytes the record holds');
+    assert.equal(typeof second, 'string');
+    assert.deepEqual(JSON.parse(String(second)), prediction('e2'));
+
+    const outputs = await attempt(handle, [
+      await labelRecord(label('e1', 1), 20),
+      await labelRecord(label('e2', 0), 21),
+    ]);
+    assert.deepEqual(
+      await Promise.all(outputs.map((output) => codecs.predictionsLabeled.decode(output.value))),
+      [
+        { ...prediction('e1'), label: 1, labelTs: 61_000, labelDelayMs: 60_000 },
+        { ...prediction('e2'), label: 0, labelTs: 61_000, labelDelayMs: 60_000 },
+      ],
+    );
+  });
+
   it('a duplicate label joins nothing more; the first label stands', async () => {
     const { handle, diagnostics } = joiner(new InMemoryJoinStore());
     const outputs = await attempt(handle, [

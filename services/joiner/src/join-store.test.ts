@@ -177,6 +177,28 @@ describe('RedisJoinStore on the real local Redis', () => {
     assert.deepEqual(outcomes[3], outcomes[2], 'a replay rebuilds the same record');
   });
 
+  it('keeps a payload given as UTF-8 bytes and answers it as the same text', async () => {
+    const store = newStore('bytes');
+    const prediction = JSON.stringify({ id: 'b', model: 'Zürich ☀', note: '\u00e9 "quoted" 🌍' });
+    const label = JSON.stringify({ id: 'b', label: 'ja' });
+    const [, emitted] = await store.apply(
+      [
+        {
+          side: 'prediction',
+          model: 'm3',
+          id: 'b',
+          payload: Buffer.from(prediction),
+          coordinate: 'predictions/0@1',
+        },
+        { side: 'label', model: 'm3', id: 'b', payload: label, coordinate: 'labels/0@1' },
+      ],
+      1_000,
+    );
+    assert.equal(emitted?.effect, 'emit');
+    assert.equal(emitted.predictionJson, prediction);
+    assert.equal(emitted.labelJson, label);
+  });
+
   it('counts each unjoined pair once when its deadline passes, and forgets it', async () => {
     const store = newStore('expiry');
     await store.apply(

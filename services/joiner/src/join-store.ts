@@ -10,7 +10,7 @@ declare module 'ioredis' {
     /** KEYS: the deadline set, then each record's pair; ARGV: ttl, deadline, then 4 per record. */
     driftwatchApplyJoins(
       numberOfKeys: number,
-      ...keysAndArgs: (string | number)[]
+      ...keysAndArgs: (string | number | Buffer)[]
     ): Result<[JoinEffect, string?, string?][], Context>;
     driftwatchSweepExpired(
       deadlinesKey: string,
@@ -28,8 +28,8 @@ export interface JoinInput {
   side: JoinSide;
   model: string;
   id: string;
-  /** The message as JSON: stored, and read back to build the joined record. */
-  payload: string;
+  /** The message as JSON (text or its UTF-8 bytes): stored, and read back to build the joined record. */
+  payload: string | Buffer;
   /** Where the record sits in Kafka (topic/partition@offset), to recognise its replay. */
   coordinate: string;
 }
@@ -106,7 +106,7 @@ export class RedisJoinStore {
       for (let start = 0; start < indices.length; start += MAX_RECORDS_PER_CALL) {
         const call = indices.slice(start, start + MAX_RECORDS_PER_CALL);
         const keys = [this.deadlinesKey(model)];
-        const args: (string | number)[] = [this.#ttlMs + this.#graceMs, now + this.#ttlMs];
+        const args: (string | number | Buffer)[] = [this.#ttlMs + this.#graceMs, now + this.#ttlMs];
         for (const index of call) {
           const input = inputs[index] as JoinInput;
           keys.push(this.pairKey(model, input.id));

@@ -46,7 +46,8 @@ export class InMemoryJoinStore implements Pick<RedisJoinStore, 'apply'> {
           : 'none';
     const { next, effect } = joinTransition(pair.state, input.side, replay);
     if (replay === 'none' && effect !== 'duplicate') {
-      pair.payloads[input.side] = input.payload;
+      // Redis keeps bytes and answers text, as this does.
+      pair.payloads[input.side] = input.payload.toString();
       pair.storedBy[input.side] = input.coordinate;
       if (effect === 'emit') pair.completedBy = input.coordinate;
     }
