@@ -24,6 +24,7 @@ import {
   restoreSnapshots,
   unitDetectorDependencies,
 } from './testing/unit-detector.js';
+import { snapshotPositionOf } from './snapshot-position.js';
 import { seaVersion } from './testing/sea-version.js';
 import { unitDetectorOptions } from './testing/unit-detector-options.js';
 
@@ -72,6 +73,15 @@ describe('detector batch handler', () => {
     assert.equal(keys.filter((key) => key === 'concept/sea').length, 4000 / 250);
     assert.equal(keys.filter((key) => key === 'policy/sea').length, 4000 / 250);
     assert.equal(keys.length, 2 * (4000 / 250));
+    // Each snapshot names, in a header, the position its own JSON holds: a follower of the
+    // changelog tells its own records from that alone.
+    for (const output of ofTopic(outputs, internal.state)) {
+      const { partition, offset } = JSON.parse(String(output.value)) as {
+        partition: number;
+        offset: string;
+      };
+      assert.deepEqual(snapshotPositionOf(output.headers), { partition, offset });
+    }
   });
 
   it('a batch handled again after its transaction failed publishes the same alert with the same id, and counts it once', async () => {

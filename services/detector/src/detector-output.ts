@@ -19,6 +19,7 @@ import type { EstimateSignal } from './estimated-performance.js';
 import type { DetectorDependencies } from './detector-dependencies.js';
 import type { PolicyOutcome, RetrainPolicy } from './retrain-policy.js';
 import { alertIdFor, stableId } from './stable-id.js';
+import { formatSnapshotPosition, snapshotPositionHeader } from './snapshot-position.js';
 import { formatStateKey, type StateKey } from './state-key.js';
 import type { StateSnapshot } from './state-store.js';
 
@@ -152,6 +153,7 @@ export class DetectorOutput {
       topic: this.#deps.internal.state,
       key: formatStateKey(key),
       value: Buffer.from(JSON.stringify(snapshot)),
+      headers: { [snapshotPositionHeader]: formatSnapshotPosition(snapshot) },
     });
   }
 }

@@ -2,6 +2,7 @@ import type { InputRecord } from '@driftwatch/bus';
 
 import type { ConceptState, ConceptStateJson, DataState, DataStateJson } from './model-states.js';
 import type { RetrainPolicy, RetrainPolicyState } from './retrain-policy.js';
+import { snapshotPositionOf } from './snapshot-position.js';
 import { parseStateKey } from './state-key.js';
 import type { StateSnapshot, StateStore } from './state-store.js';
 
@@ -11,7 +12,7 @@ import type { StateSnapshot, StateStore } from './state-store.js';
  * the compacted topic holds.
  */
 export function restoreFromChangelog(
-  record: Pick<InputRecord, 'key' | 'value' | 'offset'>,
+  record: Pick<InputRecord, 'key' | 'value' | 'offset'> & Partial<Pick<InputRecord, 'headers'>>,
   stores: {
     concept: StateStore<ConceptState, ConceptStateJson>;
     data: StateStore<DataState, DataStateJson>;
@@ -24,6 +25,15 @@ export function restoreFromChangelog(
   const key = parseStateKey(text);
   try {
     if (!key) throw new Error(`not a state key: ${JSON.stringify(text)}`);
+    const store =
+      key.stream === 'concept'
+        ? stores.concept
+        : key.stream === 'data'
+          ? stores.data
+          : stores.policies;
+    // Most records are this detector's own, already held: known by their header, not parsed.
+    const position = snapshotPositionOf(record.headers);
+    if (position && !store.isNewer(key.model, position)) return;
     const snapshot = JSON.parse(record.value.toString('utf8')) as StateSnapshot<unknown>;
     if (key.stream === 'concept')
       stores.concept.restore(key.model, snapshot as StateSnapshot<ConceptStateJson>);

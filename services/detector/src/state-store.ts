@@ -67,14 +67,20 @@ export class StateStore<State extends Snapshotable<Json>, Json> {
 
   /** A snapshot read from the changelog; kept only when it is newer than the one we have. */
   restore(key: string, snapshot: StateSnapshot<Json>): void {
+    if (this.isNewer(key, snapshot)) this.#committed.set(key, snapshot);
+  }
+
+  /**
+   * Whether a snapshot of this position would move the key forward: the key has none, or one of
+   * another input partition (after a repartitioning), or one of an earlier offset.
+   */
+  isNewer(key: string, position: { partition: number; offset: string }): boolean {
     const known = this.#committed.get(key);
-    if (
+    return !(
       known &&
-      known.partition === snapshot.partition &&
-      BigInt(known.offset) >= BigInt(snapshot.offset)
-    )
-      return;
-    this.#committed.set(key, snapshot);
+      known.partition === position.partition &&
+      BigInt(known.offset) >= BigInt(position.offset)
+    );
   }
 
   /**

@@ -63,7 +63,12 @@ export function restoreSnapshots(
   const snapshots = outputs.filter((output) => output.topic === internal.state);
   for (const [offset, snapshot] of snapshots.entries()) {
     restoreFromChangelog(
-      { key: Buffer.from(snapshot.key ?? ''), value: snapshot.value, offset: String(offset) },
+      {
+        key: Buffer.from(snapshot.key ?? ''),
+        value: snapshot.value,
+        offset: String(offset),
+        ...(snapshot.headers ? { headers: snapshot.headers } : {}),
+      },
       deps,
       { warn },
     );
