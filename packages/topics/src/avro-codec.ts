@@ -61,7 +61,7 @@ export function avroCodec<Schema extends z.ZodType>(
     return pending;
   };
 
-  return {
+  const codec: AvroCodec<z.output<Schema>> = {
     schemaId,
     async encode(message) {
       const id = await schemaId();
@@ -101,10 +101,11 @@ export function avroCodec<Schema extends z.ZodType>(
       return validate(schema, decoded);
     },
     async decodeWithJson(value) {
-      const message = await this.decode(value);
+      const message = await codec.decode(value);
       return { message, json: JSON.stringify(message) };
     },
   };
+  return codec;
 }
 
 /** avsc writes `bytes` only from Buffers; the zod schemas accept any Uint8Array. */
