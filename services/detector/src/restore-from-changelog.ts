@@ -34,12 +34,8 @@ export function restoreFromChangelog(
     // Most records are this detector's own, already held: known by their header, not parsed.
     const position = snapshotPositionOf(record.headers);
     if (position && !store.isNewer(key.model, position)) return;
-    const snapshot = JSON.parse(record.value.toString('utf8')) as StateSnapshot<unknown>;
-    if (key.stream === 'concept')
-      stores.concept.restore(key.model, snapshot as StateSnapshot<ConceptStateJson>);
-    else if (key.stream === 'data')
-      stores.data.restore(key.model, snapshot as StateSnapshot<DataStateJson>);
-    else stores.policies.restore(key.model, snapshot as StateSnapshot<RetrainPolicyState>);
+    // The key names the store, and so the state's shape: `never` stands in for it.
+    store.restore(key.model, JSON.parse(record.value.toString('utf8')) as StateSnapshot<never>);
   } catch (error) {
     logger.warn(
       { event: 'state.unreadable', key: text, offset: record.offset, err: error },

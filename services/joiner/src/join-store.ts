@@ -28,7 +28,10 @@ export interface JoinInput {
   side: JoinSide;
   model: string;
   id: string;
-  /** The message as JSON (text or its UTF-8 bytes): stored, and read back to build the joined record. */
+  /**
+   * The message as JSON, text or its UTF-8 bytes: stored, and read back to build the joined
+   * record.
+   */
   payload: string | Buffer;
   /** Where the record sits in Kafka (topic/partition@offset), to recognise its replay. */
   coordinate: string;
