@@ -2,6 +2,7 @@ import {
   buildFeatureMatrix,
   loadVersionScorer,
   predictClasses,
+  servedRow,
   type ClassifierScorer,
 } from '@driftwatch/model';
 import type { NeverRetrainedPrediction } from '@driftwatch/report';
@@ -13,10 +14,10 @@ const batchRows = 10_000;
 /**
  * The model's root version (its bootstrap, the first without a parent) scored offline on the
  * labeled predictions' features, as inference would have scored them had nothing been retrained:
- * the report's "never retrained" line, predicted as inference predicts (the version's threshold,
- * or the most probable of three or more classes; the score is the positive class's probability,
- * or the predicted class's). `unavailable` says why there is no such line: no retrain served in range
- * (the line would be the root's own), or the root's ONNX model does not load.
+ * the report's "never retrained" line, predicted and scored as inference does (`predictClasses`,
+ * `servedRow`); a row inference would not serve (a probability not finite) is left out.
+ * `unavailable` says why there is no such line: no retrain served in range (the line would be the
+ * root's own), or the root's ONNX model does not load.
  */
 export async function neverRetrainedPredictions(
   versions: readonly ModelVersion[],
@@ -51,9 +52,9 @@ export async function neverRetrainedPredictions(
       accepted.forEach((index, row) => {
         const prediction = batch[index];
         const classIndex = predicted[row] ?? 0;
-        const score = probabilities[row * classCount + (classCount === 2 ? 1 : classIndex)] ?? NaN;
-        if (prediction && Number.isFinite(score)) {
-          scored.set(prediction.id, { predicted: classIndex, score });
+        const output = servedRow(probabilities, row, classCount, classIndex);
+        if (prediction && output) {
+          scored.set(prediction.id, { predicted: classIndex, score: output.score });
         }
       });
     }

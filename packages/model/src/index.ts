@@ -7,6 +7,7 @@ export { inspectClassifier } from './inspect-classifier.js';
 export { resolveFeatureNames, type ResolvedFeatureNames } from './resolve-feature-names.js';
 export { loadVersionScorer } from './load-version-scorer.js';
 export { predictClasses } from './predict-classes.js';
+export { servedRow, type ServedRow } from './served-row.js';
 export type {
   ClassifierHints,
   ClassifierInterpretation,

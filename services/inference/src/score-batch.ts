@@ -7,7 +7,7 @@ import {
   type OutputMessage,
 } from '@driftwatch/bus';
 import { DriftError } from '@driftwatch/drift';
-import { buildFeatureMatrix, predictClasses } from '@driftwatch/model';
+import { buildFeatureMatrix, predictClasses, servedRow } from '@driftwatch/model';
 import {
   DecodeError,
   encodeFeatureSketch,
@@ -164,8 +164,8 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
           const item = group[position];
           const classIndex = predicted[row];
           if (!item || classIndex === undefined) continue;
-          const clamped = clampedRow(probabilities, row, classCount);
-          if (!clamped) {
+          const output = servedRow(probabilities, row, classCount, classIndex);
+          if (!output) {
             const returned = probabilities.slice(row * classCount, (row + 1) * classCount);
             await deadLetter(item.index, item.record, {
               code: 'DW_SCORING_FAILED',
@@ -179,10 +179,10 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
             modelVersion: served.version,
             ts: item.event.ts,
             scoredAt: now,
-            score: scoreOf(clamped, classIndex),
+            score: output.score,
             predicted: classIndex,
             classes: [...classes],
-            probabilities: clamped,
+            probabilities: output.probabilities,
             features: item.event.features,
           };
           const shadowed = shadows?.get(position);
@@ -246,30 +246,6 @@ export function createInferenceHandler(deps: InferenceHandlerDependencies): Batc
   };
 }
 
-/**
- * Row `row` of the scorer's row-major output, each probability clamped to [0, 1] (float rounding
- * can leave one a hair outside), or null if one is not finite. A plain loop: this runs once per
- * event, and `Array.from(subarray(…))` with `every` and `map` cost the service about 2% of its
- * CPU in a profile.
- */
-function clampedRow(probabilities: Float64Array, row: number, classCount: number): number[] | null {
-  const clamped = new Array<number>(classCount);
-  for (let k = 0; k < classCount; k++) {
-    const p = probabilities[row * classCount + k] ?? Number.NaN;
-    if (!Number.isFinite(p)) return null;
-    clamped[k] = Math.min(1, Math.max(0, p));
-  }
-  return clamped;
-}
-
-/**
- * A prediction's `score` from its clamped probabilities: binary, the positive class's
- * (`classes[1]`); multiclass, the predicted class's, the model's confidence.
- */
-function scoreOf(clamped: readonly number[], classIndex: number): number {
-  return (clamped.length === 2 ? clamped[1] : clamped[classIndex]) ?? 0;
-}
-
 /** The event's edge-case verdict, its row read in the reference's column order. */
 function judgeEdgeCase(
   edgeCases: NonNullable<ServedModel['edgeCases']>,
@@ -326,13 +302,14 @@ async function scoreShadows(
     const predicted = predictClasses(probabilities, classCount, threshold ?? shadow.threshold);
     let scored = 0;
     for (const [row, position] of accepted.entries()) {
-      const clamped = clampedRow(probabilities, row, classCount);
       const classIndex = predicted[row];
-      if (classIndex === undefined || !clamped) continue;
+      if (classIndex === undefined) continue;
+      const shadowRow = servedRow(probabilities, row, classCount, classIndex);
+      if (!shadowRow) continue;
       const list = byPosition.get(position) ?? [];
       list.push({
         modelVersion: shadow.version,
-        score: scoreOf(clamped, classIndex),
+        score: shadowRow.score,
         predicted: classIndex,
       });
       byPosition.set(position, list);
