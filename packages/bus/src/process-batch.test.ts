@@ -29,9 +29,15 @@ class FakeProducer implements TransactionalProducer {
   /** Every call, in order, across transactions, with the index of its transaction. */
   readonly calls: string[] = [];
   readonly #failures = new Map<string, Error>();
+  readonly #holds = new Map<string, Promise<void>>();
 
   fail(transaction: number, step: 'sendBatch' | 'sendOffsets' | 'commit' | 'abort', error: Error) {
     this.#failures.set(`${transaction}:${step}`, error);
+  }
+
+  /** Makes one step of a given transaction answer only once `released` has settled. */
+  hold(transaction: number, step: 'sendBatch' | 'sendOffsets', released: Promise<void>) {
+    this.#holds.set(`${transaction}:${step}`, released);
   }
 
   transaction(): ReturnType<TransactionalProducer['transaction']> {
@@ -45,7 +51,9 @@ class FakeProducer implements TransactionalProducer {
       if (record.end !== 'open')
         return Promise.reject(new Error(`${name} on a transaction already ${record.end}`));
       const failure = this.#failures.get(`${index}:${name}`);
-      return failure ? Promise.reject(failure) : Promise.resolve(effect());
+      if (failure) return Promise.reject(failure);
+      const held = this.#holds.get(`${index}:${name}`);
+      return held ? held.then(effect) : Promise.resolve(effect());
     };
     const transaction: Awaited<ReturnType<TransactionalProducer['transaction']>> = {
       sendBatch: (batch: ProducerBatch) =>
@@ -166,7 +174,8 @@ describe('processBatch', () => {
         topics: [{ topic: 'in', partitions: [{ partition: 3, offset: '9007199254740994' }] }],
       },
     ]);
-    assert.deepEqual(producer.calls.slice(-2), ['sendOffsets 0', 'commit 0']);
+    assert.equal(producer.calls.filter((call) => call === 'sendOffsets 0').length, 1);
+    assert.equal(producer.calls.at(-1), 'commit 0', 'the commit comes after every send');
     assert.deepEqual(effects, ['effect of attempt 1']);
   });
 
@@ -217,7 +226,7 @@ describe('processBatch', () => {
     assert.deepEqual(effects, []);
   });
 
-  it('a stale partition: the transaction is aborted before its offsets are sent', async () => {
+  it('a stale partition: the transaction is aborted, so the offsets it was given are not committed', async () => {
     const producer = new FakeProducer();
     const effects: string[] = [];
     const handle = echoHandler(10, effects);
@@ -226,9 +235,52 @@ describe('processBatch', () => {
     assert.equal(handle.attempts, 1, 'stale is an outcome, not a failure to retry');
     const [transaction] = producer.transactions;
     assert.equal(transaction?.end, 'aborted');
-    assert.deepEqual(transaction.offsets, []);
     assert.ok(!producer.calls.some((call) => call.startsWith('commit')));
     assert.deepEqual(effects, []);
+  });
+
+  it('sends the offsets while the outputs are on their way, and commits once both are sent', async () => {
+    const producer = new FakeProducer();
+    const effects: string[] = [];
+    let release = (): void => undefined;
+    producer.hold(
+      0,
+      'sendBatch',
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    const processing = processBatch(options(producer, echoHandler(10, effects)));
+    // Bounded in turns of the event loop, not in time.
+    for (let turn = 0; turn < 1000 && !producer.calls.includes('sendOffsets 0'); turn++) {
+      await new Promise(setImmediate);
+    }
+    assert.deepEqual(producer.calls, ['transaction 0', 'sendBatch 0', 'sendOffsets 0']);
+    assert.equal(producer.transactions[0]?.requests.length, 0, 'the outputs are still held');
+    release();
+    const processed = await processing;
+    assert.equal(processed.outcome, 'committed');
+    assert.deepEqual(producer.calls, ['transaction 0', 'sendBatch 0', 'sendOffsets 0', 'commit 0']);
+    assert.equal(producer.transactions[0].requests.flat().length, 3, 'the three records’ outputs');
+  });
+
+  it('a failed send waits for the offsets in flight, then aborts', async () => {
+    const producer = new FakeProducer();
+    let release = (): void => undefined;
+    producer.hold(
+      0,
+      'sendOffsets',
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    producer.fail(0, 'sendBatch', new Error('the broker refused it'));
+    const processing = processBatch(options(producer, echoHandler(10, []), { policy: policy(0) }));
+    for (let turn = 0; turn < 100; turn++) await new Promise(setImmediate);
+    assert.ok(!producer.calls.includes('abort 0'), 'no abort while the offsets are in flight');
+    release();
+    await assert.rejects(processing, { message: 'the broker refused it' });
+    assert.deepEqual(producer.calls, ['transaction 0', 'sendBatch 0', 'sendOffsets 0', 'abort 0']);
   });
 
   it('a retriable failure aborts and handles the batch again; only the committed attempt’s effects run', async () => {

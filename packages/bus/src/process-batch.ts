@@ -219,16 +219,15 @@ async function commitInTransaction(
   const { lastOffset } = batch;
   const transaction = await producer.transaction();
   try {
-    for (const topicMessages of produceRequests(outputs)) {
-      await transaction.sendBatch({ topicMessages });
-    }
-    // The partition moved to another member during the batch: it will redo the batch; we must
-    // not commit offsets for a partition we no longer own.
-    if (isStale()) {
-      await transaction.abort();
-      return 'stale';
-    }
-    await transaction.sendOffsets({
+    // The offsets go to the transaction while the outputs are sent, not after them: the two
+    // request chains (AddPartitionsToTxn, Produce; AddOffsetsToTxn, TxnOffsetCommit) do not wait on
+    // each other, and a commit needs both. Both settle before the commit or the abort.
+    const sending = (async () => {
+      for (const topicMessages of produceRequests(outputs)) {
+        await transaction.sendBatch({ topicMessages });
+      }
+    })();
+    const addingOffsets = transaction.sendOffsets({
       consumerGroupId: groupId,
       topics: [
         {
@@ -239,6 +238,15 @@ async function commitInTransaction(
         },
       ],
     });
+    const [sent, offsetsAdded] = await Promise.allSettled([sending, addingOffsets]);
+    if (sent.status === 'rejected') throw sent.reason;
+    if (offsetsAdded.status === 'rejected') throw offsetsAdded.reason;
+    // The partition moved to another member during the batch: it will redo the batch; we must
+    // not commit offsets for a partition we no longer own. The abort discards them.
+    if (isStale()) {
+      await transaction.abort();
+      return 'stale';
+    }
     await transaction.commit();
     return 'committed';
   } catch (error) {
