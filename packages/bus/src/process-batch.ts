@@ -221,23 +221,26 @@ async function commitInTransaction(
   try {
     // The offsets go to the transaction while the outputs are sent, not after them: the two
     // request chains (AddPartitionsToTxn, Produce; AddOffsetsToTxn, TxnOffsetCommit) do not wait on
-    // each other, and a commit needs both. Both settle before the commit or the abort.
+    // each other, and a commit needs both. Both settle before the commit or the abort (each in an
+    // async function, so that even a step that throws instead of rejecting leaves none running).
     const sending = (async () => {
       for (const topicMessages of produceRequests(outputs)) {
         await transaction.sendBatch({ topicMessages });
       }
     })();
-    const addingOffsets = transaction.sendOffsets({
-      consumerGroupId: groupId,
-      topics: [
-        {
-          topic: batch.topic,
-          partitions: [
-            { partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() },
-          ],
-        },
-      ],
-    });
+    const addingOffsets = (async () => {
+      await transaction.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [
+          {
+            topic: batch.topic,
+            partitions: [
+              { partition: batch.partition, offset: (BigInt(lastOffset) + 1n).toString() },
+            ],
+          },
+        ],
+      });
+    })();
     const [sent, offsetsAdded] = await Promise.allSettled([sending, addingOffsets]);
     if (sent.status === 'rejected') throw sent.reason;
     if (offsetsAdded.status === 'rejected') throw offsetsAdded.reason;

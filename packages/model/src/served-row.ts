@@ -11,8 +11,9 @@ export interface ServedRow {
 
 /**
  * Row `row` of row-major `probabilities` (`rowCount × classCount`) as inference serves it, given
- * its predicted class (`predictClasses`); null when one of its probabilities is not finite, a row
- * inference serves no prediction for (it dead-letters the event). Inference, its shadows and the
+ * its predicted class (`predictClasses`); null when one of its probabilities is not finite (or
+ * `predicted` is not one of its classes), a row inference serves no prediction for (it
+ * dead-letters the event). Inference, its shadows and the
  * report's never-retrained line all score a row this way.
  *
  * @example
