@@ -15,36 +15,52 @@ const name = 'x'.repeat(20_000);
 setInterval(() => undefined, 1000);
 for (let index = 0; index < 300; index++) test('t' + index + ' ' + name, () => undefined);
 `;
+/**
+ * Runs one file through node:test's `run()` with `forceExit`, as `--test --test-force-exit` does,
+ * and prints the results it received, counted from its events as they arrive. Not from a
+ * reporter's summary: the runner itself force-exits once its event stream closes, and a reporter
+ * still turning events into text then loses its last lines (the summary, once in CI, with the
+ * demo running beside the suite). The fixture's process is the one whose loss this test is about.
+ */
+const driverSource = `import { writeSync } from 'node:fs';
+import { run } from 'node:test';
+const counts = { tests: 0, pass: 0, fail: 0 };
+const stream = run({ files: [process.argv[2]], forceExit: true });
+stream.on('test:pass', () => { counts.tests++; counts.pass++; });
+stream.on('test:fail', () => { counts.tests++; counts.fail++; });
+// Registered before the runner's own 'close' listener, which exits the process.
+stream.on('close', () => writeSync(1, JSON.stringify(counts) + '\\n'));
+stream.resume();
+`;
 let dir = '';
 let fixture = '';
+let driver = '';
 
-/** The TAP summary of one `node --test` run of the fixture, preloaded as run-tests.mjs does. */
+/** The results the runner received from one run of the fixture, preloaded as run-tests.mjs does. */
 async function summary(): Promise<Record<string, number>> {
-  const child = spawn(
-    process.execPath,
-    ['--import', preload, '--test', '--test-force-exit', '--test-reporter=tap', fixture],
+  const child = spawn(process.execPath, ['--import', preload, driver, fixture], {
     // The fixture runs in a test process of its own, not in this one's context.
-    { env: { ...process.env, NODE_TEST_CONTEXT: undefined }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+    env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk: string) => (output += chunk));
   // 'close', not 'exit': the output is read in full only once the pipe has closed.
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 0, 'the fixture run failed');
-  return Object.fromEntries(
-    [...output.matchAll(/^# (tests|pass|fail) (\d+)$/gm)].map(([, key, value]) => [
-      key ?? '',
-      Number(value),
-    ]),
-  );
+  const counts = output.trim().split('\n').at(-1);
+  assert.ok(counts, 'the driver printed no counts');
+  return JSON.parse(counts) as Record<string, number>;
 }
 
 describe('the test runner under --test-force-exit', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'driftwatch-force-exit-'));
     fixture = join(dir, 'many-long-results.test.mjs');
+    driver = join(dir, 'count-results.mjs');
     await writeFile(fixture, fixtureSource);
+    await writeFile(driver, driverSource);
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
