@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
@@ -8,6 +9,7 @@ const groupingModule = require.resolve('kafkajs/src/producer/groupMessagesPerPar
 const requestQueueModule = require.resolve('kafkajs/src/network/requestQueue/index.js');
 const encoderModule = require.resolve('kafkajs/src/protocol/encoder.js');
 const produceRequestModule = require.resolve('kafkajs/src/protocol/requests/produce/v3/request.js');
+const crc32cModule = require.resolve('kafkajs/src/protocol/recordBatch/crc32C/index.js');
 
 type Grouping = (options: {
   topic: string;
@@ -135,6 +137,81 @@ describe('kafkajs as patched', () => {
       );
       assert.equal(records[0]?.timestamp, '1000');
       assert.equal(records[2]?.timestamp, '1500');
+    });
+
+    describe('a record batch’s checksum', () => {
+      const checksum = require(crc32cModule) as ((buffer: Buffer) => number) & {
+        implementation?: string;
+      };
+
+      /** CRC-32C as Kafka's record batch defines it: Castagnoli, reflected (0x82F63B78), bit by bit. */
+      function crc32c(bytes: Uint8Array): number {
+        let crc = 0xffffffff;
+        for (const byte of bytes) {
+          crc ^= byte;
+          for (let bit = 0; bit < 8; bit += 1) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+        }
+        return (crc ^ 0xffffffff) >>> 0;
+      }
+
+      it('is computed in native code, not kafkajs’s byte-at-a-time table', () => {
+        assert.equal(
+          checksum.implementation,
+          '@node-rs/crc32',
+          'kafkajs’s own CRC-32C is back: run `npm ci` (patch-package applies patches/)',
+        );
+      });
+
+      it('is CRC-32C of any bytes, including a view into a larger buffer', () => {
+        assert.equal(checksum(Buffer.from('123456789')), 0xe3069283, 'the standard check value');
+        assert.equal(checksum(Buffer.alloc(0)), 0);
+        const bytes = randomBytes(70_000);
+        for (const [start, end] of [
+          [0, 70_000],
+          [1, 2],
+          [3, 4_099],
+          [65_535, 70_000],
+        ] as const) {
+          const view = bytes.subarray(start, end);
+          assert.equal(checksum(view), crc32c(view), `bytes ${String(start)}–${String(end)}`);
+        }
+      });
+
+      it('is written into each produced batch over the bytes after it', async () => {
+        const { buffer } = await produceRequest({
+          acks: -1,
+          timeout: 30_000,
+          topicData: [
+            {
+              topic: 't',
+              partitions: [
+                {
+                  partition: 0,
+                  firstSequence: 0,
+                  messages: Array.from({ length: 50 }, (_, index) => ({
+                    value: `v${String(index)}`,
+                  })),
+                },
+              ],
+            },
+          ],
+        }).encode();
+        const request = new Decoder(buffer);
+        request.readString();
+        request.readInt16();
+        request.readInt32();
+        const [batch] = request.readArray((topic) => {
+          topic.readString();
+          return topic.readArray((partition) => {
+            partition.readInt32();
+            return partition.readBytes();
+          })[0];
+        });
+        assert.ok(batch, 'one record batch');
+        // baseOffset (8), batchLength (4), partitionLeaderEpoch (4), magic (1), then the CRC, which
+        // covers everything from the attributes on.
+        assert.equal(batch.readUInt32BE(17), crc32c(batch.subarray(21)));
+      });
     });
   });
 
