@@ -5,7 +5,10 @@
  * - `exactly-once`: the same with a transactional producer, `sendOffsets` and a commit per batch —
  *   the honest floor for a service that consumes and produces exactly once;
  * - `bus`: driftwatch's own `startTransactionalProcessor` with a handler that returns its input,
- *   so what a service costs beyond it is the service's own work.
+ *   so what a service costs beyond it is the service's own work;
+ * - `codec`: the bus, its handler decoding each record with its topic's JSON codec and encoding
+ *   the message again: the least a service that reads its records and writes as much does, so
+ *   its ratio to `exactly-once` is as far as any such service on the bus can get.
  * And beside `bare`, a measured comparison rather than a switch (kafkajs has been in maintenance
  * since 2023; `packages/bus` is its only importer, so a change of client touches one package):
  * - `platformatic`: the same bare passthrough with `@platformatic/kafka` (pure JavaScript), its
@@ -24,8 +27,10 @@ import {
   type Message,
 } from '@driftwatch/bus';
 import { createLogger } from '@driftwatch/service-kit';
+import { jsonCodec, topicCatalog, type TopicDefinition, type TopicId } from '@driftwatch/topics';
+import type { ZodType } from 'zod';
 
-export type PassthroughMode = 'bare' | 'platformatic' | 'exactly-once' | 'bus';
+export type PassthroughMode = 'bare' | 'platformatic' | 'exactly-once' | 'bus' | 'codec';
 
 export interface PassthroughOptions {
   mode: PassthroughMode;
@@ -35,6 +40,8 @@ export interface PassthroughOptions {
   groupId: string;
   /** Ignored by `bare` and `platformatic`. */
   transactionalId: string;
+  /** For `codec`: the catalog topic of each input, whose JSON codec reads it. */
+  inputTopicIds: Readonly<Record<string, TopicId>>;
 }
 
 export interface PassthroughStats {
@@ -81,7 +88,7 @@ const consumerSettings = {
 
 /** Runs a passthrough in this process; resolves once its consumer has joined its group. */
 export async function startPassthrough(options: PassthroughOptions): Promise<RunningPassthrough> {
-  if (options.mode === 'bus') return startBusPassthrough(options);
+  if (options.mode === 'bus' || options.mode === 'codec') return startBusPassthrough(options);
   if (options.mode === 'platformatic') return startPlatformaticPassthrough(options);
   const kafka = createSilentKafkaClient({
     brokers: [...options.brokers],
@@ -168,21 +175,33 @@ async function startBusPassthrough(options: PassthroughOptions): Promise<Running
   const logger = createLogger('bench-passthrough', 'warn');
   const kafka = createKafkaClient({
     brokers: [...options.brokers],
-    clientId: 'bench-passthrough-bus',
+    clientId: `bench-passthrough-${options.mode}`,
     logger,
   });
   const stats: PassthroughStats = { batches: 0, records: 0, batchMs: [], cpuSeconds: 0 };
+  const codecs = new Map(
+    Object.entries(options.inputTopicIds).map(([topic, id]) => [
+      topic,
+      jsonCodec<ZodType>(topicCatalog[id] as TopicDefinition<ZodType>),
+    ]),
+  );
+  const reencode = async (topic: string, value: Buffer): Promise<Buffer> => {
+    if (options.mode === 'bus') return value;
+    const codec = codecs.get(topic);
+    if (!codec) throw new Error(`no catalog topic given for ${topic}`);
+    return Buffer.from(await codec.encode(await codec.decode(value)));
+  };
   const processor = await startTransactionalProcessor({
     kafka,
     groupId: options.groupId,
     topics: options.inputs,
     logger,
     handle: ({ records }) =>
-      Promise.resolve(
-        records.map((record) => ({
+      Promise.all(
+        records.map(async (record) => ({
           topic: options.output,
           key: record.key,
-          value: record.value ?? Buffer.alloc(0),
+          value: await reencode(record.topic, record.value ?? Buffer.alloc(0)),
         })),
       ),
     diagnostics: {

@@ -9,6 +9,7 @@ export const subjectKeys: readonly SubjectKey[] = [
   'platformatic',
   'exactly-once',
   'bus',
+  'codec',
   'service',
 ];
 
@@ -17,6 +18,7 @@ export const passthroughSubjects: Readonly<Record<PassthroughMode, string>> = {
   platformatic: '@platformatic/kafka passthrough',
   'exactly-once': 'kafkajs exactly-once passthrough',
   bus: 'bus passthrough (identity handler)',
+  codec: 'bus passthrough, each record JSON-decoded and encoded again',
 };
 
 /** What each subject's row is compared with: for a passthrough the layer below it, for the service the honest floor. */
@@ -25,6 +27,8 @@ const baselineOf: Readonly<Record<SubjectKey, PassthroughMode | undefined>> = {
   platformatic: 'bare',
   'exactly-once': 'bare',
   bus: 'exactly-once',
+  // As far as a service that decodes its records and encodes as much can get on the bus.
+  codec: 'exactly-once',
   service: 'exactly-once',
 };
 
@@ -97,13 +101,18 @@ export function reportSubjects(context: BenchContext, report: SubjectReport): vo
   );
   const service = throughput.get('service');
   if (!service) throw new Error('no service row');
-  for (const key of ['bare', 'bus'] as const) {
+  const notes = {
+    bare: '',
+    bus: 'what the service does beyond the bus: its own work',
+    codec: 'what the service does beyond decoding its records and encoding as much',
+  };
+  for (const key of ['bare', 'bus', 'codec'] as const) {
     const baseline = throughput.get(key);
     if (!baseline) continue;
     context.report({
       ...withRatio(service, baseline.subject, baseline.value),
       subject: `${report.service} / ${baseline.subject}`,
-      note: key === 'bus' ? 'what the service does beyond the bus: its own work' : '',
+      note: notes[key],
     });
   }
   rows(

@@ -1,5 +1,6 @@
 import type { Kafka } from '@driftwatch/bus';
 import { metricValue, type ServiceName, type ServiceProcess } from '@driftwatch/demo';
+import { topicIds } from '@driftwatch/topics';
 
 import { kafkaBrokers } from '../../test/support/environment.js';
 import type { BenchPipeline } from './bench-pipeline.js';
@@ -151,6 +152,11 @@ export async function measurePassthrough(options: {
         output: options.output,
         groupId: name,
         transactionalId: name,
+        inputTopicIds: Object.fromEntries(
+          topicIds
+            .filter((id) => options.inputs.includes(pipeline.names[id]))
+            .map((id) => [pipeline.names[id], id]),
+        ),
       }),
   });
   const stats = await run.subject.stop();
