@@ -23,8 +23,11 @@ import {
   createSilentKafkaClient,
   createKeyPartitioner,
   startTransactionalProcessor,
+  type BatchHandler,
+  type InputRecord,
   type KafkaMessage,
   type Message,
+  type OutputMessage,
 } from '@driftwatch/bus';
 import { createLogger } from '@driftwatch/service-kit';
 import { jsonCodec, topicCatalog, type TopicDefinition, type TopicId } from '@driftwatch/topics';
@@ -186,24 +189,32 @@ async function startBusPassthrough(options: PassthroughOptions): Promise<Running
     ]),
   );
   const reencode = async (topic: string, value: Buffer): Promise<Buffer> => {
-    if (options.mode === 'bus') return value;
     const codec = codecs.get(topic);
     if (!codec) throw new Error(`no catalog topic given for ${topic}`);
     return Buffer.from(await codec.encode(await codec.decode(value)));
   };
+  const output = (record: InputRecord, value: Buffer): OutputMessage => ({
+    topic: options.output,
+    key: record.key,
+    value,
+  });
+  // `bus` stays the identity it measures: no promise per record.
+  const handle: BatchHandler =
+    options.mode === 'codec'
+      ? ({ records }) =>
+          Promise.all(
+            records.map(async (record) =>
+              output(record, await reencode(record.topic, record.value ?? Buffer.alloc(0))),
+            ),
+          )
+      : ({ records }) =>
+          Promise.resolve(records.map((record) => output(record, record.value ?? Buffer.alloc(0))));
   const processor = await startTransactionalProcessor({
     kafka,
     groupId: options.groupId,
     topics: options.inputs,
     logger,
-    handle: ({ records }) =>
-      Promise.all(
-        records.map(async (record) => ({
-          topic: options.output,
-          key: record.key,
-          value: await reencode(record.topic, record.value ?? Buffer.alloc(0)),
-        })),
-      ),
+    handle,
     diagnostics: {
       batchProcessed: ({ records, durationMs }) => {
         stats.batches++;
